@@ -1,0 +1,16 @@
+/** The only list of channels: adding a platform is one folder and one line here. */
+import type { Platform } from "../events/schema.ts";
+import { tiktok } from "./tiktok/index.ts";
+import type { AnyChannelAdapter } from "./types.ts";
+
+const adapters: Partial<Record<Platform, AnyChannelAdapter>> = {
+  tiktok,
+};
+
+export function getAdapter(platform: string): AnyChannelAdapter | undefined {
+  return Object.hasOwn(adapters, platform) ? adapters[platform as Platform] : undefined;
+}
+
+export function supportedPlatforms(): Platform[] {
+  return Object.keys(adapters) as Platform[];
+}

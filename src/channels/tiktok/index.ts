@@ -1,0 +1,22 @@
+/** TikTok Shop (Partner Center): customer-service messages and order notifications. */
+import { z } from "zod";
+import type { ChannelAdapter } from "../types.ts";
+import { normalizeTikTok } from "./normalize.ts";
+import { verifyTikTok } from "./verify.ts";
+
+const TikTokCredentialsSchema = z.strictObject({
+  appKey: z.string().min(1),
+  appSecret: z.string().min(1),
+  /** Needed to reply and to look orders up; intake works without them. */
+  accessToken: z.string().min(1).optional(),
+  shopCipher: z.string().min(1).optional(),
+});
+export type TikTokCredentials = z.infer<typeof TikTokCredentialsSchema>;
+
+export const tiktok: ChannelAdapter<TikTokCredentials> = {
+  platform: "tiktok",
+  credentials: TikTokCredentialsSchema,
+  publicCredentialFields: ["appKey"],
+  verify: (delivery, credentials) => verifyTikTok(delivery, credentials),
+  normalize: normalizeTikTok,
+};

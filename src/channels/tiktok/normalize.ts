@@ -1,0 +1,148 @@
+/**
+ * TikTok Shop notification → inbound items. Buyer customer-service messages become
+ * messages; order and cancellation status changes become order updates; the shop's own
+ * messages (every sender role but BUYER) and other notification types are ignored.
+ */
+import type { Attachment, OrderStatus } from "../../events/schema.ts";
+import { summarizeIssues } from "../../lib/zod-issues.ts";
+import type { InboundItem, NormalizeResult } from "../types.ts";
+import {
+  CancellationStatusChangeSchema,
+  CustomerServiceMessageSchema,
+  type Notification,
+  NotificationSchema,
+  NotificationType,
+  OrderStatusChangeSchema,
+} from "./payload.ts";
+
+export function normalizeTikTok(body: string): NormalizeResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: "body is not JSON" };
+  }
+  const notification = NotificationSchema.safeParse(json);
+  if (!notification.success) return { ok: false, reason: `not a TikTok Shop notification: ${summarizeIssues(notification.error)}` };
+  return normalizeNotification(notification.data);
+}
+
+function normalizeNotification(notification: Notification): NormalizeResult {
+  switch (notification.type) {
+    case NotificationType.newMessage:
+      return normalizeMessage(notification);
+    case NotificationType.orderStatusChange: {
+      const data = OrderStatusChangeSchema.safeParse(notification.data);
+      if (!data.success) return { ok: false, reason: `order status change: ${summarizeIssues(data.error)}` };
+      return single({
+        kind: "order",
+        platformEventId: notification.tts_notification_id,
+        orderId: data.data.order_id,
+        status: ORDER_STATUS[data.data.order_status] ?? "other",
+        platformStatus: data.data.order_status,
+        at: data.data.update_time * 1000,
+      });
+    }
+    case NotificationType.cancellationStatusChange: {
+      const data = CancellationStatusChangeSchema.safeParse(notification.data);
+      if (!data.success) return { ok: false, reason: `cancellation status change: ${summarizeIssues(data.error)}` };
+      return single({
+        kind: "order",
+        platformEventId: notification.tts_notification_id,
+        orderId: data.data.order_id,
+        status: cancellationStatus(data.data.cancel_status),
+        platformStatus: data.data.cancel_status,
+        at: data.data.update_time * 1000,
+      });
+    }
+    case NotificationType.affiliateMessage:
+      return ignore("type 33 is an affiliate creator chat, not customer service");
+    default:
+      // Codes are sparse and new ones appear: acknowledge, never reject.
+      return ignore(`notification type ${notification.type} carries no message or order status`);
+  }
+}
+
+function normalizeMessage(notification: Notification): NormalizeResult {
+  const parsed = CustomerServiceMessageSchema.safeParse(notification.data);
+  if (!parsed.success) return { ok: false, reason: `customer-service message: ${summarizeIssues(parsed.error)}` };
+  const message = parsed.data;
+  if (message.sender.role !== "BUYER") {
+    return ignore(`message ${message.message_id} was sent by the ${message.sender.role.toLowerCase()} side`);
+  }
+  const content = parseContent(message.content);
+  const { text, attachments } = readContent(message.type, content);
+  return single({
+    kind: "message",
+    platformThreadId: message.conversation_id,
+    sender: { platformUserId: message.sender.im_user_id, displayName: message.sender.nickname ?? null },
+    platformMessageId: message.message_id,
+    sentAt: message.create_time * 1000,
+    text,
+    attachments,
+  });
+}
+
+type Content = Record<string, unknown>;
+
+/** `content` is JSON inside a string; a plain string is tolerated as text. */
+function parseContent(raw: string): Content {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (value && typeof value === "object" && !Array.isArray(value)) return value as Content;
+  } catch {
+    // fall through
+  }
+  return { content: raw };
+}
+
+function stringField(content: Content, key: string): string | null {
+  const value = content[key];
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+function readContent(type: string, content: Content): { text: string | null; attachments: Attachment[] } {
+  const url = stringField(content, "url");
+  const media = (kind: Attachment["kind"]): Attachment => ({ kind, url, mimeType: null, platformMediaId: null });
+  switch (type) {
+    case "TEXT":
+      return { text: stringField(content, "content"), attachments: [] };
+    case "IMAGE":
+      return { text: null, attachments: [media("image")] };
+    case "VIDEO":
+      return { text: null, attachments: [media("video")] };
+    case "EMOTICONS":
+    case "STICKER":
+      return { text: null, attachments: [media("sticker")] };
+    default:
+      // Product, order, coupon, logistics and return cards: kept, as `other`.
+      return { text: stringField(content, "content"), attachments: [media("other")] };
+  }
+}
+
+/** @see platforms/tiktok-shop.md §3, Order API 202309 status values. */
+const ORDER_STATUS: Record<string, OrderStatus> = {
+  UNPAID: "pending",
+  ON_HOLD: "pending",
+  AWAITING_SHIPMENT: "processing",
+  PARTIALLY_SHIPPING: "processing",
+  AWAITING_COLLECTION: "processing",
+  IN_TRANSIT: "shipped",
+  DELIVERED: "delivered",
+  COMPLETED: "completed",
+  CANCELLED: "cancelled",
+};
+
+function cancellationStatus(cancelStatus: string): OrderStatus {
+  if (/PENDING|REQUEST/.test(cancelStatus) && !/SUCCESS|COMPLETE/.test(cancelStatus)) return "cancellation_requested";
+  if (/SUCCESS|COMPLETE/.test(cancelStatus)) return "cancelled";
+  return "other";
+}
+
+function single(item: InboundItem): NormalizeResult {
+  return { ok: true, items: [item], ignored: [] };
+}
+
+function ignore(reason: string): NormalizeResult {
+  return { ok: true, items: [], ignored: [reason] };
+}

@@ -1,0 +1,96 @@
+/**
+ * INBOUND consumer: raw verified delivery → adapter.normalize → one item at a time to the
+ * conversation's Durable Object (messages) or straight to storage (order updates). Each
+ * queue message is acked or retried on its own; a body the adapter cannot read becomes a
+ * dead letter, never an endless retry.
+ */
+import { fanOut } from "../actions/fan-out.ts";
+import { recordOrderUpdate } from "../actions/record-inbound.ts";
+import { getAdapter } from "../channels/registry.ts";
+import type { InboundItem } from "../channels/types.ts";
+import type { ChannelRef } from "../events/build.ts";
+import { errorMessage, PermanentError } from "../lib/errors.ts";
+import { summarizeIssues } from "../lib/zod-issues.ts";
+import { conversationObjectName, conversationStub } from "../objects/conversation.ts";
+import type { Db } from "../storage/db.ts";
+import { openDb } from "../storage/db.ts";
+import { getBlob } from "../storage/dead-letters.ts";
+import { recordDeadLetter } from "./dead-letter-queues.ts";
+import { InboundMessageSchema, type InboundQueueMessage } from "./messages.ts";
+import { isPermanent, retryDelayFor } from "./retry.ts";
+
+export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const db = openDb(env.DB);
+  // Items of one conversation run one after another, in queue order; conversations in parallel.
+  const chains = new Map<string, Promise<unknown>>();
+  const inConversationOrder = (key: string, work: () => Promise<unknown>): Promise<unknown> => {
+    const run = (chains.get(key) ?? Promise.resolve()).catch(() => undefined).then(work);
+    chains.set(key, run);
+    return run;
+  };
+
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        const delivery = InboundMessageSchema.safeParse(message.body);
+        if (!delivery.success) throw new PermanentError(`not an inbound queue message: ${summarizeIssues(delivery.error)}`);
+        const items = await readItems(db, delivery.data);
+        const channel: ChannelRef = { id: delivery.data.channelId, platform: delivery.data.platform };
+        await Promise.all(
+          items.map((item) =>
+            item.kind === "message"
+              ? inConversationOrder(conversationObjectName(channel.id, item.platformThreadId), () =>
+                  conversationStub(env, channel.id, item.platformThreadId).ingestMessage({
+                    workspaceId: delivery.data.workspaceId,
+                    channel,
+                    item,
+                  }),
+                )
+              : processOrder(env, db, delivery.data.workspaceId, channel, item),
+          ),
+        );
+        message.ack();
+      } catch (error) {
+        if (isPermanent(error)) {
+          await recordDeadLetter(db, "inbound", message, error.message, Date.now());
+          message.ack();
+          return;
+        }
+        console.error(
+          JSON.stringify({
+            msg: "inbound processing failed",
+            queueMessageId: message.id,
+            attempt: message.attempts,
+            error: errorMessage(error),
+          }),
+        );
+        message.retry({ delaySeconds: retryDelayFor(error, message.attempts) });
+      }
+    }),
+  );
+}
+
+async function readItems(db: Db, delivery: InboundQueueMessage): Promise<InboundItem[]> {
+  const adapter = getAdapter(delivery.platform);
+  if (!adapter) throw new PermanentError(`no adapter for platform ${delivery.platform}`);
+  const body = delivery.body ?? (delivery.blobId ? await getBlob(db, delivery.blobId) : undefined);
+  if (body === undefined) throw new PermanentError("the delivery's body is missing");
+  const result = adapter.normalize(body);
+  if (!result.ok) throw new PermanentError(result.reason);
+  for (const reason of result.ignored) {
+    console.log(JSON.stringify({ msg: "ignored", channelId: delivery.channelId, platform: delivery.platform, reason }));
+  }
+  return result.items;
+}
+
+async function processOrder(
+  env: Env,
+  db: Db,
+  workspaceId: string,
+  channel: ChannelRef,
+  item: Extract<InboundItem, { kind: "order" }>,
+): Promise<void> {
+  const now = Date.now();
+  const eventIds = await recordOrderUpdate(db, item, { workspaceId, channel, now });
+  await fanOut(db, env.DELIVERIES_QUEUE, workspaceId, eventIds, now);
+}

@@ -1,0 +1,38 @@
+/**
+ * Queue message bodies. Validated when read (a trust boundary: a message may predate a
+ * deploy), so a malformed one is dead-lettered, not retried forever.
+ */
+import { z } from "zod";
+import { PlatformSchema } from "../events/schema.ts";
+
+/** A verified platform delivery; the body inline, or in D1 when over the queue's size limit. */
+export const InboundMessageSchema = z.object({
+  v: z.literal(1),
+  workspaceId: z.string(),
+  channelId: z.string(),
+  platform: PlatformSchema,
+  receivedAt: z.number(),
+  body: z.string().optional(),
+  blobId: z.string().optional(),
+});
+export type InboundQueueMessage = z.infer<typeof InboundMessageSchema>;
+
+/** One event for one endpoint. */
+export const DeliveryMessageSchema = z.object({
+  v: z.literal(1),
+  workspaceId: z.string(),
+  eventId: z.string(),
+  endpointId: z.string(),
+});
+export type DeliveryQueueMessage = z.infer<typeof DeliveryMessageSchema>;
+
+/** Queue names as configured in wrangler.toml; the consumer dispatches on them. */
+export const QUEUES = {
+  inbound: "switchboard-inbound",
+  inboundDeadLetters: "switchboard-inbound-dlq",
+  deliveries: "switchboard-deliveries",
+  deliveriesDeadLetters: "switchboard-deliveries-dlq",
+} as const;
+
+/** Inline bodies stay well under Cloudflare Queues' 128 KB message limit. */
+export const MAX_INLINE_BODY_BYTES = 96 * 1024;

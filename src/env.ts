@@ -1,0 +1,69 @@
+/**
+ * The worker's typed environment. `Env` comes from `wrangler types`
+ * (worker-configuration.d.ts); `readConfig` turns the plain string vars into a typed
+ * Config once per isolate and fails loudly, naming the variable.
+ */
+import { z } from "zod";
+import type { Platform } from "./events/schema.ts";
+import { summarizeIssues } from "./lib/zod-issues.ts";
+
+export interface Config {
+  allowPrivateEndpoints: boolean;
+  /** `<PLATFORM>_API_BASE` overrides: an origin that replaces the platform API's. */
+  apiBase: Partial<Record<Platform, string>>;
+}
+
+const booleanVar = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const originVar = z
+  .url()
+  .refine((value) => {
+    const url = new URL(value);
+    return url.pathname === "/" && !url.search && !url.hash;
+  }, "must be an origin (scheme, host and port; no path)")
+  .transform((value) => new URL(value).origin)
+  .optional();
+
+const ConfigSchema = z.object({
+  ALLOW_PRIVATE_ENDPOINTS: booleanVar,
+  TIKTOK_API_BASE: originVar,
+  WHATSAPP_API_BASE: originVar,
+  TELEGRAM_API_BASE: originVar,
+  LINE_API_BASE: originVar,
+  ZALO_API_BASE: originVar,
+  X_API_BASE: originVar,
+  MESSENGER_API_BASE: originVar,
+  INSTAGRAM_API_BASE: originVar,
+});
+
+let cached: { source: object; config: Config } | undefined;
+
+export function readConfig(env: object): Config {
+  if (cached?.source === env) return cached.config;
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`invalid configuration: ${summarizeIssues(parsed.error)}`);
+  const vars = parsed.data;
+  const apiBase: Config["apiBase"] = {};
+  const bases: [Platform, string | undefined][] = [
+    ["tiktok", vars.TIKTOK_API_BASE],
+    ["whatsapp", vars.WHATSAPP_API_BASE],
+    ["telegram", vars.TELEGRAM_API_BASE],
+    ["line", vars.LINE_API_BASE],
+    ["zalo", vars.ZALO_API_BASE],
+    ["x", vars.X_API_BASE],
+    ["messenger", vars.MESSENGER_API_BASE],
+    ["instagram", vars.INSTAGRAM_API_BASE],
+  ];
+  for (const [platform, base] of bases) if (base) apiBase[platform] = base;
+  const config: Config = { allowPrivateEndpoints: vars.ALLOW_PRIVATE_ENDPOINTS, apiBase };
+  cached = { source: env, config };
+  return config;
+}
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { workspaceId: string; config: Config };
+};

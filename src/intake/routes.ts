@@ -1,0 +1,77 @@
+/**
+ * Webhook intake, the edge: look up the channel (cached), read the exact bytes, verify,
+ * enqueue, answer. Nothing is parsed beyond what verification needs, and nothing is
+ * acknowledged that was not enqueued.
+ */
+import { Hono } from "hono";
+import { getAdapter } from "../channels/registry.ts";
+import type { InboundQueueMessage } from "../consumers/messages.ts";
+import { MAX_INLINE_BODY_BYTES } from "../consumers/messages.ts";
+import type { AppEnv } from "../env.ts";
+import { fromUtf8 } from "../lib/encoding.ts";
+import { ApiError, errorMessage } from "../lib/errors.ts";
+import { randomId } from "../lib/ids.ts";
+import { secretBox } from "../secrets.ts";
+import { openDb } from "../storage/db.ts";
+import { insertBlob } from "../storage/dead-letters.ts";
+import { lookUpChannel } from "./channel-cache.ts";
+import { MAX_WEBHOOK_BODY_BYTES, readBodyLimited } from "./read-body.ts";
+
+export const intake = new Hono<AppEnv>();
+
+intake.on(["GET", "POST"], "/:platform/:channelId", async (c) => {
+  const { platform, channelId } = c.req.param();
+  const adapter = getAdapter(platform);
+  if (!adapter) throw new ApiError("not_found", `unknown platform '${platform}'`);
+
+  const now = Date.now();
+  const db = openDb(c.env.DB);
+  const channel = await lookUpChannel(db, () => secretBox(c.env), channelId, now);
+  if (!channel || channel.platform !== adapter.platform) throw new ApiError("not_found", "no such channel for this platform");
+
+  const read = await readBodyLimited(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
+  if (!read.ok) throw new ApiError("payload_too_large", `webhook bodies are limited to ${MAX_WEBHOOK_BODY_BYTES} bytes`);
+
+  const verdict = await adapter.verify(
+    {
+      platform: adapter.platform,
+      channelId,
+      method: c.req.method,
+      url: new URL(c.req.url),
+      headers: c.req.raw.headers,
+      body: read.bytes,
+      receivedAt: now,
+    },
+    channel.credentials,
+  );
+  const log = { channelId, platform, bytes: read.bytes.byteLength };
+  if (verdict.kind === "handshake") return verdict.response;
+  if (verdict.kind === "reject") {
+    console.warn(JSON.stringify({ msg: "webhook rejected", ...log, status: verdict.status, reason: verdict.reason }));
+    if (verdict.status === 405) throw new ApiError("method_not_allowed", `${c.req.method} is not used by ${platform} webhooks`);
+    if (verdict.status === 404) throw new ApiError("not_found", "no such channel for this platform");
+    throw new ApiError("unauthorized", "webhook signature is missing or invalid");
+  }
+
+  try {
+    const body = fromUtf8(read.bytes);
+    const message: InboundQueueMessage = {
+      v: 1,
+      workspaceId: channel.workspaceId,
+      channelId,
+      platform: adapter.platform,
+      receivedAt: now,
+    };
+    if (read.bytes.byteLength <= MAX_INLINE_BODY_BYTES) {
+      message.body = body;
+    } else {
+      message.blobId = randomId("blob");
+      await insertBlob(db, message.blobId, body, now);
+    }
+    await c.env.INBOUND_QUEUE.send(message, { contentType: "json" });
+  } catch (error) {
+    console.error(JSON.stringify({ msg: "enqueue failed", ...log, error: errorMessage(error) }));
+    throw new ApiError("unavailable", "could not accept the delivery right now; retry later");
+  }
+  return c.json({ ok: true });
+});

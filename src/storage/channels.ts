@@ -1,0 +1,57 @@
+/** Channel rows. Credentials stay sealed here; callers open them with the SecretBox. */
+import { and, eq } from "drizzle-orm";
+import type { Db } from "./db.ts";
+import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
+import { channels } from "./schema.ts";
+
+export type ChannelRow = typeof channels.$inferSelect;
+
+export async function insertChannel(db: Db, row: ChannelRow): Promise<void> {
+  await db.insert(channels).values(row);
+}
+
+export async function getChannel(db: Db, workspaceId: string, id: string): Promise<ChannelRow | undefined> {
+  return db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.workspaceId, workspaceId), eq(channels.id, id)))
+    .get();
+}
+
+/** Intake's lookup: by id alone, since the webhook URL carries no workspace. */
+export async function getChannelById(db: Db, id: string): Promise<ChannelRow | undefined> {
+  return db.select().from(channels).where(eq(channels.id, id)).get();
+}
+
+export async function listChannels(db: Db, workspaceId: string, page: Page): Promise<Listed<ChannelRow>> {
+  const { after, order } = pageQuery(page, channels.createdAt, channels.id);
+  const rows = await db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.workspaceId, workspaceId), after))
+    .orderBy(...order)
+    .limit(page.limit + 1);
+  return toListed(rows, page, (row) => row);
+}
+
+export async function updateChannel(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  patch: Partial<Pick<ChannelRow, "name" | "credentialsSealed" | "publicCredentials">> & { updatedAt: number },
+): Promise<ChannelRow | undefined> {
+  return db
+    .update(channels)
+    .set(patch)
+    .where(and(eq(channels.workspaceId, workspaceId), eq(channels.id, id)))
+    .returning()
+    .get();
+}
+
+export async function deleteChannel(db: Db, workspaceId: string, id: string): Promise<boolean> {
+  const deleted = await db
+    .delete(channels)
+    .where(and(eq(channels.workspaceId, workspaceId), eq(channels.id, id)))
+    .returning({ id: channels.id });
+  return deleted.length > 0;
+}

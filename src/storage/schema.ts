@@ -1,0 +1,177 @@
+/**
+ * D1 schema (drizzle). Times are epoch milliseconds; JSON columns hold text. Rows that
+ * come from a platform have derived ids (src/lib/ids.ts), so inserting them again is a
+ * no-op (`onConflictDoNothing`) rather than a duplicate.
+ */
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const workspaces = sqliteTable("workspaces", {
+  id: text().primaryKey(),
+  name: text().notNull(),
+  createdAt: integer().notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text().primaryKey(),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    /** Hex SHA-256 of the key; the key itself is shown once and never stored. */
+    keyHash: text().notNull(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [uniqueIndex("api_keys_hash").on(t.keyHash)],
+);
+
+export const channels = sqliteTable(
+  "channels",
+  {
+    id: text().primaryKey(),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    platform: text().notNull(),
+    name: text().notNull(),
+    /** Every credential, sealed with MASTER_KEY (src/lib/secret-box.ts). */
+    credentialsSealed: text().notNull(),
+    /** The identifiers among the credentials (appKey, phoneNumberId…), safe to show. */
+    publicCredentials: text().notNull(),
+    createdAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [index("channels_workspace").on(t.workspaceId, t.createdAt)],
+);
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    channelId: text().notNull(),
+    platformUserId: text().notNull(),
+    displayName: text(),
+    tags: text().notNull().default("[]"),
+    createdAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [
+    uniqueIndex("contacts_platform_user").on(t.channelId, t.platformUserId),
+    index("contacts_workspace").on(t.workspaceId, t.createdAt),
+  ],
+);
+
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    channelId: text().notNull(),
+    contactId: text().notNull(),
+    platformThreadId: text().notNull(),
+    lastMessageAt: integer().notNull(),
+    createdAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [
+    uniqueIndex("conversations_platform_thread").on(t.channelId, t.platformThreadId),
+    index("conversations_workspace").on(t.workspaceId, t.lastMessageAt),
+  ],
+);
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    channelId: text().notNull(),
+    conversationId: text().notNull(),
+    contactId: text().notNull(),
+    platformMessageId: text().notNull(),
+    direction: text({ enum: ["inbound", "outbound"] }).notNull(),
+    text: text(),
+    attachments: text().notNull().default("[]"),
+    sentAt: integer().notNull(),
+    /** Position in the conversation, assigned by its Durable Object in arrival order. */
+    seq: integer().notNull(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [index("messages_conversation").on(t.conversationId, t.seq)],
+);
+
+export const events = sqliteTable(
+  "events",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    type: text().notNull(),
+    /** The exact JSON body every endpoint receives. */
+    payload: text().notNull(),
+    createdAt: integer().notNull(),
+    /** Set once a DELIVERIES message exists for every subscribed endpoint. */
+    fannedOutAt: integer(),
+  },
+  (t) => [index("events_workspace").on(t.workspaceId, t.createdAt)],
+);
+
+export const endpoints = sqliteTable(
+  "endpoints",
+  {
+    id: text().primaryKey(),
+    workspaceId: text()
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    url: text().notNull(),
+    /** JSON array of event types; `[]` means every type. */
+    eventTypes: text().notNull().default("[]"),
+    description: text(),
+    enabled: integer({ mode: "boolean" }).notNull().default(true),
+    secretSealed: text().notNull(),
+    createdAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [index("endpoints_workspace").on(t.workspaceId, t.createdAt)],
+);
+
+export const deliveryAttempts = sqliteTable(
+  "delivery_attempts",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    endpointId: text().notNull(),
+    eventId: text().notNull(),
+    attempt: integer().notNull(),
+    status: text({ enum: ["succeeded", "failed"] }).notNull(),
+    responseStatus: integer(),
+    durationMs: integer().notNull(),
+    error: text(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [index("attempts_endpoint").on(t.endpointId, t.createdAt), index("attempts_event").on(t.eventId)],
+);
+
+export const deadLetters = sqliteTable(
+  "dead_letters",
+  {
+    id: text().primaryKey(),
+    /** Null when the delivery could not be tied to a workspace (its channel is gone). */
+    workspaceId: text(),
+    channelId: text(),
+    /** Which queue the message belongs back on when retried. */
+    queue: text({ enum: ["inbound", "deliveries"] }).notNull(),
+    reason: text().notNull(),
+    /** The queue message, JSON, as it would be sent again. */
+    body: text().notNull(),
+    createdAt: integer().notNull(),
+    retriedAt: integer(),
+  },
+  (t) => [index("dead_letters_workspace").on(t.workspaceId, t.createdAt)],
+);
+
+/** Raw deliveries too large for a queue message (128 KB) wait here for the consumer. */
+export const inboundBlobs = sqliteTable("inbound_blobs", {
+  id: text().primaryKey(),
+  body: text().notNull(),
+  createdAt: integer().notNull(),
+});

@@ -1,0 +1,80 @@
+// Drives the worker as a platform, a merchant and a subscriber would: through HTTP.
+import { exports } from "cloudflare:workers";
+import { expect, vi } from "vitest";
+import { TIKTOK_TEST_APP } from "../fixtures/tiktok/index.ts";
+import { signTikTok, withTimestamp } from "../helpers/tiktok.ts";
+
+export const ADMIN_TOKEN = "test-admin-token";
+const BASE = "https://gateway.test";
+
+export async function call(
+  method: string,
+  path: string,
+  options: { token?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers = new Headers(options.headers);
+  if (options.token) headers.set("authorization", `Bearer ${options.token}`);
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(options.json);
+  }
+  return exports.default.fetch(`${BASE}${path}`, { method, headers, body });
+}
+
+export async function json<T = Record<string, unknown>>(response: Response, status: number): Promise<T> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  return JSON.parse(text) as T;
+}
+
+export async function createWorkspace(name = "Acme"): Promise<{ id: string; apiKey: string }> {
+  return json(await call("POST", "/v1/workspaces", { token: ADMIN_TOKEN, json: { name } }), 201);
+}
+
+export async function createTikTokChannel(apiKey: string): Promise<{ id: string; webhookUrl: string }> {
+  return json(
+    await call("POST", "/v1/channels", { token: apiKey, json: { platform: "tiktok", name: "Shop", credentials: { ...TIKTOK_TEST_APP } } }),
+    201,
+  );
+}
+
+export async function createEndpoint(apiKey: string, url = "http://127.0.0.1:9999/hooks", eventTypes?: string[]) {
+  return json<{ id: string; secret: string; url: string; eventTypes: string[] }>(
+    await call("POST", "/v1/endpoints", { token: apiKey, json: { url, eventTypes } }),
+    201,
+  );
+}
+
+/** POSTs a fixture as TikTok Shop would: fresh timestamp, signed with the test app. */
+export async function postTikTok(channelId: string, fixture: string, options: { signature?: string; fresh?: boolean } = {}) {
+  const body = options.fresh === false ? fixture : withTimestamp(fixture, Math.floor(Date.now() / 1000));
+  const signature = options.signature ?? signTikTok(TIKTOK_TEST_APP.appKey, TIKTOK_TEST_APP.appSecret, body);
+  return call("POST", `/webhooks/tiktok/${channelId}`, { body, headers: { authorization: signature, "content-type": "application/json" } });
+}
+
+export interface CapturedDelivery {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Replaces outbound fetch (the queue consumers run in this isolate) with a recorder. */
+export function captureOutbound(answer: (request: Request) => Response | Promise<Response> = () => new Response("ok")) {
+  const captured: CapturedDelivery[] = [];
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const request = new Request(input, init);
+    const body = await request.clone().text();
+    captured.push({ url: request.url, headers: Object.fromEntries(request.headers), body });
+    return answer(request);
+  });
+  return { captured, restore: () => spy.mockRestore() };
+}
+
+export async function count(sql: string, ...params: unknown[]): Promise<number> {
+  const { env } = await import("cloudflare:workers");
+  const row = await env.DB.prepare(sql)
+    .bind(...params)
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
