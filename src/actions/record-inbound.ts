@@ -3,13 +3,20 @@
  * they produce, in one transactional batch. Every id is derived from the platform's ids,
  * so running this twice for the same platform message changes nothing the second time.
  */
-import type { InboundMessage, OrderUpdate } from "../channels/types.ts";
+import type { ContactChangeItem, InboundMessage, MessageStatusItem, OrderUpdate } from "../channels/types.ts";
 import { buildEvent, type ChannelRef, isoTime } from "../events/build.ts";
 import type { GatewayEvent } from "../events/schema.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
 import { eventRow, insertEventIfNew } from "../storage/events.ts";
-import { findExisting, insertMessageIfNew, upsertContact, upsertConversation } from "../storage/inbox.ts";
+import {
+  contactExists,
+  findExisting,
+  insertMessageIfNew,
+  upsertContact,
+  upsertContactStatus,
+  upsertConversation,
+} from "../storage/inbox.ts";
 
 export interface MessageContext {
   workspaceId: string;
@@ -78,6 +85,7 @@ export async function recordInboundMessage(db: Db, item: InboundMessage, ctx: Me
       channelId: channel.id,
       platformUserId: item.sender.platformUserId,
       displayName: item.sender.displayName,
+      status: "active",
       tags: "[]",
       createdAt: now,
       updatedAt: now,
@@ -122,5 +130,58 @@ export async function recordOrderUpdate(
     order: { orderId: item.orderId, status: item.status, platformStatus: item.platformStatus },
   });
   await insertEventIfNew(db, eventRow(ctx.workspaceId, event, ctx.now));
+  return [event.id];
+}
+
+type Scope = { workspaceId: string; channel: ChannelRef; now: number };
+
+/** A receipt becomes `message.status`; one event per (message, status), however often it is sent. */
+export async function recordMessageStatus(db: Db, item: MessageStatusItem, ctx: Scope): Promise<string[]> {
+  const { workspaceId, channel, now } = ctx;
+  const [contactId, conversationId, eventId] = await Promise.all([
+    derivedId("ct", channel.id, item.contact.platformUserId),
+    derivedId("cv", channel.id, item.platformThreadId),
+    derivedId("evt", "message.status", channel.id, item.platformMessageId, item.status),
+  ]);
+  const event = buildEvent("message.status", eventId, now, {
+    workspaceId,
+    channel,
+    contact: { id: contactId, ...item.contact },
+    conversation: { id: conversationId, platformThreadId: item.platformThreadId },
+    platformMessageId: item.platformMessageId,
+    status: item.status,
+    at: isoTime(item.at),
+  });
+  await insertEventIfNew(db, eventRow(workspaceId, event, now));
+  return [event.id];
+}
+
+const CONTACT_STATUS = { followed: "active", unblocked: "active", unfollowed: "unfollowed", blocked: "blocked" } as const;
+
+/** Follow, unfollow, block: the contact's status changes; a contact seen first this way is created. */
+export async function recordContactChange(db: Db, item: ContactChangeItem, ctx: Scope): Promise<string[]> {
+  const { workspaceId, channel, now } = ctx;
+  const contactId = await derivedId("ct", channel.id, item.contact.platformUserId);
+  const upsert = upsertContactStatus(db, {
+    id: contactId,
+    workspaceId,
+    channelId: channel.id,
+    platformUserId: item.contact.platformUserId,
+    displayName: item.contact.displayName,
+    status: CONTACT_STATUS[item.change],
+    tags: "[]",
+    createdAt: now,
+    updatedAt: now,
+  });
+  if (await contactExists(db, contactId)) {
+    await upsert;
+    return [];
+  }
+  const event = buildEvent("contact.created", await derivedId("evt", "contact.created", contactId), now, {
+    workspaceId,
+    channel,
+    contact: { id: contactId, ...item.contact },
+  });
+  await db.batch([upsert, insertEventIfNew(db, eventRow(workspaceId, event, now))]);
   return [event.id];
 }

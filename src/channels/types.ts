@@ -1,10 +1,10 @@
 /**
- * The one contract every platform implements. Intake calls `verify` (and `handshake` for
- * GET), the inbound consumer calls `normalize`, actions call `send`. Everything here is
- * pure: clocks, credentials and fetch come in as arguments.
+ * The one contract every platform implements. Intake calls `verify` (POST) and
+ * `handshake` (GET), the inbound consumer calls `normalize`, actions call `send`.
+ * Everything here is pure: clocks, credentials and fetch come in as arguments.
  */
-import type { z } from "zod";
-import type { Attachment, OrderStatus, Platform } from "../events/schema.ts";
+import { z } from "zod";
+import { AttachmentSchema, OrderStatusSchema, type Platform } from "../events/schema.ts";
 
 export type Credentials = Record<string, string | undefined>;
 
@@ -23,37 +23,108 @@ export interface RawDelivery {
 
 export type Verdict =
   | { kind: "accept" }
+  /** A registration challenge answered (Meta's hub.challenge, X's CRC). */
   | { kind: "handshake"; response: Response }
   /** `reason` is logged, never returned to the caller. */
-  | { kind: "reject"; status: 401 | 404 | 405; reason: string };
+  | { kind: "reject"; status: 401 | 403 | 404; reason: string };
 
-/** A platform-neutral item, before our ids are attached. Times are epoch ms. */
-export type InboundItem = InboundMessage | OrderUpdate;
+const PlatformUserSchema = z.strictObject({ platformUserId: z.string().min(1), displayName: z.string().nullable() });
+const epochMs = z.number().int().nonnegative();
 
-export interface InboundMessage {
-  kind: "message";
-  platformThreadId: string;
-  sender: { platformUserId: string; displayName: string | null };
-  platformMessageId: string;
-  sentAt: number;
-  text: string | null;
-  attachments: Attachment[];
-}
+/** A customer's message. Echoes of the business's own messages are never items. */
+export const InboundMessageSchema = z.strictObject({
+  kind: z.literal("message"),
+  platformThreadId: z.string().min(1),
+  sender: PlatformUserSchema,
+  /** Unique per channel; chat-qualified (`<chatId>:<messageId>`) where the platform's is not. */
+  platformMessageId: z.string().min(1),
+  sentAt: epochMs,
+  text: z.string().nullable(),
+  attachments: z.array(AttachmentSchema),
+  /** LINE's reply token, usable until `expiresAt` (epoch ms). */
+  replyToken: z.strictObject({ token: z.string().min(1), expiresAt: epochMs }).optional(),
+});
 
-export interface OrderUpdate {
-  kind: "order";
+/** A delivery or read receipt for a message the business sent. */
+export const MessageStatusItemSchema = z.strictObject({
+  kind: z.literal("status"),
+  platformThreadId: z.string().min(1),
+  contact: PlatformUserSchema,
+  /** The receipt's message; for watermark receipts (Messenger, LINE) `watermark:<epoch ms>`. */
+  platformMessageId: z.string().min(1),
+  status: z.enum(["delivered", "read", "failed"]),
+  at: epochMs,
+});
+
+/** Follow, unfollow, block: changes to the contact's relation with the business. */
+export const ContactChangeItemSchema = z.strictObject({
+  kind: z.literal("contact"),
+  /** The platform's id for this event, or a stable composite; de-duplicates retries. */
+  platformEventId: z.string().min(1),
+  platformThreadId: z.string().nullable(),
+  contact: PlatformUserSchema,
+  change: z.enum(["followed", "unfollowed", "blocked", "unblocked"]),
+  at: epochMs,
+});
+
+export const OrderUpdateItemSchema = z.strictObject({
+  kind: z.literal("order"),
   /** The platform's id for this notification; keys the event, so a retry is one event. */
-  platformEventId: string;
-  orderId: string;
-  status: OrderStatus;
-  platformStatus: string;
-  at: number;
-}
+  platformEventId: z.string().min(1),
+  orderId: z.string().min(1),
+  status: OrderStatusSchema,
+  platformStatus: z.string(),
+  at: epochMs,
+});
+
+export const InboundItemSchema = z.discriminatedUnion("kind", [
+  InboundMessageSchema,
+  MessageStatusItemSchema,
+  ContactChangeItemSchema,
+  OrderUpdateItemSchema,
+]);
+
+export type InboundItem = z.infer<typeof InboundItemSchema>;
+export type InboundMessage = z.infer<typeof InboundMessageSchema>;
+export type MessageStatusItem = z.infer<typeof MessageStatusItemSchema>;
+export type ContactChangeItem = z.infer<typeof ContactChangeItemSchema>;
+export type OrderUpdate = z.infer<typeof OrderUpdateItemSchema>;
 
 export type NormalizeResult =
   | { ok: true; items: InboundItem[]; ignored: string[] }
   /** A body the adapter cannot read: it becomes a dead letter, never an exception. */
   | { ok: false; reason: string };
+
+/** What a reply needs to know about the conversation, to honour the platform's rules. */
+export interface ReplyContext {
+  platformThreadId: string;
+  platformUserId: string;
+  /** Epoch ms of the customer's last inbound message here (24-hour windows), null if none. */
+  lastInboundAt: number | null;
+  /** The last inbound message's LINE reply token, if any. */
+  replyToken: { token: string; expiresAt: number } | null;
+}
+
+export interface OutboundText {
+  text: string;
+  context: ReplyContext;
+}
+
+export type SendResult =
+  | { ok: true; platformMessageId: string | null }
+  /** The platform's rules forbid this reply now (window closed…); nothing was sent. API: 422. */
+  | { ok: false; kind: "refused"; reason: string }
+  /** Rate-limited, 5xx or unreachable: worth retrying later. */
+  | { ok: false; kind: "retry"; error: string; status: number | null; retryAfterSeconds?: number }
+  /** Any other refusal by the platform's API, with its error. */
+  | { ok: false; kind: "failed"; error: string; status: number };
+
+export interface SendIo {
+  fetch: typeof fetch;
+  /** `<PLATFORM>_API_BASE`: an origin that replaces the platform API's own. */
+  apiBase: string | undefined;
+  now: number;
+}
 
 export interface ChannelAdapter<Creds extends Credentials = Credentials> {
   readonly platform: Platform;
@@ -61,10 +132,14 @@ export interface ChannelAdapter<Creds extends Credentials = Credentials> {
   readonly credentials: z.ZodType<Creds>;
   /** Credential fields that identify rather than authenticate; the API may show them. */
   readonly publicCredentialFields: readonly (keyof Creds & string)[];
-  /** Edge. Fails closed: a missing secret or header rejects. Never throws on bad input. */
+  /** Edge, POST. Fails closed: a missing secret or header rejects. Never throws on bad input. */
   verify(delivery: RawDelivery, credentials: Creds): Promise<Verdict>;
-  /** Consumer. Pure and deterministic; one delivery may hold zero, one or many items. */
+  /** Edge, GET: the registration handshake. Without one, GET answers 405. */
+  handshake?(delivery: RawDelivery, credentials: Creds): Promise<Verdict>;
+  /** Consumer. Pure and deterministic; one delivery may hold zero, one or many items. Never throws. */
   normalize(body: string): NormalizeResult;
+  /** Sends a text reply through the platform's API. Never throws. */
+  send?(message: OutboundText, credentials: Creds, io: SendIo): Promise<SendResult>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds adapters of every credential shape.

@@ -5,7 +5,7 @@
  * dead letter, never an endless retry.
  */
 import { fanOut } from "../actions/fan-out.ts";
-import { recordOrderUpdate } from "../actions/record-inbound.ts";
+import { recordContactChange, recordMessageStatus, recordOrderUpdate } from "../actions/record-inbound.ts";
 import { getAdapter } from "../channels/registry.ts";
 import type { InboundItem } from "../channels/types.ts";
 import type { ChannelRef } from "../events/build.ts";
@@ -46,7 +46,7 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Pr
                     item,
                   }),
                 )
-              : processOrder(env, db, delivery.data.workspaceId, channel, item),
+              : recordAndFanOut(env, db, delivery.data.workspaceId, channel, item),
           ),
         );
         message.ack();
@@ -83,14 +83,27 @@ async function readItems(db: Db, delivery: InboundQueueMessage): Promise<Inbound
   return result.items;
 }
 
-async function processOrder(
+/** Items outside a conversation's order: stored idempotently, then announced. */
+async function recordAndFanOut(
   env: Env,
   db: Db,
   workspaceId: string,
   channel: ChannelRef,
-  item: Extract<InboundItem, { kind: "order" }>,
+  item: Exclude<InboundItem, { kind: "message" }>,
 ): Promise<void> {
   const now = Date.now();
-  const eventIds = await recordOrderUpdate(db, item, { workspaceId, channel, now });
+  const scope = { workspaceId, channel, now };
+  let eventIds: string[];
+  switch (item.kind) {
+    case "order":
+      eventIds = await recordOrderUpdate(db, item, scope);
+      break;
+    case "status":
+      eventIds = await recordMessageStatus(db, item, scope);
+      break;
+    case "contact":
+      eventIds = await recordContactChange(db, item, scope);
+      break;
+  }
   await fanOut(db, env.DELIVERIES_QUEUE, workspaceId, eventIds, now);
 }

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { getAdapter } from "../channels/registry.ts";
+import type { Verdict } from "../channels/types.ts";
 import type { InboundQueueMessage } from "../consumers/messages.ts";
 import { MAX_INLINE_BODY_BYTES } from "../consumers/messages.ts";
 import type { AppEnv } from "../env.ts";
@@ -32,26 +33,33 @@ intake.on(["GET", "POST"], "/:platform/:channelId", async (c) => {
   const read = await readBodyLimited(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
   if (!read.ok) throw new ApiError("payload_too_large", `webhook bodies are limited to ${MAX_WEBHOOK_BODY_BYTES} bytes`);
 
-  const verdict = await adapter.verify(
-    {
-      platform: adapter.platform,
-      channelId,
-      method: c.req.method,
-      url: new URL(c.req.url),
-      headers: c.req.raw.headers,
-      body: read.bytes,
-      receivedAt: now,
-    },
-    channel.credentials,
-  );
+  const delivery = {
+    platform: adapter.platform,
+    channelId,
+    method: c.req.method,
+    url: new URL(c.req.url),
+    headers: c.req.raw.headers,
+    body: read.bytes,
+    receivedAt: now,
+  };
+  let verdict: Verdict;
+  if (c.req.method === "POST") {
+    verdict = await adapter.verify(delivery, channel.credentials);
+  } else if (adapter.handshake) {
+    verdict = await adapter.handshake(delivery, channel.credentials);
+  } else {
+    throw new ApiError("method_not_allowed", `${platform} webhooks have no GET handshake; deliveries are POSTed`);
+  }
   const log = { channelId, platform, bytes: read.bytes.byteLength };
   if (verdict.kind === "handshake") return verdict.response;
   if (verdict.kind === "reject") {
     console.warn(JSON.stringify({ msg: "webhook rejected", ...log, status: verdict.status, reason: verdict.reason }));
-    if (verdict.status === 405) throw new ApiError("method_not_allowed", `${c.req.method} is not used by ${platform} webhooks`);
+    if (verdict.status === 403) throw new ApiError("forbidden", "handshake refused: the verify token does not match");
     if (verdict.status === 404) throw new ApiError("not_found", "no such channel for this platform");
     throw new ApiError("unauthorized", "webhook signature is missing or invalid");
   }
+  // A handshake answers with its own response; only a POST carries a delivery.
+  if (c.req.method !== "POST") throw new ApiError("bad_request", "a GET carries no delivery");
 
   try {
     const body = fromUtf8(read.bytes);

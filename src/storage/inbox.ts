@@ -20,6 +20,10 @@ export async function findExisting(
   return { contact: contactRows.length > 0, conversation: conversationRows.length > 0 };
 }
 
+export async function contactExists(db: Db, contactId: string): Promise<boolean> {
+  return (await db.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contactId)).get()) !== undefined;
+}
+
 /** Creates the contact, or refreshes its display name when the platform sent one. */
 export function upsertContact(db: Db, row: ContactRow) {
   return db
@@ -48,4 +52,19 @@ export function insertMessageIfNew(db: Db, row: MessageRow) {
 export async function getMessagesByIds(db: Db, ids: string[]): Promise<MessageRow[]> {
   if (ids.length === 0) return [];
   return db.select().from(messages).where(inArray(messages.id, ids)).all();
+}
+
+/** Records a follow, unfollow or block: creates the contact if needed, sets its status. */
+export function upsertContactStatus(db: Db, row: ContactRow) {
+  return db
+    .insert(contacts)
+    .values(row)
+    .onConflictDoUpdate({
+      target: contacts.id,
+      set: {
+        status: row.status,
+        displayName: sql`coalesce(excluded.display_name, ${contacts.displayName})`,
+        updatedAt: row.updatedAt,
+      },
+    });
 }

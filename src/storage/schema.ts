@@ -52,6 +52,10 @@ export const contacts = sqliteTable(
     channelId: text().notNull(),
     platformUserId: text().notNull(),
     displayName: text(),
+    /** Follow state from the platform: `active`, `unfollowed` or `blocked`. */
+    status: text({ enum: ["active", "unfollowed", "blocked"] })
+      .notNull()
+      .default("active"),
     tags: text().notNull().default("[]"),
     createdAt: integer().notNull(),
     updatedAt: integer().notNull(),

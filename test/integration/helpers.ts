@@ -39,7 +39,8 @@ export async function createTikTokChannel(apiKey: string): Promise<{ id: string;
   );
 }
 
-export async function createEndpoint(apiKey: string, url = "http://127.0.0.1:9999/hooks", eventTypes?: string[]) {
+/** Each endpoint gets its own URL, so a test sees only its own deliveries. */
+export async function createEndpoint(apiKey: string, url = `http://127.0.0.1:9999/hooks/${crypto.randomUUID()}`, eventTypes?: string[]) {
   return json<{ id: string; secret: string; url: string; eventTypes: string[] }>(
     await call("POST", "/v1/endpoints", { token: apiKey, json: { url, eventTypes } }),
     201,
@@ -59,13 +60,16 @@ export interface CapturedDelivery {
   body: string;
 }
 
-/** Replaces outbound fetch (the queue consumers run in this isolate) with a recorder. */
-export function captureOutbound(answer: (request: Request) => Response | Promise<Response> = () => new Response("ok")) {
+/**
+ * Replaces outbound fetch (the queue consumers run in this isolate) with a recorder that
+ * keeps the requests to `urlPrefix`; queues outlive a test, so others may still arrive.
+ */
+export function captureOutbound(urlPrefix: string, answer: (request: Request) => Response | Promise<Response> = () => new Response("ok")) {
   const captured: CapturedDelivery[] = [];
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const request = new Request(input, init);
     const body = await request.clone().text();
-    captured.push({ url: request.url, headers: Object.fromEntries(request.headers), body });
+    if (request.url.startsWith(urlPrefix)) captured.push({ url: request.url, headers: Object.fromEntries(request.headers), body });
     return answer(request);
   });
   return { captured, restore: () => spy.mockRestore() };

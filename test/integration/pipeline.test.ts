@@ -13,7 +13,7 @@ async function setUp() {
   const workspace = await createWorkspace();
   const channel = await createTikTokChannel(workspace.apiKey);
   const endpoint = await createEndpoint(workspace.apiKey);
-  outbound = captureOutbound();
+  outbound = captureOutbound(endpoint.url);
   return { workspace, channel, endpoint, captured: outbound.captured };
 }
 
@@ -60,7 +60,9 @@ describe("TikTok Shop DM, end to end", () => {
         .map((e) => e.id)
         .sort(),
     );
-    await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM delivery_attempts WHERE status = 'succeeded'")).toBe(3));
+    await vi.waitFor(async () =>
+      expect(await count("SELECT count(*) n FROM delivery_attempts WHERE status = 'succeeded' AND endpoint_id = ?", endpoint.id)).toBe(3),
+    );
   });
 
   it("stores contact, conversation and message rows", async () => {
@@ -75,15 +77,15 @@ describe("TikTok Shop DM, end to end", () => {
   });
 
   it("makes one event and one message of the same delivery sent twice", async () => {
-    const { channel, captured } = await setUp();
+    const { workspace, channel, captured } = await setUp();
     expect((await postTikTok(channel.id, tiktokFixtures["new-message-text"])).status).toBe(200);
     expect((await postTikTok(channel.id, tiktokFixtures["new-message-text"])).status).toBe(200);
     await vi.waitFor(() => expect(captured.length).toBeGreaterThanOrEqual(3));
     // Let the second delivery's processing finish too before counting.
-    await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM events")).toBe(3));
+    await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM events WHERE workspace_id = ?", workspace.id)).toBe(3));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await count("SELECT count(*) n FROM messages")).toBe(1);
-    expect(await count("SELECT count(*) n FROM events WHERE type = 'message.received'")).toBe(1);
+    expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(1);
+    expect(await count("SELECT count(*) n FROM events WHERE workspace_id = ? AND type = 'message.received'", workspace.id)).toBe(1);
     expect(new Set(captured.map((c) => c.headers["webhook-id"])).size).toBe(captured.length);
     expect(captured).toHaveLength(3);
   });
@@ -95,7 +97,9 @@ describe("TikTok Shop DM, end to end", () => {
     await postTikTok(channel.id, first);
     await postTikTok(channel.id, second);
     await vi.waitFor(() => expect(events(captured).filter((e) => e.type === "message.received")).toHaveLength(2));
-    const rows = await env.DB.prepare("SELECT platform_message_id p, seq FROM messages ORDER BY seq").all<{ p: string; seq: number }>();
+    const rows = await env.DB.prepare("SELECT platform_message_id p, seq FROM messages WHERE channel_id = ? ORDER BY seq")
+      .bind(channel.id)
+      .all<{ p: string; seq: number }>();
     expect(rows.results).toEqual([
       { p: "7373009988776655601", seq: 1 },
       { p: "7373009988776655602", seq: 2 },
@@ -121,8 +125,8 @@ describe("TikTok Shop DM, end to end", () => {
   it("delivers only the event types an endpoint subscribed to", async () => {
     const workspace = await createWorkspace();
     const channel = await createTikTokChannel(workspace.apiKey);
-    await createEndpoint(workspace.apiKey, "http://127.0.0.1:9999/messages-only", ["message.received"]);
-    outbound = captureOutbound();
+    const endpoint = await createEndpoint(workspace.apiKey, "http://127.0.0.1:9999/messages-only", ["message.received"]);
+    outbound = captureOutbound(endpoint.url);
     await postTikTok(channel.id, tiktokFixtures["new-message-text"]);
     await vi.waitFor(() => expect(outbound?.captured).toHaveLength(1));
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -134,8 +138,8 @@ describe("TikTok Shop DM, end to end", () => {
     await postTikTok(channel.id, tiktokFixtures["new-message-seller"]);
     await postTikTok(channel.id, tiktokFixtures["order-status-update"]);
     // The order event proves the queue drained past the seller message.
-    await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM events")).toBe(1));
-    expect(await count("SELECT count(*) n FROM messages")).toBe(0);
+    await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM events WHERE workspace_id = ?", workspace.id)).toBe(1));
+    expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(0);
     const listed = await json<{ data: unknown[] }>(await call("GET", "/v1/dead-letters", { token: workspace.apiKey }), 200);
     expect(listed.data).toEqual([]);
   });

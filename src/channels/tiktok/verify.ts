@@ -16,9 +16,6 @@ export interface TikTokSigningKeys {
 }
 
 export async function verifyTikTok(delivery: RawDelivery, keys: TikTokSigningKeys): Promise<Verdict> {
-  if (delivery.method !== "POST") {
-    return { kind: "reject", status: 405, reason: "TikTok Shop has no GET handshake" };
-  }
   const header = delivery.headers.get("authorization")?.trim();
   if (!header) return { kind: "reject", status: 401, reason: "missing Authorization header" };
   const signature = fromHex(header);

@@ -1,0 +1,1 @@
+ALTER TABLE `contacts` ADD `status` text DEFAULT 'active' NOT NULL;

@@ -1,0 +1,37 @@
+// `npm run dev` runs this first: makes .dev.vars with fresh secrets when it is missing,
+// applies the D1 migrations locally, and prints the admin token for the curl walkthrough.
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+
+const path = ".dev.vars";
+
+if (!existsSync(path)) {
+  const adminToken = randomBytes(24).toString("base64url");
+  const masterKey = randomBytes(32).toString("base64");
+  writeFileSync(
+    path,
+    [
+      "# Local secrets for `npm run dev` (git-ignored). Made by scripts/dev-setup.ts.",
+      `ADMIN_TOKEN=${adminToken}`,
+      `MASTER_KEY=${masterKey}`,
+      "# Lets endpoints use http://127.0.0.1 (npm run receiver). Never set this in production.",
+      "ALLOW_PRIVATE_ENDPOINTS=true",
+      "",
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+  console.log(`created ${path} with a new ADMIN_TOKEN and MASTER_KEY`);
+}
+
+const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
+  stdio: ["ignore", "inherit", "inherit"],
+  env: { ...process.env, CI: "true" },
+});
+if (migrate.status !== 0) {
+  console.error("applying the local D1 migrations failed (see above)");
+  process.exit(migrate.status ?? 1);
+}
+
+const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(path, "utf8"))?.[1];
+console.log(`\nADMIN_TOKEN=${adminToken ?? "(missing from .dev.vars)"}\n`);

@@ -1,0 +1,130 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { app } from "../../src/app.ts";
+import { TIKTOK_TEST_APP, tiktokFixtures } from "../fixtures/tiktok/index.ts";
+import { signTikTok, withTimestamp } from "../helpers/tiktok.ts";
+import { call, count, createTikTokChannel, createWorkspace, json, postTikTok } from "./helpers.ts";
+
+async function channel() {
+  const workspace = await createWorkspace();
+  return createTikTokChannel(workspace.apiKey);
+}
+
+/** Queues are not reset between tests, so counts are scoped to this test's channel. */
+async function nothingStored(channelId: string) {
+  // Give a (wrongly) enqueued message time to be consumed before asserting it was not.
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  expect(await count("SELECT count(*) n FROM events WHERE payload LIKE ?", `%${channelId}%`)).toBe(0);
+  expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = ?", channelId)).toBe(0);
+}
+
+describe("webhook intake", () => {
+  it("answers 200 with a valid signature", async () => {
+    const { id } = await channel();
+    const response = await postTikTok(id, tiktokFixtures["new-message-text"]);
+    expect(await json(response, 200)).toEqual({ ok: true });
+  });
+
+  it("answers 401 to a wrong signature and stores nothing", async () => {
+    const { id } = await channel();
+    const response = await postTikTok(id, tiktokFixtures["new-message-text"], { signature: "0".repeat(64) });
+    expect(await json(response, 401)).toMatchObject({ error: { code: "unauthorized" } });
+    await nothingStored(id);
+  });
+
+  it("answers 401 to a missing signature", async () => {
+    const { id } = await channel();
+    const response = await call("POST", `/webhooks/tiktok/${id}`, { body: tiktokFixtures["new-message-text"] });
+    expect(response.status).toBe(401);
+    await nothingStored(id);
+  });
+
+  it("answers 401 to a correctly signed but stale delivery (a replay)", async () => {
+    const { id } = await channel();
+    const response = await postTikTok(id, tiktokFixtures["new-message-text"], { fresh: false });
+    expect(response.status).toBe(401);
+    await nothingStored(id);
+  });
+
+  it("answers 401 when the channel's secret differs from the signer's", async () => {
+    const workspace = await createWorkspace();
+    const created = await json<{ id: string }>(
+      await call("POST", "/v1/channels", {
+        token: workspace.apiKey,
+        json: { platform: "tiktok", name: "Other", credentials: { appKey: TIKTOK_TEST_APP.appKey, appSecret: "another-secret" } },
+      }),
+      201,
+    );
+    expect((await postTikTok(created.id, tiktokFixtures["new-message-text"])).status).toBe(401);
+  });
+
+  it("answers 404 to an unknown channel, an unknown platform, or a platform the channel is not", async () => {
+    const { id } = await channel();
+    expect((await postTikTok("ch_doesnotexist000000000000", tiktokFixtures["new-message-text"])).status).toBe(404);
+    const body = tiktokFixtures["new-message-text"];
+    expect((await call("POST", `/webhooks/myspace/${id}`, { body })).status).toBe(404);
+    expect((await call("POST", `/webhooks/whatsapp/${id}`, { body })).status).toBe(404);
+  });
+
+  it("answers 413 to a body over 1 MiB, by length or as it streams", async () => {
+    const { id } = await channel();
+    const big = `{"pad":"${"x".repeat(1_048_576)}"}`;
+    const signature = signTikTok(TIKTOK_TEST_APP.appKey, TIKTOK_TEST_APP.appSecret, big);
+    const declared = await call("POST", `/webhooks/tiktok/${id}`, { body: big, headers: { authorization: signature } });
+    expect(await json(declared, 413)).toMatchObject({ error: { code: "payload_too_large" } });
+
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > 1_100_000) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const streamed = await app.fetch(
+      new Request(`https://gateway.test/webhooks/tiktok/${id}`, { method: "POST", body: stream, headers: { authorization: signature } }),
+      env,
+    );
+    expect(streamed.status).toBe(413);
+  });
+
+  it("accepts a signed body just under 1 MiB and carries it past the queue's message limit", async () => {
+    const workspace = await createWorkspace();
+    const { id } = await createTikTokChannel(workspace.apiKey);
+    const base = withTimestamp(tiktokFixtures["new-message-text"], Math.floor(Date.now() / 1000));
+    const big = base.replace('"data": {', `"padding": "${"p".repeat(900_000)}",\n  "data": {`);
+    const signature = signTikTok(TIKTOK_TEST_APP.appKey, TIKTOK_TEST_APP.appSecret, big);
+    const response = await call("POST", `/webhooks/tiktok/${id}`, { body: big, headers: { authorization: signature } });
+    expect(response.status).toBe(200);
+    expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(1);
+    await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM messages WHERE channel_id = ?", id)).toBe(1));
+  });
+
+  it("answers 503 when the delivery cannot be enqueued, so the platform retries", async () => {
+    const { id } = await channel();
+    const body = withTimestamp(tiktokFixtures["new-message-text"], Math.floor(Date.now() / 1000));
+    const failingQueue = {
+      send: () => Promise.reject(new Error("queue unavailable")),
+      sendBatch: () => Promise.reject(new Error("queue unavailable")),
+    };
+    const response = await app.fetch(
+      new Request(`https://gateway.test/webhooks/tiktok/${id}`, {
+        method: "POST",
+        body,
+        headers: { authorization: signTikTok(TIKTOK_TEST_APP.appKey, TIKTOK_TEST_APP.appSecret, body) },
+      }),
+      { ...env, INBOUND_QUEUE: failingQueue as unknown as Queue },
+    );
+    expect(await json(response, 503)).toMatchObject({ error: { code: "unavailable" } });
+  });
+
+  it("answers 405 to a GET on a platform without a handshake", async () => {
+    const { id } = await channel();
+    expect((await call("GET", `/webhooks/tiktok/${id}`)).status).toBe(405);
+  });
+
+  it("serves GET /health", async () => {
+    expect(await json(await call("GET", "/health"), 200)).toEqual({ ok: true });
+  });
+});
