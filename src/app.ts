@@ -6,6 +6,7 @@ import { channelRoutes } from "./api/channels.ts";
 import { deadLetterRoutes } from "./api/dead-letters.ts";
 import { endpointRoutes } from "./api/endpoints.ts";
 import { eventRoutes } from "./api/events.ts";
+import { contactRoutes, conversationRoutes } from "./api/inbox.ts";
 import { workspaceRoutes } from "./api/workspaces.ts";
 import type { AppEnv } from "./env.ts";
 import { intake } from "./intake/routes.ts";
@@ -24,6 +25,8 @@ workspaceApi.route("/channels", channelRoutes);
 workspaceApi.route("/endpoints", endpointRoutes);
 workspaceApi.route("/events", eventRoutes);
 workspaceApi.route("/dead-letters", deadLetterRoutes);
+workspaceApi.route("/contacts", contactRoutes);
+workspaceApi.route("/conversations", conversationRoutes);
 app.route("/v1", workspaceApi);
 
 app.notFound((c) => c.json(new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404));

@@ -4,14 +4,14 @@
  * enqueued; a crash in between re-enqueues them (the subscriber may see the same
  * `webhook-id` twice, never a new one), so nothing is lost.
  */
-import type { DeliveryQueueMessage } from "../consumers/messages.ts";
+import type { EventDelivery } from "../consumers/messages.ts";
 import type { Db } from "../storage/db.ts";
 import { type EndpointRow, listEnabledEndpoints } from "../storage/endpoints.ts";
 import { eventsAwaitingFanOut, markFannedOut } from "../storage/events.ts";
 
 /** The part of a Cloudflare Queue producer fan-out needs. */
 export interface DeliveryProducer {
-  sendBatch(messages: Iterable<MessageSendRequest<DeliveryQueueMessage>>): Promise<unknown>;
+  sendBatch(messages: Iterable<MessageSendRequest<EventDelivery>>): Promise<unknown>;
 }
 
 const SEND_BATCH_LIMIT = 100;
@@ -24,11 +24,11 @@ export function endpointWants(endpoint: Pick<EndpointRow, "eventTypes">, type: s
 export async function fanOut(db: Db, queue: DeliveryProducer, workspaceId: string, eventIds: string[], now: number): Promise<number> {
   const [pending, audience] = await Promise.all([eventsAwaitingFanOut(db, eventIds), listEnabledEndpoints(db, workspaceId)]);
   if (pending.length === 0) return 0;
-  const messages: MessageSendRequest<DeliveryQueueMessage>[] = [];
+  const messages: MessageSendRequest<EventDelivery>[] = [];
   for (const event of pending) {
     for (const endpoint of audience) {
       if (endpointWants(endpoint, event.type)) {
-        messages.push({ body: { v: 1, workspaceId, eventId: event.id, endpointId: endpoint.id }, contentType: "json" });
+        messages.push({ body: { v: 1, kind: "event", workspaceId, eventId: event.id, endpointId: endpoint.id }, contentType: "json" });
       }
     }
   }

@@ -3,6 +3,7 @@ import type { AttemptRow } from "../storage/attempts.ts";
 import type { ChannelRow } from "../storage/channels.ts";
 import type { DeadLetterRow } from "../storage/dead-letters.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
+import type { ContactRow, ConversationRow, MessageRow } from "../storage/inbox.ts";
 import { iso } from "./validation.ts";
 
 export function webhookUrl(origin: string | null, platform: string, channelId: string): string {
@@ -55,5 +56,49 @@ export function deadLetterView(row: DeadLetterRow) {
     body: JSON.parse(row.body) as unknown,
     createdAt: iso(row.createdAt),
     retriedAt: iso(row.retriedAt),
+  };
+}
+
+export function contactView(row: ContactRow) {
+  return {
+    id: row.id,
+    channelId: row.channelId,
+    platformUserId: row.platformUserId,
+    displayName: row.displayName,
+    status: row.status,
+    tags: JSON.parse(row.tags) as string[],
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+export function conversationView(row: ConversationRow) {
+  return {
+    id: row.id,
+    channelId: row.channelId,
+    contactId: row.contactId,
+    platformThreadId: row.platformThreadId,
+    lastMessageAt: iso(row.lastMessageAt),
+    lastInboundAt: iso(row.lastInboundAt),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+export function messageView(row: MessageRow) {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    contactId: row.contactId,
+    channelId: row.channelId,
+    platformMessageId: row.platformMessageId,
+    direction: row.direction,
+    author: row.author,
+    status: row.status,
+    error: row.error,
+    sentAt: iso(row.sentAt),
+    text: row.text,
+    attachments: JSON.parse(row.attachments) as unknown[],
+    createdAt: iso(row.createdAt),
   };
 }

@@ -2,6 +2,7 @@
  * DELIVERIES consumer: one signed POST per message, every attempt recorded, failures
  * retried on the schedule in deliver/policy.ts through queue delays.
  */
+import { retryReply } from "../actions/reply.ts";
 import { classifyResponse, nextDelaySeconds } from "../deliver/policy.ts";
 import { postEvent } from "../deliver/send.ts";
 import { signWebhook } from "../deliver/sign.ts";
@@ -14,7 +15,7 @@ import { type Db, openDb } from "../storage/db.ts";
 import { getEndpoint, updateEndpoint } from "../storage/endpoints.ts";
 import { getEventRow } from "../storage/events.ts";
 import { recordDeadLetter } from "./dead-letter-queues.ts";
-import { DeliveryMessageSchema, type DeliveryQueueMessage } from "./messages.ts";
+import { DeliveryMessageSchema, type EventDelivery } from "./messages.ts";
 import { isPermanent, retryDelayFor } from "./retry.ts";
 
 export interface DeliveryIo {
@@ -32,6 +33,11 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, 
       try {
         const parsed = DeliveryMessageSchema.safeParse(message.body);
         if (!parsed.success) throw new PermanentError(`not a delivery queue message: ${summarizeIssues(parsed.error)}`);
+        if (parsed.data.kind === "reply") {
+          await retryReply(env, parsed.data, io);
+          message.ack();
+          return;
+        }
         const delay = await deliverOnce(env, db, io, parsed.data, message.attempts);
         if (delay === null) message.ack();
         else message.retry({ delaySeconds: delay });
@@ -49,7 +55,7 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, 
 }
 
 /** Makes one attempt; returns the delay before the next one, or null when done. */
-async function deliverOnce(env: Env, db: Db, io: DeliveryIo, job: DeliveryQueueMessage, attempt: number): Promise<number | null> {
+async function deliverOnce(env: Env, db: Db, io: DeliveryIo, job: EventDelivery, attempt: number): Promise<number | null> {
   const [event, endpoint] = await Promise.all([getEventRow(db, job.eventId), getEndpoint(db, job.workspaceId, job.endpointId)]);
   if (!event || !endpoint) {
     console.warn(JSON.stringify({ msg: "delivery dropped: endpoint or event deleted", eventId: job.eventId, endpointId: job.endpointId }));

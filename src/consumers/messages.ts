@@ -18,12 +18,27 @@ export const InboundMessageSchema = z.object({
 export type InboundQueueMessage = z.infer<typeof InboundMessageSchema>;
 
 /** One event for one endpoint. */
-export const DeliveryMessageSchema = z.object({
+export const EventDeliverySchema = z.object({
   v: z.literal(1),
+  kind: z.literal("event"),
   workspaceId: z.string(),
   eventId: z.string(),
   endpointId: z.string(),
 });
+export type EventDelivery = z.infer<typeof EventDeliverySchema>;
+
+/** Another try at a reply the platform could not take (rate limit, outage). */
+export const ReplyJobSchema = z.object({
+  v: z.literal(1),
+  kind: z.literal("reply"),
+  workspaceId: z.string(),
+  messageId: z.string(),
+  attempt: z.number().int().positive(),
+});
+export type ReplyJob = z.infer<typeof ReplyJobSchema>;
+
+/** The DELIVERIES queue carries everything that leaves the gateway: events and replies. */
+export const DeliveryMessageSchema = z.discriminatedUnion("kind", [EventDeliverySchema, ReplyJobSchema]);
 export type DeliveryQueueMessage = z.infer<typeof DeliveryMessageSchema>;
 
 /** Queue names as configured in wrangler.toml; the consumer dispatches on them. */

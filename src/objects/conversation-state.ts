@@ -27,3 +27,8 @@ export function admitMessage(state: ConversationState, platformMessageId: string
     next: { nextSeq: state.nextSeq + 1, recentMessageIds: recent.slice(-DEDUP_WINDOW) },
   };
 }
+
+/** Takes the next position for a message that did not come from the platform (a reply). */
+export function reserveSeq(state: ConversationState): { seq: number; next: ConversationState } {
+  return { seq: state.nextSeq, next: { ...state, nextSeq: state.nextSeq + 1 } };
+}

@@ -9,7 +9,7 @@ import { type RecordedMessage, recordInboundMessage } from "../actions/record-in
 import type { InboundMessage } from "../channels/types.ts";
 import type { ChannelRef } from "../events/build.ts";
 import { openDb } from "../storage/db.ts";
-import { admitMessage, type ConversationState, INITIAL_STATE } from "./conversation-state.ts";
+import { admitMessage, type ConversationState, INITIAL_STATE, reserveSeq } from "./conversation-state.ts";
 
 export interface IngestInput {
   workspaceId: string;
@@ -37,6 +37,17 @@ export class ConversationObject extends DurableObject<Env> {
 
   ingestMessage(input: IngestInput): Promise<IngestOutcome> {
     const run = this.tail.then(() => this.ingestNow(input));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A position in the conversation for an outbound message, in the same sequence as inbound ones. */
+  reserveSeq(): Promise<number> {
+    const run = this.tail.then(() => {
+      const reserved = reserveSeq(this.ctx.storage.kv.get<ConversationState>(STATE_KEY) ?? INITIAL_STATE);
+      this.ctx.storage.kv.put(STATE_KEY, reserved.next);
+      return reserved.seq;
+    });
     this.tail = run.catch(() => undefined);
     return run;
   }

@@ -1,6 +1,7 @@
 /** Contacts, conversations and messages as the pipeline writes them. */
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
+import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
 import { contacts, conversations, messages } from "./schema.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -41,7 +42,14 @@ export function upsertConversation(db: Db, row: ConversationRow) {
     .values(row)
     .onConflictDoUpdate({
       target: conversations.id,
-      set: { lastMessageAt: sql`max(${conversations.lastMessageAt}, excluded.last_message_at)`, updatedAt: row.updatedAt },
+      set: {
+        lastMessageAt: sql`max(${conversations.lastMessageAt}, excluded.last_message_at)`,
+        lastInboundAt: sql`max(coalesce(${conversations.lastInboundAt}, 0), coalesce(excluded.last_inbound_at, 0))`,
+        // A newer message's reply token replaces the old one (each is single-use anyway).
+        replyToken: sql`coalesce(excluded.reply_token, ${conversations.replyToken})`,
+        replyTokenExpiresAt: sql`coalesce(excluded.reply_token_expires_at, ${conversations.replyTokenExpiresAt})`,
+        updatedAt: row.updatedAt,
+      },
     });
 }
 
@@ -67,4 +75,74 @@ export function upsertContactStatus(db: Db, row: ContactRow) {
         updatedAt: row.updatedAt,
       },
     });
+}
+
+export async function getConversation(db: Db, workspaceId: string, id: string): Promise<ConversationRow | undefined> {
+  return db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), eq(conversations.id, id)))
+    .get();
+}
+
+export async function getContact(db: Db, workspaceId: string, id: string): Promise<ContactRow | undefined> {
+  return db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), eq(contacts.id, id)))
+    .get();
+}
+
+export async function getMessage(db: Db, workspaceId: string, id: string): Promise<MessageRow | undefined> {
+  return db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, id)))
+    .get();
+}
+
+export async function listContacts(db: Db, workspaceId: string, page: Page): Promise<Listed<ContactRow>> {
+  const { after, order } = pageQuery(page, contacts.createdAt, contacts.id);
+  const rows = await db
+    .select()
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, workspaceId), after))
+    .orderBy(...order)
+    .limit(page.limit + 1);
+  return toListed(rows, page, (row) => row);
+}
+
+export async function listConversations(db: Db, workspaceId: string, page: Page): Promise<Listed<ConversationRow>> {
+  const { after, order } = pageQuery(page, conversations.createdAt, conversations.id);
+  const rows = await db
+    .select()
+    .from(conversations)
+    .where(and(eq(conversations.workspaceId, workspaceId), after))
+    .orderBy(...order)
+    .limit(page.limit + 1);
+  return toListed(rows, page, (row) => row);
+}
+
+export async function listMessages(db: Db, workspaceId: string, conversationId: string, page: Page): Promise<Listed<MessageRow>> {
+  const { after, order } = pageQuery(page, messages.createdAt, messages.id);
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.conversationId, conversationId), after))
+    .orderBy(...order)
+    .limit(page.limit + 1);
+  return toListed(rows, page, (row) => row);
+}
+
+export async function insertMessage(db: Db, row: MessageRow): Promise<void> {
+  await db.insert(messages).values(row);
+}
+
+export function updateMessage(db: Db, id: string, patch: Partial<Pick<MessageRow, "status" | "error" | "platformMessageId" | "sentAt">>) {
+  return db.update(messages).set(patch).where(eq(messages.id, id));
+}
+
+/** A reply token is single-use: forget it once a reply went out. */
+export function clearReplyToken(db: Db, conversationId: string) {
+  return db.update(conversations).set({ replyToken: null, replyTokenExpiresAt: null }).where(eq(conversations.id, conversationId));
 }

@@ -75,6 +75,11 @@ export const conversations = sqliteTable(
     contactId: text().notNull(),
     platformThreadId: text().notNull(),
     lastMessageAt: integer().notNull(),
+    /** The customer's last message: reply windows (WhatsApp, Messenger 24 h) count from it. */
+    lastInboundAt: integer(),
+    /** LINE's single-use reply token from the last inbound message, and when it stops working. */
+    replyToken: text(),
+    replyTokenExpiresAt: integer(),
     createdAt: integer().notNull(),
     updatedAt: integer().notNull(),
   },
@@ -97,6 +102,14 @@ export const messages = sqliteTable(
     text: text(),
     attachments: text().notNull().default("[]"),
     sentAt: integer().notNull(),
+    /** Inbound: `received`. Outbound: `pending` (retrying), `sent` or `failed`. */
+    status: text({ enum: ["received", "pending", "sent", "failed"] })
+      .notNull()
+      .default("received"),
+    /** Why an outbound message failed or is being retried: the platform's own words. */
+    error: text(),
+    /** Who wrote an outbound message: an agent through the API, or the bot. */
+    author: text(),
     /** Position in the conversation, assigned by its Durable Object in arrival order. */
     seq: integer().notNull(),
     createdAt: integer().notNull(),

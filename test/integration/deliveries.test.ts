@@ -21,7 +21,7 @@ async function scenario() {
   await env.DB.prepare("INSERT INTO events (id, workspace_id, type, payload, created_at) VALUES (?, ?, 'order.updated', ?, ?)")
     .bind(eventId, workspace.id, payload, Date.now())
     .run();
-  const body = { v: 1, workspaceId: workspace.id, eventId, endpointId: endpoint.id };
+  const body = { v: 1, kind: "event", workspaceId: workspace.id, eventId, endpointId: endpoint.id };
   return { workspace, endpoint, eventId, payload, body };
 }
 

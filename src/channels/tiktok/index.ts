@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { ChannelAdapter } from "../types.ts";
 import { normalizeTikTok } from "./normalize.ts";
+import { sendTikTok } from "./send.ts";
 import { verifyTikTok } from "./verify.ts";
 
 const TikTokCredentialsSchema = z.strictObject({
@@ -19,4 +20,5 @@ export const tiktok: ChannelAdapter<TikTokCredentials> = {
   publicCredentialFields: ["appKey"],
   verify: (delivery, credentials) => verifyTikTok(delivery, credentials),
   normalize: normalizeTikTok,
+  send: sendTikTok,
 };

@@ -1,0 +1,195 @@
+/**
+ * Sends a text reply into a conversation through its channel's adapter and records it as
+ * an outbound message. The platform's verdict decides what happens: sent → `message.sent`;
+ * refused by the platform's rules → nothing sent, the caller answers 422; a platform error
+ * → recorded as failed; rate limit or outage → recorded as pending and retried through the
+ * DELIVERIES queue with backoff.
+ */
+import { getAdapter } from "../channels/registry.ts";
+import type { Credentials, ReplyContext, SendResult } from "../channels/types.ts";
+import type { ReplyJob } from "../consumers/messages.ts";
+import { readConfig } from "../env.ts";
+import { buildEvent, isoTime } from "../events/build.ts";
+import type { Platform } from "../events/schema.ts";
+import { derivedId, randomId } from "../lib/ids.ts";
+import { conversationStub } from "../objects/conversation.ts";
+import { secretBox } from "../secrets.ts";
+import { getChannel } from "../storage/channels.ts";
+import { type Db, openDb } from "../storage/db.ts";
+import { eventRow, insertEventIfNew } from "../storage/events.ts";
+import {
+  type ConversationRow,
+  clearReplyToken,
+  getContact,
+  getConversation,
+  getMessage,
+  insertMessage,
+  type MessageRow,
+  updateMessage,
+} from "../storage/inbox.ts";
+import { fanOut } from "./fan-out.ts";
+
+/** A reply that keeps failing transiently is given up after this many tries. */
+export const MAX_REPLY_ATTEMPTS = 6;
+
+export type ReplyOutcome =
+  | { kind: "sent" | "pending" | "failed"; message: MessageRow }
+  | { kind: "refused"; reason: string }
+  | { kind: "not_found" };
+
+export interface ReplyIo {
+  fetch: typeof fetch;
+  now: () => number;
+}
+
+const runtimeIo: ReplyIo = { fetch: (input, init) => fetch(input, init), now: () => Date.now() };
+
+export async function sendReply(
+  env: Env,
+  request: { workspaceId: string; conversationId: string; text: string; author: "agent" | "bot" },
+  io: ReplyIo = runtimeIo,
+): Promise<ReplyOutcome> {
+  const db = openDb(env.DB);
+  const conversation = await getConversation(db, request.workspaceId, request.conversationId);
+  if (!conversation) return { kind: "not_found" };
+  const target = await loadTarget(env, db, conversation);
+  if ("reason" in target) return { kind: "refused", reason: target.reason };
+
+  const now = io.now();
+  const result = await target.send(request.text, replyContext(conversation, target.platformUserId, now), now, io);
+  if (!result.ok && result.kind === "refused") return { kind: "refused", reason: result.reason };
+
+  const seq = await conversationStub(env, conversation.channelId, conversation.platformThreadId).reserveSeq();
+  const id = randomId("msg");
+  const message: MessageRow = {
+    id,
+    workspaceId: request.workspaceId,
+    channelId: conversation.channelId,
+    conversationId: conversation.id,
+    contactId: conversation.contactId,
+    // Until the platform names it, the message is known by our id.
+    platformMessageId: `outbound:${id}`,
+    direction: "outbound",
+    text: request.text,
+    attachments: "[]",
+    sentAt: now,
+    status: "pending",
+    error: null,
+    author: request.author,
+    seq,
+    createdAt: now,
+  };
+  await insertMessage(db, message);
+  return settle(env, db, message, conversation, target.platform, result, 1, now);
+}
+
+/** The DELIVERIES consumer's retry of a pending reply; a further retry is enqueued by `settle`. */
+export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeIo): Promise<void> {
+  const db = openDb(env.DB);
+  const message = await getMessage(db, job.workspaceId, job.messageId);
+  if (message?.status !== "pending") return;
+  const conversation = await getConversation(db, job.workspaceId, message.conversationId);
+  const target = conversation ? await loadTarget(env, db, conversation) : { reason: "the conversation no longer exists" };
+  if (!conversation || "reason" in target) {
+    await updateMessage(db, message.id, { status: "failed", error: "reason" in target ? target.reason : "gone" });
+    return;
+  }
+  const now = io.now();
+  const result = await target.send(message.text ?? "", replyContext(conversation, target.platformUserId, now), now, io);
+  await settle(env, db, message, conversation, target.platform, result, job.attempt, now);
+}
+
+interface Target {
+  platform: Platform;
+  platformUserId: string;
+  send(text: string, context: ReplyContext, now: number, io: ReplyIo): Promise<SendResult>;
+}
+
+async function loadTarget(env: Env, db: Db, conversation: ConversationRow): Promise<Target | { reason: string }> {
+  const [channel, contact] = await Promise.all([
+    getChannel(db, conversation.workspaceId, conversation.channelId),
+    getContact(db, conversation.workspaceId, conversation.contactId),
+  ]);
+  if (!channel || !contact) return { reason: "the conversation's channel or contact no longer exists" };
+  const adapter = getAdapter(channel.platform);
+  const send = adapter?.send;
+  if (!adapter || !send) return { reason: `replies are not supported on ${channel.platform}` };
+  if (contact.status === "blocked") return { reason: "the contact has blocked the business on this platform" };
+  const credentials = JSON.parse(await (await secretBox(env)).open(channel.credentialsSealed)) as Credentials;
+  const apiBase = readConfig(env).apiBase[adapter.platform];
+  return {
+    platform: adapter.platform,
+    platformUserId: contact.platformUserId,
+    send: (text, context, now, io) => send.call(adapter, { text, context }, credentials, { fetch: io.fetch, apiBase, now }),
+  };
+}
+
+function replyContext(conversation: ConversationRow, platformUserId: string, now: number): ReplyContext {
+  const token = conversation.replyToken;
+  const expiresAt = conversation.replyTokenExpiresAt;
+  return {
+    platformThreadId: conversation.platformThreadId,
+    platformUserId,
+    lastInboundAt: conversation.lastInboundAt,
+    replyToken: token && expiresAt && expiresAt > now ? { token, expiresAt } : null,
+  };
+}
+
+/** Records what the platform said, and announces a sent message. */
+async function settle(
+  env: Env,
+  db: Db,
+  message: MessageRow,
+  conversation: ConversationRow,
+  platform: Platform,
+  result: SendResult,
+  attempt: number,
+  now: number,
+): Promise<Extract<ReplyOutcome, { message: MessageRow }>> {
+  if (result.ok) {
+    const sent: MessageRow = {
+      ...message,
+      status: "sent",
+      error: null,
+      sentAt: now,
+      platformMessageId: result.platformMessageId ?? message.platformMessageId,
+    };
+    const contact = await getContact(db, conversation.workspaceId, conversation.contactId);
+    const event = buildEvent("message.sent", await derivedId("evt", "message.sent", message.id), now, {
+      workspaceId: conversation.workspaceId,
+      channel: { id: conversation.channelId, platform },
+      contact: { id: conversation.contactId, platformUserId: contact?.platformUserId ?? "", displayName: contact?.displayName ?? null },
+      conversation: { id: conversation.id, platformThreadId: conversation.platformThreadId },
+      message: {
+        id: sent.id,
+        platformMessageId: sent.platformMessageId,
+        direction: "outbound",
+        sentAt: isoTime(now),
+        text: sent.text,
+        attachments: [],
+      },
+    });
+    await db.batch([
+      updateMessage(db, message.id, { status: "sent", error: null, sentAt: now, platformMessageId: sent.platformMessageId }),
+      clearReplyToken(db, conversation.id),
+      insertEventIfNew(db, eventRow(conversation.workspaceId, event, now)),
+    ]);
+    await fanOut(db, env.DELIVERIES_QUEUE, conversation.workspaceId, [event.id], now);
+    return { kind: "sent", message: sent };
+  }
+  const error = result.kind === "refused" ? result.reason : result.error;
+  const giveUp = result.kind !== "retry" || attempt >= MAX_REPLY_ATTEMPTS;
+  const status = giveUp ? "failed" : "pending";
+  await updateMessage(db, message.id, { status, error });
+  if (!giveUp) {
+    const job: ReplyJob = { v: 1, kind: "reply", workspaceId: conversation.workspaceId, messageId: message.id, attempt: attempt + 1 };
+    await env.DELIVERIES_QUEUE.send(job, { contentType: "json", delaySeconds: retryDelay(result, attempt) });
+  }
+  return { kind: status, message: { ...message, status, error } };
+}
+
+/** 2 s, 4 s, 8 s…, or longer when the platform says so (bounded by the queue's 12 h). */
+function retryDelay(result: SendResult, attempt: number): number {
+  const asked = !result.ok && result.kind === "retry" ? (result.retryAfterSeconds ?? 0) : 0;
+  return Math.min(Math.max(2 ** attempt, asked), 43200);
+}

@@ -1,0 +1,51 @@
+/**
+ * Replies through TikTok Shop's Customer Service API: a TEXT message into the buyer's
+ * conversation, signed like every Open API call. TikTok documents no reply window, so only
+ * missing credentials refuse; errors come as HTTP 200 with a non-zero `code`.
+ * @see https://partner.tiktokshop.com/docv2/page/send-message-202309
+ */
+import { callPlatformApi, failureFromStatus, isApiResponse, withApiBase } from "../http.ts";
+import type { OutboundText, SendIo, SendResult } from "../types.ts";
+import { signApiRequest } from "./api-sign.ts";
+import type { TikTokCredentials } from "./index.ts";
+
+export const TIKTOK_API_ORIGIN = "https://open-api.tiktokglobalshop.com";
+/** TikTok's limit for one text message. */
+export const MAX_TEXT_LENGTH = 2000;
+
+interface TikTokApiBody {
+  code?: number;
+  message?: string;
+  data?: { message_id?: string | number };
+}
+
+export async function sendTikTok(message: OutboundText, credentials: TikTokCredentials, io: SendIo): Promise<SendResult> {
+  if (!credentials.accessToken || !credentials.shopCipher) {
+    return { ok: false, kind: "refused", reason: "the channel needs accessToken and shopCipher to reply on TikTok Shop" };
+  }
+  if (message.text.length > MAX_TEXT_LENGTH) {
+    return { ok: false, kind: "refused", reason: `TikTok Shop messages are limited to ${MAX_TEXT_LENGTH} characters` };
+  }
+  const path = `/customer_service/202309/conversations/${encodeURIComponent(message.context.platformThreadId)}/messages`;
+  const body = JSON.stringify({ type: "TEXT", content: JSON.stringify({ content: message.text }) });
+  const query: Record<string, string> = {
+    app_key: credentials.appKey,
+    shop_cipher: credentials.shopCipher,
+    timestamp: String(Math.floor(io.now / 1000)),
+  };
+  query.sign = await signApiRequest(credentials.appSecret, path, query, body);
+  const url = withApiBase(`${TIKTOK_API_ORIGIN}${path}?${new URLSearchParams(query)}`, io.apiBase);
+
+  const response = await callPlatformApi(io, url, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-tts-access-token": credentials.accessToken },
+    body,
+  });
+  if (!isApiResponse(response)) return response;
+  const reply = (response.json ?? {}) as TikTokApiBody;
+  const error = `TikTok Shop API: ${reply.message ?? response.text.slice(0, 200)} (HTTP ${response.status}, code ${reply.code ?? "none"})`;
+  if (response.status < 200 || response.status >= 300) return failureFromStatus(response, error);
+  if (reply.code !== 0) return { ok: false, kind: "failed", error, status: response.status };
+  const id = reply.data?.message_id;
+  return { ok: true, platformMessageId: id === undefined ? null : String(id) };
+}
