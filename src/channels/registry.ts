@@ -1,10 +1,18 @@
 /** The only list of channels: adding a platform is one folder and one line here. */
 import type { Platform } from "../events/schema.ts";
+import { line } from "./line/index.ts";
+import { telegram } from "./telegram/index.ts";
 import { tiktok } from "./tiktok/index.ts";
 import type { AnyChannelAdapter } from "./types.ts";
+import { whatsapp } from "./whatsapp/index.ts";
+import { zalo } from "./zalo/index.ts";
 
 const adapters: Partial<Record<Platform, AnyChannelAdapter>> = {
   tiktok,
+  whatsapp,
+  telegram,
+  line,
+  zalo,
 };
 
 export function getAdapter(platform: string): AnyChannelAdapter | undefined {

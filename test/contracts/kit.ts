@@ -24,4 +24,15 @@ export interface ChannelTestKit {
   handshake?: { query: Record<string, string>; headers?: Record<string, string>; expectBody: string; badQuery: Record<string, string> };
   /** Fixtures holding several events, with how many items each must yield. */
   batched?: Record<string, number>;
+  /** End to end (test/integration/channels.test.ts): a fixture holding one customer message. */
+  messageFixture?: string;
+  /** A fake of the platform's messaging API, for end-to-end replies. */
+  api?: {
+    /** The real API's origin, which the test intercepts. */
+    origin: string;
+    /** The platform's answer to an accepted text message. */
+    ok(): Response;
+    /** The platform's answer when it rate-limits. */
+    rateLimited(): Response;
+  };
 }

@@ -1,0 +1,26 @@
+/** Zalo Official Account: customer chats, receipts and follows in; consultation replies out. */
+import { z } from "zod";
+import type { ChannelAdapter } from "../types.ts";
+import { normalizeZalo } from "./normalize.ts";
+import { sendZaloText } from "./send.ts";
+import { verifyZalo } from "./verify.ts";
+
+const ZaloCredentialsSchema = z.strictObject({
+  /** The Zalo app's id: public, and echoed as `app_id` in every signed body. */
+  appId: z.string().min(1),
+  /** The OA Secret Key from the app's Webhook page (not the App Secret Key): signs webhooks. */
+  oaSecretKey: z.string().min(1),
+  /** The OA access token (`access_token` header) for consultation replies. */
+  accessToken: z.string().min(1),
+});
+export type ZaloCredentials = z.infer<typeof ZaloCredentialsSchema>;
+
+/** No GET handshake: Zalo proves the domain once, in its console (see NOTES.md, Set-up). */
+export const zalo: ChannelAdapter<ZaloCredentials> = {
+  platform: "zalo",
+  credentials: ZaloCredentialsSchema,
+  publicCredentialFields: ["appId"],
+  verify: (delivery, credentials) => verifyZalo(delivery, credentials),
+  normalize: normalizeZalo,
+  send: (message, credentials, io) => sendZaloText(message, credentials.accessToken, io),
+};

@@ -1,0 +1,70 @@
+/**
+ * Text replies as Zalo OA "consultation" (customer-service) messages: `POST /v3.0/oa/message/cs`
+ * with the OA access token in a header literally named `access_token`. Zalo answers HTTP 200
+ * even on failure, so the JSON `error` field decides (0 = sent).
+ * @see https://developers.zalo.me/docs/official-account/tin-nhan/tin-tu-van/gui-tin-tu-van
+ */
+import { z } from "zod";
+import { callPlatformApi, failureFromStatus, insideWindow, isApiResponse, withApiBase } from "../http.ts";
+import type { OutboundText, SendIo, SendResult } from "../types.ts";
+
+const CONSULTATION_URL = "https://openapi.zalo.me/v3.0/oa/message/cs";
+
+/**
+ * Consultation messages are free only within 48 hours of the user's last message (the "reply"
+ * quota, 8 messages); later ones draw on the OA's paid quota, and community reports put a hard
+ * stop at 7 days (error -230). We reply inside the free window only, so the gateway never
+ * spends paid quota on its own (platforms/zalo.md §5; UNCONFIRMED, see NOTES.md).
+ */
+export const CONSULTATION_WINDOW_MS = 48 * 3600 * 1000;
+
+/** `-32`: "Your application (or OA) reached limit call api", a per-minute rate limit. */
+const RATE_LIMIT_ERRORS = new Set([-32]);
+
+const ZaloAnswerSchema = z.looseObject({
+  error: z.union([
+    z.number().int(),
+    z
+      .string()
+      .regex(/^-?\d+$/)
+      .transform(Number),
+  ]),
+  message: z.string().optional(),
+  data: z.looseObject({ message_id: z.union([z.string().min(1), z.number().transform(String)]).optional() }).nullish(),
+});
+
+export async function sendZaloText(message: OutboundText, accessToken: string, io: SendIo): Promise<SendResult> {
+  if (!insideWindow(message.context.lastInboundAt, io.now, CONSULTATION_WINDOW_MS)) {
+    return {
+      ok: false,
+      kind: "refused",
+      reason: "Zalo consultation replies are only sent within 48 hours of the user's last message",
+    };
+  }
+  const response = await callPlatformApi(io, withApiBase(CONSULTATION_URL, io.apiBase), {
+    method: "POST",
+    headers: { "content-type": "application/json", access_token: accessToken },
+    // Zalo's conversation is the user: the thread id is the user id replies go to.
+    body: JSON.stringify({ recipient: { user_id: message.context.platformThreadId }, message: { text: message.text } }),
+  });
+  if (!isApiResponse(response)) return response;
+
+  const answer = ZaloAnswerSchema.safeParse(response.json);
+  if (response.status < 200 || response.status >= 300) {
+    const error = answer.success && answer.data.message ? answer.data.message : `HTTP ${response.status}`;
+    return failureFromStatus(response, `Zalo: ${error}`);
+  }
+  if (!answer.success) return { ok: false, kind: "failed", error: "Zalo answered without an error code", status: response.status };
+
+  const { error, message: platformMessage, data } = answer.data;
+  if (error === 0) return { ok: true, platformMessageId: data?.message_id ?? null };
+  const description = `Zalo error ${error}: ${platformMessage ?? "no message"}`;
+  if (RATE_LIMIT_ERRORS.has(error)) {
+    return response.retryAfterSeconds === undefined
+      ? { ok: false, kind: "retry", error: description, status: response.status }
+      : { ok: false, kind: "retry", error: description, status: response.status, retryAfterSeconds: response.retryAfterSeconds };
+  }
+  // Token (-216, -220), window (-213, -230, -232) and quota (-211) errors need a person or a
+  // new token: retrying the same request cannot help.
+  return { ok: false, kind: "failed", error: description, status: response.status };
+}

@@ -1,0 +1,4 @@
+import { runAdapterContract } from "../../../contracts/channel-adapter.ts";
+import { lineKit } from "../../../fixtures/line/kit.ts";
+
+runAdapterContract(lineKit);
