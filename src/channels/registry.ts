@@ -1,10 +1,12 @@
 /** The only list of channels: adding a platform is one folder and one line here. */
 import type { Platform } from "../events/schema.ts";
 import { line } from "./line/index.ts";
+import { instagram, messenger } from "./meta/index.ts";
 import { telegram } from "./telegram/index.ts";
 import { tiktok } from "./tiktok/index.ts";
 import type { AnyChannelAdapter } from "./types.ts";
 import { whatsapp } from "./whatsapp/index.ts";
+import { x } from "./x/index.ts";
 import { zalo } from "./zalo/index.ts";
 
 const adapters: Partial<Record<Platform, AnyChannelAdapter>> = {
@@ -13,6 +15,9 @@ const adapters: Partial<Record<Platform, AnyChannelAdapter>> = {
   telegram,
   line,
   zalo,
+  x,
+  messenger,
+  instagram,
 };
 
 export function getAdapter(platform: string): AnyChannelAdapter | undefined {

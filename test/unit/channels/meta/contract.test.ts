@@ -1,0 +1,5 @@
+import { runAdapterContract } from "../../../contracts/channel-adapter.ts";
+import { instagramKit, messengerKit } from "../../../fixtures/meta/kit.ts";
+
+runAdapterContract(messengerKit);
+runAdapterContract(instagramKit);
