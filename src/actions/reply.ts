@@ -56,11 +56,11 @@ export async function sendReply(
   if ("reason" in target) return { kind: "refused", reason: target.reason };
 
   const now = io.now();
-  const result = await target.send(request.text, replyContext(conversation, target.platformUserId, now), now, io);
+  const id = randomId("msg");
+  const result = await target.send(request.text, replyContext(conversation, target.platformUserId, now), id, now, io);
   if (!result.ok && result.kind === "refused") return { kind: "refused", reason: result.reason };
 
   const seq = await conversationStub(env, conversation.channelId, conversation.platformThreadId).reserveSeq();
-  const id = randomId("msg");
   const message: MessageRow = {
     id,
     workspaceId: request.workspaceId,
@@ -95,14 +95,14 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
     return;
   }
   const now = io.now();
-  const result = await target.send(message.text ?? "", replyContext(conversation, target.platformUserId, now), now, io);
+  const result = await target.send(message.text ?? "", replyContext(conversation, target.platformUserId, now), message.id, now, io);
   await settle(env, db, message, conversation, target.platform, result, job.attempt, now);
 }
 
 interface Target {
   platform: Platform;
   platformUserId: string;
-  send(text: string, context: ReplyContext, now: number, io: ReplyIo): Promise<SendResult>;
+  send(text: string, context: ReplyContext, idempotencyKey: string, now: number, io: ReplyIo): Promise<SendResult>;
 }
 
 async function loadTarget(env: Env, db: Db, conversation: ConversationRow): Promise<Target | { reason: string }> {
@@ -120,7 +120,8 @@ async function loadTarget(env: Env, db: Db, conversation: ConversationRow): Prom
   return {
     platform: adapter.platform,
     platformUserId: contact.platformUserId,
-    send: (text, context, now, io) => send.call(adapter, { text, context }, credentials, { fetch: io.fetch, apiBase, now }),
+    send: (text, context, idempotencyKey, now, io) =>
+      send.call(adapter, { text, context, idempotencyKey }, credentials, { fetch: io.fetch, apiBase, now }),
   };
 }
 

@@ -14,6 +14,8 @@ export interface ApiResponse {
   /** The body parsed as JSON (lossless ids), or null when it is not JSON. */
   json: unknown;
   text: string;
+  /** The response headers, for platforms that put rate-limit details in their own headers. */
+  headers: Headers;
   retryAfterSeconds?: number;
 }
 
@@ -36,7 +38,7 @@ export async function callPlatformApi(
     const parsed = text ? tryParseJson(text) : null;
     const json = parsed?.ok ? parsed.value : null;
     const retryAfter = response.headers.get("retry-after");
-    const result: ApiResponse = { status: response.status, json, text };
+    const result: ApiResponse = { status: response.status, json, text, headers: response.headers };
     if (retryAfter && /^\d{1,6}$/.test(retryAfter.trim())) result.retryAfterSeconds = Number(retryAfter.trim());
     return result;
   } catch (error) {

@@ -108,6 +108,8 @@ export interface ReplyContext {
 export interface OutboundText {
   text: string;
   context: ReplyContext;
+  /** Stable across retries of the same reply (our outbound message id), for platforms that de-duplicate sends. */
+  idempotencyKey?: string;
 }
 
 export type SendResult =

@@ -8,12 +8,14 @@ import { sha256 } from "../../lib/hmac.ts";
 import type { OutboundText } from "../types.ts";
 
 /**
- * A UUID derived from what identifies one reply: the thread, the text, and the inbound message
- * it answers (its time and reply token). `OutboundText` has no id of its own, so the same text
- * sent twice to the same inbound message within LINE's 24 h key lifetime goes out once.
+ * A UUID derived from the reply's idempotency key (our outbound message id), so its retries
+ * share the key. Without one, from what identifies the reply: the thread, the text and the
+ * inbound message it answers; the same text sent twice to that message then goes out once.
  */
-export async function pushRetryKey({ text, context }: OutboundText): Promise<string> {
-  const name = ["line-push", context.platformThreadId, String(context.lastInboundAt), context.replyToken?.token ?? "", text].join("\u0000");
+export async function pushRetryKey({ text, context, idempotencyKey }: OutboundText): Promise<string> {
+  const name = idempotencyKey
+    ? `line-push\u0000${idempotencyKey}`
+    : ["line-push", context.platformThreadId, String(context.lastInboundAt), context.replyToken?.token ?? "", text].join("\u0000");
   const bytes = (await sha256(name)).slice(0, 16);
   // Laid out as a version-4 UUID, the form LINE's examples use, although the bits come from a hash.
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;

@@ -48,8 +48,7 @@ export async function sendX(message: OutboundText, credentials: XCredentials, io
     },
     { nonce, timestamp: Math.floor(io.now / 1000) },
   );
-  const rateLimit = watchRateLimitReset(io);
-  const response = await callPlatformApi(rateLimit.io, url, {
+  const response = await callPlatformApi(io, url, {
     method: "POST",
     headers: { authorization, "content-type": "application/json" },
     body: JSON.stringify({ text: message.text }),
@@ -59,7 +58,7 @@ export async function sendX(message: OutboundText, credentials: XCredentials, io
     const sent = SentSchema.safeParse(response.json);
     return { ok: true, platformMessageId: sent.success ? sent.data.data.dm_event_id : null };
   }
-  return failureFromStatus(response, readXError(response), response.retryAfterSeconds ?? rateLimit.secondsUntilReset(io.now));
+  return failureFromStatus(response, readXError(response), response.retryAfterSeconds ?? secondsUntilReset(response.headers, io.now));
 }
 
 function refuse(reason: string): SendResult {
@@ -71,24 +70,11 @@ function randomNonce(): string {
   return toHex(crypto.getRandomValues(new Uint8Array(16)));
 }
 
-/**
- * X's 429s say when the limit resets in `x-rate-limit-reset` (Unix seconds) rather than
- * Retry-After, and callPlatformApi reads only the latter, so the header is caught on the way.
- */
-function watchRateLimitReset(io: SendIo): { io: SendIo; secondsUntilReset(now: number): number | undefined } {
-  let reset: string | null = null;
-  const fetchAndWatch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    const response = await io.fetch(input, init);
-    reset = response.headers.get("x-rate-limit-reset");
-    return response;
-  };
-  return {
-    io: { ...io, fetch: fetchAndWatch },
-    secondsUntilReset(now) {
-      if (!reset || !/^\d{1,12}$/.test(reset.trim())) return undefined;
-      return Math.max(1, Math.ceil(Number(reset.trim()) - now / 1000));
-    },
-  };
+/** X's 429s say when the limit resets in `x-rate-limit-reset` (Unix seconds) rather than Retry-After. */
+function secondsUntilReset(headers: Headers, now: number): number | undefined {
+  const reset = headers.get("x-rate-limit-reset")?.trim();
+  if (!reset || !/^\d{1,12}$/.test(reset)) return undefined;
+  return Math.max(1, Math.ceil(Number(reset) - now / 1000));
 }
 
 /** "Title: detail", then any listed errors; the raw body when X sent something else. */
