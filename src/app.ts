@@ -7,6 +7,7 @@ import { deadLetterRoutes } from "./api/dead-letters.ts";
 import { endpointRoutes } from "./api/endpoints.ts";
 import { eventRoutes } from "./api/events.ts";
 import { contactRoutes, conversationRoutes } from "./api/inbox.ts";
+import { settingsRoutes } from "./api/settings.ts";
 import { workspaceRoutes } from "./api/workspaces.ts";
 import type { AppEnv } from "./env.ts";
 import { intake } from "./intake/routes.ts";
@@ -27,6 +28,7 @@ workspaceApi.route("/events", eventRoutes);
 workspaceApi.route("/dead-letters", deadLetterRoutes);
 workspaceApi.route("/contacts", contactRoutes);
 workspaceApi.route("/conversations", conversationRoutes);
+workspaceApi.route("/settings", settingsRoutes);
 app.route("/v1", workspaceApi);
 
 app.notFound((c) => c.json(new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404));

@@ -76,6 +76,7 @@ export async function sendReply(
     status: "pending",
     error: null,
     author: request.author,
+    routing: null,
     seq,
     createdAt: now,
   };

@@ -7,6 +7,9 @@ import { contacts, conversations, messages } from "./schema.ts";
 export type ContactRow = typeof contacts.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
+type NewContact = typeof contacts.$inferInsert;
+type NewConversation = typeof conversations.$inferInsert;
+type NewMessage = typeof messages.$inferInsert;
 
 /** Which of a contact and a conversation already exist (one round trip). */
 export async function findExisting(
@@ -26,7 +29,7 @@ export async function contactExists(db: Db, contactId: string): Promise<boolean>
 }
 
 /** Creates the contact, or refreshes its display name when the platform sent one. */
-export function upsertContact(db: Db, row: ContactRow) {
+export function upsertContact(db: Db, row: NewContact) {
   return db
     .insert(contacts)
     .values(row)
@@ -36,7 +39,7 @@ export function upsertContact(db: Db, row: ContactRow) {
     });
 }
 
-export function upsertConversation(db: Db, row: ConversationRow) {
+export function upsertConversation(db: Db, row: NewConversation) {
   return db
     .insert(conversations)
     .values(row)
@@ -53,7 +56,7 @@ export function upsertConversation(db: Db, row: ConversationRow) {
     });
 }
 
-export function insertMessageIfNew(db: Db, row: MessageRow) {
+export function insertMessageIfNew(db: Db, row: NewMessage) {
   return db.insert(messages).values(row).onConflictDoNothing();
 }
 
@@ -63,7 +66,7 @@ export async function getMessagesByIds(db: Db, ids: string[]): Promise<MessageRo
 }
 
 /** Records a follow, unfollow or block: creates the contact if needed, sets its status. */
-export function upsertContactStatus(db: Db, row: ContactRow) {
+export function upsertContactStatus(db: Db, row: NewContact & { status: ContactRow["status"] }) {
   return db
     .insert(contacts)
     .values(row)
@@ -134,7 +137,7 @@ export async function listMessages(db: Db, workspaceId: string, conversationId: 
   return toListed(rows, page, (row) => row);
 }
 
-export async function insertMessage(db: Db, row: MessageRow): Promise<void> {
+export async function insertMessage(db: Db, row: NewMessage): Promise<void> {
   await db.insert(messages).values(row);
 }
 

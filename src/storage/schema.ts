@@ -3,7 +3,7 @@
  * come from a platform have derived ids (src/lib/ids.ts), so inserting them again is a
  * no-op (`onConflictDoNothing`) rather than a duplicate.
  */
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const workspaces = sqliteTable("workspaces", {
   id: text().primaryKey(),
@@ -57,6 +57,8 @@ export const contacts = sqliteTable(
       .notNull()
       .default("active"),
     tags: text().notNull().default("[]"),
+    /** The team queue the contact is assigned to (`sales`, `support`…), null when none. */
+    queue: text(),
     createdAt: integer().notNull(),
     updatedAt: integer().notNull(),
   },
@@ -80,6 +82,12 @@ export const conversations = sqliteTable(
     /** LINE's single-use reply token from the last inbound message, and when it stops working. */
     replyToken: text(),
     replyTokenExpiresAt: integer(),
+    /** `bot` answers automatically; `awaiting_human` while a ticket is open. */
+    state: text({ enum: ["bot", "awaiting_human"] })
+      .notNull()
+      .default("bot"),
+    queue: text(),
+    tags: text().notNull().default("[]"),
     createdAt: integer().notNull(),
     updatedAt: integer().notNull(),
   },
@@ -110,6 +118,8 @@ export const messages = sqliteTable(
     error: text(),
     /** Who wrote an outbound message: an agent through the API, or the bot. */
     author: text(),
+    /** Inbound: the classifier's reading and the routing decision (JSON), so an agent sees why. */
+    routing: text(),
     /** Position in the conversation, assigned by its Durable Object in arrival order. */
     seq: integer().notNull(),
     createdAt: integer().notNull(),
@@ -192,3 +202,80 @@ export const inboundBlobs = sqliteTable("inbound_blobs", {
   body: text().notNull(),
   createdAt: integer().notNull(),
 });
+
+/** Per-workspace settings (JSON, validated by src/settings.ts); defaults apply until set. */
+export const workspaceSettings = sqliteTable("workspace_settings", {
+  workspaceId: text().primaryKey(),
+  settings: text().notNull(),
+  updatedAt: integer().notNull(),
+});
+
+/** Every version of a workspace's routing rules; the highest version is in force. */
+export const ruleSets = sqliteTable(
+  "rule_sets",
+  {
+    workspaceId: text().notNull(),
+    version: integer().notNull(),
+    rules: text().notNull(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.version] })],
+);
+
+export const tickets = sqliteTable(
+  "tickets",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    conversationId: text().notNull(),
+    contactId: text().notNull(),
+    channelId: text().notNull(),
+    status: text({ enum: ["open", "pending", "resolved"] }).notNull(),
+    assignee: text(),
+    reason: text().notNull(),
+    /** JSON: intent, sentiment, orderId, orderStatus, lastMessages. */
+    context: text().notNull(),
+    createdAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [
+    index("tickets_workspace").on(t.workspaceId, t.status, t.createdAt),
+    index("tickets_conversation").on(t.conversationId, t.status),
+  ],
+);
+
+/** Notes an agent or a rule left on a contact or a conversation. */
+export const notes = sqliteTable(
+  "notes",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    contactId: text(),
+    conversationId: text(),
+    text: text().notNull(),
+    author: text().notNull(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [index("notes_contact").on(t.contactId), index("notes_conversation").on(t.conversationId)],
+);
+
+/** SLA clocks, one row per started clock: the metrics read them, the Durable Object runs them. */
+export const slaClocks = sqliteTable(
+  "sla_clocks",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    channelId: text().notNull(),
+    conversationId: text().notNull(),
+    /** The inbound message (first_response) or the ticket (agent_response) that started it. */
+    subjectId: text().notNull(),
+    clock: text({ enum: ["first_response", "agent_response"] }).notNull(),
+    startedAt: integer().notNull(),
+    deadline: integer().notNull(),
+    windowSeconds: integer().notNull(),
+    stoppedAt: integer(),
+    warnedAt: integer(),
+    breachedAt: integer(),
+  },
+  (t) => [index("sla_clocks_workspace").on(t.workspaceId, t.startedAt), index("sla_clocks_conversation").on(t.conversationId, t.stoppedAt)],
+);
