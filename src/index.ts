@@ -4,6 +4,7 @@ import { consumeDeadLetterQueue } from "./consumers/dead-letter-queues.ts";
 import { consumeDeliveries } from "./consumers/deliveries.ts";
 import { consumeInbound } from "./consumers/inbound.ts";
 import { QUEUES } from "./consumers/messages.ts";
+import { runMaintenance } from "./maintenance/index.ts";
 
 export { ConversationObject } from "./objects/conversation.ts";
 
@@ -24,5 +25,9 @@ export default {
         console.error(JSON.stringify({ msg: "message from an unknown queue", queue: batch.queue }));
         batch.retryAll();
     }
+  },
+  /** Every 10 minutes: re-wake stalled deliveries, purge what is past retention. */
+  async scheduled(controller, env, _ctx) {
+    await runMaintenance(env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>;

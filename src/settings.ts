@@ -12,7 +12,7 @@ export const DeliverySettingsSchema = z.strictObject({
   retryDelaysSeconds: z.array(z.number().int().min(1).max(43200)).min(1).max(20).optional(),
   /** An endpoint failing without a success for this long is disabled. */
   disableAfterFailingSeconds: seconds.default(5 * 24 * 3600),
-  /** Events and attempts older than this are purged by the daily cron. */
+  /** Events and attempts older than this are purged by the maintenance cron (every 10 minutes, in chunks). */
   retentionDays: z.number().int().min(1).max(3650).default(30),
 });
 

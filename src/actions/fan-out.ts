@@ -1,13 +1,20 @@
 /**
- * Fan-out: one DELIVERIES message per (event, subscribed endpoint), so each endpoint
- * retries on its own schedule. An event is marked fanned out only after its messages are
- * enqueued; a crash in between re-enqueues them (the subscriber may see the same
- * `webhook-id` twice, never a new one), so nothing is lost.
+ * Fan-out: one delivery row and one DELIVERIES wake-up per (event, subscribed endpoint),
+ * so each endpoint retries on its own schedule. Rows are written first, then the wake-ups
+ * are enqueued, then the event is marked fanned out: a crash anywhere re-runs the step
+ * (rows are kept, so the subscriber may see the same `webhook-id` twice, never a new one),
+ * and the stall sweep (src/maintenance) catches a wake-up that never left. Disabled
+ * endpoints get their events held for replay; an event over the size limit is recorded as
+ * failed, with the reason, and never enqueued.
  */
 import type { EventDelivery } from "../consumers/messages.ts";
+import { oversizeReason } from "../deliver/limits.ts";
+import { isOperationalEventType } from "../deliver/operational-events.ts";
+import { errorMessage } from "../lib/errors.ts";
 import type { Db } from "../storage/db.ts";
-import { type EndpointRow, listEnabledEndpoints } from "../storage/endpoints.ts";
-import { eventsAwaitingFanOut, markFannedOut } from "../storage/events.ts";
+import { type EndpointRow, listWorkspaceEndpoints } from "../storage/endpoints.ts";
+import { insertDeliveries, type NewDeliveryRow, runAtomically } from "../storage/event-deliveries.ts";
+import { type EventRow, eventsAwaitingFanOut, markFannedOut } from "../storage/events.ts";
 
 /** The part of a Cloudflare Queue producer fan-out needs. */
 export interface DeliveryProducer {
@@ -16,29 +23,76 @@ export interface DeliveryProducer {
 
 const SEND_BATCH_LIMIT = 100;
 
+/**
+ * `[]` means every business event type; operational events (delivery.exhausted…) go only
+ * to endpoints that name them, so subscribing to "everything" never brings them unasked.
+ */
 export function endpointWants(endpoint: Pick<EndpointRow, "eventTypes">, type: string): boolean {
   const types = JSON.parse(endpoint.eventTypes) as string[];
+  if (isOperationalEventType(type)) return types.includes(type);
   return types.length === 0 || types.includes(type);
 }
 
-export async function fanOut(db: Db, queue: DeliveryProducer, workspaceId: string, eventIds: string[], now: number): Promise<number> {
-  const [pending, audience] = await Promise.all([eventsAwaitingFanOut(db, eventIds), listEnabledEndpoints(db, workspaceId)]);
-  if (pending.length === 0) return 0;
-  const messages: MessageSendRequest<EventDelivery>[] = [];
-  for (const event of pending) {
+export interface FanOutPlan {
+  rows: NewDeliveryRow[];
+  wakeUps: EventDelivery[];
+  refused: { eventId: string; reason: string }[];
+}
+
+/** Pure: which endpoint gets which event, and in what state. */
+export function planFanOut(workspaceId: string, events: EventRow[], audience: EndpointRow[], now: number): FanOutPlan {
+  const plan: FanOutPlan = { rows: [], wakeUps: [], refused: [] };
+  for (const event of events) {
+    const tooLarge = oversizeReason(event.payload);
+    if (tooLarge) plan.refused.push({ eventId: event.id, reason: tooLarge });
     for (const endpoint of audience) {
-      if (endpointWants(endpoint, event.type)) {
-        messages.push({ body: { v: 1, kind: "event", workspaceId, eventId: event.id, endpointId: endpoint.id }, contentType: "json" });
+      if (!endpointWants(endpoint, event.type)) continue;
+      const base = {
+        endpointId: endpoint.id,
+        eventId: event.id,
+        workspaceId,
+        eventType: event.type,
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (tooLarge) plan.rows.push({ ...base, status: "failed", reason: "too_large", lastError: tooLarge });
+      else if (!endpoint.enabled) plan.rows.push({ ...base, status: "held", reason: "endpoint_disabled" });
+      else {
+        plan.rows.push({ ...base, status: "pending" });
+        plan.wakeUps.push({ v: 1, kind: "event", workspaceId, eventId: event.id, endpointId: endpoint.id });
       }
     }
   }
-  for (let i = 0; i < messages.length; i += SEND_BATCH_LIMIT) {
-    await queue.sendBatch(messages.slice(i, i + SEND_BATCH_LIMIT));
+  return plan;
+}
+
+export async function fanOut(db: Db, queue: DeliveryProducer, workspaceId: string, eventIds: string[], now: number): Promise<number> {
+  const [pending, audience] = await Promise.all([eventsAwaitingFanOut(db, eventIds), listWorkspaceEndpoints(db, workspaceId)]);
+  if (pending.length === 0) return 0;
+  const plan = planFanOut(workspaceId, pending, audience, now);
+  for (const refused of plan.refused) {
+    console.warn(JSON.stringify({ msg: "event not delivered: over the size limit", eventId: refused.eventId, reason: refused.reason }));
+  }
+  await runAtomically(db, insertDeliveries(db, plan.rows));
+  for (let i = 0; i < plan.wakeUps.length; i += SEND_BATCH_LIMIT) {
+    const part = plan.wakeUps.slice(i, i + SEND_BATCH_LIMIT);
+    await queue.sendBatch(part.map((body) => ({ body, contentType: "json" as const })));
   }
   await markFannedOut(
     db,
     pending.map((event) => event.id),
     now,
   );
-  return messages.length;
+  return plan.wakeUps.length;
+}
+
+/** For operational events, already stored: a failed fan-out is logged, and the stall sweep fans them out later. */
+export async function fanOutQuietly(db: Db, queue: DeliveryProducer, workspaceId: string, eventIds: string[], now: number): Promise<void> {
+  if (eventIds.length === 0) return;
+  try {
+    await fanOut(db, queue, workspaceId, eventIds, now);
+  } catch (error) {
+    console.error(JSON.stringify({ msg: "operational event fan-out failed", eventIds, error: errorMessage(error) }));
+  }
 }

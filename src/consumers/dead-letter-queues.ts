@@ -2,8 +2,10 @@
  * Dead letters: a queue message that cannot be processed is recorded where
  * `GET /v1/dead-letters` shows it and `POST /v1/dead-letters/:id/retry` sends it back.
  * Also the consumer of the two dead-letter queues, which receive messages whose
- * processing threw on every retry.
+ * processing threw on every retry (an event delivery among them becomes a failed delivery).
  */
+import { fanOutQuietly } from "../actions/fan-out.ts";
+import { failDeadLetteredDelivery } from "../deliver/dead-lettered.ts";
 import { derivedId } from "../lib/ids.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import { insertDeadLetter } from "../storage/dead-letters.ts";
@@ -35,7 +37,11 @@ export async function recordDeadLetter(
 export async function consumeDeadLetterQueue(batch: MessageBatch<unknown>, env: Env, queue: DeadLetterQueue): Promise<void> {
   const db = openDb(env.DB);
   for (const message of batch.messages) {
-    await recordDeadLetter(db, queue, message, `processing failed on every retry of the ${queue} queue`, Date.now());
+    const now = Date.now();
+    // An event delivery is kept as a failed delivery of its endpoint (listed, replayable) instead.
+    const failed = queue === "deliveries" ? await failDeadLetteredDelivery(db, message.body, now) : null;
+    if (failed) await fanOutQuietly(db, env.DELIVERIES_QUEUE, failed.workspaceId, failed.operationalEventIds, now);
+    else await recordDeadLetter(db, queue, message, `processing failed on every retry of the ${queue} queue`, now);
     message.ack();
   }
 }

@@ -1,35 +1,59 @@
 /**
- * DELIVERIES consumer: one signed POST per message, every attempt recorded, failures
- * retried on the schedule in deliver/policy.ts through queue delays.
+ * DELIVERIES consumer: decodes each message and applies what deliver/attempt.ts decides
+ * (ack, or retry after a delay). Event deliveries are woken here; reply retries go to
+ * actions/reply.ts. One bad message never fails the batch.
  */
+import { type DeliveryProducer, fanOutQuietly } from "../actions/fan-out.ts";
 import { retryReply } from "../actions/reply.ts";
-import { classifyResponse, nextDelaySeconds } from "../deliver/policy.ts";
-import { postEvent } from "../deliver/send.ts";
-import { signWebhook } from "../deliver/sign.ts";
+import { type DeliveryDeps, type DeliveryIo, type QueueVerdict, wakeDelivery } from "../deliver/attempt.ts";
+import { createD1Limiter } from "../deliver/d1-limiter.ts";
+import { readConfig } from "../env.ts";
 import { errorMessage, PermanentError } from "../lib/errors.ts";
-import { randomId } from "../lib/ids.ts";
 import { summarizeIssues } from "../lib/zod-issues.ts";
-import { secretBox } from "../secrets.ts";
-import { insertAttempt } from "../storage/attempts.ts";
-import { type Db, openDb } from "../storage/db.ts";
-import { getEndpoint, updateEndpoint } from "../storage/endpoints.ts";
-import { getEventRow } from "../storage/events.ts";
+import type { Settings } from "../settings.ts";
+import { openDb } from "../storage/db.ts";
+import { getSettings } from "../storage/settings.ts";
 import { recordDeadLetter } from "./dead-letter-queues.ts";
 import { DeliveryMessageSchema, type EventDelivery } from "./messages.ts";
 import { isPermanent, retryDelayFor } from "./retry.ts";
 
-export interface DeliveryIo {
-  fetch: typeof fetch;
-  now: () => number;
-  random: () => number;
+export type { DeliveryIo } from "../deliver/attempt.ts";
+
+/** What the consumer runs on; tests inject the clock, the subscriber and the queue. */
+export interface ConsumerIo extends DeliveryIo {
+  /** Where re-enqueued wake-ups and operational events go; the DELIVERIES queue by default. */
+  queue?: DeliveryProducer;
 }
 
-const runtimeIo: DeliveryIo = { fetch: (input, init) => fetch(input, init), now: () => Date.now(), random: Math.random };
+const runtimeIo: ConsumerIo = { fetch: (input, init) => fetch(input, init), now: () => Date.now(), random: Math.random };
 
-export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, io: DeliveryIo = runtimeIo): Promise<void> {
+/**
+ * Every `retry()` counts towards the queue's max_retries (12 in wrangler.toml), rate-limit
+ * waits included; past it the message would go to the dead-letter queue. A message that
+ * has been delivered this often is sent afresh instead, with a new count.
+ */
+const REENQUEUE_AFTER_DELIVERIES = 10;
+
+export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, io: ConsumerIo = runtimeIo): Promise<void> {
   const db = openDb(env.DB);
+  const producer = io.queue ?? env.DELIVERIES_QUEUE;
+  const settingsCache = new Map<string, Promise<Settings>>();
+  const deps: DeliveryDeps = {
+    env,
+    db,
+    io,
+    limiter: createD1Limiter(db),
+    allowPrivate: readConfig(env).allowPrivateEndpoints,
+    settings: (workspaceId: string) => {
+      const cached = settingsCache.get(workspaceId) ?? getSettings(db, workspaceId);
+      settingsCache.set(workspaceId, cached);
+      return cached;
+    },
+  };
+  const ordinals = endpointOrdinals(batch.messages);
+
   await Promise.all(
-    batch.messages.map(async (message) => {
+    batch.messages.map(async (message, index) => {
       try {
         const parsed = DeliveryMessageSchema.safeParse(message.body);
         if (!parsed.success) throw new PermanentError(`not a delivery queue message: ${summarizeIssues(parsed.error)}`);
@@ -38,9 +62,10 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, 
           message.ack();
           return;
         }
-        const delay = await deliverOnce(env, db, io, parsed.data, message.attempts);
-        if (delay === null) message.ack();
-        else message.retry({ delaySeconds: delay });
+        const job = parsed.data;
+        const outcome = await wakeDelivery(deps, job, ordinals[index] ?? 0);
+        await apply(message, job, outcome.verdict, producer);
+        await fanOutQuietly(db, producer, job.workspaceId, outcome.operationalEventIds, io.now());
       } catch (error) {
         if (isPermanent(error)) {
           await recordDeadLetter(db, "deliveries", message, error.message, io.now());
@@ -54,47 +79,25 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, 
   );
 }
 
-/** Makes one attempt; returns the delay before the next one, or null when done. */
-async function deliverOnce(env: Env, db: Db, io: DeliveryIo, job: EventDelivery, attempt: number): Promise<number | null> {
-  const [event, endpoint] = await Promise.all([getEventRow(db, job.eventId), getEndpoint(db, job.workspaceId, job.endpointId)]);
-  if (!event || !endpoint) {
-    console.warn(JSON.stringify({ msg: "delivery dropped: endpoint or event deleted", eventId: job.eventId, endpointId: job.endpointId }));
-    return null;
+async function apply(message: Message<unknown>, job: EventDelivery, verdict: QueueVerdict, producer: DeliveryProducer): Promise<void> {
+  if (verdict.kind === "ack") return message.ack();
+  if (message.attempts < REENQUEUE_AFTER_DELIVERIES) return message.retry({ delaySeconds: verdict.delaySeconds });
+  try {
+    await producer.sendBatch([{ body: job, contentType: "json", delaySeconds: verdict.delaySeconds }]);
+    message.ack();
+  } catch {
+    message.retry({ delaySeconds: verdict.delaySeconds });
   }
-  if (!endpoint.enabled) {
-    console.warn(JSON.stringify({ msg: "delivery skipped: endpoint disabled", eventId: job.eventId, endpointId: job.endpointId }));
-    return null;
-  }
-  const secret = await (await secretBox(env)).open(endpoint.secretSealed);
-  const headers = await signWebhook([secret], event.id, Math.floor(io.now() / 1000), event.payload);
-  const result = await postEvent(io, endpoint.url, headers, event.payload);
-  const outcome = result.responseStatus === null ? { kind: "retry" as const } : classifyResponse(result.responseStatus, result.retryAfter);
+}
 
-  await insertAttempt(db, {
-    id: randomId("att"),
-    workspaceId: job.workspaceId,
-    endpointId: endpoint.id,
-    eventId: event.id,
-    attempt,
-    status: outcome.kind === "delivered" ? "succeeded" : "failed",
-    responseStatus: result.responseStatus,
-    durationMs: result.durationMs,
-    error: result.error,
-    createdAt: io.now(),
+/** Each message's place among the batch's messages for the same endpoint (see deliver/limiter.ts). */
+function endpointOrdinals(messages: readonly Message<unknown>[]): number[] {
+  const seen = new Map<string, number>();
+  return messages.map((message) => {
+    const body = message.body as { endpointId?: unknown } | null;
+    const endpointId = typeof body?.endpointId === "string" ? body.endpointId : "";
+    const ordinal = seen.get(endpointId) ?? 0;
+    seen.set(endpointId, ordinal + 1);
+    return ordinal;
   });
-  const log = { eventId: event.id, endpointId: endpoint.id, attempt, responseStatus: result.responseStatus };
-
-  switch (outcome.kind) {
-    case "delivered":
-      return null;
-    case "gone":
-      await updateEndpoint(db, job.workspaceId, endpoint.id, { enabled: false, updatedAt: io.now() });
-      console.warn(JSON.stringify({ msg: "endpoint answered 410 Gone: disabled", ...log }));
-      return null;
-    case "retry": {
-      const delay = nextDelaySeconds(attempt, io.random, outcome.retryAfterSeconds);
-      if (delay === null) console.warn(JSON.stringify({ msg: "delivery exhausted", ...log }));
-      return delay;
-    }
-  }
 }

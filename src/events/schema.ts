@@ -93,7 +93,8 @@ export const TicketSchema = z.strictObject({
   updatedAt: isoTimestamp,
 });
 
-export const TicketEventDataSchema = z.strictObject({ ...base, channel: ChannelRefSchema, ticket: TicketSchema });
+/** `channel` is absent when the ticket's channel has since been deleted. */
+export const TicketEventDataSchema = z.strictObject({ ...base, channel: ChannelRefSchema.optional(), ticket: TicketSchema });
 
 /** Our coarse order status; `platformStatus` keeps the platform's own word. */
 export const OrderStatusSchema = z.enum([
@@ -126,6 +127,35 @@ export const SlaDataSchema = z.strictObject({
   windowSeconds: z.number().int().positive(),
 });
 
+const EndpointRefSchema = z.strictObject({ id: z.string(), url: z.string() });
+
+/** Operational: a delivery gave up. Endpoints receive operational events only when they list their type. */
+export const DeliveryExhaustedDataSchema = z.strictObject({
+  workspaceId: z.string(),
+  endpoint: EndpointRefSchema,
+  event: z.strictObject({ id: z.string(), type: z.string() }),
+  /** `exhausted`: every scheduled attempt failed; `gateway_error`: the gateway itself could not process it. */
+  reason: z.enum(["exhausted", "gateway_error"]),
+  attempts: z.number().int().nonnegative(),
+  lastAttempt: z.strictObject({ at: isoTimestamp, responseStatus: z.number().int().nullable(), error: z.string().nullable() }).nullable(),
+});
+
+export const DeliveryReplayedDataSchema = z.strictObject({
+  workspaceId: z.string(),
+  endpoint: EndpointRefSchema,
+  eventIds: z.array(z.string()),
+  since: isoTimestamp.nullable(),
+});
+
+export const EndpointDisabledDataSchema = z.strictObject({
+  workspaceId: z.string(),
+  endpoint: EndpointRefSchema,
+  /** `gone`: it answered 410; `failing`: no success for settings.deliveries.disableAfterFailingSeconds. */
+  reason: z.enum(["gone", "failing"]),
+  failingSince: isoTimestamp.nullable(),
+  disabledAt: isoTimestamp,
+});
+
 function envelope<T extends string, D extends z.ZodType>(type: T, data: D) {
   return z.strictObject({
     id: z.string().startsWith("evt_"),
@@ -146,6 +176,9 @@ export const EventSchema = z.discriminatedUnion("type", [
   envelope("order.updated", OrderUpdatedDataSchema),
   envelope("sla.warning", SlaDataSchema),
   envelope("sla.breached", SlaDataSchema),
+  envelope("delivery.exhausted", DeliveryExhaustedDataSchema),
+  envelope("delivery.replayed", DeliveryReplayedDataSchema),
+  envelope("endpoint.disabled", EndpointDisabledDataSchema),
 ]);
 
 export type GatewayEvent = z.infer<typeof EventSchema>;
@@ -154,4 +187,13 @@ export type EventOfType<T extends EventType> = Extract<GatewayEvent, { type: T }
 export type EventData<T extends EventType> = EventOfType<T>["data"];
 
 export const EVENT_TYPES = EventSchema.options.map((option) => option.shape.type.value) as EventType[];
+
+/** What the delivery machinery reports about itself; not part of "every type" (`eventTypes: []`). */
+export const OPERATIONAL_EVENT_TYPES = [
+  "delivery.exhausted",
+  "delivery.replayed",
+  "endpoint.disabled",
+] as const satisfies readonly EventType[];
+export type OperationalEventType = (typeof OPERATIONAL_EVENT_TYPES)[number];
+export type OperationalEvent = EventOfType<OperationalEventType>;
 export const EventTypeSchema = z.enum(EVENT_TYPES as [EventType, ...EventType[]]);

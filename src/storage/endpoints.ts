@@ -1,13 +1,31 @@
-/** Subscriber endpoints. Secrets stay sealed here. */
-import { and, eq } from "drizzle-orm";
+/** Subscriber endpoints: their settings, health and secrets (which stay sealed here). */
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
 import { endpoints } from "./schema.ts";
 
 export type EndpointRow = typeof endpoints.$inferSelect;
+export type NewEndpointRow = typeof endpoints.$inferInsert;
 
-export async function insertEndpoint(db: Db, row: EndpointRow): Promise<void> {
-  await db.insert(endpoints).values(row);
+export type EndpointPatch = Partial<
+  Pick<
+    EndpointRow,
+    | "url"
+    | "eventTypes"
+    | "description"
+    | "enabled"
+    | "rateLimitPerSecond"
+    | "maxConcurrency"
+    | "failingSince"
+    | "disabledReason"
+    | "disabledAt"
+  >
+> & { updatedAt: number };
+
+export async function insertEndpoint(db: Db, row: NewEndpointRow): Promise<EndpointRow> {
+  const inserted = await db.insert(endpoints).values(row).returning().get();
+  if (!inserted) throw new Error("endpoint insert returned nothing");
+  return inserted;
 }
 
 export async function getEndpoint(db: Db, workspaceId: string, id: string): Promise<EndpointRow | undefined> {
@@ -29,27 +47,53 @@ export async function listEndpoints(db: Db, workspaceId: string, page: Page): Pr
   return toListed(rows, page, (row) => row);
 }
 
-/** Every enabled endpoint of a workspace: the fan-out's audience. */
-export async function listEnabledEndpoints(db: Db, workspaceId: string): Promise<EndpointRow[]> {
-  return db
-    .select()
-    .from(endpoints)
-    .where(and(eq(endpoints.workspaceId, workspaceId), eq(endpoints.enabled, true)))
-    .all();
+/** Every endpoint of a workspace, disabled ones too: the fan-out's audience (disabled ones hold events). */
+export async function listWorkspaceEndpoints(db: Db, workspaceId: string): Promise<EndpointRow[]> {
+  return db.select().from(endpoints).where(eq(endpoints.workspaceId, workspaceId)).all();
 }
 
-export async function updateEndpoint(
-  db: Db,
-  workspaceId: string,
-  id: string,
-  patch: Partial<Pick<EndpointRow, "url" | "eventTypes" | "description" | "enabled">> & { updatedAt: number },
-): Promise<EndpointRow | undefined> {
+export async function updateEndpoint(db: Db, workspaceId: string, id: string, patch: EndpointPatch): Promise<EndpointRow | undefined> {
   return db
     .update(endpoints)
     .set(patch)
     .where(and(eq(endpoints.workspaceId, workspaceId), eq(endpoints.id, id)))
     .returning()
     .get();
+}
+
+/** A new secret; the current one becomes the previous one, signing alongside until `previousExpiresAt`. */
+export async function rotateEndpointSecret(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  secretSealed: string,
+  previousExpiresAt: number,
+  now: number,
+): Promise<EndpointRow | undefined> {
+  return db
+    .update(endpoints)
+    .set({ previousSecretSealed: sql`${endpoints.secretSealed}`, previousSecretExpiresAt: previousExpiresAt, secretSealed, updatedAt: now })
+    .where(and(eq(endpoints.workspaceId, workspaceId), eq(endpoints.id, id)))
+    .returning()
+    .get();
+}
+
+/** Health after a success: no longer failing (written only when it was). */
+export function markEndpointHealthy(db: Db, id: string) {
+  return db
+    .update(endpoints)
+    .set({ failingSince: null })
+    .where(and(eq(endpoints.id, id), isNotNull(endpoints.failingSince)));
+}
+
+/** Health after a failure: failing since the first failure; disabled too when `disable` says so. */
+export function markEndpointFailing(db: Db, id: string, now: number, disable: { reason: "gone" | "failing" } | null) {
+  const failingSince = sql`coalesce(${endpoints.failingSince}, ${now})`;
+  if (!disable) return db.update(endpoints).set({ failingSince }).where(eq(endpoints.id, id));
+  return db
+    .update(endpoints)
+    .set({ failingSince, enabled: false, disabledReason: disable.reason, disabledAt: now, updatedAt: now })
+    .where(and(eq(endpoints.id, id), eq(endpoints.enabled, true)));
 }
 
 export async function deleteEndpoint(db: Db, workspaceId: string, id: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 /** Stored events: the exact bodies subscribers receive, kept for listing and replay. */
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lt } from "drizzle-orm";
 import type { GatewayEvent } from "../events/schema.ts";
+import { chunk } from "./chunk.ts";
 import type { Db } from "./db.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
 import { events } from "./schema.ts";
@@ -8,6 +9,11 @@ import { events } from "./schema.ts";
 export type EventRow = typeof events.$inferSelect;
 
 export function eventRow(workspaceId: string, event: GatewayEvent, now: number): EventRow {
+  return storedEventRow(workspaceId, event, now);
+}
+
+/** The row of any event envelope, business or operational (deliver/operational-events.ts). */
+export function storedEventRow(workspaceId: string, event: { id: string; type: string }, now: number): EventRow {
   return { id: event.id, workspaceId, type: event.type, payload: JSON.stringify(event), createdAt: now, fannedOutAt: null };
 }
 
@@ -27,6 +33,36 @@ export async function eventsAwaitingFanOut(db: Db, ids: string[]): Promise<Event
     .select()
     .from(events)
     .where(and(inArray(events.id, ids), isNull(events.fannedOutAt)))
+    .all();
+}
+
+/** The workspace's events among `ids` (replay by id). */
+export async function getWorkspaceEvents(db: Db, workspaceId: string, ids: string[]): Promise<EventRow[]> {
+  // D1 binds at most 100 parameters per statement.
+  const chunks = await Promise.all(
+    chunk(ids, 90).map((part) =>
+      db
+        .select()
+        .from(events)
+        .where(and(eq(events.workspaceId, workspaceId), inArray(events.id, part)))
+        .all(),
+    ),
+  );
+  return chunks.flat();
+}
+
+/** Events recorded between `after` and `before` whose fan-out never completed (the process crashed in between). */
+export async function eventsNeverFannedOut(
+  db: Db,
+  window: { after: number; before: number },
+  limit: number,
+): Promise<Pick<EventRow, "id" | "workspaceId">[]> {
+  return db
+    .select({ id: events.id, workspaceId: events.workspaceId })
+    .from(events)
+    .where(and(isNull(events.fannedOutAt), gt(events.createdAt, window.after), lt(events.createdAt, window.before)))
+    .orderBy(asc(events.createdAt))
+    .limit(limit)
     .all();
 }
 

@@ -3,6 +3,7 @@
  * come from a platform have derived ids (src/lib/ids.ts), so inserting them again is a
  * no-op (`onConflictDoNothing`) rather than a duplicate.
  */
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const workspaces = sqliteTable("workspaces", {
@@ -139,7 +140,12 @@ export const events = sqliteTable(
     /** Set once a DELIVERIES message exists for every subscribed endpoint. */
     fannedOutAt: integer(),
   },
-  (t) => [index("events_workspace").on(t.workspaceId, t.createdAt)],
+  (t) => [
+    index("events_workspace").on(t.workspaceId, t.createdAt),
+    // Retention purges by age across workspaces; the stall sweep looks for events never fanned out.
+    index("events_created").on(t.createdAt),
+    index("events_awaiting_fan_out").on(t.createdAt).where(sql`${t.fannedOutAt} IS NULL`),
+  ],
 );
 
 export const endpoints = sqliteTable(
@@ -155,6 +161,17 @@ export const endpoints = sqliteTable(
     description: text(),
     enabled: integer({ mode: "boolean" }).notNull().default(true),
     secretSealed: text().notNull(),
+    /** The secret the last rotation replaced; it signs alongside the new one until it expires. */
+    previousSecretSealed: text(),
+    previousSecretExpiresAt: integer(),
+    /** Requests started in any one-second window, and in flight at once, at most (deliver/limiter.ts). */
+    rateLimitPerSecond: integer().notNull().default(50),
+    maxConcurrency: integer().notNull().default(20),
+    /** The first failed attempt since the last success; null while the endpoint is healthy. */
+    failingSince: integer(),
+    /** Why it is disabled: by the API (`manual`), a 410 answer (`gone`), or failing too long (`failing`). */
+    disabledReason: text({ enum: ["manual", "gone", "failing"] }),
+    disabledAt: integer(),
     createdAt: integer().notNull(),
     updatedAt: integer().notNull(),
   },
@@ -173,9 +190,69 @@ export const deliveryAttempts = sqliteTable(
     responseStatus: integer(),
     durationMs: integer().notNull(),
     error: text(),
+    /** The first KiB of the subscriber's answer (deliver/limits.ts). */
+    responseBody: text(),
     createdAt: integer().notNull(),
   },
-  (t) => [index("attempts_endpoint").on(t.endpointId, t.createdAt), index("attempts_event").on(t.eventId)],
+  (t) => [
+    index("attempts_endpoint").on(t.endpointId, t.createdAt),
+    index("attempts_event").on(t.eventId),
+    index("attempts_created").on(t.createdAt),
+  ],
+);
+
+/**
+ * The state of one event's delivery to one endpoint: the source of truth the DELIVERIES
+ * queue messages only wake up. `pending` has a wake-up on the way; `failed` (exhausted,
+ * gone, too large, gateway error) and `held` (the endpoint was disabled) are kept for replay.
+ */
+export const eventDeliveries = sqliteTable(
+  "event_deliveries",
+  {
+    endpointId: text()
+      .notNull()
+      .references(() => endpoints.id, { onDelete: "cascade" }),
+    eventId: text().notNull(),
+    workspaceId: text().notNull(),
+    eventType: text().notNull(),
+    status: text({ enum: ["pending", "succeeded", "failed", "held"] }).notNull(),
+    reason: text({ enum: ["exhausted", "gone", "endpoint_disabled", "too_large", "gateway_error"] }),
+    /** Attempts made since the delivery was created or last replayed. */
+    attempts: integer().notNull().default(0),
+    /** No attempt before this (the schedule, or a subscriber's Retry-After). */
+    nextAttemptAt: integer().notNull(),
+    /** An attempt in progress: whoever holds the token until then may attempt; others wait. */
+    claimToken: text(),
+    claimedUntil: integer(),
+    /** The last time a queue message for it was processed: the stall sweep's evidence of life. */
+    wokenAt: integer(),
+    lastAttemptAt: integer(),
+    lastResponseStatus: integer(),
+    lastError: text(),
+    replays: integer().notNull().default(0),
+    createdAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.endpointId, t.eventId] }),
+    index("event_deliveries_endpoint_status").on(t.endpointId, t.status, t.createdAt),
+    index("event_deliveries_due").on(t.status, t.nextAttemptAt),
+    index("event_deliveries_created").on(t.createdAt),
+  ],
+);
+
+/** Requests started to an endpoint: the per-endpoint rate and concurrency limiter's state. */
+export const deliveryLeases = sqliteTable(
+  "delivery_leases",
+  {
+    id: text().primaryKey(),
+    endpointId: text().notNull(),
+    startedAt: integer().notNull(),
+    /** In flight until released, or until this if the consumer never came back. */
+    expiresAt: integer().notNull(),
+    releasedAt: integer(),
+  },
+  (t) => [index("delivery_leases_endpoint").on(t.endpointId, t.startedAt)],
 );
 
 export const deadLetters = sqliteTable(

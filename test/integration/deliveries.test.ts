@@ -5,22 +5,13 @@ import { describe, expect, it } from "vitest";
 import { consumeDeliveries, type DeliveryIo } from "../../src/consumers/deliveries.ts";
 import { QUEUES } from "../../src/consumers/messages.ts";
 import worker from "../../src/index.ts";
-import { call, count, createEndpoint, createWorkspace, json } from "./helpers.ts";
+import { attemptsOf, deliveryRow, eventsOfType, storeEvent, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
+import { call, count, json } from "./helpers.ts";
 
 /** A stored event and an endpoint to deliver it to. */
 async function scenario() {
-  const workspace = await createWorkspace();
-  const endpoint = await createEndpoint(workspace.apiKey);
-  const eventId = "evt_test0000000000000000001";
-  const payload = JSON.stringify({
-    id: eventId,
-    type: "order.updated",
-    timestamp: new Date().toISOString(),
-    data: { workspaceId: workspace.id },
-  });
-  await env.DB.prepare("INSERT INTO events (id, workspace_id, type, payload, created_at) VALUES (?, ?, 'order.updated', ?, ?)")
-    .bind(eventId, workspace.id, payload, Date.now())
-    .run();
+  const { workspace, endpoint } = await workspaceWithEndpoint();
+  const { id: eventId, payload } = await storeEvent(workspace.id);
   const body = { v: 1, kind: "event", workspaceId: workspace.id, eventId, endpointId: endpoint.id };
   return { workspace, endpoint, eventId, payload, body };
 }
@@ -39,18 +30,18 @@ function io(answer: (request: Request) => Promise<Response> | Response): Deliver
   };
 }
 
-async function runBatch(body: unknown, attempts: number, fake: DeliveryIo) {
-  const batch = createMessageBatch(QUEUES.deliveries, [{ id: `m${attempts}`, timestamp: new Date(), attempts, body }]);
+async function runBatch(body: unknown, fake: DeliveryIo, consumerEnv: Env = env) {
+  const batch = createMessageBatch(QUEUES.deliveries, [{ id: "m1", timestamp: new Date(), attempts: 1, body }]);
   const ctx = createExecutionContext();
-  await consumeDeliveries(batch, env, fake);
+  await consumeDeliveries(batch, consumerEnv, fake);
   return getQueueResult(batch, ctx);
 }
 
 describe("delivery attempts", () => {
   it("acks a 2xx and records a succeeded attempt the standardwebhooks library verifies", async () => {
     const { workspace, endpoint, eventId, payload, body } = await scenario();
-    const fake = io(() => new Response(null, { status: 204 }));
-    const result = await runBatch(body, 1, fake);
+    const fake = io(() => new Response("thanks", { status: 200 }));
+    const result = await runBatch(body, fake);
     expect(result.explicitAcks).toEqual(["m1"]);
     expect(result.retryMessages).toEqual([]);
     const request = fake.requests[0];
@@ -68,86 +59,105 @@ describe("delivery attempts", () => {
         eventId,
         attempt: 1,
         status: "succeeded",
-        responseStatus: 204,
+        responseStatus: 200,
+        responseBody: "thanks",
         durationMs: expect.any(Number),
         error: null,
         createdAt: expect.any(String),
       },
     ]);
+    expect(await deliveryRow(endpoint.id, eventId)).toMatchObject({ status: "succeeded", attempts: 1 });
   });
 
-  it.each([
-    [500, 1],
-    [302, 2],
-    [400, 3],
-  ])("retries an HTTP %i (attempt %i) and records it as failed", async (status, attempt) => {
-    const { endpoint, body } = await scenario();
+  it.each([500, 302, 400, 429])("retries an HTTP %i and records it as failed", async (status) => {
+    const { endpoint, eventId, body } = await scenario();
     const result = await runBatch(
       body,
-      attempt,
       io(() => new Response("nope", { status, headers: status === 302 ? { location: "https://elsewhere.example" } : {} })),
     );
-    expect(result.retryMessages).toEqual([{ msgId: `m${attempt}` }]);
-    expect(
-      await count(
-        "SELECT count(*) n FROM delivery_attempts WHERE endpoint_id = ? AND status = 'failed' AND response_status = ?",
-        endpoint.id,
-        status,
-      ),
-    ).toBe(1);
+    expect(result.retryMessages).toEqual([{ msgId: "m1" }]);
+    expect(await attemptsOf(endpoint.id, eventId)).toEqual([
+      { attempt: 1, status: "failed", response_status: status, error: `HTTP ${status}`, response_body: "nope" },
+    ]);
+    expect(await deliveryRow(endpoint.id, eventId)).toMatchObject({ status: "pending", attempts: 1 });
+  });
+
+  it("keeps only the first KiB of the subscriber's answer, never splitting a character", async () => {
+    const { endpoint, eventId, body } = await scenario();
+    await runBatch(
+      body,
+      io(() => new Response(`${"a".repeat(1023)}é and much more`, { status: 500 })),
+    );
+    const [attempt] = await attemptsOf(endpoint.id, eventId);
+    expect(attempt?.response_body).toBe("a".repeat(1023));
   });
 
   it("retries when the subscriber cannot be reached, recording the error", async () => {
-    const { endpoint, body } = await scenario();
+    const { endpoint, eventId, body } = await scenario();
     const result = await runBatch(
       body,
-      1,
       io(() => Promise.reject(new TypeError("connection refused"))),
     );
     expect(result.retryMessages).toHaveLength(1);
-    const row = await env.DB.prepare("SELECT error, response_status FROM delivery_attempts WHERE endpoint_id = ?")
-      .bind(endpoint.id)
-      .first();
-    expect(row).toEqual({ error: "connection refused", response_status: null });
+    expect(await attemptsOf(endpoint.id, eventId)).toEqual([
+      { attempt: 1, status: "failed", response_status: null, error: "connection refused", response_body: null },
+    ]);
   });
 
-  it("gives up after the 8th attempt, keeping every attempt and the event", async () => {
-    const { endpoint, body, eventId } = await scenario();
+  it("disables the endpoint on 410 Gone and reports it as endpoint.disabled", async () => {
+    const { workspace, endpoint, eventId, body } = await scenario();
     const result = await runBatch(
       body,
-      8,
-      io(() => new Response("down", { status: 503 })),
-    );
-    expect(result.explicitAcks).toEqual(["m8"]);
-    expect(result.retryMessages).toEqual([]);
-    expect(await count("SELECT count(*) n FROM delivery_attempts WHERE endpoint_id = ? AND attempt = 8", endpoint.id)).toBe(1);
-    expect(await count("SELECT count(*) n FROM events WHERE id = ?", eventId)).toBe(1);
-  });
-
-  it("disables the endpoint on 410 Gone", async () => {
-    const { workspace, endpoint, body } = await scenario();
-    const result = await runBatch(
-      body,
-      1,
       io(() => new Response(null, { status: 410 })),
     );
     expect(result.explicitAcks).toEqual(["m1"]);
-    const read = await json<{ enabled: boolean }>(await call("GET", `/v1/endpoints/${endpoint.id}`, { token: workspace.apiKey }), 200);
-    expect(read.enabled).toBe(false);
+    const read = await json<{ enabled: boolean; disabledReason: string }>(
+      await call("GET", `/v1/endpoints/${endpoint.id}`, { token: workspace.apiKey }),
+      200,
+    );
+    expect(read).toMatchObject({ enabled: false, disabledReason: "gone" });
+    expect(await deliveryRow(endpoint.id, eventId)).toMatchObject({ status: "failed", reason: "gone" });
+    const [disabled] = await eventsOfType(workspace.id, "endpoint.disabled");
+    expect(disabled?.data).toMatchObject({ workspaceId: workspace.id, endpoint: { id: endpoint.id }, reason: "gone" });
   });
 
-  it("keeps the same webhook-id on every attempt", async () => {
-    const { body, eventId } = await scenario();
-    const fake = io(() => new Response("busy", { status: 503 }));
-    await runBatch(body, 1, fake);
-    await runBatch(body, 2, fake);
-    expect(fake.requests.map((r) => r.headers.get("webhook-id"))).toEqual([eventId, eventId]);
+  it("checks the URL again at delivery time and refuses one that is no longer allowed", async () => {
+    // Created while private endpoints were allowed (the test default); the deployment no longer allows them.
+    const { endpoint, eventId, body } = await scenario();
+    const fake = io(() => new Response("ok"));
+    const result = await runBatch(body, fake, { ...env, ALLOW_PRIVATE_ENDPOINTS: "false" });
+    expect(fake.requests).toHaveLength(0);
+    expect(result.retryMessages).toHaveLength(1);
+    const [attempt] = await attemptsOf(endpoint.id, eventId);
+    expect(attempt).toMatchObject({
+      status: "failed",
+      response_status: null,
+      error: expect.stringMatching(/^url refused: must use https/),
+    });
+  });
+
+  it("never POSTs an event over the size limit, and records why", async () => {
+    const { workspace, endpoint } = await workspaceWithEndpoint();
+    const big = await storeEvent(workspace.id, { data: { workspaceId: workspace.id, blob: "x".repeat(300 * 1024) } });
+    const queue = new VirtualQueue();
+    expect(await queue.fanOut(workspace.id, [big.id])).toBe(0);
+    expect(queue.messages).toHaveLength(0);
+    const row = await deliveryRow(endpoint.id, big.id);
+    expect(row).toMatchObject({
+      status: "failed",
+      reason: "too_large",
+      last_error: expect.stringContaining("the limit is 262144 (256 KiB)"),
+    });
+    const failed = await json<{ data: { eventId: string; reason: string }[] }>(
+      await call("GET", `/v1/endpoints/${endpoint.id}/failed-events`, { token: workspace.apiKey }),
+      200,
+    );
+    expect(failed.data).toMatchObject([{ eventId: big.id, status: "failed", reason: "too_large" }]);
   });
 
   it("dead-letters a malformed queue message instead of retrying it forever", async () => {
     const result = await runBatch(
       { nonsense: true },
-      1,
       io(() => new Response("ok")),
     );
     expect(result.explicitAcks).toEqual(["m1"]);

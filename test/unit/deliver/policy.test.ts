@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { classifyResponse, MAX_ATTEMPTS, nextDelaySeconds, parseRetryAfter, RETRY_DELAYS_SECONDS } from "../../../src/deliver/policy.ts";
+import {
+  classifyResponse,
+  disablement,
+  hasFailedTooLong,
+  MAX_ATTEMPTS,
+  nextDelaySeconds,
+  nextStep,
+  parseRetryAfter,
+  RETRY_DELAYS_SECONDS,
+  retrySchedule,
+} from "../../../src/deliver/policy.ts";
+
+const NOW = Date.parse("2026-11-26T01:00:00Z");
 
 describe("delivery policy", () => {
   it("makes 8 attempts over about 27.6 hours", () => {
@@ -26,27 +38,64 @@ describe("delivery policy", () => {
     expect(nextDelaySeconds(3, () => 0.5, 60)).toBe(1800);
   });
 
+  it("follows a workspace's own schedule, and the default when it has none", () => {
+    expect(retrySchedule(undefined)).toBe(RETRY_DELAYS_SECONDS);
+    expect(retrySchedule([])).toBe(RETRY_DELAYS_SECONDS);
+    expect(nextDelaySeconds(1, () => 0.5, undefined, [60, 120])).toBe(60);
+    expect(nextDelaySeconds(3, () => 0.5, undefined, [60, 120])).toBeNull();
+  });
+
   it.each([
     [200, "delivered"],
     [204, "delivered"],
     [299, "delivered"],
     [301, "retry"],
+    [308, "retry"],
     [400, "retry"],
     [410, "gone"],
     [500, "retry"],
   ])("classifies HTTP %i as %s", (status, kind) => {
-    expect(classifyResponse(status, null).kind).toBe(kind);
+    expect(classifyResponse(status, null, NOW).kind).toBe(kind);
   });
 
   it("reads Retry-After on 429 and 503 only", () => {
-    expect(classifyResponse(429, "120")).toEqual({ kind: "retry", retryAfterSeconds: 120 });
-    expect(classifyResponse(503, "7")).toEqual({ kind: "retry", retryAfterSeconds: 7 });
-    expect(classifyResponse(500, "7")).toEqual({ kind: "retry" });
+    expect(classifyResponse(429, "120", NOW)).toEqual({ kind: "retry", retryAfterSeconds: 120 });
+    expect(classifyResponse(503, "7", NOW)).toEqual({ kind: "retry", retryAfterSeconds: 7 });
+    expect(classifyResponse(500, "7", NOW)).toEqual({ kind: "retry" });
   });
 
-  it("ignores a Retry-After it cannot read", () => {
-    expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).toBeUndefined();
-    expect(parseRetryAfter("-5")).toBeUndefined();
-    expect(parseRetryAfter(null)).toBeUndefined();
+  it("reads Retry-After as seconds or as an HTTP date, and bounds it at 12 hours", () => {
+    expect(parseRetryAfter("Thu, 26 Nov 2026 01:02:00 GMT", NOW)).toBe(120);
+    expect(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", NOW)).toBe(0);
+    expect(parseRetryAfter("86400000", NOW)).toBe(43200);
+    expect(parseRetryAfter("-5", NOW)).toBeUndefined();
+    expect(parseRetryAfter("soon", NOW)).toBeUndefined();
+    expect(parseRetryAfter(null, NOW)).toBeUndefined();
+  });
+
+  it("turns an answer into the next step", () => {
+    const random = () => 0.5;
+    const schedule = RETRY_DELAYS_SECONDS;
+    expect(nextStep({ responseStatus: 200, retryAfter: null }, 1, schedule, random, NOW)).toEqual({ kind: "succeeded" });
+    expect(nextStep({ responseStatus: null, retryAfter: null }, 1, schedule, random, NOW)).toEqual({ kind: "retry", delaySeconds: 5 });
+    expect(nextStep({ responseStatus: 429, retryAfter: "90" }, 1, schedule, random, NOW)).toEqual({ kind: "retry", delaySeconds: 90 });
+    expect(nextStep({ responseStatus: 500, retryAfter: null }, 8, schedule, random, NOW)).toEqual({ kind: "exhausted" });
+    expect(nextStep({ responseStatus: 410, retryAfter: null }, 8, schedule, random, NOW)).toEqual({ kind: "gone" });
+  });
+
+  it("disables an endpoint only once it has failed for the whole period", () => {
+    const fiveDays = 5 * 24 * 3600;
+    expect(hasFailedTooLong(NOW, NOW + fiveDays * 1000 - 1, fiveDays)).toBe(false);
+    expect(hasFailedTooLong(NOW, NOW + fiveDays * 1000, fiveDays)).toBe(true);
+  });
+
+  it("disables at once on 410, after the failing period otherwise, never on success", () => {
+    const hour = 3600;
+    const retry = { kind: "retry" as const, delaySeconds: 5 };
+    expect(disablement({ kind: "gone" }, null, NOW, hour)).toEqual({ reason: "gone" });
+    expect(disablement(retry, null, NOW, hour)).toBeNull();
+    expect(disablement(retry, NOW - hour * 1000, NOW, hour)).toEqual({ reason: "failing" });
+    expect(disablement({ kind: "exhausted" }, NOW - hour * 1000 + 1, NOW, hour)).toBeNull();
+    expect(disablement({ kind: "succeeded" }, NOW - 10 * hour * 1000, NOW, hour)).toBeNull();
   });
 });

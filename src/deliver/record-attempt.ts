@@ -1,0 +1,95 @@
+/**
+ * The record of one attempt, written in one D1 batch so it is all or nothing: the attempt
+ * row, the delivery's new state, the endpoint's health (failing since, disabled), and the
+ * operational events they imply (`delivery.exhausted`, `endpoint.disabled`).
+ */
+import { randomId } from "../lib/ids.ts";
+import { insertAttempt } from "../storage/attempts.ts";
+import type { Db } from "../storage/db.ts";
+import { type EndpointRow, markEndpointFailing, markEndpointHealthy } from "../storage/endpoints.ts";
+import { type DeliveryKey, type DeliveryRow, runAtomically, type Statement, settleAttempt } from "../storage/event-deliveries.ts";
+import { insertEventIfNew, storedEventRow } from "../storage/events.ts";
+import { deliveryExhausted, endpointDisabled, isOperationalEventType } from "./operational-events.ts";
+import { disablement, type NextStep } from "./policy.ts";
+import type { PostResult } from "./send.ts";
+
+export interface AttemptRecord {
+  workspaceId: string;
+  key: DeliveryKey;
+  /** The claim the attempt was made under; the delivery is updated only if it still holds it. */
+  token: string;
+  event: { id: string; type: string };
+  /** As read before the attempt. */
+  endpoint: EndpointRow;
+  delivery: DeliveryRow;
+  result: PostResult;
+  step: NextStep;
+  attemptNumber: number;
+  finished: number;
+  disableAfterFailingSeconds: number;
+}
+
+/** Writes the attempt and everything it implies; returns the ids of the operational events it recorded. */
+export async function recordAttempt(db: Db, record: AttemptRecord): Promise<string[]> {
+  const { key, token, endpoint, event, delivery, result, step, attemptNumber, finished, workspaceId } = record;
+  const statements: Statement[] = [
+    insertAttempt(db, {
+      id: randomId("att"),
+      workspaceId,
+      endpointId: endpoint.id,
+      eventId: event.id,
+      attempt: attemptNumber,
+      status: step.kind === "succeeded" ? "succeeded" : "failed",
+      responseStatus: result.responseStatus,
+      durationMs: result.durationMs,
+      error: result.error,
+      responseBody: result.responseBody,
+      createdAt: finished,
+    }),
+    settleAttempt(db, key, token, {
+      status: step.kind === "succeeded" ? "succeeded" : step.kind === "retry" ? "pending" : "failed",
+      reason: step.kind === "exhausted" ? "exhausted" : step.kind === "gone" ? "gone" : null,
+      attempts: attemptNumber,
+      nextAttemptAt: step.kind === "retry" ? finished + step.delaySeconds * 1000 : delivery.nextAttemptAt,
+      lastAttemptAt: finished,
+      lastResponseStatus: result.responseStatus,
+      lastError: result.error,
+      updatedAt: finished,
+    }),
+  ];
+  const events: { id: string; type: string }[] = [];
+  const endpointRef = { id: endpoint.id, url: endpoint.url };
+
+  const disable = disablement(step, endpoint.failingSince, finished, record.disableAfterFailingSeconds);
+  statements.push(
+    step.kind === "succeeded" ? markEndpointHealthy(db, endpoint.id) : markEndpointFailing(db, endpoint.id, finished, disable),
+  );
+  if (disable) {
+    const data = {
+      workspaceId,
+      endpoint: endpointRef,
+      reason: disable.reason,
+      failingSince: endpoint.failingSince === null ? null : new Date(endpoint.failingSince).toISOString(),
+      disabledAt: new Date(finished).toISOString(),
+    };
+    // Named after the failure episode as read, so two consumers disabling at once make one event.
+    events.push(await endpointDisabled(data, String(endpoint.failingSince ?? endpoint.updatedAt), finished));
+    console.warn(JSON.stringify({ msg: "endpoint disabled", endpointId: endpoint.id, reason: disable.reason }));
+  }
+  // An operational event's own exhaustion reports nothing, or a failing subscriber would feed a loop.
+  if (step.kind === "exhausted" && !isOperationalEventType(event.type)) {
+    const data = {
+      workspaceId,
+      endpoint: endpointRef,
+      event: { id: event.id, type: event.type },
+      reason: "exhausted" as const,
+      attempts: attemptNumber,
+      lastAttempt: { at: new Date(finished).toISOString(), responseStatus: result.responseStatus, error: result.error },
+    };
+    events.push(await deliveryExhausted(data, delivery.replays, finished));
+    console.warn(JSON.stringify({ msg: "delivery exhausted", ...key, attempt: attemptNumber }));
+  }
+  for (const operational of events) statements.push(insertEventIfNew(db, storedEventRow(workspaceId, operational, finished)));
+  await runAtomically(db, statements);
+  return events.map((e) => e.id);
+}

@@ -1,0 +1,58 @@
+/**
+ * Retention: deletes events, delivery attempts and delivery states older than their
+ * workspace's `deliveries.retentionDays` (read straight from the stored settings JSON, so
+ * one statement serves every workspace), and raw inbound blobs older than the default.
+ * Deletes go in chunks, so one run stays within D1's limits; the next run continues.
+ */
+import { type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { Db } from "./db.ts";
+import { deliveryAttempts, eventDeliveries, events, inboundBlobs, workspaceSettings } from "./schema.ts";
+
+const DAY_MS = 86_400_000;
+const CHUNK = 500;
+const MAX_CHUNKS_PER_TABLE = 40;
+
+export interface PurgeCounts {
+  events: number;
+  attempts: number;
+  deliveries: number;
+  inboundBlobs: number;
+}
+
+/** A row's workspace retention in days: its setting, else the default. */
+function retentionDays(workspaceId: SQLiteColumn, defaultDays: number): SQL {
+  return sql`coalesce((SELECT json_extract(${workspaceSettings.settings}, '$.deliveries.retentionDays') FROM ${workspaceSettings}
+    WHERE ${workspaceSettings.workspaceId} = ${workspaceId}), ${defaultDays})`;
+}
+
+/** The shortest retention in force: rows younger than it are never candidates (keeps the scan on the index). */
+async function shortestRetentionDays(db: Db, defaultDays: number): Promise<number> {
+  const row = await db.get<{ days: number | null }>(
+    sql`SELECT min(json_extract(${workspaceSettings.settings}, '$.deliveries.retentionDays')) AS days FROM ${workspaceSettings}`,
+  );
+  return Math.min(defaultDays, row?.days ?? defaultDays);
+}
+
+async function deleteInChunks(db: Db, table: SQLiteTable, condition: SQL): Promise<number> {
+  let deleted = 0;
+  for (let i = 0; i < MAX_CHUNKS_PER_TABLE; i++) {
+    const result = await db.run(sql`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${condition} LIMIT ${CHUNK})`);
+    const changes = result.meta.changes ?? 0;
+    deleted += changes;
+    if (changes < CHUNK) break;
+  }
+  return deleted;
+}
+
+export async function purgeOlderThanRetention(db: Db, now: number, defaultDays: number): Promise<PurgeCounts> {
+  const candidatesBefore = now - (await shortestRetentionDays(db, defaultDays)) * DAY_MS;
+  const expired = (createdAt: SQLiteColumn, workspaceId: SQLiteColumn) =>
+    sql`${createdAt} < ${candidatesBefore} AND ${createdAt} < ${now} - ${DAY_MS} * ${retentionDays(workspaceId, defaultDays)}`;
+  return {
+    events: await deleteInChunks(db, events, expired(events.createdAt, events.workspaceId)),
+    attempts: await deleteInChunks(db, deliveryAttempts, expired(deliveryAttempts.createdAt, deliveryAttempts.workspaceId)),
+    deliveries: await deleteInChunks(db, eventDeliveries, expired(eventDeliveries.createdAt, eventDeliveries.workspaceId)),
+    inboundBlobs: await deleteInChunks(db, inboundBlobs, sql`${inboundBlobs.createdAt} < ${now - defaultDays * DAY_MS}`),
+  };
+}

@@ -1,0 +1,136 @@
+// The scheduled jobs (stall sweep, retention purge) and the deliveries dead-letter queue.
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { fanOut } from "../../src/actions/fan-out.ts";
+import { QUEUES } from "../../src/consumers/messages.ts";
+import worker from "../../src/index.ts";
+import { purgeExpired, resumeStalledDeliveries, runMaintenance } from "../../src/maintenance/index.ts";
+import { STALL_GRACE_MS } from "../../src/maintenance/resume-stalled.ts";
+import { db, deliveryRow, eventsOfType, storeEvent, subscriber, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
+import { call, count, json } from "./helpers.ts";
+
+const DAY = 86_400_000;
+const dropEverything = { sendBatch: async () => undefined };
+
+describe("the stall sweep", () => {
+  it("wakes a pending delivery whose queue message was lost, and leaves live ones alone", async () => {
+    const { workspace, endpoint } = await workspaceWithEndpoint();
+    const lost = await storeEvent(workspace.id);
+    const now = Date.now();
+    // The row is written, then the wake-up vanishes (a crash, a message gone to the dead-letter queue).
+    await fanOut(db(), dropEverything, workspace.id, [lost.id], now);
+    const queue = new VirtualQueue(now + 60_000);
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 0 });
+
+    queue.now = now + STALL_GRACE_MS + 1000;
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1, events: 0 });
+    // Taken once: the next sweep does not wake it again while its wake-up is on the way.
+    expect(await resumeStalledDeliveries(env, queue.now + 1000, queue)).toEqual({ deliveries: 0, events: 0 });
+    const ok = subscriber(queue, () => new Response("ok"));
+    await queue.drain(ok.io);
+    expect(ok.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([lost.id]);
+    expect(await deliveryRow(endpoint.id, lost.id)).toMatchObject({ status: "succeeded" });
+  });
+
+  it("fans out an event whose fan-out never ran", async () => {
+    const { workspace, endpoint } = await workspaceWithEndpoint();
+    const orphan = await storeEvent(workspace.id, { at: Date.now() - STALL_GRACE_MS - 1000 });
+    const recent = await storeEvent(workspace.id, { at: Date.now() - 1000 });
+    const ancient = await storeEvent(workspace.id, { at: Date.now() - 2 * DAY });
+    const queue = new VirtualQueue();
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 1 });
+    await queue.drain(subscriber(queue, () => new Response("ok")).io);
+    expect(await deliveryRow(endpoint.id, orphan.id)).toMatchObject({ status: "succeeded" });
+    // Still within its own fan-out's reach, and too old to be a crash the sweep should mend.
+    expect(await deliveryRow(endpoint.id, recent.id)).toBeNull();
+    expect(await deliveryRow(endpoint.id, ancient.id)).toBeNull();
+  });
+});
+
+describe("the deliveries dead-letter queue", () => {
+  it("turns a delivery that crashed on every retry into a failed event of its endpoint, reported, not a dead letter", async () => {
+    const { workspace, endpoint } = await workspaceWithEndpoint();
+    await json(
+      await call("PATCH", `/v1/endpoints/${endpoint.id}`, {
+        token: workspace.apiKey,
+        json: { eventTypes: ["order.updated", "delivery.exhausted"] },
+      }),
+      200,
+    );
+    const event = await storeEvent(workspace.id);
+    await fanOut(db(), dropEverything, workspace.id, [event.id], Date.now());
+    const body = { v: 1, kind: "event", workspaceId: workspace.id, eventId: event.id, endpointId: endpoint.id };
+    const batch = createMessageBatch(QUEUES.deliveriesDeadLetters, [{ id: "dead1", timestamp: new Date(), attempts: 1, body }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["dead1"]);
+    expect(await deliveryRow(endpoint.id, event.id)).toMatchObject({ status: "failed", reason: "gateway_error" });
+    expect(await eventsOfType(workspace.id, "delivery.exhausted")).toMatchObject([
+      { data: { reason: "gateway_error", event: { id: event.id } } },
+    ]);
+    expect(await count("SELECT count(*) n FROM dead_letters WHERE workspace_id = ?", workspace.id)).toBe(0);
+  });
+});
+
+describe("retention", () => {
+  async function ageEverything(workspaceId: string, ageMs: number) {
+    const event = await storeEvent(workspaceId, { at: Date.now() - ageMs });
+    const endpoint = await firstEndpoint(workspaceId);
+    await env.DB.prepare(
+      "INSERT INTO delivery_attempts (id, workspace_id, endpoint_id, event_id, attempt, status, duration_ms, created_at) VALUES (?, ?, ?, ?, 1, 'succeeded', 5, ?)",
+    )
+      .bind(`att_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`, workspaceId, endpoint, event.id, Date.now() - ageMs)
+      .run();
+    await env.DB.prepare(
+      "INSERT INTO event_deliveries (endpoint_id, event_id, workspace_id, event_type, status, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 'order.updated', 'succeeded', 0, ?, ?)",
+    )
+      .bind(endpoint, event.id, workspaceId, Date.now() - ageMs, Date.now() - ageMs)
+      .run();
+    return event.id;
+  }
+
+  async function firstEndpoint(workspaceId: string): Promise<string> {
+    const row = await env.DB.prepare("SELECT id FROM endpoints WHERE workspace_id = ?").bind(workspaceId).first<{ id: string }>();
+    return row?.id ?? "";
+  }
+
+  const left = async (eventId: string) =>
+    (await count("SELECT count(*) n FROM events WHERE id = ?", eventId)) +
+    (await count("SELECT count(*) n FROM delivery_attempts WHERE event_id = ?", eventId)) +
+    (await count("SELECT count(*) n FROM event_deliveries WHERE event_id = ?", eventId));
+
+  it("purges events, attempts and delivery states past each workspace's retention, and old inbound blobs", async () => {
+    const standard = (await workspaceWithEndpoint()).workspace;
+    const long = (await workspaceWithEndpoint()).workspace;
+    const short = (await workspaceWithEndpoint()).workspace;
+    await json(await call("PATCH", "/v1/settings", { token: long.apiKey, json: { deliveries: { retentionDays: 90 } } }), 200);
+    await json(await call("PATCH", "/v1/settings", { token: short.apiKey, json: { deliveries: { retentionDays: 7 } } }), 200);
+
+    const standardOld = await ageEverything(standard.id, 31 * DAY);
+    const standardYoung = await ageEverything(standard.id, 29 * DAY);
+    const longOld = await ageEverything(long.id, 60 * DAY);
+    const shortOld = await ageEverything(short.id, 10 * DAY);
+    const shortYoung = await ageEverything(short.id, 6 * DAY);
+    await env.DB.prepare("INSERT INTO inbound_blobs (id, body, created_at) VALUES ('blob_old', '{}', ?), ('blob_new', '{}', ?)")
+      .bind(Date.now() - 31 * DAY, Date.now() - DAY)
+      .run();
+
+    const counts = await purgeExpired(env, Date.now());
+    expect(counts).toEqual({ events: 2, attempts: 2, deliveries: 2, inboundBlobs: 1 });
+    expect(await left(standardOld)).toBe(0);
+    expect(await left(shortOld)).toBe(0);
+    expect(await left(standardYoung)).toBe(3);
+    expect(await left(longOld)).toBe(3);
+    expect(await left(shortYoung)).toBe(3);
+    expect(await count("SELECT count(*) n FROM inbound_blobs WHERE id = 'blob_new'")).toBe(1);
+  });
+
+  it("runs both jobs from the one entry point the cron handler calls", async () => {
+    const result = await runMaintenance(env, Date.now());
+    expect(result).toEqual({
+      resumed: { deliveries: 0, events: 0 },
+      purged: { events: 0, attempts: 0, deliveries: 0, inboundBlobs: 0 },
+    });
+  });
+});
