@@ -1,0 +1,174 @@
+/**
+ * Scores a classifier against the labelled set in this folder. Shared by
+ * `scripts/eval-classifier.ts` (the report) and the unit test (the product targets).
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { type Classification, INTENTS, type Intent, LANGUAGES, SENTIMENTS } from "../../src/route/classifier/index.ts";
+
+/** What the product promises on the whole set: angry buyers reach a person, order replies name the right order. */
+export const PRODUCT_TARGETS = { negativeRecall: 0.9, orderIdPrecision: 0.98, orderIdRecall: 0.98 } as const;
+
+export const LabelledItemSchema = z.strictObject({
+  split: z.enum(["tune", "holdout"]),
+  language: z.enum(LANGUAGES),
+  intent: z.enum(INTENTS),
+  sentiment: z.enum(SENTIMENTS),
+  orderIds: z.array(z.string().regex(/^\d{6,20}$/)),
+  text: z.string().min(1),
+});
+export type LabelledItem = z.infer<typeof LabelledItemSchema>;
+
+export function loadLabelledSet(): LabelledItem[] {
+  const text = readFileSync(new URL("./labelled.json", import.meta.url), "utf8");
+  return z.array(LabelledItemSchema).parse(JSON.parse(text));
+}
+
+export interface Rate {
+  /** NaN when nothing was predicted. */
+  precision: number;
+  /** NaN when the set holds no example. */
+  recall: number;
+  /** Labelled examples. */
+  support: number;
+}
+
+export interface Failure {
+  item: LabelledItem;
+  got: Classification;
+  /** The fields that differ: intent, sentiment, language, orderIds. */
+  wrong: string[];
+}
+
+export interface Report {
+  items: number;
+  intents: Record<Intent, Rate>;
+  intentAccuracy: number;
+  negative: Rate;
+  sentimentAccuracy: number;
+  orderIds: Rate;
+  languageAccuracy: number;
+  failures: Failure[];
+}
+
+function rate(truePositives: number, predicted: number, support: number): Rate {
+  return { precision: predicted ? truePositives / predicted : Number.NaN, recall: support ? truePositives / support : Number.NaN, support };
+}
+
+function counter() {
+  return { truePositives: 0, predicted: 0, support: 0 };
+}
+
+export function evaluate(items: readonly LabelledItem[], classify: (text: string) => Classification): Report {
+  const intents = Object.fromEntries(INTENTS.map((intent) => [intent, counter()])) as Record<Intent, ReturnType<typeof counter>>;
+  const negative = counter();
+  const ids = counter();
+  let intentHits = 0;
+  let sentimentHits = 0;
+  let languageHits = 0;
+  const failures: Failure[] = [];
+
+  for (const item of items) {
+    const got = classify(item.text);
+    const wrong: string[] = [];
+
+    intents[item.intent].support++;
+    intents[got.intent].predicted++;
+    if (got.intent === item.intent) {
+      intents[item.intent].truePositives++;
+      intentHits++;
+    } else wrong.push("intent");
+
+    if (item.sentiment === "negative") negative.support++;
+    if (got.sentiment === "negative") negative.predicted++;
+    if (got.sentiment === "negative" && item.sentiment === "negative") negative.truePositives++;
+    if (got.sentiment === item.sentiment) sentimentHits++;
+    else wrong.push("sentiment");
+
+    if (got.language === item.language) languageHits++;
+    else wrong.push("language");
+
+    const expected = new Set(item.orderIds);
+    const found = new Set(got.orderIds);
+    ids.support += expected.size;
+    ids.predicted += found.size;
+    for (const id of found) if (expected.has(id)) ids.truePositives++;
+    if (expected.size !== found.size || [...found].some((id) => !expected.has(id))) wrong.push("orderIds");
+
+    if (wrong.length > 0) failures.push({ item, got, wrong });
+  }
+
+  const total = items.length || 1;
+  return {
+    items: items.length,
+    intents: Object.fromEntries(
+      INTENTS.map((intent) => [intent, rate(intents[intent].truePositives, intents[intent].predicted, intents[intent].support)]),
+    ) as Record<Intent, Rate>,
+    intentAccuracy: intentHits / total,
+    negative: rate(negative.truePositives, negative.predicted, negative.support),
+    sentimentAccuracy: sentimentHits / total,
+    orderIds: rate(ids.truePositives, ids.predicted, ids.support),
+    languageAccuracy: languageHits / total,
+    failures,
+  };
+}
+
+/** The targets `report` misses, as sentences; empty when all are met. */
+export function missedTargets(report: Report): string[] {
+  const missed: string[] = [];
+  const below = (value: number, target: number) => !(value >= target);
+  if (below(report.negative.recall, PRODUCT_TARGETS.negativeRecall))
+    missed.push(`negative recall ${fixed(report.negative.recall)} < ${PRODUCT_TARGETS.negativeRecall}`);
+  if (below(report.orderIds.precision, PRODUCT_TARGETS.orderIdPrecision)) {
+    missed.push(`order id precision ${fixed(report.orderIds.precision)} < ${PRODUCT_TARGETS.orderIdPrecision}`);
+  }
+  if (below(report.orderIds.recall, PRODUCT_TARGETS.orderIdRecall))
+    missed.push(`order id recall ${fixed(report.orderIds.recall)} < ${PRODUCT_TARGETS.orderIdRecall}`);
+  return missed;
+}
+
+function fixed(value: number): string {
+  return Number.isNaN(value) ? "n/a" : value.toFixed(3);
+}
+
+/** A Markdown section: per-intent table, then the headline figures. */
+export function formatReport(title: string, report: Report): string {
+  const lines = [
+    `### ${title} (${report.items} items)`,
+    "",
+    "| intent | precision | recall | support |",
+    "| --- | --- | --- | --- |",
+    ...INTENTS.map((intent) => {
+      const r = report.intents[intent];
+      return `| ${intent} | ${fixed(r.precision)} | ${fixed(r.recall)} | ${r.support} |`;
+    }),
+    "",
+    "| measure | value | support |",
+    "| --- | --- | --- |",
+    `| intent accuracy | ${fixed(report.intentAccuracy)} | ${report.items} |`,
+    `| negative sentiment precision | ${fixed(report.negative.precision)} | ${report.negative.support} |`,
+    `| negative sentiment recall | ${fixed(report.negative.recall)} | ${report.negative.support} |`,
+    `| sentiment accuracy (3 classes) | ${fixed(report.sentimentAccuracy)} | ${report.items} |`,
+    `| order id precision (per id) | ${fixed(report.orderIds.precision)} | ${report.orderIds.support} |`,
+    `| order id recall (per id) | ${fixed(report.orderIds.recall)} | ${report.orderIds.support} |`,
+    `| language accuracy | ${fixed(report.languageAccuracy)} | ${report.items} |`,
+  ];
+  return lines.join("\n");
+}
+
+export function formatFailures(failures: readonly Failure[], width = 70): string {
+  if (failures.length === 0) return "_none_";
+  const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ");
+  const cut = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
+  return [
+    "| text | expected | got |",
+    "| --- | --- | --- |",
+    ...failures.map(({ item, got, wrong }) => {
+      const show = (source: Pick<Classification, "intent" | "sentiment" | "language" | "orderIds">) =>
+        wrong
+          .map((field) => (field === "orderIds" ? `ids=[${source.orderIds.join(",")}]` : `${field}=${source[field as "intent"]}`))
+          .join(" ");
+      return `| ${cell(cut(item.text))} | ${show(item)} | ${show(got)} |`;
+    }),
+  ].join("\n");
+}
