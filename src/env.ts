@@ -9,6 +9,8 @@ import { summarizeIssues } from "./lib/zod-issues.ts";
 
 export interface Config {
   allowPrivateEndpoints: boolean;
+  /** An OpenAI-compatible endpoint that classifies messages; the built-in classifier otherwise. */
+  aiClassifier: { endpoint: string; apiKey: string; model: string; timeoutMs: number } | null;
   /** `<PLATFORM>_API_BASE` overrides: an origin that replaces the platform API's. */
   apiBase: Partial<Record<Platform, string>>;
 }
@@ -29,6 +31,10 @@ const originVar = z
 
 const ConfigSchema = z.object({
   ALLOW_PRIVATE_ENDPOINTS: booleanVar,
+  AI_CLASSIFIER_URL: z.url().optional(),
+  AI_CLASSIFIER_API_KEY: z.string().min(1).optional(),
+  AI_CLASSIFIER_MODEL: z.string().min(1).optional(),
+  AI_CLASSIFIER_TIMEOUT_MS: z.coerce.number().int().min(100).max(30000).default(3000),
   TIKTOK_API_BASE: originVar,
   WHATSAPP_API_BASE: originVar,
   TELEGRAM_API_BASE: originVar,
@@ -58,7 +64,12 @@ export function readConfig(env: object): Config {
     ["instagram", vars.INSTAGRAM_API_BASE],
   ];
   for (const [platform, base] of bases) if (base) apiBase[platform] = base;
-  const config: Config = { allowPrivateEndpoints: vars.ALLOW_PRIVATE_ENDPOINTS, apiBase };
+  const { AI_CLASSIFIER_URL: endpoint, AI_CLASSIFIER_API_KEY: apiKey, AI_CLASSIFIER_MODEL: model } = vars;
+  const config: Config = {
+    allowPrivateEndpoints: vars.ALLOW_PRIVATE_ENDPOINTS,
+    aiClassifier: endpoint && apiKey && model ? { endpoint, apiKey, model, timeoutMs: vars.AI_CLASSIFIER_TIMEOUT_MS } : null,
+    apiBase,
+  };
   cached = { source: env, config };
   return config;
 }

@@ -30,6 +30,8 @@ export interface RecordedMessage {
   messageId: string;
   contactId: string;
   conversationId: string;
+  /** This message created the contact: its first message ever. */
+  newContact: boolean;
   eventIds: string[];
 }
 
@@ -122,7 +124,7 @@ export async function recordInboundMessage(db: Db, item: InboundMessage, ctx: Me
     }),
     ...events.map((event) => insertEventIfNew(db, eventRow(workspaceId, event, now))),
   ]);
-  return { messageId, contactId, conversationId, eventIds: events.map((event) => event.id) };
+  return { messageId, contactId, conversationId, newContact: !existing.contact, eventIds: events.map((event) => event.id) };
 }
 
 export async function recordOrderUpdate(

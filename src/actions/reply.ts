@@ -44,23 +44,55 @@ export interface ReplyIo {
 
 const runtimeIo: ReplyIo = { fetch: (input, init) => fetch(input, init), now: () => Date.now() };
 
+export type Author = "agent" | "bot";
+
+/**
+ * What the conversation's Durable Object must learn of a reply: its position, and that it was
+ * sent (which stops SLA clocks). From the API these are calls to the object; the object,
+ * replying itself, passes its own.
+ */
+export interface ConversationHooks {
+  reserveSeq(): Promise<number>;
+  replied(author: Author): Promise<void>;
+}
+
+function objectHooks(env: Env, conversation: ConversationRow): ConversationHooks {
+  const stub = () => conversationStub(env, conversation.channelId, conversation.platformThreadId);
+  return { reserveSeq: () => stub().reserveSeq(), replied: (author) => stub().onReplied(author) };
+}
+
+export interface ReplyRequest {
+  workspaceId: string;
+  conversationId: string;
+  text: string;
+  author: Author;
+  /** A derived id makes the reply idempotent: a second call with it sends nothing. */
+  messageId?: string;
+}
+
 export async function sendReply(
   env: Env,
-  request: { workspaceId: string; conversationId: string; text: string; author: "agent" | "bot" },
+  request: ReplyRequest,
   io: ReplyIo = runtimeIo,
+  hooks?: ConversationHooks,
 ): Promise<ReplyOutcome> {
   const db = openDb(env.DB);
   const conversation = await getConversation(db, request.workspaceId, request.conversationId);
   if (!conversation) return { kind: "not_found" };
+  if (request.messageId) {
+    const earlier = await getMessage(db, request.workspaceId, request.messageId);
+    if (earlier) return { kind: earlier.status === "sent" ? "sent" : earlier.status === "failed" ? "failed" : "pending", message: earlier };
+  }
   const target = await loadTarget(env, db, conversation);
   if ("reason" in target) return { kind: "refused", reason: target.reason };
 
   const now = io.now();
-  const id = randomId("msg");
+  const id = request.messageId ?? randomId("msg");
   const result = await target.send(request.text, replyContext(conversation, target.platformUserId, now), id, now, io);
   if (!result.ok && result.kind === "refused") return { kind: "refused", reason: result.reason };
 
-  const seq = await conversationStub(env, conversation.channelId, conversation.platformThreadId).reserveSeq();
+  const conversationHooks = hooks ?? objectHooks(env, conversation);
+  const seq = await conversationHooks.reserveSeq();
   const message: MessageRow = {
     id,
     workspaceId: request.workspaceId,
@@ -81,7 +113,9 @@ export async function sendReply(
     createdAt: now,
   };
   await insertMessage(db, message);
-  return settle(env, db, message, conversation, target.platform, result, 1, now);
+  const outcome = await settle(env, db, message, conversation, target.platform, result, 1, now);
+  if (outcome.kind === "sent") await conversationHooks.replied(request.author);
+  return outcome;
 }
 
 /** The DELIVERIES consumer's retry of a pending reply; a further retry is enqueued by `settle`. */
@@ -97,7 +131,8 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
   }
   const now = io.now();
   const result = await target.send(message.text ?? "", replyContext(conversation, target.platformUserId, now), message.id, now, io);
-  await settle(env, db, message, conversation, target.platform, result, job.attempt, now);
+  const outcome = await settle(env, db, message, conversation, target.platform, result, job.attempt, now);
+  if (outcome.kind === "sent") await objectHooks(env, conversation).replied(message.author === "agent" ? "agent" : "bot");
 }
 
 interface Target {

@@ -1,8 +1,8 @@
 /** Contacts, conversations and messages as the pipeline writes them. */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
-import { contacts, conversations, messages } from "./schema.ts";
+import { contacts, conversations, messages, notes } from "./schema.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -148,4 +148,58 @@ export function updateMessage(db: Db, id: string, patch: Partial<Pick<MessageRow
 /** A reply token is single-use: forget it once a reply went out. */
 export function clearReplyToken(db: Db, conversationId: string) {
   return db.update(conversations).set({ replyToken: null, replyTokenExpiresAt: null }).where(eq(conversations.id, conversationId));
+}
+
+/** Adds tags (deduplicated) and, when given, the queue of a contact and its conversation. */
+export async function tagAndAssign(
+  db: Db,
+  target: { contactId: string; conversationId: string },
+  change: { tags: string[]; queue: string | null },
+  now: number,
+): Promise<void> {
+  const contact = await db
+    .select({ tags: contacts.tags, queue: contacts.queue })
+    .from(contacts)
+    .where(eq(contacts.id, target.contactId))
+    .get();
+  const conversation = await db
+    .select({ tags: conversations.tags, queue: conversations.queue })
+    .from(conversations)
+    .where(eq(conversations.id, target.conversationId))
+    .get();
+  const merge = (json: string | undefined) => JSON.stringify([...new Set([...(JSON.parse(json ?? "[]") as string[]), ...change.tags])]);
+  await db.batch([
+    db
+      .update(contacts)
+      .set({ tags: merge(contact?.tags), queue: change.queue ?? contact?.queue ?? null, updatedAt: now })
+      .where(eq(contacts.id, target.contactId)),
+    db
+      .update(conversations)
+      .set({ tags: merge(conversation?.tags), queue: change.queue ?? conversation?.queue ?? null, updatedAt: now })
+      .where(eq(conversations.id, target.conversationId)),
+  ]);
+}
+
+export function setConversationState(db: Db, conversationId: string, state: ConversationRow["state"], now: number) {
+  return db.update(conversations).set({ state, updatedAt: now }).where(eq(conversations.id, conversationId));
+}
+
+export function setMessageRouting(db: Db, messageId: string, routing: string) {
+  return db.update(messages).set({ routing }).where(eq(messages.id, messageId));
+}
+
+/** The conversation's last messages, oldest first: context for tickets. */
+export async function recentMessages(db: Db, conversationId: string, limit: number): Promise<MessageRow[]> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(desc(messages.seq))
+    .limit(limit)
+    .all();
+  return rows.reverse();
+}
+
+export async function insertNote(db: Db, row: typeof notes.$inferInsert): Promise<void> {
+  await db.insert(notes).values(row).onConflictDoNothing();
 }

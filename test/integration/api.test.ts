@@ -166,3 +166,54 @@ describe("workspace isolation", () => {
     expect(await json(await call("GET", "/v2/nothing"), 404)).toMatchObject({ error: { code: "not_found" } });
   });
 });
+
+describe("rules and settings", () => {
+  it("serves the default rules until a workspace puts its own, then versions them", async () => {
+    const { apiKey } = await createWorkspace();
+    const defaults = await json<{ version: number; isDefault: boolean; rules: { id: string }[] }>(
+      await call("GET", "/v1/rules", { token: apiKey }),
+      200,
+    );
+    expect(defaults).toMatchObject({ version: 0, isDefault: true });
+    expect(defaults.rules.map((r) => r.id)).toContain("order-status");
+
+    const mine = { rules: [{ id: "vip", when: { textMatches: "vip" }, actions: [{ type: "tag", tags: ["vip"] }] }], templates: {} };
+    expect(await json(await call("PUT", "/v1/rules", { token: apiKey, json: mine }), 200)).toMatchObject({ version: 1, isDefault: false });
+    expect(await json(await call("PUT", "/v1/rules", { token: apiKey, json: mine, headers: { "if-match": "1" } }), 200)).toMatchObject({
+      version: 2,
+    });
+    expect((await call("PUT", "/v1/rules", { token: apiKey, json: mine, headers: { "if-match": "1" } })).status).toBe(409);
+    expect(await json(await call("GET", "/v1/rules", { token: apiKey }), 200)).toMatchObject({ version: 2, rules: [{ id: "vip" }] });
+  });
+
+  it("points at the bad path of invalid rules", async () => {
+    const { apiKey } = await createWorkspace();
+    const bad = await json<{ error: { details: { path: string }[] } }>(
+      await call("PUT", "/v1/rules", {
+        token: apiKey,
+        json: { rules: [{ id: "x", when: { intent: ["teleport"] }, actions: [{ type: "reply_template", template: "nope" }] }] },
+      }),
+      400,
+    );
+    expect(bad.error.details.map((d) => d.path)).toContain("rules.0.when.intent.0");
+  });
+
+  it("patches settings, hides order-lookup header values, and guards the lookup URL", async () => {
+    const { apiKey } = await createWorkspace();
+    const patched = await call("PATCH", "/v1/settings", {
+      token: apiKey,
+      json: {
+        liveSale: { enabled: true },
+        orderLookup: { url: "https://shop.example/orders/{orderId}", headers: { "X-Api-Key": "k3y-value" } },
+      },
+    });
+    const text = await patched.clone().text();
+    expect(text).not.toContain("k3y-value");
+    expect(await json(patched, 200)).toMatchObject({
+      liveSale: { enabled: true, responseWindowSeconds: 3600 },
+      orderLookup: { url: "https://shop.example/orders/{orderId}", headers: ["x-api-key"] },
+    });
+    expect((await call("PATCH", "/v1/settings", { token: apiKey, json: { orderLookup: { url: "ftp://x/{orderId}" } } })).status).toBe(422);
+    expect((await call("PATCH", "/v1/settings", { token: apiKey, json: { responseWindowSeconds: 0 } })).status).toBe(400);
+  });
+});

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { EventSchema } from "../../src/events/schema.ts";
 import type { ChannelTestKit } from "../contracts/kit.ts";
 import { channelKits } from "../fixtures/kits.ts";
-import { call, captureOutbound, count, createEndpoint, createWorkspace, json } from "./helpers.ts";
+import { call, captureOutbound, count, createEndpoint, createWorkspace, disableRouting, json } from "./helpers.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
 afterEach(() => outbound?.restore());
@@ -27,6 +27,7 @@ async function deliver(kit: ChannelTestKit, channelId: string, fixture: string) 
 describe.each(endToEnd.map((kit) => [kit.adapter.platform, kit] as const))("%s end to end", (platform, kit) => {
   async function setUp() {
     const workspace = await createWorkspace();
+    await disableRouting(workspace.apiKey);
     const channel = await json<{ id: string }>(
       await call("POST", "/v1/channels", { token: workspace.apiKey, json: { platform, name: platform, credentials: kit.credentials } }),
       201,

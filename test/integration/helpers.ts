@@ -32,6 +32,12 @@ export async function createWorkspace(name = "Acme"): Promise<{ id: string; apiK
   return json(await call("POST", "/v1/workspaces", { token: ADMIN_TOKEN, json: { name } }), 201);
 }
 
+/** Routing off: no rule fires, so a test sees only the pipeline it is about. */
+export async function disableRouting(apiKey: string): Promise<void> {
+  const response = await call("PUT", "/v1/rules", { token: apiKey, json: { rules: [] } });
+  expect(response.status, await response.clone().text()).toBe(200);
+}
+
 export async function createTikTokChannel(apiKey: string): Promise<{ id: string; webhookUrl: string }> {
   return json(
     await call("POST", "/v1/channels", { token: apiKey, json: { platform: "tiktok", name: "Shop", credentials: { ...TIKTOK_TEST_APP } } }),

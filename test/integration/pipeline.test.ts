@@ -4,13 +4,24 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { EventSchema, type GatewayEvent } from "../../src/events/schema.ts";
 import { tiktokFixtures } from "../fixtures/tiktok/index.ts";
 import { withMessageId } from "../helpers/tiktok.ts";
-import { call, captureOutbound, count, createEndpoint, createTikTokChannel, createWorkspace, json, postTikTok } from "./helpers.ts";
+import {
+  call,
+  captureOutbound,
+  count,
+  createEndpoint,
+  createTikTokChannel,
+  createWorkspace,
+  disableRouting,
+  json,
+  postTikTok,
+} from "./helpers.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
 afterEach(() => outbound?.restore());
 
 async function setUp() {
   const workspace = await createWorkspace();
+  await disableRouting(workspace.apiKey);
   const channel = await createTikTokChannel(workspace.apiKey);
   const endpoint = await createEndpoint(workspace.apiKey);
   outbound = captureOutbound(endpoint.url);
@@ -124,6 +135,7 @@ describe("TikTok Shop DM, end to end", () => {
 
   it("delivers only the event types an endpoint subscribed to", async () => {
     const workspace = await createWorkspace();
+    await disableRouting(workspace.apiKey);
     const channel = await createTikTokChannel(workspace.apiKey);
     const endpoint = await createEndpoint(workspace.apiKey, "http://127.0.0.1:9999/messages-only", ["message.received"]);
     outbound = captureOutbound(endpoint.url);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { consumeDeliveries } from "../../src/consumers/deliveries.ts";
 import { QUEUES } from "../../src/consumers/messages.ts";
 import { TIKTOK_TEST_APP, tiktokFixtures } from "../fixtures/tiktok/index.ts";
-import { call, captureOutbound, createEndpoint, createWorkspace, json, postTikTok } from "./helpers.ts";
+import { call, captureOutbound, createEndpoint, createWorkspace, disableRouting, json, postTikTok } from "./helpers.ts";
 
 const TIKTOK_API = "https://open-api.tiktokglobalshop.com";
 let outbound: ReturnType<typeof captureOutbound> | undefined;
@@ -13,6 +13,7 @@ afterEach(() => outbound?.restore());
 /** A workspace whose TikTok channel can reply, with one buyer conversation in it. */
 async function conversationWithBuyer(credentials: Record<string, string> = { accessToken: "tts-token", shopCipher: "ROW_cipher" }) {
   const workspace = await createWorkspace();
+  await disableRouting(workspace.apiKey);
   const channel = await json<{ id: string }>(
     await call("POST", "/v1/channels", {
       token: workspace.apiKey,

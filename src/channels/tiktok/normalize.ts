@@ -121,7 +121,7 @@ function readContent(type: string, content: Content): { text: string | null; att
 }
 
 /** @see platforms/tiktok-shop.md §3, Order API 202309 status values. */
-const ORDER_STATUS: Record<string, OrderStatus> = {
+export const ORDER_STATUS: Record<string, OrderStatus> = {
   UNPAID: "pending",
   ON_HOLD: "pending",
   AWAITING_SHIPMENT: "processing",

@@ -1,13 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { admitMessage, DEDUP_WINDOW, INITIAL_STATE } from "../../../src/objects/conversation-state.ts";
+import {
+  admitMessage,
+  DEDUP_WINDOW,
+  dueClocks,
+  escalate,
+  INITIAL_STATE,
+  newClock,
+  nextAlarm,
+  reserveSeq,
+  resolveTicket,
+  startClock,
+  stopClocks,
+  withDefaults,
+} from "../../../src/objects/conversation-state.ts";
 
 describe("conversation state", () => {
   it("numbers new messages in arrival order and refuses a repeat", () => {
     const first = admitMessage(INITIAL_STATE, "m1");
     expect(first).toMatchObject({ duplicate: false, seq: 1 });
     if (first.duplicate) throw new Error("unreachable");
-    const second = admitMessage(first.next, "m2");
-    expect(second).toMatchObject({ duplicate: false, seq: 2 });
+    const reply = reserveSeq(first.next);
+    expect(reply.seq).toBe(2);
+    const second = admitMessage(reply.next, "m2");
+    expect(second).toMatchObject({ duplicate: false, seq: 3 });
     if (second.duplicate) throw new Error("unreachable");
     expect(admitMessage(second.next, "m1")).toEqual({ duplicate: true });
   });
@@ -21,5 +36,60 @@ describe("conversation state", () => {
     }
     expect(state.recentMessageIds).toHaveLength(DEDUP_WINDOW);
     expect(state.nextSeq).toBe(DEDUP_WINDOW + 11);
+  });
+
+  it("fills fields added since a state was saved", () => {
+    expect(withDefaults({ nextSeq: 7, recentMessageIds: ["a"] })).toEqual({ ...INITIAL_STATE, nextSeq: 7, recentMessageIds: ["a"] });
+  });
+
+  it("goes to a human on escalation and back to the bot when that ticket is resolved", () => {
+    const escalated = escalate(INITIAL_STATE, "tk_1");
+    expect(escalated).toMatchObject({ mode: "awaiting_human", openTicketId: "tk_1" });
+    expect(resolveTicket(escalated, "tk_other")).toBe(escalated);
+    expect(resolveTicket(escalated, "tk_1")).toMatchObject({ mode: "bot", openTicketId: null });
+  });
+});
+
+describe("SLA clocks", () => {
+  const t0 = 1_000_000;
+  const clock = newClock("first_response", "c1", "msg_1", t0, 100, 0.75);
+
+  it("warns at the warning ratio and breaches at the deadline", () => {
+    expect(clock).toMatchObject({ warnAt: t0 + 75_000, deadline: t0 + 100_000 });
+    const running = startClock(INITIAL_STATE, clock);
+    expect(nextAlarm(running)).toBe(t0 + 75_000);
+    expect(dueClocks(running, t0 + 74_999)).toMatchObject({ warnings: [], breaches: [] });
+
+    const warned = dueClocks(running, t0 + 75_000);
+    expect(warned.warnings.map((c) => c.id)).toEqual(["c1"]);
+    expect(warned.breaches).toEqual([]);
+    expect(nextAlarm(warned.next)).toBe(t0 + 100_000);
+    // At-least-once alarms: running the same instant again warns no more.
+    expect(dueClocks(warned.next, t0 + 75_000).warnings).toEqual([]);
+
+    const breached = dueClocks(warned.next, t0 + 100_000);
+    expect(breached.breaches.map((c) => c.id)).toEqual(["c1"]);
+    expect(breached.warnings).toEqual([]);
+    expect(nextAlarm(breached.next)).toBeNull();
+    // A breached clock breaches once, and a late reply still stops it.
+    expect(dueClocks(breached.next, t0 + 200_000).breaches).toEqual([]);
+    expect(stopClocks(breached.next, ["first_response"]).stopped.map((c) => c.id)).toEqual(["c1"]);
+  });
+
+  it("warns and breaches together when the alarm comes late", () => {
+    const late = dueClocks(startClock(INITIAL_STATE, clock), t0 + 500_000);
+    expect(late.warnings.map((c) => c.id)).toEqual(["c1"]);
+    expect(late.breaches.map((c) => c.id)).toEqual(["c1"]);
+  });
+
+  it("starts a clock once, and a reply stops every first-response clock but not the agent's", () => {
+    let state = startClock(INITIAL_STATE, clock);
+    state = startClock(state, clock);
+    state = startClock(state, newClock("first_response", "c2", "msg_2", t0 + 10, 100, 0.75));
+    state = startClock(state, newClock("agent_response", "c3", "tk_1", t0, 3600, 0.75));
+    expect(state.clocks).toHaveLength(3);
+    const { next, stopped } = stopClocks(state, ["first_response"]);
+    expect(stopped.map((c) => c.id)).toEqual(["c1", "c2"]);
+    expect(next.clocks.map((c) => c.id)).toEqual(["c3"]);
   });
 });

@@ -1,0 +1,68 @@
+/**
+ * The I/O side of SLA clocks: their rows in D1 (for the metrics) and the `sla.warning` /
+ * `sla.breached` events. Event ids derive from the clock, so an alarm that runs twice
+ * announces once.
+ */
+import { buildEvent, isoTime } from "../events/build.ts";
+import { derivedId } from "../lib/ids.ts";
+import type { Clock } from "../objects/conversation-state.ts";
+import type { Db } from "../storage/db.ts";
+import { eventRow, insertEventIfNew } from "../storage/events.ts";
+import { insertClockIfNew, markClock, markClocksStopped } from "../storage/sla.ts";
+import type { Scope } from "./tickets.ts";
+
+export function clockId(kind: Clock["kind"], subjectId: string): Promise<string> {
+  return derivedId("sla", kind, subjectId);
+}
+
+export function recordClockStart(db: Db, scope: Scope, clock: Clock) {
+  return insertClockIfNew(db, {
+    id: clock.id,
+    workspaceId: scope.workspaceId,
+    channelId: scope.channel.id,
+    conversationId: scope.conversation.id,
+    subjectId: clock.subjectId,
+    clock: clock.kind,
+    startedAt: clock.startedAt,
+    deadline: clock.deadline,
+    windowSeconds: clock.windowSeconds,
+    stoppedAt: null,
+    warnedAt: null,
+    breachedAt: null,
+  });
+}
+
+export async function recordClocksStopped(db: Db, clocks: Clock[], now: number): Promise<void> {
+  if (clocks.length > 0)
+    await markClocksStopped(
+      db,
+      clocks.map((c) => c.id),
+      now,
+    );
+}
+
+/** Records and announces a warning or a breach; returns the event id to fan out. */
+export async function announceClock(
+  db: Db,
+  scope: Scope,
+  clock: Clock,
+  type: "sla.warning" | "sla.breached",
+  now: number,
+): Promise<string> {
+  const event = buildEvent(type, await derivedId("evt", type, clock.id), now, {
+    workspaceId: scope.workspaceId,
+    channel: scope.channel,
+    contact: scope.contact,
+    conversation: scope.conversation,
+    clock: clock.kind,
+    messageId: clock.subjectId,
+    startedAt: isoTime(clock.startedAt),
+    deadline: isoTime(clock.deadline),
+    windowSeconds: clock.windowSeconds,
+  });
+  await db.batch([
+    markClock(db, clock.id, type === "sla.warning" ? "warnedAt" : "breachedAt", now),
+    insertEventIfNew(db, eventRow(scope.workspaceId, event, now)),
+  ]);
+  return event.id;
+}

@@ -1,0 +1,121 @@
+/**
+ * Tickets: an escalation for a human, pre-populated with what the gateway knows (contact,
+ * channel, the last messages, intent, sentiment, order), announced as `ticket.created`.
+ * Keyed by what caused it, so a redelivered message never opens a second ticket.
+ */
+
+import type { z } from "zod";
+import type { ChannelRef, ContactRef, ConversationRef } from "../events/build.ts";
+import { buildEvent, isoTime } from "../events/build.ts";
+import type { TicketSchema } from "../events/schema.ts";
+import { derivedId } from "../lib/ids.ts";
+import type { Db } from "../storage/db.ts";
+import { eventRow, insertEventIfNew } from "../storage/events.ts";
+import { recentMessages, setConversationState } from "../storage/inbox.ts";
+import { getTicket, insertTicketIfNew, type TicketRow, updateTicket } from "../storage/tickets.ts";
+
+export type Ticket = z.infer<typeof TicketSchema>;
+
+/** Who and where: the refs every conversation-scoped event carries. */
+export interface Scope {
+  workspaceId: string;
+  channel: ChannelRef;
+  contact: ContactRef;
+  conversation: ConversationRef;
+}
+
+export interface TicketFacts {
+  intent: string | null;
+  sentiment: string | null;
+  orderId: string | null;
+  orderStatus: string | null;
+}
+
+export const TICKET_CONTEXT_MESSAGES = 5;
+
+export function ticketView(row: TicketRow): Ticket {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    contactId: row.contactId,
+    channelId: row.channelId,
+    status: row.status,
+    assignee: row.assignee,
+    reason: row.reason,
+    context: JSON.parse(row.context) as Ticket["context"],
+    createdAt: isoTime(row.createdAt),
+    updatedAt: isoTime(row.updatedAt),
+  };
+}
+
+/** Opens (once) the ticket that `causeId` (a message, an SLA clock) calls for. Returns it and its event ids. */
+export async function openTicket(
+  db: Db,
+  scope: Scope,
+  request: { causeId: string; reason: string; facts: TicketFacts; now: number },
+): Promise<{ ticket: TicketRow; eventIds: string[] }> {
+  const id = await derivedId("tk", scope.conversation.id, request.causeId);
+  const existing = await getTicket(db, scope.workspaceId, id);
+  if (existing) return { ticket: existing, eventIds: [await derivedId("evt", "ticket.created", id)] };
+
+  const lastMessages = (await recentMessages(db, scope.conversation.id, TICKET_CONTEXT_MESSAGES)).map((m) => ({
+    direction: m.direction,
+    text: m.text,
+    sentAt: isoTime(m.sentAt),
+  }));
+  const row: TicketRow = {
+    id,
+    workspaceId: scope.workspaceId,
+    conversationId: scope.conversation.id,
+    contactId: scope.contact.id,
+    channelId: scope.channel.id,
+    status: "open",
+    assignee: null,
+    reason: request.reason,
+    context: JSON.stringify({ ...request.facts, lastMessages }),
+    createdAt: request.now,
+    updatedAt: request.now,
+  };
+  const event = buildEvent("ticket.created", await derivedId("evt", "ticket.created", id), request.now, {
+    workspaceId: scope.workspaceId,
+    channel: scope.channel,
+    ticket: ticketView(row),
+  });
+  await db.batch([
+    insertTicketIfNew(db, row),
+    setConversationState(db, scope.conversation.id, "awaiting_human", request.now),
+    insertEventIfNew(db, eventRow(scope.workspaceId, event, request.now)),
+  ]);
+  return { ticket: row, eventIds: [event.id] };
+}
+
+/** Applies an agent's change and announces it as `ticket.updated` (a new event per change). */
+export async function changeTicket(
+  db: Db,
+  row: TicketRow,
+  channel: ChannelRef | null,
+  patch: { status?: TicketRow["status"]; assignee?: string | null },
+  now: number,
+): Promise<{ ticket: TicketRow; eventIds: string[] }> {
+  const next: TicketRow = { ...row, ...patch, updatedAt: now };
+  const event = buildEvent(
+    "ticket.updated",
+    await derivedId("evt", "ticket.updated", row.id, String(now), next.status, next.assignee ?? ""),
+    now,
+    {
+      workspaceId: row.workspaceId,
+      ...(channel ? { channel } : {}),
+      ticket: ticketView(next),
+    },
+  );
+  const statements = [
+    updateTicket(db, row.id, { status: next.status, assignee: next.assignee, updatedAt: now }),
+    insertEventIfNew(db, eventRow(row.workspaceId, event, now)),
+  ] as const;
+  if (next.status === "resolved" && row.status !== "resolved") {
+    await db.batch([...statements, setConversationState(db, row.conversationId, "bot", now)]);
+  } else {
+    await db.batch([...statements]);
+  }
+  return { ticket: next, eventIds: [event.id] };
+}
