@@ -1,0 +1,1411 @@
+// @ts-check
+/**
+ * Switchboard agent console: the open escalations with their SLA countdowns, each ticket's
+ * conversation and context, replies through the channel, and the channels and endpoints.
+ *
+ * No framework and no build step. Two rules hold throughout:
+ * - Data reaches the DOM only as text (`textContent`, `append(string)`) or through
+ *   `setAttribute` on attributes that cannot run code: never `innerHTML`.
+ * - Polling replaces only what changed: every list is keyed, and an element is rebuilt only
+ *   when the JSON it was drawn from changed, so nothing flickers and the reply box, focus and
+ *   scroll positions survive each refresh.
+ */
+
+const KEY_STORAGE = "switchboard.console.apiKey";
+const NAME_STORAGE = "switchboard.console.agentName";
+const POLL_MS = 3000;
+const LIST_LIMIT = 200;
+const ATTEMPT_LIMIT = 10;
+const MAX_ENDPOINTS_WITH_ATTEMPTS = 20;
+const DEFAULT_WINDOW_SECONDS = 43200;
+
+/** @type {Record<string, string>} */
+const PLATFORM_NAMES = {
+  tiktok: "TikTok Shop",
+  whatsapp: "WhatsApp",
+  telegram: "Telegram",
+  line: "LINE",
+  zalo: "Zalo",
+  x: "X",
+  messenger: "Messenger",
+  instagram: "Instagram",
+};
+
+/**
+ * @typedef {{ intent: string|null, sentiment: string|null, orderId: string|null, orderStatus: string|null,
+ *   lastMessages?: { direction: string, text: string|null, sentAt: string }[] }} TicketContext
+ * @typedef {{ id: string, conversationId: string, contactId: string, channelId: string,
+ *   status: "open"|"pending"|"resolved", assignee: string|null, reason: string, context: TicketContext,
+ *   createdAt: string, updatedAt: string }} Ticket
+ * @typedef {{ id: string, platform: string, name: string, webhookUrl: string, credentials?: Record<string, string>,
+ *   createdAt: string }} Channel
+ * @typedef {{ id: string, platformUserId: string, displayName: string|null, status?: string, tags?: string[],
+ *   queue?: string|null }} Contact
+ * @typedef {{ id: string, platformThreadId: string, state?: string, queue?: string|null, tags?: string[] }} Conversation
+ * @typedef {{ intent?: string, sentiment?: string, language?: string, orderIds?: string[], signals?: string[] }} Classification
+ * @typedef {{ action: { type: string, [key: string]: unknown }, ruleId: string, reason: string }} PlannedAction
+ * @typedef {{ classification?: Classification, actions?: PlannedAction[], skipped?: { ruleId: string, reason: string }[],
+ *   rulesVersion?: number }} Routing
+ * @typedef {{ id: string, direction: "inbound"|"outbound", author: string|null, status: string, error: string|null,
+ *   sentAt: string|null, text: string|null, attachments: unknown[], routing?: Routing|string|null }} Message
+ * @typedef {{ responseWindowSeconds: number, warningRatio: number,
+ *   liveSale: { enabled: boolean, responseWindowSeconds: number } }} Settings
+ * @typedef {{ id: string, url: string, eventTypes: string[], description: string|null, enabled: boolean,
+ *   disabledReason?: string|null, failingSince?: string|null, createdAt: string }} Endpoint
+ * @typedef {{ id: string, eventId: string, attempt: number, status: string, responseStatus: number|null,
+ *   durationMs: number|null, error: string|null, createdAt: string }} Attempt
+ * @typedef {{ data: any[], nextCursor: string|null }} ListPage
+ */
+
+/** An API answer that was not 2xx, with the contract's `{"error": {"code", "message", "details"?}}`. */
+class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} message
+   * @param {unknown} [details]
+   */
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/* ---------------------------------------------------------------- state */
+
+const state = {
+  /** @type {string|null} */
+  apiKey: null,
+  /** True while a key typed into the sign-in form is being tried. */
+  signingIn: false,
+  agentName: "",
+  /** Bumped at sign-in and sign-out so late answers from an earlier session are dropped. */
+  session: 0,
+  /** Bumped by every change the agent makes, so a poll that started before it cannot undo it on screen. */
+  changes: 0,
+  /** @type {Settings|null} */
+  settings: null,
+  settingsSaving: false,
+  /** @type {Ticket[]} */
+  tickets: [],
+  ticketsTruncated: false,
+  /** @type {Map<string, Channel>} */
+  channels: new Map(),
+  /** @type {Map<string, Contact>} */
+  contacts: new Map(),
+  /** @type {"tickets"|"channels"} */
+  view: "tickets",
+  /** @type {string|null} */
+  selectedId: null,
+  thread: {
+    /** @type {Ticket|null} */
+    ticket: null,
+    /** @type {Conversation|null} */
+    conversation: null,
+    /** The conversation whose messages are drawn; a new one starts at the bottom. */
+    /** @type {string|null} */
+    drawnConversationId: null,
+  },
+  /**
+   * Whether the thread follows its newest message: true until the agent scrolls up to read,
+   * true again once they scroll back down. Kept across polls, resizes and layout changes.
+   */
+  stickToBottom: true,
+  /** Unsent reply text per conversation, so switching tickets keeps a draft. */
+  /** @type {Map<string, string>} */
+  drafts: new Map(),
+  /** @type {Endpoint[]} */
+  endpoints: [],
+  /** @type {Map<string, Attempt[]>} */
+  attempts: new Map(),
+  lastUpdated: 0,
+  pollFailed: false,
+  /** @type {ReturnType<typeof setTimeout>|undefined} */
+  pollTimer: undefined,
+  /** @type {Promise<void>|null} */
+  polling: null,
+  /** A refresh was asked for during one: run another as soon as it ends. */
+  refreshAgain: false,
+  /** Where the banner's error came from: a poll's error clears on the next good poll. */
+  /** @type {"poll"|"action"|null} */
+  bannerSource: null,
+};
+
+/* ---------------------------------------------------------------- DOM helpers */
+
+/**
+ * The element with this id; throws early when the page and the script disagree.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @returns {T}
+ */
+function byId(id) {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`#${id} is missing from index.html`);
+  return /** @type {T} */ (node);
+}
+
+/** @typedef {Node|string|number|null|undefined|false} Child */
+
+/**
+ * Creates an element. Strings become text nodes, never markup. Attribute names are always
+ * literals in this file; values are data and go through setAttribute.
+ * @param {string} tag
+ * @param {Record<string, string|number|boolean|null|undefined>|null} [attrs]
+ * @param {...Child} children
+ * @returns {HTMLElement}
+ */
+function h(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs ?? {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = String(value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  appendChildren(node, children);
+  return node;
+}
+
+/**
+ * @param {HTMLElement} node
+ * @param {Child[]} children
+ */
+function appendChildren(node, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === "number" ? String(child) : child);
+  }
+}
+
+/**
+ * Sets a node's text only when it differs, so screen readers and selections are not disturbed.
+ * @param {HTMLElement} node
+ * @param {string} text
+ */
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/**
+ * Makes `container`'s children one element per item, in order. An item's element is kept as
+ * long as its signature (the JSON it was drawn from) is unchanged; otherwise it is redrawn in
+ * place. Elements of items that are gone are removed.
+ * @template T
+ * @param {HTMLElement} container
+ * @param {T[]} items
+ * @param {(item: T) => string} keyOf
+ * @param {(item: T) => string} signatureOf
+ * @param {(item: T) => HTMLElement} render
+ */
+function reconcile(container, items, keyOf, signatureOf, render) {
+  /** @type {Map<string, HTMLElement>} */
+  const existing = new Map();
+  for (const child of Array.from(container.children)) {
+    if (child instanceof HTMLElement && child.dataset.key) existing.set(child.dataset.key, child);
+    else child.remove(); // a placeholder such as "No messages yet."
+  }
+  const kept = new Set();
+  items.forEach((item, index) => {
+    const key = keyOf(item);
+    const signature = signatureOf(item);
+    let node = existing.get(key);
+    if (!node || node.dataset.sig !== signature) {
+      const fresh = render(item);
+      fresh.dataset.key = key;
+      fresh.dataset.sig = signature;
+      if (node) node.replaceWith(fresh);
+      node = fresh;
+    }
+    kept.add(key);
+    const current = container.children[index];
+    if (current !== node) container.insertBefore(node, current ?? null);
+  });
+  for (const [key, node] of existing) if (!kept.has(key)) node.remove();
+}
+
+/**
+ * Replaces a container's content only when the signature changed.
+ * @param {HTMLElement} container
+ * @param {string} signature
+ * @param {() => Child[]} draw
+ */
+function redrawIfChanged(container, signature, draw) {
+  if (container.dataset.sig === signature) return;
+  container.replaceChildren();
+  appendChildren(container, draw());
+  container.dataset.sig = signature;
+}
+
+/**
+ * @param {HTMLElement} node
+ * @param {boolean} shown
+ */
+function show(node, shown) {
+  if (node.hidden === shown) node.hidden = !shown;
+}
+
+/* ---------------------------------------------------------------- formatting */
+
+/** @param {number} n */
+function pad(n) {
+  return String(n).padStart(2, "0");
+}
+
+/**
+ * A countdown: mm:ss under an hour, h:mm (with an "h") above; a minus sign once past.
+ * @param {number} ms
+ */
+function formatCountdown(ms) {
+  const seconds = Math.floor(Math.abs(ms) / 1000);
+  const text =
+    seconds < 3600
+      ? `${pad(Math.floor(seconds / 60))}:${pad(seconds % 60)}`
+      : `${Math.floor(seconds / 3600)}:${pad(Math.floor((seconds % 3600) / 60))} h`;
+  return ms < 0 ? `−${text}` : text;
+}
+
+/** @param {number} seconds */
+function formatDuration(seconds) {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/**
+ * Today's times as hh:mm, older ones with their date.
+ * @param {string|null|undefined} iso
+ */
+function formatTime(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return date.toDateString() === new Date().toDateString() ? timeFormat.format(date) : dateTimeFormat.format(date);
+}
+
+/** @param {string} platform */
+function platformName(platform) {
+  return PLATFORM_NAMES[platform] ?? platform;
+}
+
+/** @param {string} channelId */
+function channelLabel(channelId) {
+  const channel = state.channels.get(channelId);
+  return channel ? `${channel.name} · ${platformName(channel.platform)}` : channelId;
+}
+
+/** @param {string} contactId */
+function contactLabel(contactId) {
+  const contact = state.contacts.get(contactId);
+  if (!contact) return contactId;
+  return contact.displayName || contact.platformUserId || contactId;
+}
+
+/* ---------------------------------------------------------------- SLA */
+
+/** The response window in force: live-sale mode shortens it. */
+function windowSeconds() {
+  const settings = state.settings;
+  if (!settings) return DEFAULT_WINDOW_SECONDS;
+  return settings.liveSale?.enabled ? settings.liveSale.responseWindowSeconds : settings.responseWindowSeconds;
+}
+
+/** @param {Ticket} ticket */
+function deadlineOf(ticket) {
+  return Date.parse(ticket.createdAt) + windowSeconds() * 1000;
+}
+
+/**
+ * Draws a countdown into `node` from its data-deadline; called every second.
+ * @param {HTMLElement} node
+ * @param {number} now
+ */
+function paintCountdown(node, now) {
+  if (node.dataset.deadline === undefined) return;
+  const deadline = Number(node.dataset.deadline);
+  const windowMs = Number(node.dataset.window);
+  const left = deadline - now;
+  const warnAt = (state.settings?.warningRatio ?? 0.75) * windowMs;
+  const level = left < 0 ? "late" : windowMs - left >= warnAt ? "warn" : "ok";
+  setText(node, formatCountdown(left));
+  if (node.dataset.level !== level) {
+    node.dataset.level = level;
+    node.className = `sla sla-${level}`;
+  }
+  const title = `${left < 0 ? "Overdue since" : "Due at"} ${dateTimeFormat.format(new Date(deadline))} (${formatDuration(windowMs / 1000)} window)`;
+  if (node.title !== title) node.title = title;
+}
+
+/**
+ * A countdown element for this ticket, or a plain status for a resolved one.
+ * @param {Ticket} ticket
+ */
+function countdownElement(ticket) {
+  const node = h("span", { class: "sla" });
+  setCountdown(node, ticket);
+  return node;
+}
+
+/**
+ * @param {HTMLElement} node
+ * @param {Ticket} ticket
+ */
+function setCountdown(node, ticket) {
+  if (ticket.status === "resolved") {
+    delete node.dataset.deadline;
+    delete node.dataset.level;
+    node.className = "sla sla-done";
+    node.title = "";
+    setText(node, "resolved");
+    return;
+  }
+  node.dataset.deadline = String(deadlineOf(ticket));
+  node.dataset.window = String(windowSeconds() * 1000);
+  paintCountdown(node, Date.now());
+}
+
+/** Every second: the countdowns and the "updated Xs ago" line. */
+function tick() {
+  const now = Date.now();
+  for (const node of document.querySelectorAll("[data-deadline]")) {
+    if (node instanceof HTMLElement) paintCountdown(node, now);
+  }
+  paintUpdated(now);
+}
+
+/** @param {number} now */
+function paintUpdated(now) {
+  const node = byId("updated");
+  if (!state.apiKey) return;
+  const hidden = document.visibilityState !== "visible";
+  let text = "not updated yet";
+  if (state.lastUpdated) {
+    const seconds = Math.max(0, Math.round((now - state.lastUpdated) / 1000));
+    text = seconds < 1 ? "updated just now" : `updated ${seconds}s ago`;
+  }
+  if (state.pollFailed) text = `${text} · update failed, retrying`;
+  if (hidden) text = `${text} · paused`;
+  setText(node, text);
+  node.classList.toggle("stale", state.pollFailed || now - state.lastUpdated > POLL_MS * 4);
+}
+
+/* ---------------------------------------------------------------- API */
+
+/**
+ * Calls the gateway's API with the session's key. Answers `{status, data}` for 2xx and throws
+ * ApiError otherwise; a 401 also signs out.
+ * @param {"GET"|"POST"|"PATCH"} method
+ * @param {string} path
+ * @param {unknown} [body]
+ * @returns {Promise<{status: number, data: any}>}
+ */
+async function api(method, path, body) {
+  const session = state.session;
+  /** @type {Record<string, string>} */
+  const headers = { accept: "application/json", authorization: `Bearer ${state.apiKey ?? ""}` };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  /** @type {Response} */
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: "no-store",
+      credentials: "omit",
+    });
+  } catch (error) {
+    throw new ApiError(0, "network_error", `cannot reach the gateway (${errorText(error)})`);
+  }
+  const data = await readJson(response);
+  if (response.ok) return { status: response.status, data };
+  const problem = toApiError(response.status, data);
+  if (response.status === 401 && session === state.session && state.apiKey) {
+    signOut(
+      state.signingIn
+        ? `This API key was not accepted: ${problem.message} (401).`
+        : `Signed out: ${problem.message} (401). Sign in again with a valid API key.`,
+    );
+  }
+  throw problem;
+}
+
+/**
+ * The body as JSON (null when empty); anything else is an error whatever the status, since
+ * then the answer did not come from the API (a proxy's page, a wrong path).
+ * @param {Response} response
+ */
+async function readJson(response) {
+  const text = response.status === 204 ? "" : await response.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(response.status, "bad_response", `the gateway answered ${response.status} with something that is not JSON`);
+  }
+}
+
+/**
+ * @param {number} status
+ * @param {any} data
+ */
+function toApiError(status, data) {
+  const error = data && typeof data === "object" ? data.error : null;
+  const code = typeof error?.code === "string" ? error.code : `http_${status}`;
+  const message = typeof error?.message === "string" ? error.message : `the gateway answered ${status}`;
+  return new ApiError(status, code, message, error?.details);
+}
+
+/** @param {unknown} error */
+function errorText(error) {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** @param {string} value */
+function enc(value) {
+  return encodeURIComponent(value);
+}
+
+/* ---------------------------------------------------------------- banner */
+
+/**
+ * Shows an API error (`code: message`, and the paths of validation details) in the banner.
+ * @param {unknown} error
+ * @param {"poll"|"action"} source
+ */
+function showError(error, source) {
+  if (error instanceof ApiError && error.status === 401) return; // sign-in shows it
+  let text = errorText(error);
+  if (error instanceof ApiError) {
+    text = `${error.status ? `${error.status} ` : ""}${error.code}: ${error.message}`;
+    const paths = detailPaths(error.details);
+    if (paths) text = `${text} (${paths})`;
+  }
+  setText(byId("banner-text"), text);
+  show(byId("banner"), true);
+  state.bannerSource = source;
+}
+
+/** @param {unknown} details */
+function detailPaths(details) {
+  if (!Array.isArray(details)) return "";
+  return details
+    .map((d) => (d && typeof d === "object" && "path" in d ? `${d.path}: ${"message" in d ? d.message : "invalid"}` : ""))
+    .filter(Boolean)
+    .join("; ");
+}
+
+function hideBanner() {
+  show(byId("banner"), false);
+  state.bannerSource = null;
+}
+
+/* ---------------------------------------------------------------- sign-in */
+
+/** @param {SubmitEvent} event */
+async function onSignIn(event) {
+  event.preventDefault();
+  const keyInput = /** @type {HTMLInputElement} */ (byId("api-key"));
+  const nameInput = /** @type {HTMLInputElement} */ (byId("agent-name"));
+  const key = keyInput.value.trim();
+  if (!key) return;
+  const button = /** @type {HTMLButtonElement} */ (byId("signin-submit"));
+  button.disabled = true;
+  showSignInError("");
+  state.apiKey = key;
+  state.session += 1;
+  state.signingIn = true;
+  try {
+    const { data } = await api("GET", "/v1/settings");
+    sessionStorage.setItem(KEY_STORAGE, key);
+    state.agentName = nameInput.value.trim();
+    if (state.agentName) sessionStorage.setItem(NAME_STORAGE, state.agentName);
+    else sessionStorage.removeItem(NAME_STORAGE);
+    state.settings = data;
+    keyInput.value = "";
+    enterConsole();
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 401)) {
+      state.apiKey = null;
+      showSignInError(error instanceof ApiError ? `${error.message} (${error.status || "network"})` : errorText(error));
+    }
+  } finally {
+    state.signingIn = false;
+    button.disabled = false;
+  }
+}
+
+/** @param {string} message */
+function showSignInError(message) {
+  const node = byId("signin-error");
+  setText(node, message);
+  show(node, Boolean(message));
+}
+
+/**
+ * Forgets the key and everything fetched with it, and goes back to the sign-in form.
+ * @param {string} [message]
+ */
+function signOut(message) {
+  sessionStorage.removeItem(KEY_STORAGE);
+  sessionStorage.removeItem(NAME_STORAGE);
+  state.apiKey = null;
+  state.session += 1;
+  stopPolling();
+  resetData();
+  hideBanner();
+  show(byId("topbar"), false);
+  show(byId("tickets-view"), false);
+  show(byId("channels-view"), false);
+  show(byId("signin-view"), true);
+  showSignInError(message ?? "");
+  byId("api-key").focus();
+}
+
+/** Clears what a session fetched, in memory and on screen. */
+function resetData() {
+  state.settings = null;
+  state.tickets = [];
+  state.channels.clear();
+  state.contacts.clear();
+  state.endpoints = [];
+  state.attempts.clear();
+  state.drafts.clear();
+  state.selectedId = null;
+  state.thread = { ticket: null, conversation: null, drawnConversationId: null };
+  state.lastUpdated = 0;
+  state.pollFailed = false;
+  for (const id of ["ticket-list", "messages", "context-list", "channel-list", "endpoint-list", "settings-list"]) {
+    const node = byId(id);
+    node.replaceChildren();
+    delete node.dataset.sig;
+  }
+  /** @type {HTMLTextAreaElement} */ (byId("reply-text")).value = "";
+  setText(byId("updated"), "not updated yet");
+}
+
+function enterConsole() {
+  show(byId("signin-view"), false);
+  show(byId("topbar"), true);
+  applyRoute();
+  startPolling();
+}
+
+/* ---------------------------------------------------------------- routing (hash) */
+
+/** Reads `#/tickets`, `#/tickets/<id>` or `#/channels`. */
+function parseRoute() {
+  const match = /^#\/(tickets|channels)(?:\/([A-Za-z0-9_-]{1,100}))?$/.exec(location.hash);
+  if (!match) return { view: /** @type {"tickets"} */ ("tickets"), ticketId: null };
+  return { view: /** @type {"tickets"|"channels"} */ (match[1]), ticketId: match[2] ?? null };
+}
+
+function applyRoute() {
+  if (!state.apiKey) return;
+  const route = parseRoute();
+  state.view = route.view;
+  show(byId("tickets-view"), route.view === "tickets");
+  show(byId("channels-view"), route.view === "channels");
+  byId("nav-tickets").toggleAttribute("aria-current", route.view === "tickets");
+  byId("nav-channels").toggleAttribute("aria-current", route.view === "channels");
+  if (route.view === "tickets" && route.ticketId !== state.selectedId) selectTicket(route.ticketId);
+  if (route.view === "channels") void refresh();
+}
+
+/** @param {string|null} ticketId */
+function selectTicket(ticketId) {
+  saveDraft();
+  state.selectedId = ticketId;
+  state.thread = { ticket: null, conversation: null, drawnConversationId: null };
+  byId("messages").replaceChildren();
+  const contextList = byId("context-list");
+  contextList.replaceChildren();
+  delete contextList.dataset.sig;
+  setReplyState("", "");
+  setText(byId("action-state"), "");
+  show(byId("thread"), false);
+  show(byId("thread-placeholder"), true);
+  setText(byId("thread-placeholder"), ticketId ? "Loading the conversation…" : "Select a ticket to see its conversation.");
+  markSelected();
+  if (ticketId) {
+    void refresh();
+    if (window.matchMedia("(max-width: 760px)").matches) byId("thread-pane").scrollIntoView({ block: "start" });
+  }
+}
+
+/* ---------------------------------------------------------------- polling */
+
+function startPolling() {
+  stopPolling();
+  void refresh();
+}
+
+function stopPolling() {
+  clearTimeout(state.pollTimer);
+  state.pollTimer = undefined;
+}
+
+/** Polls again in POLL_MS while the page is visible and signed in. */
+function scheduleNext() {
+  clearTimeout(state.pollTimer);
+  if (!state.apiKey || document.visibilityState !== "visible") return;
+  state.pollTimer = setTimeout(() => void refresh(), POLL_MS);
+}
+
+function onVisibilityChange() {
+  if (document.visibilityState === "visible") void refresh();
+  else stopPolling();
+  paintUpdated(Date.now());
+}
+
+/**
+ * Fetches what the current view shows and redraws what changed. One refresh at a time: a
+ * call during one makes another run as soon as it ends (the view may have changed since).
+ */
+function refresh() {
+  if (!state.apiKey) return Promise.resolve();
+  if (state.polling) {
+    state.refreshAgain = true;
+    return state.polling;
+  }
+  state.polling = runRefresh().finally(() => {
+    state.polling = null;
+    if (state.refreshAgain && state.apiKey) {
+      state.refreshAgain = false;
+      void refresh();
+    } else scheduleNext();
+  });
+  return state.polling;
+}
+
+async function runRefresh() {
+  const session = state.session;
+  /** @type {Promise<unknown>[]} */
+  const jobs = [loadSettings(), loadTickets()];
+  if (state.view === "tickets" && state.selectedId) jobs.push(loadThread(state.selectedId));
+  if (state.view === "channels") jobs.push(loadChannelsView());
+  const results = await Promise.allSettled(jobs);
+  if (session !== state.session) return;
+  const failure = results.find((r) => r.status === "rejected");
+  state.pollFailed = Boolean(failure);
+  if (failure && failure.status === "rejected") showError(failure.reason, "poll");
+  else {
+    state.lastUpdated = Date.now();
+    if (state.bannerSource === "poll") hideBanner();
+  }
+  paintUpdated(Date.now());
+}
+
+/* ---------------------------------------------------------------- settings and live sale */
+
+async function loadSettings() {
+  const session = state.session;
+  const changes = state.changes;
+  const { data } = await api("GET", "/v1/settings");
+  if (session !== state.session || state.settingsSaving || changes !== state.changes) return;
+  state.settings = data;
+  renderSettings();
+}
+
+function renderSettings() {
+  const settings = state.settings;
+  if (!settings) return;
+  const toggle = /** @type {HTMLInputElement} */ (byId("live-sale"));
+  if (!state.settingsSaving) toggle.checked = Boolean(settings.liveSale?.enabled);
+  toggle.parentElement?.classList.toggle("on", toggle.checked);
+  const list = byId("settings-list");
+  redrawIfChanged(list, JSON.stringify(settings), () => [
+    h("dt", null, "In force"),
+    h("dd", null, `${formatDuration(windowSeconds())}${settings.liveSale?.enabled ? " (live sale)" : ""}`),
+    h("dt", null, "Normal window"),
+    h("dd", null, formatDuration(settings.responseWindowSeconds)),
+    h("dt", null, "Live-sale window"),
+    h("dd", null, `${formatDuration(settings.liveSale?.responseWindowSeconds ?? 0)} · ${settings.liveSale?.enabled ? "on" : "off"}`),
+    h("dt", null, "Warning at"),
+    h("dd", null, `${Math.round((settings.warningRatio ?? 0.75) * 100)} % of the window`),
+  ]);
+}
+
+async function onLiveSaleChange() {
+  const toggle = /** @type {HTMLInputElement} */ (byId("live-sale"));
+  const enabled = toggle.checked;
+  state.settingsSaving = true;
+  toggle.disabled = true;
+  try {
+    const { data } = await api("PATCH", "/v1/settings", { liveSale: { enabled } });
+    state.changes += 1;
+    state.settings = data;
+  } catch (error) {
+    toggle.checked = !enabled;
+    showError(error, "action");
+  } finally {
+    state.settingsSaving = false;
+    toggle.disabled = false;
+    renderSettings();
+    renderTickets();
+    renderThreadHead();
+  }
+}
+
+/* ---------------------------------------------------------------- tickets */
+
+async function loadTickets() {
+  const session = state.session;
+  const changes = state.changes;
+  const [open, pending] = await Promise.all([
+    api("GET", `/v1/tickets?status=open&limit=${LIST_LIMIT}`),
+    api("GET", `/v1/tickets?status=pending&limit=${LIST_LIMIT}`),
+  ]);
+  if (session !== state.session) return;
+  /** @type {Ticket[]} */
+  const tickets = [...open.data.data, ...pending.data.data];
+  state.ticketsTruncated = Boolean(open.data.nextCursor || pending.data.nextCursor);
+  await loadNames(tickets);
+  if (session !== state.session || changes !== state.changes) return;
+  state.tickets = tickets;
+  renderTickets();
+}
+
+/**
+ * Fetches the channels and contacts these tickets name that are not known yet.
+ * @param {Ticket[]} tickets
+ */
+async function loadNames(tickets) {
+  const needChannels = tickets.some((t) => !state.channels.has(t.channelId));
+  const contactIds = [...new Set(tickets.map((t) => t.contactId))].filter((id) => !state.contacts.has(id));
+  await Promise.all([needChannels ? loadChannels() : null, ...contactIds.map((id) => loadContact(id))]);
+}
+
+async function loadChannels() {
+  const { data } = await api("GET", `/v1/channels?limit=${LIST_LIMIT}`);
+  state.channels = new Map(data.data.map((/** @type {Channel} */ c) => [c.id, c]));
+}
+
+/** @param {string} id */
+async function loadContact(id) {
+  try {
+    const { data } = await api("GET", `/v1/contacts/${enc(id)}`);
+    state.contacts.set(id, data);
+  } catch (error) {
+    // A deleted contact must not hide the ticket: it is shown by its id.
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+}
+
+/** Closest to breach first (overdue ones on top), then newest. */
+function sortedTickets() {
+  return [...state.tickets].sort((a, b) => deadlineOf(a) - deadlineOf(b) || b.id.localeCompare(a.id));
+}
+
+function renderTickets() {
+  const tickets = sortedTickets();
+  const seconds = windowSeconds();
+  reconcile(
+    byId("ticket-list"),
+    tickets,
+    (t) => t.id,
+    (t) => JSON.stringify([t, contactLabel(t.contactId), channelLabel(t.channelId), seconds]),
+    ticketItem,
+  );
+  markSelected();
+  setText(byId("ticket-count"), tickets.length ? String(tickets.length) : "");
+  show(byId("tickets-empty"), tickets.length === 0);
+  const more = byId("tickets-more");
+  setText(more, state.ticketsTruncated ? `Showing the first ${LIST_LIMIT} open and ${LIST_LIMIT} pending tickets.` : "");
+  show(more, state.ticketsTruncated);
+}
+
+/**
+ * One row of the ticket list: a link to the ticket, so it works with the keyboard and the back button.
+ * @param {Ticket} ticket
+ */
+function ticketItem(ticket) {
+  const context = ticket.context ?? {};
+  return h(
+    "li",
+    { class: `ticket ticket-${ticket.status}` },
+    h(
+      "a",
+      { href: `#/tickets/${ticket.id}`, class: "ticket-link" },
+      h("span", { class: "ticket-top" }, h("span", { class: "ticket-contact" }, contactLabel(ticket.contactId)), countdownElement(ticket)),
+      h("span", { class: "ticket-reason" }, ticket.reason),
+      h(
+        "span",
+        { class: "ticket-meta" },
+        h("span", { class: `badge badge-${ticket.status}` }, ticket.status),
+        context.sentiment ? h("span", { class: `chip chip-${context.sentiment}` }, context.sentiment) : null,
+        context.intent ? h("span", { class: "chip" }, context.intent) : null,
+        h("span", { class: "muted" }, channelLabel(ticket.channelId)),
+        ticket.assignee ? h("span", { class: "muted" }, `→ ${ticket.assignee}`) : h("span", { class: "muted" }, "unassigned"),
+      ),
+    ),
+  );
+}
+
+/** Highlights the selected ticket without redrawing the list. */
+function markSelected() {
+  for (const item of Array.from(byId("ticket-list").children)) {
+    if (!(item instanceof HTMLElement)) continue;
+    const selected = item.dataset.key === state.selectedId;
+    item.classList.toggle("selected", selected);
+    const link = item.querySelector("a");
+    if (link) link.toggleAttribute("aria-current", selected);
+  }
+}
+
+/* ---------------------------------------------------------------- thread */
+
+/**
+ * The selected ticket, its conversation, contact and messages.
+ * @param {string} ticketId
+ */
+async function loadThread(ticketId) {
+  const session = state.session;
+  const changes = state.changes;
+  const still = () => session === state.session && state.selectedId === ticketId && changes === state.changes;
+  let ticket;
+  try {
+    ({ data: ticket } = await api("GET", `/v1/tickets/${enc(ticketId)}`));
+  } catch (error) {
+    if (still() && error instanceof ApiError && error.status === 404) {
+      setText(byId("thread-placeholder"), "This ticket does not exist in this workspace.");
+    }
+    throw error;
+  }
+  if (!still()) return;
+  const changedConversation = state.thread.conversation?.id !== ticket.conversationId;
+  const [conversation, messages] = await Promise.all([
+    changedConversation || ticket.updatedAt !== state.thread.ticket?.updatedAt
+      ? api("GET", `/v1/conversations/${enc(ticket.conversationId)}`).then((r) => r.data)
+      : state.thread.conversation,
+    api("GET", `/v1/conversations/${enc(ticket.conversationId)}/messages?limit=${LIST_LIMIT}`).then((r) => r.data),
+    state.contacts.has(ticket.contactId) && !changedConversation ? null : loadContact(ticket.contactId),
+    state.channels.has(ticket.channelId) ? null : loadChannels(),
+  ]);
+  if (!still()) return;
+  state.thread.ticket = ticket;
+  state.thread.conversation = conversation;
+  renderThread(messages);
+}
+
+/** @param {ListPage} messages */
+function renderThread(messages) {
+  const ticket = state.thread.ticket;
+  if (!ticket) return;
+  show(byId("thread-placeholder"), false);
+  show(byId("thread"), true);
+  renderThreadHead();
+  renderActions();
+  renderContext();
+  renderMessages(messages);
+  restoreDraft();
+}
+
+function renderThreadHead() {
+  const ticket = state.thread.ticket;
+  if (!ticket) return;
+  const contact = state.contacts.get(ticket.contactId);
+  setText(byId("thread-title"), contactLabel(ticket.contactId));
+  const who = contact?.displayName ? `${contact.platformUserId} · ` : "";
+  setText(byId("thread-subtitle"), `${who}${channelLabel(ticket.channelId)} · opened ${formatTime(ticket.createdAt)}`);
+  const status = byId("thread-status");
+  setText(status, ticket.status);
+  status.className = `badge badge-${ticket.status}`;
+  setCountdown(byId("thread-sla"), ticket);
+}
+
+function renderActions() {
+  const ticket = state.thread.ticket;
+  if (!ticket) return;
+  const assignee = /** @type {HTMLInputElement} */ (byId("assignee"));
+  // Never overwrite what the agent is typing.
+  if (document.activeElement !== assignee && assignee.dataset.ticket !== `${ticket.id}:${ticket.assignee ?? ""}`) {
+    assignee.value = ticket.assignee ?? "";
+    assignee.dataset.ticket = `${ticket.id}:${ticket.assignee ?? ""}`;
+  }
+  show(byId("assign-me"), Boolean(state.agentName) && ticket.assignee !== state.agentName);
+  show(byId("unassign"), Boolean(ticket.assignee));
+  show(byId("resolve-button"), ticket.status !== "resolved");
+  show(byId("pending-button"), ticket.status === "open");
+  show(byId("reopen-button"), ticket.status !== "open");
+}
+
+function renderContext() {
+  const ticket = state.thread.ticket;
+  if (!ticket) return;
+  const contact = state.contacts.get(ticket.contactId) ?? null;
+  const conversation = state.thread.conversation;
+  const context = ticket.context ?? {};
+  const rows = contextRows(ticket, contact, conversation, context);
+  redrawIfChanged(byId("context-list"), JSON.stringify(rows), () =>
+    rows.flatMap(([term, value, chip]) => [
+      h("dt", null, term),
+      h("dd", null, chip ? h("span", { class: `chip chip-${value}` }, value) : value),
+    ]),
+  );
+}
+
+/**
+ * What the gateway gathered for the agent, as [term, value, drawnAsChip] rows.
+ * @param {Ticket} ticket
+ * @param {Contact|null} contact
+ * @param {Conversation|null} conversation
+ * @param {TicketContext} context
+ * @returns {[string, string, boolean][]}
+ */
+function contextRows(ticket, contact, conversation, context) {
+  /** @type {[string, string, boolean][]} */
+  const rows = [
+    ["Reason", ticket.reason, false],
+    ["Contact", contact ? `${contact.displayName ?? "(no name)"} · ${contact.platformUserId}` : ticket.contactId, false],
+    ["Channel", channelLabel(ticket.channelId), false],
+    ["Intent", context.intent ?? "—", false],
+    ["Sentiment", context.sentiment ?? "—", Boolean(context.sentiment)],
+    ["Order", context.orderId ?? "—", false],
+    ["Order status", context.orderStatus ?? "—", false],
+    ["Assignee", ticket.assignee ?? "unassigned", false],
+  ];
+  const tags = contact?.tags?.length ? contact.tags : conversation?.tags;
+  if (tags?.length) rows.push(["Tags", tags.join(", "), false]);
+  const queue = conversation?.queue ?? contact?.queue;
+  if (queue) rows.push(["Queue", queue, false]);
+  if (conversation?.state) rows.push(["Conversation", conversation.state.replaceAll("_", " "), false]);
+  return rows;
+}
+
+/** @param {ListPage} page */
+function renderMessages(page) {
+  const list = byId("messages");
+  const conversationId = state.thread.ticket?.conversationId ?? null;
+  if (state.thread.drawnConversationId !== conversationId) state.stickToBottom = true;
+  /** @type {Message[]} */
+  const messages = [...page.data].reverse(); // the API answers newest first
+  reconcile(
+    list,
+    messages,
+    (m) => m.id,
+    (m) => JSON.stringify(m),
+    messageItem,
+  );
+  followNewest();
+  state.thread.drawnConversationId = conversationId;
+  const more = byId("messages-more");
+  setText(more, page.nextCursor ? `Showing the latest ${LIST_LIMIT} messages.` : "");
+  show(more, Boolean(page.nextCursor));
+  if (!messages.length) list.replaceChildren(h("li", { class: "empty" }, "No messages yet."));
+}
+
+/** Keeps the newest message in view unless the agent scrolled up to read. */
+function followNewest() {
+  const list = byId("messages");
+  if (state.stickToBottom && list.scrollTop !== list.scrollHeight) list.scrollTop = list.scrollHeight;
+}
+
+function onMessagesScroll() {
+  const list = byId("messages");
+  state.stickToBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 32;
+}
+
+/**
+ * One message: inbound on the left with the routing's reading, outbound on the right with its delivery status.
+ * @param {Message} message
+ */
+function messageItem(message) {
+  const inbound = message.direction === "inbound";
+  const who = inbound ? "customer" : message.author === "bot" ? "bot" : message.author === "agent" ? "agent" : "business";
+  return h(
+    "li",
+    { class: `message message-${message.direction} message-${message.status}` },
+    h(
+      "div",
+      { class: "bubble" },
+      message.text ?? (message.attachments?.length ? null : h("em", { class: "muted" }, "(no text)")),
+      attachmentsOf(message),
+    ),
+    h(
+      "div",
+      { class: "message-meta" },
+      h("span", null, who),
+      h("time", { datetime: message.sentAt ?? "" }, formatTime(message.sentAt)),
+      inbound ? null : h("span", { class: `delivery delivery-${message.status}` }, message.status),
+      message.error ? h("span", { class: "delivery-error" }, message.error) : null,
+    ),
+    inbound ? routingOf(message) : null,
+  );
+}
+
+/** @param {Message} message */
+function attachmentsOf(message) {
+  const attachments = Array.isArray(message.attachments) ? message.attachments : [];
+  if (!attachments.length) return null;
+  return h(
+    "ul",
+    { class: "attachments" },
+    ...attachments.map((a) => {
+      const item = /** @type {{kind?: string, url?: string|null, mimeType?: string|null}} */ (a ?? {});
+      const label = `${item.kind ?? "attachment"}${item.mimeType ? ` (${item.mimeType})` : ""}`;
+      const url = safeHttpUrl(item.url);
+      return h("li", null, url ? h("a", { href: url, target: "_blank", rel: "noopener noreferrer" }, label) : label);
+    }),
+  );
+}
+
+/**
+ * The URL when it is plain http(s), so no `javascript:` link can be drawn from data.
+ * @param {unknown} value
+ */
+function safeHttpUrl(value) {
+  if (typeof value !== "string") return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The classifier's reading of an inbound message and why the rules acted as they did.
+ * @param {Message} message
+ */
+function routingOf(message) {
+  const routing = parseRouting(message.routing);
+  if (!routing) return null;
+  const c = routing.classification ?? {};
+  const actions = routing.actions ?? [];
+  const skipped = routing.skipped ?? [];
+  return h(
+    "div",
+    { class: "routing" },
+    h(
+      "div",
+      { class: "routing-chips" },
+      c.intent ? h("span", { class: "chip" }, `intent ${c.intent}`) : null,
+      c.sentiment ? h("span", { class: `chip chip-${c.sentiment}` }, `sentiment ${c.sentiment}`) : null,
+      c.language && c.language !== "unknown" ? h("span", { class: "chip" }, c.language) : null,
+      ...(c.orderIds ?? []).map((id) => h("span", { class: "chip" }, `order ${id}`)),
+    ),
+    actions.length || skipped.length
+      ? h(
+          "details",
+          { class: "why" },
+          h("summary", null, `Why: ${actions.map((a) => describeAction(a.action)).join(", ") || "no action"}`),
+          h(
+            "ul",
+            null,
+            ...actions.map((a) => h("li", null, `${describeAction(a.action)} — rule ${a.ruleId}: ${a.reason}`)),
+            ...skipped.map((s) => h("li", { class: "muted" }, `held back by rule ${s.ruleId}: ${s.reason}`)),
+          ),
+          c.signals?.length ? h("p", { class: "muted small signals" }, `signals: ${c.signals.join(" · ")}`) : null,
+        )
+      : null,
+  );
+}
+
+/**
+ * Messages carry their routing as JSON; older gateways stored it as a string.
+ * @param {Routing|string|null|undefined} routing
+ * @returns {Routing|null}
+ */
+function parseRouting(routing) {
+  if (!routing) return null;
+  if (typeof routing === "object") return routing;
+  try {
+    return JSON.parse(routing);
+  } catch {
+    return null;
+  }
+}
+
+/** @param {{type: string, [key: string]: unknown}} action */
+function describeAction(action) {
+  switch (action.type) {
+    case "escalate":
+      return `escalate (${String(action.reason ?? "")})`;
+    case "tag":
+      return `tag ${Array.isArray(action.tags) ? action.tags.join(", ") : ""}`;
+    case "assign":
+      return `assign to ${String(action.queue ?? "")}`;
+    case "reply_template":
+      return `auto-reply “${String(action.template ?? "")}”`;
+    case "reply_order_status":
+      return "auto-reply with the order status";
+    case "note":
+      return "note";
+    default:
+      return action.type;
+  }
+}
+
+/* ---------------------------------------------------------------- reply */
+
+function saveDraft() {
+  const id = state.thread.ticket?.conversationId;
+  if (!id) return;
+  const text = /** @type {HTMLTextAreaElement} */ (byId("reply-text")).value;
+  if (text) state.drafts.set(id, text);
+  else state.drafts.delete(id);
+}
+
+/** Puts back this conversation's draft once, when its thread is first drawn. */
+function restoreDraft() {
+  const textarea = /** @type {HTMLTextAreaElement} */ (byId("reply-text"));
+  const id = state.thread.ticket?.conversationId ?? "";
+  if (textarea.dataset.conversation === id) return;
+  textarea.dataset.conversation = id;
+  textarea.value = state.drafts.get(id) ?? "";
+}
+
+/**
+ * @param {"sending"|"sent"|"pending"|"refused"|"error"|""} kind
+ * @param {string} text
+ */
+function setReplyState(kind, text) {
+  const node = byId("reply-state");
+  node.className = `reply-state${kind ? ` reply-${kind}` : ""}`;
+  setText(node, text);
+}
+
+/** @param {Event} event */
+async function onReply(event) {
+  event.preventDefault();
+  const ticket = state.thread.ticket;
+  const textarea = /** @type {HTMLTextAreaElement} */ (byId("reply-text"));
+  const button = /** @type {HTMLButtonElement} */ (byId("reply-send"));
+  const text = textarea.value.trim();
+  if (!ticket || !text || button.disabled) return;
+  button.disabled = true;
+  setReplyState("sending", "Sending…");
+  const platform = platformName(state.channels.get(ticket.channelId)?.platform ?? "the channel");
+  try {
+    const { status } = await api("POST", `/v1/conversations/${enc(ticket.conversationId)}/messages`, { text });
+    if (textarea.value.trim() === text) textarea.value = "";
+    state.drafts.delete(ticket.conversationId);
+    if (status === 202) {
+      setReplyState("pending", `Pending: ${platform} is busy or unreachable; the gateway keeps retrying this reply.`);
+    } else {
+      setReplyState("sent", `Sent through ${platform}.`);
+    }
+    void refresh();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 422) {
+      setReplyState("refused", `Not sent: ${error.message}`);
+    } else {
+      setReplyState("error", `Not sent: ${errorText(error)}`);
+      showError(error, "action");
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+/** Keeps the draft, and clears the last send's outcome once the agent edits again. */
+function onReplyInput() {
+  saveDraft();
+  if (!byId("reply-state").classList.contains("reply-sending")) setReplyState("", "");
+}
+
+/** @param {KeyboardEvent} event */
+function onReplyKey(event) {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    /** @type {HTMLFormElement} */ (byId("reply-form")).requestSubmit();
+  }
+}
+
+/* ---------------------------------------------------------------- ticket actions */
+
+/**
+ * PATCHes the selected ticket and redraws it and the list.
+ * @param {{status?: string, assignee?: string|null}} patch
+ * @param {string} done what to say once it worked
+ */
+async function changeTicket(patch, done) {
+  const ticket = state.thread.ticket;
+  if (!ticket) return;
+  const buttons = Array.from(byId("ticket-actions").querySelectorAll("button"));
+  for (const b of buttons) b.disabled = true;
+  setText(byId("action-state"), "Saving…");
+  try {
+    const { data } = await api("PATCH", `/v1/tickets/${enc(ticket.id)}`, patch);
+    state.changes += 1;
+    if (state.selectedId !== data.id) return;
+    state.thread.ticket = data;
+    state.tickets = data.status === "resolved" ? state.tickets.filter((t) => t.id !== data.id) : upsert(state.tickets, data);
+    renderThreadHead();
+    renderActions();
+    renderContext();
+    renderTickets();
+    setText(byId("action-state"), done);
+    void refresh();
+  } catch (error) {
+    setText(byId("action-state"), `Not saved: ${errorText(error)}`);
+    showError(error, "action");
+  } finally {
+    for (const b of buttons) b.disabled = false;
+  }
+}
+
+/**
+ * @param {Ticket[]} tickets
+ * @param {Ticket} ticket
+ */
+function upsert(tickets, ticket) {
+  return tickets.some((t) => t.id === ticket.id) ? tickets.map((t) => (t.id === ticket.id ? ticket : t)) : [...tickets, ticket];
+}
+
+/** @param {Event} event */
+function onAssign(event) {
+  event.preventDefault();
+  const value = /** @type {HTMLInputElement} */ (byId("assignee")).value.trim();
+  void changeTicket({ assignee: value || null }, value ? `Assigned to ${value}.` : "Unassigned.");
+}
+
+/* ---------------------------------------------------------------- channels and endpoints */
+
+async function loadChannelsView() {
+  const session = state.session;
+  const [, endpoints] = await Promise.all([loadChannels(), api("GET", `/v1/endpoints?limit=${LIST_LIMIT}`)]);
+  if (session !== state.session) return;
+  state.endpoints = endpoints.data.data;
+  const shown = state.endpoints.slice(0, MAX_ENDPOINTS_WITH_ATTEMPTS);
+  const attempts = await Promise.all(shown.map((e) => api("GET", `/v1/endpoints/${enc(e.id)}/attempts?limit=${ATTEMPT_LIMIT}`)));
+  if (session !== state.session) return;
+  state.attempts = new Map(shown.map((e, i) => [e.id, attempts[i]?.data.data ?? []]));
+  renderChannelsView();
+}
+
+function renderChannelsView() {
+  const channels = [...state.channels.values()];
+  reconcile(
+    byId("channel-list"),
+    channels,
+    (c) => c.id,
+    (c) => JSON.stringify(c),
+    channelItem,
+  );
+  setText(byId("channel-count"), channels.length ? String(channels.length) : "");
+  show(byId("channels-empty"), channels.length === 0);
+  const endpoints = state.endpoints;
+  reconcile(
+    byId("endpoint-list"),
+    endpoints,
+    (e) => e.id,
+    (e) => JSON.stringify([e, state.attempts.get(e.id) ?? null]),
+    endpointItem,
+  );
+  setText(byId("endpoint-count"), endpoints.length ? String(endpoints.length) : "");
+  show(byId("endpoints-empty"), endpoints.length === 0);
+}
+
+/** @param {Channel} channel */
+function channelItem(channel) {
+  const identifiers = Object.entries(channel.credentials ?? {}).map(([k, v]) => `${k} ${v}`);
+  return h(
+    "li",
+    { class: "item" },
+    h("div", { class: "item-head" }, h("strong", null, channel.name), h("span", { class: "chip" }, platformName(channel.platform))),
+    h("div", { class: "muted small" }, "Webhook URL"),
+    h("code", { class: "url" }, channel.webhookUrl),
+    identifiers.length ? h("div", { class: "muted small" }, identifiers.join(" · ")) : null,
+    h("div", { class: "muted small" }, `${channel.id} · created ${formatTime(channel.createdAt)}`),
+  );
+}
+
+/** @param {Endpoint} endpoint */
+function endpointItem(endpoint) {
+  const attempts = state.attempts.get(endpoint.id);
+  const health = endpoint.enabled
+    ? endpoint.failingSince
+      ? "failing"
+      : "enabled"
+    : `disabled${endpoint.disabledReason ? ` (${endpoint.disabledReason})` : ""}`;
+  return h(
+    "li",
+    { class: "item" },
+    h(
+      "div",
+      { class: "item-head" },
+      h("code", { class: "url" }, endpoint.url),
+      h("span", { class: `badge badge-${endpoint.enabled ? "on" : "off"}` }, health),
+    ),
+    endpoint.description ? h("div", null, endpoint.description) : null,
+    h("div", { class: "muted small" }, `${endpoint.eventTypes.length ? endpoint.eventTypes.join(", ") : "all events"} · ${endpoint.id}`),
+    attempts ? attemptsTable(attempts) : h("p", { class: "muted small" }, "Attempts not loaded for this endpoint."),
+  );
+}
+
+/** @param {Attempt[]} attempts */
+function attemptsTable(attempts) {
+  if (!attempts.length) return h("p", { class: "muted small" }, "No delivery attempts yet.");
+  return h(
+    "div",
+    { class: "table-wrap" },
+    h(
+      "table",
+      { class: "attempts" },
+      h("caption", { class: "visually-hidden" }, "Recent delivery attempts"),
+      h("thead", null, h("tr", null, ...["When", "Result", "HTTP", "ms", "#", "Event", "Error"].map((t) => h("th", { scope: "col" }, t)))),
+      h(
+        "tbody",
+        null,
+        ...attempts.map((a) =>
+          h(
+            "tr",
+            null,
+            h("td", null, formatTime(a.createdAt)),
+            h("td", null, h("span", { class: `badge badge-${a.status}` }, a.status)),
+            h("td", null, a.responseStatus ?? "—"),
+            h("td", null, a.durationMs ?? "—"),
+            h("td", null, a.attempt),
+            h("td", null, h("code", null, a.eventId)),
+            h("td", { class: "error-cell" }, a.error ?? ""),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/* ---------------------------------------------------------------- start */
+
+function wire() {
+  byId("signin-form").addEventListener("submit", (e) => void onSignIn(/** @type {SubmitEvent} */ (e)));
+  byId("sign-out").addEventListener("click", () => signOut());
+  byId("banner-close").addEventListener("click", hideBanner);
+  byId("live-sale").addEventListener("change", () => void onLiveSaleChange());
+  byId("reply-form").addEventListener("submit", (e) => void onReply(e));
+  byId("reply-text").addEventListener("keydown", (e) => onReplyKey(/** @type {KeyboardEvent} */ (e)));
+  byId("reply-text").addEventListener("input", onReplyInput);
+  byId("messages").addEventListener("scroll", onMessagesScroll, { passive: true });
+  // A resize, the context folding or the viewport turning must not lose the newest message.
+  new ResizeObserver(followNewest).observe(byId("messages"));
+  byId("assign-form").addEventListener("submit", onAssign);
+  byId("assign-me").addEventListener("click", () => void changeTicket({ assignee: state.agentName }, `Assigned to ${state.agentName}.`));
+  byId("unassign").addEventListener("click", () => void changeTicket({ assignee: null }, "Unassigned."));
+  byId("resolve-button").addEventListener("click", () => void changeTicket({ status: "resolved" }, "Resolved."));
+  byId("reopen-button").addEventListener("click", () => void changeTicket({ status: "open" }, "Reopened."));
+  byId("pending-button").addEventListener("click", () => void changeTicket({ status: "pending" }, "Set to pending."));
+  window.addEventListener("hashchange", applyRoute);
+  document.addEventListener("visibilitychange", onVisibilityChange);
+  setInterval(tick, 1000);
+}
+
+function start() {
+  wire();
+  const key = sessionStorage.getItem(KEY_STORAGE);
+  if (!key) {
+    signOut();
+    return;
+  }
+  state.apiKey = key;
+  state.agentName = sessionStorage.getItem(NAME_STORAGE) ?? "";
+  state.session += 1;
+  enterConsole();
+}
+
+start();

@@ -1,0 +1,548 @@
+/**
+ * The agent console in a real browser, against a real `wrangler dev`: sign in, an escalation
+ * arriving without a reload, the thread and its context, replies (sent, pending, refused),
+ * assign and resolve, live-sale mode, channels and endpoints, the phone layout, sign-out and
+ * a rejected key. Run by scripts/browser-test.ts, which starts the worker, the fake TikTok
+ * Shop API and Chromium and hands them over in `ConsoleTestContext`.
+ *
+ * Steps run in order and build on each other; after the first failure the rest are skipped.
+ * Code that runs in the page is passed as strings: this file is type-checked without the DOM.
+ */
+import { createHmac } from "node:crypto";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { BrowserContext, Page } from "playwright-core";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  body: string;
+}
+
+export interface ConsoleTestContext {
+  /** The worker, e.g. http://127.0.0.1:8799 */
+  baseUrl: string;
+  adminToken: string;
+  browser: BrowserContext;
+  /** The fake TikTok Shop API (TIKTOK_API_BASE), which also receives the endpoint's deliveries at /hooks. */
+  fake: { origin: string; requests: RecordedRequest[] };
+  screenshotDir: string;
+  repoRoot: string;
+}
+
+export interface StepResult {
+  name: string;
+  status: "passed" | "failed" | "skipped";
+  ms: number;
+  error?: string;
+}
+
+const APP_KEY = "6fakeappkey01";
+const APP_SECRET = "e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0";
+const COMPLAINT = "This is a scam, my order never arrived!!! 😡";
+const MARKUP = `<img src=x onerror="window.__injected=1"><b>still here?</b>`;
+const REPLY = "So sorry about this! I am checking with the carrier right now.";
+const BUSY_REPLY = "[busy] Give me a moment please.";
+const AGENT = "Ana";
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 375, height: 812 };
+const WAIT_MS = 15_000;
+
+/** What the steps share. */
+interface World {
+  ctx: ConsoleTestContext;
+  page: Page;
+  apiKey: string;
+  channelId: string;
+  endpointId: string;
+  conversationThreadId: string;
+  ticketId: string;
+  /** A second buyer's ticket, opened after the first: it must list below it. */
+  laterTicketId: string;
+  /** Main-frame navigations since the console was opened: polling must never add one. */
+  navigations: number;
+  /** Requests the page made to /v1. */
+  apiCalls: number;
+  pageErrors: string[];
+  offHost: string[];
+}
+
+/* ---------------------------------------------------------------- helpers */
+
+/** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
+async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+      last = null;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
+}
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/** Calls the worker's API from Node; `T` is the shape the caller relies on. */
+async function api<T>(
+  world: Pick<World, "ctx">,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
+  const response = await fetch(`${world.ctx.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  return { status: response.status, json: (text ? JSON.parse(text) : null) as T };
+}
+
+async function settings(world: World): Promise<{ liveSale: { enabled: boolean } }> {
+  return (await api<{ liveSale: { enabled: boolean } }>(world, "GET", "/v1/settings", world.apiKey)).json;
+}
+
+/**
+ * A TikTok Shop "new message" notification shaped like the fixture, signed as TikTok signs it.
+ * Without `thread` it continues the first buyer's conversation.
+ */
+async function sendTikTokMessage(
+  world: World,
+  text: string,
+  messageId: string,
+  thread?: { conversationId: string; buyerId: string },
+): Promise<void> {
+  const fixture = JSON.parse(readFileSync(join(world.ctx.repoRoot, "test/fixtures/tiktok/new-message-text.json"), "utf8"));
+  const now = Math.floor(Date.now() / 1000);
+  fixture.timestamp = now;
+  fixture.tts_notification_id = `9${messageId}`;
+  fixture.data.conversation_id = thread?.conversationId ?? world.conversationThreadId;
+  if (thread) fixture.data.sender.im_user_id = thread.buyerId;
+  fixture.data.message_id = messageId;
+  fixture.data.create_time = now;
+  fixture.data.content = JSON.stringify({ content: text });
+  const body = JSON.stringify(fixture);
+  const signature = createHmac("sha256", APP_SECRET).update(APP_KEY).update(body).digest("hex");
+  const response = await fetch(`${world.ctx.baseUrl}/webhooks/tiktok/${world.channelId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: signature },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert(response.status === 200, `the webhook answered ${response.status}: ${await response.text()}`);
+}
+
+/** The texts the fake TikTok API was asked to send, in order. */
+function sentTexts(world: World): string[] {
+  return world.ctx.fake.requests
+    .filter((r) => r.method === "POST" && /^\/customer_service\/202309\/conversations\/[^/]+\/messages$/.test(r.path))
+    .map((r) => JSON.parse(JSON.parse(r.body).content).content as string);
+}
+
+async function screenshot(world: World, name: string): Promise<void> {
+  mkdirSync(world.ctx.screenshotDir, { recursive: true });
+  await world.page.screenshot({ path: join(world.ctx.screenshotDir, `${name}.png`), fullPage: true });
+}
+
+async function text(page: Page, selector: string): Promise<string> {
+  return (await page.locator(selector).textContent({ timeout: WAIT_MS })) ?? "";
+}
+
+async function visible(page: Page, selector: string): Promise<boolean> {
+  return page.locator(selector).isVisible();
+}
+
+/** Headless Chromium is always visible: pretend otherwise, the way a background tab would be. */
+async function setVisibility(page: Page, value: "hidden" | "visible"): Promise<void> {
+  await page.evaluate(
+    `Object.defineProperty(document, "visibilityState", { value: "${value}", configurable: true }); document.dispatchEvent(new Event("visibilitychange"))`,
+  );
+}
+
+async function signIn(page: Page, key: string, name = ""): Promise<void> {
+  await page.locator("#api-key").fill(key);
+  await page.locator("#agent-name").fill(name);
+  await page.locator("#signin-submit").click();
+}
+
+/* ---------------------------------------------------------------- steps */
+
+type Step = [name: string, run: (world: World) => Promise<void>];
+
+const steps: Step[] = [
+  [
+    "a workspace, a TikTok Shop channel and an endpoint exist (through the API)",
+    async (world) => {
+      const workspace = await api<{ apiKey: string }>(world, "POST", "/v1/workspaces", world.ctx.adminToken, { name: "Browser test shop" });
+      assert(workspace.status === 201, `POST /v1/workspaces answered ${workspace.status}`);
+      world.apiKey = workspace.json.apiKey;
+      const channel = await api<{ id: string }>(world, "POST", "/v1/channels", world.apiKey, {
+        platform: "tiktok",
+        name: "Acme on TikTok",
+        credentials: { appKey: APP_KEY, appSecret: APP_SECRET, accessToken: "tok", shopCipher: "cipher" },
+      });
+      assert(channel.status === 201, `POST /v1/channels answered ${channel.status}`);
+      world.channelId = channel.json.id;
+      const endpoint = await api<{ id: string }>(world, "POST", "/v1/endpoints", world.apiKey, {
+        url: `${world.ctx.fake.origin}/hooks`,
+        description: "Test receiver",
+      });
+      assert(endpoint.status === 201, `POST /v1/endpoints answered ${endpoint.status}: ${JSON.stringify(endpoint.json)}`);
+      world.endpointId = endpoint.json.id;
+    },
+  ],
+  [
+    "the console opens on the sign-in form",
+    async (world) => {
+      const { page } = world;
+      const response = await page.goto(`${world.ctx.baseUrl}/console/`, { timeout: WAIT_MS });
+      assert(response?.status() === 200, `GET /console/ answered ${response?.status()}`);
+      await page.locator("#signin-form").waitFor({ state: "visible", timeout: WAIT_MS });
+      assert(!(await visible(page, "#topbar")), "the top bar shows before signing in");
+      await screenshot(world, "01-sign-in");
+    },
+  ],
+  [
+    "a wrong key stays on the sign-in form with the API's 401 message",
+    async (world) => {
+      const { page } = world;
+      await signIn(page, "sbk_not_a_real_key");
+      await page.locator("#signin-error").waitFor({ state: "visible", timeout: WAIT_MS });
+      const message = await text(page, "#signin-error");
+      assert(/not valid/.test(message) && /401/.test(message), `unexpected sign-in error: ${message}`);
+      assert((await page.evaluate("sessionStorage.length")) === 0, "a rejected key was kept in sessionStorage");
+    },
+  ],
+  [
+    "signing in keeps the key in sessionStorage only (no localStorage, no cookie)",
+    async (world) => {
+      const { page } = world;
+      await signIn(page, world.apiKey, AGENT);
+      await page.locator("#tickets-view").waitFor({ state: "visible", timeout: WAIT_MS });
+      assert(!(await visible(page, "#signin-view")), "the sign-in form is still shown");
+      const stored = (await page.evaluate("JSON.stringify(Object.values(sessionStorage))")) as string;
+      assert(stored.includes(world.apiKey), "the key is not in sessionStorage");
+      assert((await page.evaluate("localStorage.length")) === 0, "something was written to localStorage");
+      assert((await page.evaluate("document.cookie")) === "", "a cookie was set");
+      assert((await world.ctx.browser.cookies()).length === 0, "the browser holds cookies");
+      await waitUntil("the tickets list to load", async () => (await text(page, "#updated")).startsWith("updated"));
+      assert(await visible(page, "#tickets-empty"), "the empty state is not shown with no tickets");
+    },
+  ],
+  [
+    "a buyer's complaint appears as an escalated ticket without a reload, with a live countdown",
+    async (world) => {
+      const { page } = world;
+      const before = world.navigations;
+      await sendTikTokMessage(world, COMPLAINT, `7373${Date.now()}01`);
+      await page.locator("#ticket-list .ticket").first().waitFor({ state: "visible", timeout: 20_000 });
+      assert(world.navigations === before, "the page navigated (reloaded) while waiting");
+      const item = page.locator("#ticket-list .ticket").first();
+      const itemText = (await item.textContent()) ?? "";
+      assert(itemText.includes("negative sentiment"), `the ticket does not show its reason: ${itemText}`);
+      const countdown = item.locator(".sla");
+      const first = (await countdown.textContent()) ?? "";
+      assert(/^\d+:\d\d h$|^\d\d:\d\d$/.test(first), `the countdown is not h:mm / mm:ss: "${first}"`);
+      assert(/sla-(ok|warn)/.test((await countdown.getAttribute("class")) ?? ""), "a fresh ticket's countdown is not in time");
+      const listed = await api<{ data: { id: string }[] }>(world, "GET", "/v1/tickets?status=open", world.apiKey);
+      world.ticketId = listed.json.data[0]?.id ?? "";
+    },
+  ],
+  [
+    "a second buyer's later complaint lists below the first (closest to breaching first)",
+    async (world) => {
+      const { page } = world;
+      await sendTikTokMessage(world, "Worst shop ever, I want my money back!!", `7374${Date.now()}01`, {
+        conversationId: `7374${Date.now()}`,
+        buyerId: "7190009876543210987",
+      });
+      await waitUntil("two tickets in the list", async () => (await page.locator("#ticket-list .ticket").count()) === 2, 20_000);
+      const items = page.locator("#ticket-list .ticket");
+      const keys = [await items.nth(0).getAttribute("data-key"), await items.nth(1).getAttribute("data-key")];
+      assert(keys[0] === world.ticketId, `the older ticket is not first: ${JSON.stringify(keys)}`);
+      world.laterTicketId = String(keys[1]);
+      await screenshot(world, "02-tickets");
+    },
+  ],
+  [
+    "opening the ticket shows the thread with its context: negative sentiment, reason, routing",
+    async (world) => {
+      const { page } = world;
+      await page.locator(`#ticket-list .ticket[data-key="${world.ticketId}"] .ticket-link`).click();
+      await page.locator("#thread").waitFor({ state: "visible", timeout: WAIT_MS });
+      await waitUntil("the complaint in the thread", async () => (await text(page, "#messages")).includes(COMPLAINT));
+      const context = await text(page, "#context-list");
+      assert(/Sentiment\s*negative/.test(context), `the context does not show sentiment negative: ${context}`);
+      assert(context.includes("negative sentiment"), `the context does not show the reason: ${context}`);
+      const routing = await text(page, "#messages .message-inbound .routing");
+      assert(routing.includes("sentiment negative") && routing.includes("escalate"), `the routing is not shown: ${routing}`);
+      assert(page.url().endsWith(`#/tickets/${world.ticketId}`), `the URL does not name the ticket: ${page.url()}`);
+      await screenshot(world, "03-thread");
+    },
+  ],
+  [
+    "a new message with markup arrives in the open thread as plain text",
+    async (world) => {
+      const { page } = world;
+      await sendTikTokMessage(world, MARKUP, `7373${Date.now()}02`);
+      await waitUntil("the second message in the thread", async () => (await text(page, "#messages")).includes(MARKUP));
+      assert((await page.locator("#messages img, #messages b").count()) === 0, "message markup was rendered as HTML");
+      assert((await page.evaluate("typeof window.__injected")) === "undefined", "an injected handler ran");
+      const order = await page.locator("#messages .message-inbound .bubble").allTextContents();
+      assert(order[0] === COMPLAINT && order[1] === MARKUP, `messages are not oldest first: ${JSON.stringify(order)}`);
+    },
+  ],
+  [
+    "polling keeps the thread's elements, the draft and the focus (no redraw, no flicker)",
+    async (world) => {
+      const { page } = world;
+      const draft = "Half-written answer…";
+      await page.locator("#reply-text").fill(draft);
+      await page.evaluate(`document.querySelector("#messages .message").dataset.probe = "kept"`);
+      const polled = page.waitForResponse((r) => r.url().includes("/messages?") && r.request().method() === "GET", { timeout: WAIT_MS });
+      await polled;
+      await page.waitForTimeout(300); // the poll's other answers and the redraw
+      assert((await page.locator(`#messages .message[data-probe="kept"]`).count()) === 1, "a message element was redrawn by polling");
+      assert((await page.locator("#reply-text").inputValue()) === draft, "polling changed the reply box");
+      assert((await page.evaluate("document.activeElement && document.activeElement.id")) === "reply-text", "polling took the focus away");
+      await page.locator("#reply-text").fill("");
+    },
+  ],
+  [
+    "polling pauses while the page is hidden and resumes when it is visible again",
+    async (world) => {
+      const { page } = world;
+      await setVisibility(page, "hidden");
+      await page.waitForTimeout(300); // a poll already on its way may still land
+      const before = world.apiCalls;
+      await page.waitForTimeout(3500); // longer than one polling interval
+      assert(world.apiCalls === before, `${world.apiCalls - before} API calls while hidden`);
+      assert((await text(page, "#updated")).includes("paused"), "the indicator does not say polling is paused");
+      await setVisibility(page, "visible");
+      await waitUntil("a poll after becoming visible", () => world.apiCalls > before, 2000);
+      await waitUntil("the indicator to resume", async () => !(await text(page, "#updated")).includes("paused"), 2000);
+    },
+  ],
+  [
+    "a reply is sent through TikTok Shop (201) and shows as sent",
+    async (world) => {
+      const { page } = world;
+      await page.locator("#reply-text").fill(REPLY);
+      await page.locator("#reply-send").click();
+      await page.locator("#reply-state.reply-sent").waitFor({ state: "visible", timeout: WAIT_MS });
+      assert(sentTexts(world).includes(REPLY), `the fake TikTok API did not receive the reply: ${JSON.stringify(sentTexts(world))}`);
+      assert((await page.locator("#reply-text").inputValue()) === "", "the reply box was not cleared");
+      await waitUntil("the reply in the thread", async () => (await text(page, "#messages .message-outbound")).includes(REPLY));
+      assert((await text(page, "#messages .message-outbound .delivery")).includes("sent"), "the outbound message is not marked sent");
+    },
+  ],
+  [
+    "a reply the platform cannot take now is shown as pending (202)",
+    async (world) => {
+      const { page } = world;
+      await page.locator("#reply-text").fill(BUSY_REPLY);
+      await page.locator("#reply-send").click();
+      await page.locator("#reply-state.reply-pending").waitFor({ state: "visible", timeout: WAIT_MS });
+      assert((await text(page, "#reply-state")).includes("Pending"), "the pending state does not say so");
+    },
+  ],
+  [
+    "a reply the platform refuses shows its reason (422) and keeps the text",
+    async (world) => {
+      const { page } = world;
+      const tooLong = "x".repeat(2001); // TikTok Shop takes at most 2000 characters: refused, nothing sent
+      const sentBefore = sentTexts(world).length;
+      await page.locator("#reply-text").fill(tooLong);
+      await page.locator("#reply-send").click();
+      await page.locator("#reply-state.reply-refused").waitFor({ state: "visible", timeout: WAIT_MS });
+      const message = await text(page, "#reply-state");
+      assert(message.includes("2000 characters"), `the refusal does not give the platform's reason: ${message}`);
+      assert((await page.locator("#reply-text").inputValue()) === tooLong, "the refused text was not kept");
+      assert(sentTexts(world).length === sentBefore, "a refused reply reached the platform");
+      await page.locator("#reply-text").fill("");
+    },
+  ],
+  [
+    "on a 375 px phone the ticket list and the thread stack, without sideways scrolling",
+    async (world) => {
+      const { page } = world;
+      await page.setViewportSize(PHONE);
+      await page.locator("#ticket-list .ticket").first().waitFor({ state: "visible", timeout: WAIT_MS });
+      const list = await page.locator(".ticket-pane").boundingBox();
+      const thread = await page.locator("#thread-pane").boundingBox();
+      assert(list && thread, "the panes have no layout");
+      assert(
+        thread.y >= list.y + list.height - 1,
+        `the thread is not below the list (list ends ${list.y + list.height}, thread starts ${thread.y})`,
+      );
+      assert(list.width <= PHONE.width && thread.width <= PHONE.width, "a pane is wider than the phone");
+      const overflow = (await page.evaluate("document.documentElement.scrollWidth")) as number;
+      assert(overflow <= PHONE.width, `the page scrolls sideways: ${overflow} px wide`);
+      await page.evaluate("window.scrollTo(0, 0)");
+      await screenshot(world, "05-phone-tickets");
+      await page.setViewportSize(DESKTOP);
+    },
+  ],
+  [
+    "past the response window the countdown turns red and counts up with a minus sign",
+    async (world) => {
+      const { page } = world;
+      const patched = await api(world, "PATCH", "/v1/settings", world.apiKey, { responseWindowSeconds: 1 });
+      assert(patched.status === 200, `PATCH /v1/settings answered ${patched.status}`);
+      try {
+        await waitUntil("the countdowns to go red", async () => (await page.locator("#ticket-list .sla-late").count()) === 2);
+        assert((await text(page, "#thread-sla")).startsWith("−"), "the overdue countdown has no minus sign");
+        assert(((await page.locator("#thread-sla").getAttribute("class")) ?? "").includes("sla-late"), "the thread's countdown is not red");
+        await screenshot(world, "07-overdue");
+      } finally {
+        await api(world, "PATCH", "/v1/settings", world.apiKey, { responseWindowSeconds: 43200 });
+      }
+    },
+  ],
+  [
+    "assigning and resolving update the ticket; it leaves the open list",
+    async (world) => {
+      const { page } = world;
+      await page.locator("#assign-me").click();
+      await waitUntil("the assignee in the context", async () => (await text(page, "#context-list")).includes(AGENT));
+      await waitUntil("the assignee in the list", async () => (await text(page, "#ticket-list")).includes(`→ ${AGENT}`));
+      await page.locator("#resolve-button").click();
+      await waitUntil("the resolved badge", async () => (await text(page, "#thread-status")) === "resolved");
+      await waitUntil(
+        "the ticket to leave the list",
+        async () => (await page.locator(`#ticket-list .ticket[data-key="${world.ticketId}"]`).count()) === 0,
+      );
+      assert((await page.locator("#ticket-list .ticket").count()) === 1, "the other ticket left the list too");
+      const ticket = await api<{ status: string; assignee: string | null }>(world, "GET", `/v1/tickets/${world.ticketId}`, world.apiKey);
+      assert(ticket.json.status === "resolved" && ticket.json.assignee === AGENT, `the API has ${JSON.stringify(ticket.json)}`);
+      assert(await visible(page, "#reopen-button"), "a resolved ticket offers no reopen");
+    },
+  ],
+  [
+    "live-sale mode switches on and off and shortens the countdown's window",
+    async (world) => {
+      const { page } = world;
+      await page.locator("#reopen-button").click();
+      await waitUntil(
+        "the reopened ticket back on top",
+        async () => (await page.locator("#ticket-list .ticket").first().getAttribute("data-key")) === world.ticketId,
+      );
+      await page.locator("#live-sale").check();
+      await waitUntil("live sale on in the API", async () => (await settings(world)).liveSale.enabled === true);
+      await waitUntil("the countdown to use the 1 h window", async () =>
+        ((await page.locator("#thread-sla").getAttribute("title")) ?? "").includes("1 h window"),
+      );
+      await page.locator("#live-sale").uncheck();
+      await waitUntil("live sale off in the API", async () => (await settings(world)).liveSale.enabled === false);
+      await page.locator("#resolve-button").click();
+      await waitUntil("the ticket resolved again", async () => (await text(page, "#thread-status")) === "resolved");
+    },
+  ],
+  [
+    "channels and endpoints show the channel and the endpoint's delivery attempts",
+    async (world) => {
+      const { page } = world;
+      await page.locator("#nav-channels").click();
+      await page.locator("#channels-view").waitFor({ state: "visible", timeout: WAIT_MS });
+      await waitUntil("the channel", async () => (await text(page, "#channel-list")).includes(`/webhooks/tiktok/${world.channelId}`));
+      await waitUntil(
+        "succeeded delivery attempts",
+        async () => (await page.locator("#endpoint-list .attempts .badge-succeeded").count()) > 0,
+      );
+      assert((await text(page, "#endpoint-list")).includes(`${world.ctx.fake.origin}/hooks`), "the endpoint URL is not shown");
+      await screenshot(world, "04-channels");
+      await page.setViewportSize(PHONE);
+      await screenshot(world, "06-phone-channels");
+      await page.setViewportSize(DESKTOP);
+    },
+  ],
+  [
+    "signing out forgets the key",
+    async (world) => {
+      const { page } = world;
+      await page.locator("#sign-out").click();
+      await page.locator("#signin-form").waitFor({ state: "visible", timeout: WAIT_MS });
+      assert((await page.evaluate("sessionStorage.length")) === 0, "sessionStorage still holds something");
+      assert(!(await visible(page, "#topbar")), "the top bar is still shown");
+    },
+  ],
+  [
+    "a key the API stops accepting (401) sends the agent back to sign-in",
+    async (world) => {
+      const { page } = world;
+      await page.evaluate(`sessionStorage.setItem("switchboard.console.apiKey", "sbk_revoked")`);
+      await page.reload({ timeout: WAIT_MS });
+      await page.locator("#signin-error").waitFor({ state: "visible", timeout: WAIT_MS });
+      assert((await text(page, "#signin-error")).includes("401"), "the sign-in form does not say why");
+      assert((await page.evaluate("sessionStorage.length")) === 0, "the rejected key was kept");
+    },
+  ],
+  [
+    "no script error, no CSP violation, no request beyond 127.0.0.1",
+    async (world) => {
+      assert(world.pageErrors.length === 0, `page errors: ${world.pageErrors.join(" | ")}`);
+      assert(world.offHost.length === 0, `requests left 127.0.0.1: ${world.offHost.join(", ")}`);
+    },
+  ],
+];
+
+/** Runs every step in order; once one fails, the rest are reported as skipped. */
+export async function runConsoleSpec(ctx: ConsoleTestContext): Promise<StepResult[]> {
+  const page = await ctx.browser.newPage();
+  await page.setViewportSize(DESKTOP);
+  const world: World = {
+    ctx,
+    page,
+    apiKey: "",
+    channelId: "",
+    endpointId: "",
+    conversationThreadId: `7373${Date.now()}`,
+    ticketId: "",
+    laterTicketId: "",
+    navigations: 0,
+    apiCalls: 0,
+    pageErrors: [],
+    offHost: [],
+  };
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) world.navigations += 1;
+  });
+  page.on("pageerror", (error) => world.pageErrors.push(error.message));
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) world.pageErrors.push(message.text());
+  });
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.protocol !== "data:" && url.hostname !== "127.0.0.1") world.offHost.push(request.url());
+    if (url.pathname.startsWith("/v1/")) world.apiCalls += 1;
+  });
+
+  const results: StepResult[] = [];
+  let failed = false;
+  for (const [name, run] of steps) {
+    if (failed) {
+      results.push({ name, status: "skipped", ms: 0 });
+      continue;
+    }
+    const started = Date.now();
+    try {
+      await run(world);
+      results.push({ name, status: "passed", ms: Date.now() - started });
+    } catch (error) {
+      failed = true;
+      results.push({ name, status: "failed", ms: Date.now() - started, error: error instanceof Error ? error.message : String(error) });
+      await screenshot(world, "failure").catch(() => undefined);
+    }
+  }
+  await page.close().catch(() => undefined);
+  return results;
+}
