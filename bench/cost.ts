@@ -1,0 +1,266 @@
+/**
+ * Cost per DM: what one DM costs in each billed unit, from what the flood observed (CPU,
+ * deliveries, replies, look-ups, D1 rows written) and from what the code does (queue
+ * operations, Durable Object requests, D1 queries), projected to one million DMs.
+ */
+import type { FloodResult } from "./flood.ts";
+import { round } from "./stats.ts";
+
+/**
+ * Cloudflare's published prices (Workers Paid plan), beyond included usage.
+ * THE LEAD MUST RE-CHECK EVERY NUMBER against the current pricing pages before quoting them,
+ * and update `asOf`:
+ *   https://developers.cloudflare.com/workers/platform/pricing/
+ *   https://developers.cloudflare.com/queues/platform/pricing/
+ *   https://developers.cloudflare.com/durable-objects/platform/pricing/
+ *   https://developers.cloudflare.com/d1/platform/pricing/
+ * asOf: the date these were written into the benchmark, from the benchmark's brief (not re-checked).
+ */
+export const PRICES = {
+  asOf: "2026-11-26 (from the brief; not re-checked against the pricing pages)",
+  /** Workers: $ per million requests. */
+  workersRequestsPerM: 0.3,
+  /** Workers: $ per million CPU milliseconds. */
+  workersCpuMsPerM: 0.02,
+  /** Queues: $ per million operations (each write, read and delete of a ≤64 KB message is one). */
+  queueOpsPerM: 0.4,
+  /** Durable Objects: $ per million requests (every RPC call on a stub and every alarm is one). */
+  doRequestsPerM: 0.15,
+  /** Durable Objects: $ per million GB-s of duration. */
+  doGbSecondsPerM: 12.5,
+  /** Durable Objects: memory billed for duration, GB (128 MB). */
+  doMemoryGb: 0.128,
+  /** SQLite-backed Durable Object storage: $ per million rows written / read (same rates as D1). */
+  doStorageRowsWrittenPerM: 1.0,
+  doStorageRowsReadPerM: 0.001,
+  /** D1: $ per million rows written / read. */
+  d1RowsWrittenPerM: 1.0,
+  d1RowsReadPerM: 0.001,
+} as const;
+
+/**
+ * Assumptions the local run cannot measure. Change them here; the report prints them.
+ */
+export const ASSUMPTIONS = {
+  /** Average queue batch a consumer invocation handles in production (1 = worst case). */
+  queueBatch: 10,
+  /** Wall time of one D1 query from a Durable Object in production, ms (D1 is a network hop away). */
+  d1RoundTripMs: 8,
+  /** Wall time of one external HTTPS call (order API, platform API) in production, ms. */
+  externalCallMs: 80,
+  /** DO storage rows written per DM: kv state + kv scope + the alarm (set or delete). */
+  doStorageRowsWritten: 3,
+  /** DO storage rows read per DM: the kv state. */
+  doStorageRowsRead: 1,
+  /** D1 rows read per read query (indexed point look-ups; recentMessages reads 5). */
+  d1RowsPerReadQuery: 1.5,
+};
+
+/**
+ * D1 round trips (one query, or one db.batch) per DM, read from the code on 2026-11-26 ~04:20 UTC:
+ * src/objects/conversation.ts `ingest`, src/actions/{record-inbound,fan-out,route-message,reply,tickets,sla}.ts,
+ * src/consumers/deliveries.ts and src/deliver/{attempt,record-attempt,d1-limiter}.ts. A fan-out
+ * with events is 2 reads (events awaiting, workspace endpoints) + 2 writes (delivery rows,
+ * mark fanned out); with none, 1 read (the endpoint list is read before the empty check).
+ * Re-derive these when that code changes: the D1 rows written are measured, these are not.
+ */
+export const D1_ROUND_TRIPS = {
+  /** Every DM: findExisting; the record batch; fan-out of its events (2r+2w); getSettings; the clock
+   * insert; rules, settings and channel for routing; setMessageRouting; the final, empty fan-out (1r). */
+  base: { reads: 8, writes: 5 },
+  /** A new contact: tagAndAssign (2 reads + 1 batch). */
+  newContact: { reads: 2, writes: 1 },
+  /** An automatic reply: sendReply (conversation, earlier message, channel, contact); the message insert;
+   * settle (contact read, batch); its fan-out (2r+2w); the first-response clock stopped. */
+  reply: { reads: 7, writes: 5 },
+  /** A ticket: getTicket, recentMessages, the ticket batch, the agent clock insert, and the final
+   * fan-out now has an event (+1r +2w). */
+  ticket: { reads: 3, writes: 4 },
+  /** Each subscriber delivery: event + endpoint (parallel), the delivery row; claim, limiter lease
+   * take and release, the attempt batch (attempt insert, settle, endpoint health). */
+  delivery: { reads: 3, writes: 4 },
+};
+
+export interface CostLine {
+  item: string;
+  perDm: number;
+  unit: string;
+  pricePerM: number;
+  /** perDm × 1,000,000 DMs × price per million units. */
+  perMillionDms: number;
+  basis: string;
+}
+
+export interface CostResult {
+  prices: typeof PRICES;
+  assumptions: typeof ASSUMPTIONS;
+  dms: number;
+  perDm: {
+    newContacts: number;
+    replies: number;
+    orderLookups: number;
+    tickets: number;
+    deliveries: number;
+    subrequests: number;
+    d1RoundTripsInObject: number;
+    d1RoundTripsTotal: number;
+    d1RowsWritten: number;
+    d1RowsWrittenWithIndexes: number;
+    cpuMs: number | null;
+    doWallMs: number;
+  };
+  d1WritesByTable: { table: string; insert: number; update: number; delete: number; perDm: number }[];
+  lines: CostLine[];
+  totalPerMillion: number;
+  /** The same total with one message per consumer invocation. */
+  worstCaseTotalPerMillion: number;
+}
+
+export function costModel(flood: FloodResult): CostResult {
+  const dms = Math.max(1, flood.acked);
+  const types = flood.observed.byType;
+  const perDmOf = (n: number) => n / dms;
+  const newContacts = perDmOf(types["contact.created"] ?? flood.conversations);
+  const replies = perDmOf(flood.observed.replies);
+  const orderLookups = perDmOf(flood.observed.orderLookups);
+  const tickets = perDmOf(flood.observed.tickets);
+  const deliveries = perDmOf(flood.observed.distinctWebhookIds);
+  const subrequests = deliveries + replies + orderLookups;
+
+  const inObject = {
+    reads:
+      D1_ROUND_TRIPS.base.reads +
+      newContacts * D1_ROUND_TRIPS.newContact.reads +
+      replies * D1_ROUND_TRIPS.reply.reads +
+      tickets * D1_ROUND_TRIPS.ticket.reads,
+    writes:
+      D1_ROUND_TRIPS.base.writes +
+      newContacts * D1_ROUND_TRIPS.newContact.writes +
+      replies * D1_ROUND_TRIPS.reply.writes +
+      tickets * D1_ROUND_TRIPS.ticket.writes,
+  };
+  const d1RoundTripsInObject = inObject.reads + inObject.writes;
+  const d1Reads = inObject.reads + deliveries * D1_ROUND_TRIPS.delivery.reads;
+  const d1RoundTripsTotal = d1RoundTripsInObject + deliveries * (D1_ROUND_TRIPS.delivery.reads + D1_ROUND_TRIPS.delivery.writes);
+
+  const indexes = new Map(flood.d1.tables.map((t) => [t.name, t.indexes]));
+  const byTable = Object.entries(flood.d1.writes?.byTable ?? {})
+    .map(([table, w]) => ({
+      table,
+      insert: w.insert,
+      update: w.update,
+      delete: w.delete,
+      perDm: round((w.insert + w.update + w.delete) / dms, 3) ?? 0,
+    }))
+    .filter((row) => row.insert + row.update + row.delete > 0);
+  const rowsWritten = byTable.reduce((a, r) => a + r.insert + r.update + r.delete, 0) / dms;
+  const indexWrites = byTable.reduce((a, r) => a + (r.insert + r.delete) * (indexes.get(r.table) ?? 0), 0) / dms;
+  const d1RowsWritten = flood.d1.writes ? rowsWritten : d1RoundTripsInObject; // fallback: one row per write round trip
+  const d1RowsWrittenWithIndexes = flood.d1.writes ? rowsWritten + indexWrites : d1RowsWritten;
+
+  const cpuMs = flood.cpu.workerdMsPerDm;
+  const doWallMs = d1RoundTripsInObject * ASSUMPTIONS.d1RoundTripMs + (replies + orderLookups) * ASSUMPTIONS.externalCallMs;
+  const queueMessages = 1 + deliveries;
+  const invocations = (batch: number) => 1 + queueMessages / batch;
+  // A DO alarm fires for each clock nobody answered (warning, then breach): at most 2 per unanswered DM.
+  const alarms = Math.max(0, 1 - replies) * 2;
+
+  const line = (item: string, perDm: number, unit: string, pricePerM: number, basis: string): CostLine => ({
+    item,
+    perDm: round(perDm, 4) ?? 0,
+    unit,
+    pricePerM,
+    perMillionDms: round(perDm * pricePerM, 4) ?? 0,
+    basis,
+  });
+  const requestsLine = (batch: number) =>
+    line(
+      "Workers requests",
+      invocations(batch),
+      "requests",
+      PRICES.workersRequestsPerM,
+      `1 webhook + ${round(queueMessages, 2)} queue messages ÷ batch of ${batch} (consumer invocations)`,
+    );
+  const rest = [
+    line(
+      "Workers CPU",
+      cpuMs ?? 0,
+      "CPU-ms",
+      PRICES.workersCpuMsPerM,
+      cpuMs === null
+        ? "not measured"
+        : "measured: workerd utime+stime per DM, idle subtracted (includes local D1/queue/DO emulation: an upper bound)",
+    ),
+    line(
+      "Queue operations",
+      3 * queueMessages,
+      "operations",
+      PRICES.queueOpsPerM,
+      `3 (write, read, delete) × (1 inbound + ${round(deliveries, 2)} deliveries)`,
+    ),
+    line(
+      "Durable Object requests",
+      1 + alarms,
+      "requests",
+      PRICES.doRequestsPerM,
+      `1 ingestMessage RPC + ≤${round(alarms, 2)} SLA alarms later`,
+    ),
+    line(
+      "Durable Object duration",
+      PRICES.doMemoryGb * (doWallMs / 1000),
+      "GB-s",
+      PRICES.doGbSecondsPerM,
+      `128 MB × ${round(doWallMs, 0)} ms (${round(d1RoundTripsInObject, 1)} D1 round trips × ${ASSUMPTIONS.d1RoundTripMs} ms + ${round(replies + orderLookups, 2)} external calls × ${ASSUMPTIONS.externalCallMs} ms)`,
+    ),
+    line(
+      "DO storage rows written",
+      ASSUMPTIONS.doStorageRowsWritten,
+      "rows",
+      PRICES.doStorageRowsWrittenPerM,
+      "kv state + kv scope + alarm",
+    ),
+    line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),
+    line(
+      "D1 rows written",
+      d1RowsWrittenWithIndexes,
+      "rows",
+      PRICES.d1RowsWrittenPerM,
+      flood.d1.writes
+        ? `measured: ${round(rowsWritten, 2)} rows (triggers) + ${round(indexWrites, 2)} index entries on inserts`
+        : "estimated: one row per write round trip (counters unavailable)",
+    ),
+    line(
+      "D1 rows read",
+      d1Reads * ASSUMPTIONS.d1RowsPerReadQuery,
+      "rows",
+      PRICES.d1RowsReadPerM,
+      `${round(d1Reads, 1)} read queries × ${ASSUMPTIONS.d1RowsPerReadQuery} rows`,
+    ),
+  ];
+  const lines = [requestsLine(ASSUMPTIONS.queueBatch), ...rest];
+  const total = lines.reduce((a, l) => a + l.perMillionDms, 0);
+  const worst = [requestsLine(1), ...rest].reduce((a, l) => a + l.perMillionDms, 0);
+  return {
+    prices: PRICES,
+    assumptions: ASSUMPTIONS,
+    dms,
+    perDm: {
+      newContacts: round(newContacts, 3) ?? 0,
+      replies: round(replies, 3) ?? 0,
+      orderLookups: round(orderLookups, 3) ?? 0,
+      tickets: round(tickets, 3) ?? 0,
+      deliveries: round(deliveries, 3) ?? 0,
+      subrequests: round(subrequests, 3) ?? 0,
+      d1RoundTripsInObject: round(d1RoundTripsInObject, 2) ?? 0,
+      d1RoundTripsTotal: round(d1RoundTripsTotal, 2) ?? 0,
+      d1RowsWritten: round(d1RowsWritten, 3) ?? 0,
+      d1RowsWrittenWithIndexes: round(d1RowsWrittenWithIndexes, 3) ?? 0,
+      cpuMs,
+      doWallMs: round(doWallMs, 1) ?? 0,
+    },
+    d1WritesByTable: byTable,
+    lines,
+    totalPerMillion: round(total, 2) ?? 0,
+    worstCaseTotalPerMillion: round(worst, 2) ?? 0,
+  };
+}

@@ -1,0 +1,408 @@
+/** Turns the results into tables: aligned text for the terminal, Markdown for the README. */
+import type { BurstResult } from "./burst.ts";
+import type { CostResult } from "./cost.ts";
+import type { FloodResult } from "./flood.ts";
+import type { IntakeResult, IntakeRow } from "./intake.ts";
+import type { Machine } from "./machine.ts";
+import type { PureResult } from "./pure.ts";
+import type { Summary } from "./stats.ts";
+
+export interface Results {
+  machine: Machine & { codeSnapshotAt: string };
+  options: Record<string, unknown>;
+  intake?: IntakeResult | { error: string };
+  burst?: BurstResult | { error: string };
+  flood?: FloodResult | { error: string };
+  cost?: CostResult;
+  pure?: PureResult | { error: string };
+  targets: Target[];
+  finishedAt?: string;
+}
+
+export interface Target {
+  section: string;
+  target: string;
+  result: string;
+  met: boolean | null;
+}
+
+type Cell = string | number | null | undefined;
+
+export interface Table {
+  title: string;
+  headers: string[];
+  rows: Cell[][];
+  notes?: string[];
+}
+
+const text = (cell: Cell) => (cell === null || cell === undefined ? "—" : typeof cell === "number" ? String(cell) : cell);
+const ms = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? "—" : value.toFixed(digits));
+const pair = (s: Summary, digits = 1) => `${ms(s.p50, digits)} / ${ms(s.p99, digits)}`;
+const yes = (met: boolean | null) => (met === null ? "n/a" : met ? "yes" : "**no**");
+const failed = <T extends object>(value: T | { error: string } | undefined): value is { error: string } => !!value && "error" in value;
+
+export function toConsole(tables: Table[]): string {
+  return tables
+    .map((table) => {
+      const cells = [table.headers, ...table.rows.map((row) => row.map(text))].map((row) => row.map((c) => c.replaceAll("**", "")));
+      const widths = table.headers.map((_, i) => Math.max(...cells.map((row) => [...(row[i] ?? "")].length)));
+      const line = (row: string[]) => row.map((c, i) => c + " ".repeat(Math.max(0, (widths[i] ?? 0) - [...c].length))).join("  ");
+      const rule = widths.map((w) => "─".repeat(w)).join("  ");
+      const body = [line(cells[0] ?? []), rule, ...cells.slice(1).map(line)].join("\n");
+      const notes = (table.notes ?? []).map((n) => `  · ${n}`).join("\n");
+      return `\n${table.title}\n${body}${notes ? `\n${notes}` : ""}`;
+    })
+    .join("\n");
+}
+
+export function toMarkdown(tables: Table[], preface: string[]): string {
+  const escapePipes = (c: string) => c.replaceAll("|", "\\|");
+  const parts = [...preface];
+  for (const table of tables) {
+    parts.push(`### ${table.title}`, "");
+    parts.push(`| ${table.headers.map(escapePipes).join(" | ")} |`, `| ${table.headers.map(() => "---").join(" | ")} |`);
+    for (const row of table.rows) parts.push(`| ${row.map((c) => escapePipes(text(c))).join(" | ")} |`);
+    if (table.notes?.length) parts.push("", ...table.notes.map((n) => `- ${n}`));
+    parts.push("");
+  }
+  return `${parts.join("\n").trimEnd()}\n`;
+}
+
+export function machineTable(machine: Machine & { codeSnapshotAt?: string }): Table {
+  return {
+    title: "Machine",
+    headers: ["", ""],
+    rows: [
+      ["CPU", `${machine.cpuModel}, ${machine.cores} cores`],
+      ["memory", `${machine.memoryGb} GB`],
+      ["OS", machine.os],
+      ["Node", machine.node],
+      ["wrangler / workerd", `${machine.wrangler ?? "?"} / ${machine.workerd ?? "?"}`],
+      ["autocannon", machine.autocannon],
+      ["load average (1 min) at start", machine.loadAverage1m],
+      [
+        "commit",
+        `${machine.git.commit ?? "?"}${machine.git.uncommittedFiles ? ` + ${machine.git.uncommittedFiles} uncommitted files` : ""}`,
+      ],
+      ["started", machine.startedAt],
+      ["code snapshot taken (bench/out/snapshot-…, removed after the run)", machine.codeSnapshotAt],
+    ],
+  };
+}
+
+function intakeCells(row: IntakeRow, tag: string): Cell[] {
+  return [
+    `${row.connections}${tag}`,
+    row.health.rps,
+    `${ms(row.health.latencyMs.p50, 2)} / ${ms(row.health.latencyMs.p99, 2)}`,
+    row.healthCores,
+    row.intake.rps,
+    `${ms(row.intake.latencyMs.p50, 2)} / ${ms(row.intake.latencyMs.p99, 2)}`,
+    row.intakeCores,
+    row.intake.non2xx + row.intake.errors,
+    row.ratio,
+    tag ? "n/a" : row.drainAfterS === null ? `not drained (${row.delivered}/${row.accepted})` : row.drainAfterS,
+  ];
+}
+
+export function buildTables(results: Results): Table[] {
+  const tables: Table[] = [machineTable(results.machine)];
+  const { intake, burst, flood, cost, pure } = results;
+
+  if (failed(intake)) tables.push({ title: "1. Intake versus GET /health", headers: ["error"], rows: [[intake.error]] });
+  else if (intake) {
+    tables.push({
+      title: `1. Intake versus GET /health (same dev server, ${intake.durationS} s each, alternating)`,
+      headers: [
+        "connections",
+        "GET /health req/s",
+        "p50 / p99 ms",
+        "workerd cores",
+        "signed POST req/s",
+        "p50 / p99 ms",
+        "workerd cores",
+        "non-2xx",
+        "intake ÷ health",
+        "drained after (s)",
+      ],
+      rows: [...intake.rows.map((row) => intakeCells(row, "")), ...(intake.alone ?? []).map((row) => intakeCells(row, " no consumers"))],
+      notes: [
+        "POSTs: TikTok Shop type-14 DMs, each with a fresh message id, timestamp and signature, over 1,000 conversations; the whole pipeline (queue → DO → D1 → deliveries, replies) runs behind them.",
+        "'workerd cores': CPU time of the dev server's workerd processes ÷ wall time during the run (2 cores on this machine; the load generator and wrangler's Node use the rest).",
+        "'drained after': seconds after the POST run until every accepted DM had reached the subscriber; the next /health run starts only then.",
+        ...(intake.alone
+          ? [
+              "'no consumers': a second dev server from a copy of wrangler.toml without [[queues.consumers]] (wrangler.no-consumers.toml in the run's snapshot): intake alone, nothing behind it.",
+            ]
+          : []),
+        ...intake.notes,
+      ],
+    });
+  }
+
+  if (failed(burst)) tables.push({ title: "2. Live-sale burst", headers: ["error"], rows: [[burst.error]] });
+  else if (burst) {
+    const exp = burst.expected;
+    tables.push({
+      title: `2. Live-sale burst: ${burst.count} DMs from ${burst.count} buyers, ${burst.concurrency} concurrent senders`,
+      headers: ["metric", "value", "target"],
+      rows: [
+        ["accepted (2xx) / sent / planned", `${burst.acked} / ${burst.sent} / ${burst.count}`, "all"],
+        ["all POSTs answered in (s)", burst.sendSeconds, ""],
+        ["ack latency p50 / p99 (ms)", pair(burst.ackMs), ""],
+        ["first POST → every message.received at the subscriber (s)", burst.allReceivedS ?? "never all", "≤ 1.5"],
+        ["first POST → every event of any type at the subscriber (s)", burst.allEventsS ?? "never all", "≤ 1.5"],
+        [
+          "first POST → every automatic reply at the platform API (s)",
+          burst.allRepliesS ?? (burst.observed.replies === 0 ? "no replies" : "not all"),
+          "≤ 1.5",
+        ],
+        [
+          "first POST → every ticket.created at the subscriber (s)",
+          burst.allTicketsS ?? (burst.observed.tickets === 0 ? "no tickets" : "not all"),
+          "",
+        ],
+        ["DM → message.received p50 / p99 (ms)", pair(burst.dmToReceivedMs), ""],
+        ["DM → automatic reply p50 / p99 (ms)", pair(burst.dmToReplyMs), ""],
+        ["automatic replies: observed / expected", `${burst.observed.replies} / ${exp.replies ?? "?"}`, ""],
+        [
+          "tickets: ticket.created / GET /v1/tickets / expected",
+          `${burst.observed.tickets} / ${burst.observed.ticketsViaApi ?? "n/a"} / ${exp.tickets ?? "?"}`,
+          "",
+        ],
+        ["order look-ups: observed / expected", `${burst.observed.orderLookups} / ${exp.orderLookups ?? "?"}`, ""],
+        [
+          "subscriber deliveries",
+          `${burst.observed.subscriberDeliveries} (${Object.entries(burst.observed.byType)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", ")})`,
+          "",
+        ],
+        ["lost: messages / replies / tickets", `${burst.lost.messages} / ${burst.lost.replies ?? "?"} / ${burst.lost.tickets ?? "?"}`, "0"],
+        [
+          "duplicated: webhook-ids / messages / replies",
+          `${burst.duplicated.webhookIds} / ${burst.duplicated.messages} / ${burst.duplicated.replies}`,
+          "0",
+        ],
+      ],
+      notes: [`Expected effects: ${exp.source}.`, ...burst.notes],
+    });
+  }
+
+  if (failed(flood)) tables.push({ title: "3. Sustained flood", headers: ["error"], rows: [[flood.error]] });
+  else if (flood) {
+    tables.push({
+      title: `3. Sustained flood: ${flood.count} DMs over ${flood.conversations} conversations, ${flood.connections} connections`,
+      headers: ["metric", "value", "target"],
+      rows: [
+        ["accepted (2xx) / sent / planned", `${flood.acked} / ${flood.sent} / ${flood.count}`, "all"],
+        ["intake rate (DMs/s)", flood.ingestPerS, ""],
+        ["end-to-end drain: message.received per second", flood.drainPerS, "≥ 600"],
+        ["all deliveries (every event type) per second", flood.deliveriesPerS, ""],
+        ["first POST → last message.received (s)", flood.drainSeconds, ""],
+        ["DM → delivery p50 / p99 (ms)", pair(flood.dmToDeliveryMs, 0), ""],
+        ["ack latency p50 / p99 (ms)", pair(flood.ackMs), ""],
+        ["lost DMs", flood.lost, "0"],
+        [
+          "duplicated: webhook-ids / messages / replies",
+          `${flood.duplicated.webhookIds} / ${flood.duplicated.messages} / ${flood.duplicated.replies}`,
+          "0",
+        ],
+        [
+          "events delivered by type",
+          Object.entries(flood.observed.byType)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", "),
+          "",
+        ],
+        [
+          "replies / order look-ups / tickets (expected)",
+          `${flood.observed.replies} (${flood.expected.replies ?? "?"}) / ${flood.observed.orderLookups} (${flood.expected.orderLookups ?? "?"}) / ${flood.observed.tickets} (${flood.expected.tickets ?? "?"})`,
+          "",
+        ],
+        [
+          "workerd RSS idle / peak / after drain (MB)",
+          `${flood.memory.idleMb} / ${flood.memory.peakMb} / ${flood.memory.endMb}${flood.memory.workerdExits ? ` (${flood.memory.workerdExits} workerd exits)` : ""}`,
+          "flat",
+        ],
+        ["workerd RSS growth, slope while busy", `${flood.memory.growthMb} MB, ${flood.memory.slopeMbPer1k ?? "—"} MB per 1,000 DMs`, ""],
+        ["workerd CPU per DM (idle subtracted, ms)", flood.cpu.workerdMsPerDm, "≤ 2"],
+        ["wrangler Node + esbuild CPU per DM (ms)", flood.cpu.otherMsPerDm, ""],
+        [
+          "workerd CPU busy (cores used) / idle baseline",
+          `${flood.cpu.workerdMs} ms over ${flood.cpu.busySeconds} s (${flood.cpu.workerdCores ?? "—"} cores) / ${flood.cpu.idleWorkerdMsPerS} ms per s`,
+          "",
+        ],
+      ],
+      notes: [
+        `${flood.memory.workerdProcesses} workerd processes in the dev server's process group were sampled (VmRSS every 500 ms); 'flat' means RSS after the drain within 15 % of idle.`,
+        "Expected replies/tickets come from simulating each conversation in send order with the gateway's classifier and default rules; messages of one conversation processed out of order can shift them slightly.",
+        ...flood.notes,
+      ],
+    });
+  }
+
+  if (cost) {
+    const p = cost.perDm;
+    tables.push({
+      title: "4a. What one DM does (flood mix)",
+      headers: ["per DM", "value", "source"],
+      rows: [
+        ["subscriber deliveries (events × 1 endpoint)", p.deliveries, "observed"],
+        ["new contacts (first message of a conversation)", p.newContacts, "observed (contact.created)"],
+        ["automatic replies (platform API calls)", p.replies, "observed"],
+        ["order look-ups", p.orderLookups, "observed"],
+        ["tickets", p.tickets, "observed"],
+        ["external subrequests (deliveries + replies + look-ups)", p.subrequests, "observed"],
+        ["queue operations", cost.lines.find((l) => l.item === "Queue operations")?.perDm, "3 × (1 inbound + deliveries)"],
+        [
+          "Durable Object requests",
+          cost.lines.find((l) => l.item === "Durable Object requests")?.perDm,
+          "1 RPC + SLA alarms (upper bound)",
+        ],
+        ["D1 round trips inside the Conversation object", p.d1RoundTripsInObject, "from the code (cost.ts D1_ROUND_TRIPS) × observed mix"],
+        ["D1 round trips in total (with the deliveries consumer)", p.d1RoundTripsTotal, "from the code × observed mix"],
+        [
+          "D1 rows written (table rows / with index entries)",
+          `${p.d1RowsWritten} / ${p.d1RowsWrittenWithIndexes}`,
+          "measured with triggers in the temp DB",
+        ],
+        ["workerd CPU (ms)", p.cpuMs, "measured (upper bound: includes local D1/queue/DO emulation)"],
+        ["DO wall time (ms, production estimate)", p.doWallMs, "D1 round trips × RTT + external calls × latency (assumed)"],
+      ],
+    });
+    if (cost.d1WritesByTable.length > 0) {
+      tables.push({
+        title: "4b. D1 rows written during the flood, by table",
+        headers: ["table", "inserted", "updated", "deleted", "per DM"],
+        rows: cost.d1WritesByTable.map((r) => [r.table, r.insert, r.update, r.delete, r.perDm]),
+      });
+    }
+    tables.push({
+      title: "4c. Projected cost of 1,000,000 DMs beyond included usage (units per DM × 10⁶ × $ per 10⁶ units)",
+      headers: ["item", "units per DM", "unit", "$ per million units", "$ per million DMs", "arithmetic / basis"],
+      rows: [
+        ...cost.lines.map((l) => [
+          l.item,
+          l.perDm,
+          l.unit,
+          l.pricePerM,
+          l.perMillionDms.toFixed(4),
+          `${l.perDm} × ${l.pricePerM} = ${l.perMillionDms.toFixed(4)}; ${l.basis}`,
+        ]),
+        [
+          "total",
+          "",
+          "",
+          "",
+          cost.totalPerMillion.toFixed(2),
+          `worst case (one message per consumer invocation): $${cost.worstCaseTotalPerMillion.toFixed(2)}`,
+        ],
+      ],
+      notes: [
+        `Prices: ${cost.prices.asOf}. The constants are in bench/cost.ts (PRICES); the lead must re-check them against Cloudflare's pricing pages.`,
+        `Assumptions (bench/cost.ts ASSUMPTIONS): queue batch ${cost.assumptions.queueBatch}, D1 round trip ${cost.assumptions.d1RoundTripMs} ms, external call ${cost.assumptions.externalCallMs} ms, DO storage ${cost.assumptions.doStorageRowsWritten} rows written per DM.`,
+        "Included usage (10 M requests, 30 M CPU-ms, 1 M queue operations, 1 M DO requests, 400,000 GB-s, 50 M D1 rows written per month) is not subtracted.",
+      ],
+    });
+  }
+
+  if (failed(pure)) tables.push({ title: "5. Pure pieces", headers: ["error"], rows: [[pure.error]] });
+  else if (pure) {
+    tables.push({
+      title: `5. Pure pieces (plain Node loop, warm-up then ≥ ${pure.minMs} ms each; flag above ${pure.thresholdUs / 1000} ms)`,
+      headers: ["piece", "what", "inputs", "µs per message", "flag", "note"],
+      rows: pure.rows.map((r) => [r.piece, r.detail, r.items, r.usPerOp, r.flagged ? "**> 0.2 ms**" : "", r.note ?? ""]),
+    });
+  }
+
+  tables.push({
+    title: "Targets",
+    headers: ["section", "target", "result", "met"],
+    rows: results.targets.map((t) => [t.section, t.target, t.result, yes(t.met)]),
+  });
+  return tables;
+}
+
+export function evaluateTargets(results: Results): Target[] {
+  const targets: Target[] = [];
+  const { intake, burst, flood, cost, pure } = results;
+  if (intake && !failed(intake)) {
+    intake.rows.forEach((row, i) => {
+      const alone = intake.alone?.[i];
+      targets.push({
+        section: "intake",
+        target: `intake ÷ health ≥ 0.6 at ${row.connections} connection(s), pipeline consuming`,
+        result: `${row.ratio ?? "—"}${alone ? ` (no consumers: ${alone.ratio ?? "—"})` : ""}`,
+        met: row.ratio === null ? null : row.ratio >= 0.6,
+      });
+    });
+  }
+  if (burst && !failed(burst)) {
+    targets.push({
+      section: "burst",
+      target: "every event delivered within 1.5 s of the first POST",
+      result: burst.allEventsS === null ? "not all delivered" : `${burst.allEventsS} s (every message.received: ${burst.allReceivedS} s)`,
+      met: burst.allEventsS !== null && burst.allEventsS <= 1.5,
+    });
+    targets.push({
+      section: "burst",
+      target: "every first automatic reply within 1.5 s of the first POST",
+      result:
+        burst.allRepliesS === null ? `${burst.observed.replies} of ${burst.expected.replies ?? "?"} replies` : `${burst.allRepliesS} s`,
+      met: burst.allRepliesS !== null && burst.allRepliesS <= 1.5,
+    });
+    const dup = burst.duplicated.webhookIds + burst.duplicated.messages + burst.duplicated.replies;
+    targets.push({
+      section: "burst",
+      target: "0 lost, 0 duplicated",
+      result: `${burst.lost.messages} lost, ${dup} duplicated`,
+      met: burst.lost.messages === 0 && dup === 0,
+    });
+  }
+  if (flood && !failed(flood)) {
+    const dup = flood.duplicated.webhookIds + flood.duplicated.messages + flood.duplicated.replies;
+    targets.push({
+      section: "flood",
+      target: "0 lost, 0 duplicated",
+      result: `${flood.lost} lost, ${dup} duplicated`,
+      met: flood.lost === 0 && dup === 0,
+    });
+    targets.push({
+      section: "flood",
+      target: "drain ≥ 600 events/s on 2 cores",
+      result: `${flood.drainPerS ?? "—"} DMs/s (${flood.deliveriesPerS ?? "—"} deliveries/s)`,
+      met: flood.drainPerS === null ? null : flood.drainPerS >= 600,
+    });
+    targets.push({
+      section: "flood",
+      target: "memory flat",
+      result: `${flood.memory.idleMb} → ${flood.memory.endMb} MB (peak ${flood.memory.peakMb})`,
+      met: flood.memory.flat,
+    });
+  }
+  if (cost) {
+    targets.push({
+      section: "cost",
+      target: "≤ 2 ms CPU per DM",
+      result: `${cost.perDm.cpuMs ?? "—"} ms (workerd, local)`,
+      met: cost.perDm.cpuMs === null ? null : cost.perDm.cpuMs <= 2,
+    });
+    targets.push({
+      section: "cost",
+      target: "under $3 per million DMs",
+      result: `$${cost.totalPerMillion} (worst case $${cost.worstCaseTotalPerMillion})`,
+      met: cost.totalPerMillion < 3,
+    });
+  }
+  if (pure && !failed(pure)) {
+    const slow = pure.rows.filter((r) => r.flagged);
+    targets.push({
+      section: "pure",
+      target: "no piece above 0.2 ms per message",
+      result: slow.length === 0 ? "none" : slow.map((r) => `${r.piece} ${r.detail} ${r.usPerOp} µs`).join("; "),
+      met: slow.length === 0,
+    });
+  }
+  return targets;
+}

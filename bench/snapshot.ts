@@ -1,0 +1,66 @@
+/**
+ * A frozen copy of the code under test, one per run. `wrangler dev` rebuilds and restarts on every source
+ * change, dropping the queues' in-memory messages (STACK.md §11.14), so a run against a
+ * working tree that someone is editing would measure restarts. The benchmark copies src/,
+ * migrations/, the test fixtures, wrangler.toml and whatever it names (public/ for assets…)
+ * into bench/out/snapshot-<time> once, and every
+ * section (dev servers, migrations, the pure pieces) runs from that copy. Node resolves the
+ * copy's imports from the project's node_modules, since bench/out is inside the project.
+ */
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { consumerlessConfig } from "./dev-server.ts";
+
+export interface Snapshot {
+  /** The folder holding src/, migrations/, test/fixtures/ and the configs. */
+  dir: string;
+  config: string;
+  /** The same worker with no queue consumers: intake alone. */
+  configNoConsumers: string;
+  /**
+   * For `wrangler d1 …` commands: a copy in another folder, because wrangler dev reloads (and
+   * drops its queues) when the config it watches is touched.
+   */
+  toolsConfig: string;
+  takenAt: string;
+}
+
+/** Quoted values in wrangler.toml that name a file or folder of the project (main, assets, migrations…). */
+function referencedPaths(toml: string, root: string): string[] {
+  const paths = new Set<string>();
+  for (const match of toml.matchAll(/=\s*"([^"]+)"/g)) {
+    const value = (match[1] ?? "").replace(/^\.\//, "").replace(/\/$/, "");
+    if (!value || value.startsWith("/") || value.startsWith("..") || value.includes("node_modules")) continue;
+    if (existsSync(join(root, value))) paths.add(value);
+  }
+  return [...paths];
+}
+
+export function takeSnapshot(root: string, outDir: string): Snapshot {
+  // One folder per run: a second run must never rewrite the files a running dev server watches.
+  const takenAt = new Date().toISOString();
+  const dir = join(outDir, `snapshot-${takenAt.replace(/[:.]/g, "-")}-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  const toml = readFileSync(join(root, "wrangler.toml"), "utf8");
+  const referenced = referencedPaths(toml, root);
+  for (const part of new Set(["src", "migrations", join("test", "fixtures"), ...referenced])) {
+    if (existsSync(join(root, part))) cpSync(join(root, part), join(dir, part), { recursive: true });
+  }
+  writeFileSync(join(dir, "wrangler.toml"), toml);
+  const tools = join(dir, "tools");
+  mkdirSync(tools);
+  const toolsConfig = join(tools, "wrangler.toml");
+  // The same config one folder down: every project path gets a "../".
+  writeFileSync(
+    toolsConfig,
+    toml.replace(/(=\s*)"([^"]+)"/g, (whole, eq: string, value: string) => {
+      const bare = value.replace(/^\.\//, "");
+      return referenced.includes(bare.replace(/\/$/, "")) ? `${eq}"../${bare}"` : whole;
+    }),
+  );
+  return { dir, config: join(dir, "wrangler.toml"), configNoConsumers: consumerlessConfig(dir), toolsConfig, takenAt };
+}
+
+export function removeSnapshot(snapshot: Snapshot): void {
+  rmSync(snapshot.dir, { recursive: true, force: true });
+}
