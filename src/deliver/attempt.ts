@@ -174,15 +174,18 @@ async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<WakeUpOutc
     finished,
     disableAfterFailingSeconds: settings.deliveries.disableAfterFailingSeconds,
   });
-  console.log(
-    JSON.stringify({
-      msg: "delivery attempt",
-      ...claimed.key,
-      attempt: attemptNumber,
-      responseStatus: result.responseStatus,
-      step: step.kind,
-    }),
-  );
+  // Successes are in delivery_attempts already; a log line each would be noise at volume.
+  if (step.kind !== "succeeded") {
+    console.warn(
+      JSON.stringify({
+        msg: "delivery attempt failed",
+        ...claimed.key,
+        attempt: attemptNumber,
+        responseStatus: result.responseStatus,
+        step: step.kind,
+      }),
+    );
+  }
   return {
     verdict: step.kind === "retry" ? { kind: "retry", delaySeconds: step.delaySeconds } : { kind: "ack" },
     operationalEventIds,
