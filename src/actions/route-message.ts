@@ -18,7 +18,7 @@ import { insertNote, setMessageRouting, tagAndAssign } from "../storage/inbox.ts
 import { getRuleSet } from "../storage/rules.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { TicketRow } from "../storage/tickets.ts";
-import { lookUpOrder } from "./order-lookup.ts";
+import { lookUpOrder, type OrderLookup } from "./order-lookup.ts";
 import { type ConversationHooks, sendReply } from "./reply.ts";
 import { openTicket, type Scope, type TicketFacts } from "./tickets.ts";
 
@@ -67,8 +67,30 @@ export async function routeMessage(env: Env, db: Db, request: RouteRequest, hook
     orderId: classification.orderIds[0] ?? null,
     orderStatus: null,
   };
+  // The channel's credentials and the order lookup are needed by a reply, an escalation or
+  // both: each is done at most once per message.
+  let credentials: Promise<Credentials> | undefined;
+  const channelCredentials = () => {
+    credentials ??= channel
+      ? secretBox(env).then(async (box) => JSON.parse(await box.open(channel.credentialsSealed)) as Credentials)
+      : Promise.resolve({});
+    return credentials;
+  };
+  let lookup: Promise<OrderLookup> | undefined;
+  const orderLookup = (orderId: string) => {
+    lookup ??= channelCredentials().then((creds) =>
+      lookUpOrderFor(env, orderId, { settings, platform: scope.channel.platform, credentials: creds }, now),
+    );
+    return lookup.then((result) => {
+      if (result.kind === "found") facts.orderStatus = result.order.status;
+      return result;
+    });
+  };
+
   const escalate = async (reason: string) => {
     if (outcome.ticket) return;
+    // The agent wants the order's status most when the bot did not answer: look it up for the ticket.
+    if (facts.orderId && facts.orderStatus === null) await orderLookup(facts.orderId);
     const opened = await openTicket(db, scope, { causeId: request.messageId, reason, facts, now });
     outcome.ticket = opened.ticket;
     outcome.eventIds.push(...opened.eventIds);
@@ -100,8 +122,7 @@ export async function routeMessage(env: Env, db: Db, request: RouteRequest, hook
         break;
       case "reply_order_status":
       case "reply_template": {
-        const credentials = channel ? (JSON.parse(await (await secretBox(env)).open(channel.credentialsSealed)) as Credentials) : {};
-        const text = await replyText(env, action, { ...request, classification, settings, credentials, facts, rules: ruleSet.rules });
+        const text = await replyText(action, { classification, rules: ruleSet.rules, orderLookup, conversationId: scope.conversation.id });
         if (!text) break;
         const sent = await sendReply(
           env,
@@ -129,43 +150,39 @@ export async function routeMessage(env: Env, db: Db, request: RouteRequest, hook
 }
 
 async function replyText(
-  env: Env,
   action: Extract<RuleAction, { type: "reply_order_status" | "reply_template" }>,
-  context: RouteRequest & {
+  context: {
     classification: Decision["classification"];
-    settings: Awaited<ReturnType<typeof getSettings>>;
-    credentials: Credentials;
-    facts: TicketFacts;
     rules: RuleSet;
+    orderLookup: (orderId: string) => Promise<OrderLookup>;
+    conversationId: string;
   },
 ): Promise<string | null> {
   const { language } = context.classification;
-  const ruleSet = context.rules;
   if (action.type === "reply_template") {
-    const text = templateText(ruleSet, action.template, language);
+    const text = templateText(context.rules, action.template, language);
     return text ? render(text, {}) : null;
   }
   const orderId = context.classification.orderIds[0];
   if (!orderId) return null;
-  const config = readConfig(env);
-  const box = await secretBox(env);
-  const lookup = await lookUpOrder(
-    orderId,
-    { settings: context.settings, platform: context.scope.channel.platform, credentials: context.credentials },
-    {
-      fetch: (input, init) => fetch(input, init),
-      now: context.now,
-      allowPrivate: config.allowPrivateEndpoints,
-      open: (s) => box.open(s),
-      tiktokApiBase: config.apiBase.tiktok,
-    },
-  );
-  if (lookup.kind === "found") {
-    context.facts.orderStatus = lookup.order.status;
-    return render(templateText(ruleSet, "order_status", language) ?? "", orderValues(lookup.order, language));
-  }
-  const template = lookup.kind === "not_found" ? "order_not_found" : "order_lookup_failed";
+  const lookup = await context.orderLookup(orderId);
+  if (lookup.kind === "found")
+    return render(templateText(context.rules, "order_status", language) ?? "", orderValues(lookup.order, language));
   if (lookup.kind === "failed")
-    console.warn(JSON.stringify({ msg: "order lookup failed", conversationId: context.scope.conversation.id, error: lookup.error }));
-  return render(templateText(ruleSet, template, language) ?? "", { orderId });
+    console.warn(JSON.stringify({ msg: "order lookup failed", conversationId: context.conversationId, error: lookup.error }));
+  const template = lookup.kind === "not_found" ? "order_not_found" : "order_lookup_failed";
+  return render(templateText(context.rules, template, language) ?? "", { orderId });
+}
+
+function lookUpOrderFor(env: Env, orderId: string, source: Parameters<typeof lookUpOrder>[1], now: number): Promise<OrderLookup> {
+  const config = readConfig(env);
+  return secretBox(env).then((box) =>
+    lookUpOrder(orderId, source, {
+      fetch: (input, init) => fetch(input, init),
+      now,
+      allowPrivate: config.allowPrivateEndpoints,
+      open: (sealed) => box.open(sealed),
+      tiktokApiBase: config.apiBase.tiktok,
+    }),
+  );
 }

@@ -153,6 +153,26 @@ describe("default rules, end to end", () => {
     expect(events.data.map((e) => e.type)).toEqual(expect.arrayContaining(["ticket.created", "ticket.updated", "message.sent"]));
   });
 
+  it("gives the agent the order's status on a ticket the bot did not answer", async () => {
+    const { workspace, channel, platformReplies } = await merchant({
+      "576700112233445566": { orderId: "576700112233445566", status: "shipped" },
+    });
+    await postTikTok(channel.id, dm("Order 576700112233445566 is a SCAM, I want my money back NOW!!! 😡", "7373009988776655612"));
+    const ticket = await vi.waitFor(
+      async () => {
+        const page = await json<{ data: { context: { orderId: string; orderStatus: string } }[] }>(
+          await call("GET", "/v1/tickets", { token: workspace.apiKey }),
+          200,
+        );
+        expect(page.data).toHaveLength(1);
+        return page.data[0];
+      },
+      { timeout: 5000 },
+    );
+    expect(ticket?.context).toMatchObject({ orderId: "576700112233445566", orderStatus: "shipped" });
+    expect(platformReplies()).toEqual([]);
+  });
+
   it("opens one ticket for an ask for a human, however often it is redelivered", async () => {
     const { workspace, channel } = await merchant();
     const body = dm("I want to talk to a real person please", "7373009988776655607");
