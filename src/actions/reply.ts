@@ -5,8 +5,10 @@
  * → recorded as failed; rate limit or outage → recorded as pending and retried through the
  * DELIVERIES queue with backoff.
  */
+
+import { lookUpChannel } from "../channel-cache.ts";
 import { getAdapter } from "../channels/registry.ts";
-import type { Credentials, ReplyContext, SendResult } from "../channels/types.ts";
+import type { ReplyContext, SendResult } from "../channels/types.ts";
 import type { ReplyJob } from "../consumers/messages.ts";
 import { readConfig } from "../env.ts";
 import { buildEvent, isoTime } from "../events/build.ts";
@@ -14,7 +16,6 @@ import type { Platform } from "../events/schema.ts";
 import { derivedId, randomId } from "../lib/ids.ts";
 import { conversationStub } from "../objects/conversation.ts";
 import { secretBox } from "../secrets.ts";
-import { getChannel } from "../storage/channels.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import { eventRow, insertEventIfNew } from "../storage/events.ts";
 import {
@@ -142,16 +143,17 @@ interface Target {
 }
 
 async function loadTarget(env: Env, db: Db, conversation: ConversationRow): Promise<Target | { reason: string }> {
-  const [channel, contact] = await Promise.all([
-    getChannel(db, conversation.workspaceId, conversation.channelId),
+  const [found, contact] = await Promise.all([
+    lookUpChannel(db, () => secretBox(env), conversation.channelId, Date.now()),
     getContact(db, conversation.workspaceId, conversation.contactId),
   ]);
+  const channel = found?.workspaceId === conversation.workspaceId ? found : null;
   if (!channel || !contact) return { reason: "the conversation's channel or contact no longer exists" };
   const adapter = getAdapter(channel.platform);
   const send = adapter?.send;
   if (!adapter || !send) return { reason: `replies are not supported on ${channel.platform}` };
   if (contact.status === "blocked") return { reason: "the contact has blocked the business on this platform" };
-  const credentials = JSON.parse(await (await secretBox(env)).open(channel.credentialsSealed)) as Credentials;
+  const { credentials } = channel;
   const apiBase = readConfig(env).apiBase[adapter.platform];
   return {
     platform: adapter.platform,

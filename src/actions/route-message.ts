@@ -4,6 +4,8 @@
  * reply). Runs inside the conversation's Durable Object, once per platform message; every
  * effect is keyed by the message, so a re-run after a crash repeats none of them.
  */
+
+import { lookUpChannel } from "../channel-cache.ts";
 import type { Credentials, InboundMessage } from "../channels/types.ts";
 import { readConfig } from "../env.ts";
 import { derivedId } from "../lib/ids.ts";
@@ -12,7 +14,6 @@ import { type Decision, decide } from "../route/engine.ts";
 import type { RuleAction, RuleSet } from "../route/rules.ts";
 import { orderValues, render, templateText } from "../route/templates.ts";
 import { secretBox } from "../secrets.ts";
-import { getChannel } from "../storage/channels.ts";
 import type { Db } from "../storage/db.ts";
 import { insertNote, setMessageRouting, tagAndAssign } from "../storage/inbox.ts";
 import { getRuleSet } from "../storage/rules.ts";
@@ -45,7 +46,7 @@ export async function routeMessage(env: Env, db: Db, request: RouteRequest, hook
   const [ruleSet, settings, channel] = await Promise.all([
     getRuleSet(db, scope.workspaceId),
     getSettings(db, scope.workspaceId),
-    getChannel(db, scope.workspaceId, scope.channel.id),
+    lookUpChannel(db, () => secretBox(env), scope.channel.id, now),
   ]);
   const classification = await classifyMessage(readConfig(env), item.text ?? "", ruleSet.rules.orderPatterns);
   const decision = decide(
@@ -67,20 +68,11 @@ export async function routeMessage(env: Env, db: Db, request: RouteRequest, hook
     orderId: classification.orderIds[0] ?? null,
     orderStatus: null,
   };
-  // The channel's credentials and the order lookup are needed by a reply, an escalation or
-  // both: each is done at most once per message.
-  let credentials: Promise<Credentials> | undefined;
-  const channelCredentials = () => {
-    credentials ??= channel
-      ? secretBox(env).then(async (box) => JSON.parse(await box.open(channel.credentialsSealed)) as Credentials)
-      : Promise.resolve({});
-    return credentials;
-  };
+  // The order lookup is needed by a reply, an escalation or both: it is done at most once per message.
+  const credentials: Credentials = channel?.workspaceId === scope.workspaceId ? channel.credentials : {};
   let lookup: Promise<OrderLookup> | undefined;
   const orderLookup = (orderId: string) => {
-    lookup ??= channelCredentials().then((creds) =>
-      lookUpOrderFor(env, orderId, { settings, platform: scope.channel.platform, credentials: creds }, now),
-    );
+    lookup ??= lookUpOrderFor(env, orderId, { settings, platform: scope.channel.platform, credentials }, now);
     return lookup.then((result) => {
       if (result.kind === "found") facts.orderStatus = result.order.status;
       return result;

@@ -1,10 +1,10 @@
 /** /v1/channels: a workspace's platform accounts. Secret credentials go in, never out. */
 import { Hono } from "hono";
 import { z } from "zod";
+import { forgetChannel } from "../channel-cache.ts";
 import { getAdapter, supportedPlatforms } from "../channels/registry.ts";
 import type { AnyChannelAdapter, Credentials } from "../channels/types.ts";
 import type { AppEnv } from "../env.ts";
-import { forgetChannel } from "../intake/channel-cache.ts";
 import { ApiError } from "../lib/errors.ts";
 import { randomId } from "../lib/ids.ts";
 import { describeIssues } from "../lib/zod-issues.ts";

@@ -4,6 +4,7 @@
  * acknowledged that was not enqueued.
  */
 import { Hono } from "hono";
+import { lookUpChannel } from "../channel-cache.ts";
 import { getAdapter } from "../channels/registry.ts";
 import type { Verdict } from "../channels/types.ts";
 import type { InboundQueueMessage } from "../consumers/messages.ts";
@@ -15,7 +16,6 @@ import { randomId } from "../lib/ids.ts";
 import { secretBox } from "../secrets.ts";
 import { openDb } from "../storage/db.ts";
 import { insertBlob } from "../storage/dead-letters.ts";
-import { lookUpChannel } from "./channel-cache.ts";
 import { MAX_WEBHOOK_BODY_BYTES, readBodyLimited } from "./read-body.ts";
 
 export const intake = new Hono<AppEnv>();

@@ -1,14 +1,15 @@
 /**
- * Per-isolate cache of what intake needs to know about a channel (its workspace, platform
- * and opened credentials), so the hot path does not read D1 and decrypt on every request.
- * A change to a channel reaches other isolates within CACHE_TTL_MS.
+ * Per-isolate cache of what the pipeline needs to know about a channel (its workspace,
+ * platform and opened credentials): intake reads it on every webhook, routing and replies
+ * on every message, so none of them reads D1 and decrypts each time. A change to a channel
+ * reaches other isolates within CACHE_TTL_MS; the isolate that made it forgets at once.
  */
-import { getAdapter } from "../channels/registry.ts";
-import type { Credentials } from "../channels/types.ts";
-import type { Platform } from "../events/schema.ts";
-import type { SecretBox } from "../lib/secret-box.ts";
-import { getChannelById } from "../storage/channels.ts";
-import type { Db } from "../storage/db.ts";
+import { getAdapter } from "./channels/registry.ts";
+import type { Credentials } from "./channels/types.ts";
+import type { Platform } from "./events/schema.ts";
+import type { SecretBox } from "./lib/secret-box.ts";
+import { getChannelById } from "./storage/channels.ts";
+import type { Db } from "./storage/db.ts";
 
 export interface IntakeChannel {
   id: string;
