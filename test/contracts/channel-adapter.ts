@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InboundItemSchema, type NormalizeResult, type RawDelivery } from "../../src/channels/types.ts";
-import { utf8 } from "../../src/lib/encoding.ts";
+import { rawDelivery } from "../helpers/delivery.ts";
 import type { ChannelTestKit } from "./kit.ts";
 
 const NOW = Date.parse("2026-11-26T03:00:00Z");
@@ -14,17 +14,7 @@ function delivery(
   method = "POST",
   query: Record<string, string> = {},
 ): RawDelivery {
-  const url = new URL(`https://gateway.test/webhooks/${kit.adapter.platform}/ch_test`);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  return {
-    platform: kit.adapter.platform,
-    channelId: "ch_test",
-    method,
-    url,
-    headers: new Headers(headers),
-    body: utf8(body),
-    receivedAt: NOW,
-  };
+  return rawDelivery(kit.adapter.platform, body, headers, { method, query, receivedAt: NOW });
 }
 
 function expectWellFormed(result: NormalizeResult): void {

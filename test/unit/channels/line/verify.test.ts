@@ -7,6 +7,7 @@ import type { RawDelivery } from "../../../../src/channels/types.ts";
 import { utf8 } from "../../../../src/lib/encoding.ts";
 import { LINE_TEST_CHANNEL, type LineFixtureName, lineFixtures } from "../../../fixtures/line/index.ts";
 import { signLine } from "../../../fixtures/line/kit.ts";
+import { rawDelivery } from "../../../helpers/delivery.ts";
 
 /** The published vectors (shared SIGNING.md): exact bytes, Base64 HMAC-SHA256 with the test secret. */
 const VECTORS: [LineFixtureName, number, string][] = [
@@ -25,15 +26,7 @@ const body = lineFixtures["text-message"];
 const good = "nm6i7gQ20LbhqS3M06sGbAQ6s6pFZkPjDBANG1hzqwo=";
 
 function delivery(bytes: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>): RawDelivery {
-  return {
-    platform: "line",
-    channelId: "ch_test",
-    method: "POST",
-    url: new URL("https://gw.example/webhooks/line/ch_test"),
-    headers: new Headers(headers),
-    body: typeof bytes === "string" ? utf8(bytes) : bytes,
-    receivedAt: Date.parse("2026-11-26T03:00:00Z"),
-  };
+  return rawDelivery("line", bytes, headers);
 }
 
 describe("LINE signature", () => {

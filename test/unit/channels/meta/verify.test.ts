@@ -12,13 +12,12 @@ import {
   messengerFixtures,
 } from "../../../fixtures/meta/index.ts";
 import { signMeta } from "../../../fixtures/meta/kit.ts";
+import { rawDelivery } from "../../../helpers/delivery.ts";
 
 const NOW = Date.parse("2026-11-26T03:00:00Z");
 
 function delivery(body: string, headers: Record<string, string>, method = "POST", query: Record<string, string> = {}): RawDelivery {
-  const url = new URL("https://gw.example/webhooks/messenger/ch_test");
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  return { platform: "messenger", channelId: "ch_test", method, url, headers: new Headers(headers), body: utf8(body), receivedAt: NOW };
+  return rawDelivery("messenger", body, headers, { method, query, receivedAt: NOW });
 }
 
 /** SIGNING.md: App Secret 9e4b2c7a1f8d3e6b0a5c9f2d8e1b4a7c over each fixture's exact bytes. */

@@ -2,19 +2,11 @@ import { describe, expect, it } from "vitest";
 import { telegram } from "../../../../src/channels/telegram/index.ts";
 import { verifyTelegram } from "../../../../src/channels/telegram/verify.ts";
 import type { RawDelivery } from "../../../../src/channels/types.ts";
-import { utf8 } from "../../../../src/lib/encoding.ts";
 import { TELEGRAM_TEST_BOT, telegramFixtures } from "../../../fixtures/telegram/index.ts";
+import { rawDelivery } from "../../../helpers/delivery.ts";
 
 function delivery(body: string, headers: Record<string, string>): RawDelivery {
-  return {
-    platform: "telegram",
-    channelId: "ch_test",
-    method: "POST",
-    url: new URL("https://gw.example/webhooks/telegram/ch_test"),
-    headers: new Headers(headers),
-    body: utf8(body),
-    receivedAt: Date.parse("2026-11-26T03:00:00Z"),
-  };
+  return rawDelivery("telegram", body, headers);
 }
 
 const secret = TELEGRAM_TEST_BOT.secretToken;

@@ -3,6 +3,7 @@ import { tiktok } from "../../../../src/channels/tiktok/index.ts";
 import type { RawDelivery } from "../../../../src/channels/types.ts";
 import { utf8 } from "../../../../src/lib/encoding.ts";
 import { TIKTOK_TEST_APP, type TikTokFixtureName, tiktokFixtures } from "../../../fixtures/tiktok/index.ts";
+import { rawDelivery } from "../../../helpers/delivery.ts";
 import { signTikTok } from "../../../helpers/tiktok.ts";
 
 /** Published vectors for the shared fixtures (app key + exact bytes, HMAC-SHA256, hex). */
@@ -16,15 +17,7 @@ const VECTORS: [TikTokFixtureName, number, string][] = [
 ];
 
 function delivery(body: string, headers: Record<string, string>, receivedAt: number): RawDelivery {
-  return {
-    platform: "tiktok",
-    channelId: "ch_test",
-    method: "POST",
-    url: new URL("https://gw.example/webhooks/tiktok/ch_test"),
-    headers: new Headers(headers),
-    body: utf8(body),
-    receivedAt,
-  };
+  return rawDelivery("tiktok", body, headers, { receivedAt });
 }
 
 function signedAt(body: string): number {

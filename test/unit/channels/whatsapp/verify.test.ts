@@ -4,6 +4,7 @@ import { whatsapp } from "../../../../src/channels/whatsapp/index.ts";
 import { utf8 } from "../../../../src/lib/encoding.ts";
 import { WHATSAPP_TEST_CREDENTIALS, type WhatsAppFixtureName, whatsappFixtures } from "../../../fixtures/whatsapp/index.ts";
 import { signWhatsApp } from "../../../fixtures/whatsapp/kit.ts";
+import { rawDelivery } from "../../../helpers/delivery.ts";
 
 /** The published vectors (shared fixtures SIGNING.md): exact bytes, HMAC-SHA256 with the App Secret. */
 const VECTORS: [WhatsAppFixtureName, number, string][] = [
@@ -24,15 +25,7 @@ function delivery(
   headers: Record<string, string>,
   options: { method?: string; query?: string; receivedAt?: number } = {},
 ): RawDelivery {
-  return {
-    platform: "whatsapp",
-    channelId: "ch_test",
-    method: options.method ?? "POST",
-    url: new URL(`https://gw.example/webhooks/whatsapp/ch_test${options.query ?? ""}`),
-    headers: new Headers(headers),
-    body: utf8(body),
-    receivedAt: options.receivedAt ?? NOW,
-  };
+  return rawDelivery("whatsapp", body, headers, { receivedAt: NOW, ...options });
 }
 
 describe("WhatsApp signature (X-Hub-Signature-256)", () => {

@@ -4,6 +4,7 @@ import { x } from "../../../../src/channels/x/index.ts";
 import { utf8 } from "../../../../src/lib/encoding.ts";
 import { X_TEST_APP, type XFixtureName, xFixtures } from "../../../fixtures/x/index.ts";
 import { crcResponseBody, signXBody } from "../../../fixtures/x/signing.ts";
+import { rawDelivery } from "../../../helpers/delivery.ts";
 
 /** The shared SIGNING.md vectors: exact bytes, consumer secret, expected header. */
 const VECTORS: [XFixtureName, number, string][] = [
@@ -19,15 +20,7 @@ const CRC_TOKEN = "c0ffee00-1234-4abc-8def-0123456789ab";
 const CRC_ANSWER = '{"response_token":"sha256=T4u9w3lDVRFA9ozF5VcqdYEh9JEUT3qzPew20UeUoCk="}';
 
 function delivery(body: string, headers: Record<string, string>, method = "POST", query = ""): RawDelivery {
-  return {
-    platform: "x",
-    channelId: "ch_test",
-    method,
-    url: new URL(`https://gw.example/webhooks/x/ch_test${query}`),
-    headers: new Headers(headers),
-    body: utf8(body),
-    receivedAt: Date.parse("2026-11-26T03:00:00Z"),
-  };
+  return rawDelivery("x", body, headers, { method, query });
 }
 
 describe("X webhook signature", () => {

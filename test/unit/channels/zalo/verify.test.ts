@@ -4,6 +4,7 @@ import { zalo } from "../../../../src/channels/zalo/index.ts";
 import { utf8 } from "../../../../src/lib/encoding.ts";
 import { ZALO_TEST_CHANNEL, type ZaloFixtureName, zaloFixtures } from "../../../fixtures/zalo/index.ts";
 import { signZalo, signZaloBody } from "../../../fixtures/zalo/sign.ts";
+import { rawDelivery } from "../../../helpers/delivery.ts";
 
 /** The published vectors of the shared SIGNING.md (OA secret `Zf4keOaS3cretK3y01AbCd`). */
 const VECTORS: [ZaloFixtureName, number, string][] = [
@@ -15,15 +16,7 @@ const VECTORS: [ZaloFixtureName, number, string][] = [
 ];
 
 function delivery(body: string, headers: Record<string, string>, receivedAt: number): RawDelivery {
-  return {
-    platform: "zalo",
-    channelId: "ch_test",
-    method: "POST",
-    url: new URL("https://gw.example/webhooks/zalo/ch_test"),
-    headers: new Headers(headers),
-    body: utf8(body),
-    receivedAt,
-  };
+  return rawDelivery("zalo", body, headers, { receivedAt });
 }
 
 function signedAt(body: string): number {
