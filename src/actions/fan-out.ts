@@ -39,8 +39,14 @@ export interface FanOutPlan {
   refused: { eventId: string; reason: string }[];
 }
 
+/** Pending deliveries created already claimed, for their creator to attempt at once (deliver/inline.ts). */
+export interface Claim {
+  token: string;
+  until: number;
+}
+
 /** Pure: which endpoint gets which event, and in what state. */
-export function planFanOut(workspaceId: string, events: EventRow[], audience: EndpointRow[], now: number): FanOutPlan {
+export function planFanOut(workspaceId: string, events: EventRow[], audience: EndpointRow[], now: number, claim?: Claim): FanOutPlan {
   const plan: FanOutPlan = { rows: [], wakeUps: [], refused: [] };
   for (const event of events) {
     const tooLarge = oversizeReason(event.payload);
@@ -58,6 +64,7 @@ export function planFanOut(workspaceId: string, events: EventRow[], audience: En
       };
       if (tooLarge) plan.rows.push({ ...base, status: "failed", reason: "too_large", lastError: tooLarge });
       else if (!endpoint.enabled) plan.rows.push({ ...base, status: "held", reason: "endpoint_disabled" });
+      else if (claim) plan.rows.push({ ...base, status: "pending", claimToken: claim.token, claimedUntil: claim.until, wokenAt: now });
       else {
         plan.rows.push({ ...base, status: "pending" });
         plan.wakeUps.push({ v: 1, kind: "event", workspaceId, eventId: event.id, endpointId: endpoint.id });

@@ -1,22 +1,16 @@
 /**
- * Writes what a platform told us into D1: contact, conversation, message and the events
- * they produce, in one transactional batch. Every id is derived from the platform's ids,
- * so running this twice for the same platform message changes nothing the second time.
+ * What a platform told us, as D1 rows: contact, conversation, message and the events they
+ * produce. Every id is derived from the platform's ids, so writing them twice for the same
+ * platform message changes nothing the second time.
  */
 import type { ContactChangeItem, InboundMessage, MessageStatusItem, OrderUpdate } from "../channels/types.ts";
 import { buildEvent, type ChannelRef, isoTime } from "../events/build.ts";
 import type { GatewayEvent } from "../events/schema.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
+import type { Statement } from "../storage/event-deliveries.ts";
 import { eventRow, insertEventIfNew } from "../storage/events.ts";
-import {
-  contactExists,
-  findExisting,
-  insertMessageIfNew,
-  upsertContact,
-  upsertContactStatus,
-  upsertConversation,
-} from "../storage/inbox.ts";
+import { contactExists, insertMessageIfNew, upsertContact, upsertContactStatus, upsertConversation } from "../storage/inbox.ts";
 
 export interface MessageContext {
   workspaceId: string;
@@ -24,6 +18,10 @@ export interface MessageContext {
   /** Position in the conversation, from its Durable Object. */
   seq: number;
   now: number;
+  /** What the caller read before (storage/inbox.ts readForIngest). */
+  existing: { contact: boolean; conversation: boolean };
+  /** The routing decision, stored with the message (JSON). */
+  routing: string | null;
 }
 
 export interface RecordedMessage {
@@ -32,19 +30,28 @@ export interface RecordedMessage {
   conversationId: string;
   /** This message created the contact: its first message ever. */
   newContact: boolean;
-  eventIds: string[];
 }
 
-export async function recordInboundMessage(db: Db, item: InboundMessage, ctx: MessageContext): Promise<RecordedMessage> {
-  const { workspaceId, channel, now } = ctx;
+/** The ids a message's rows and events take: derived from the platform's, so a re-run writes the same rows. */
+export async function inboundIds(channelId: string, item: InboundMessage) {
   const [contactId, conversationId, messageId] = await Promise.all([
-    derivedId("ct", channel.id, item.sender.platformUserId),
-    derivedId("cv", channel.id, item.platformThreadId),
-    derivedId("msg", channel.id, item.platformMessageId),
+    derivedId("ct", channelId, item.sender.platformUserId),
+    derivedId("cv", channelId, item.platformThreadId),
+    derivedId("msg", channelId, item.platformMessageId),
   ]);
+  return { contactId, conversationId, messageId };
+}
+
+/** The statements and events that record an inbound message; the caller writes them (with its own) through a sink. */
+export async function inboundRecord(
+  db: Db,
+  item: InboundMessage,
+  ctx: MessageContext,
+): Promise<{ recorded: RecordedMessage; statements: Statement[]; events: GatewayEvent[] }> {
+  const { workspaceId, channel, now, existing } = ctx;
+  const { contactId, conversationId, messageId } = await inboundIds(channel.id, item);
   const contact = { id: contactId, platformUserId: item.sender.platformUserId, displayName: item.sender.displayName };
   const conversation = { id: conversationId, platformThreadId: item.platformThreadId };
-  const existing = await findExisting(db, contactId, conversationId);
 
   const events: GatewayEvent[] = [];
   if (!existing.contact) {
@@ -80,7 +87,7 @@ export async function recordInboundMessage(db: Db, item: InboundMessage, ctx: Me
     }),
   );
 
-  await db.batch([
+  const statements: Statement[] = [
     upsertContact(db, {
       id: contactId,
       workspaceId,
@@ -119,12 +126,12 @@ export async function recordInboundMessage(db: Db, item: InboundMessage, ctx: Me
       status: "received",
       error: null,
       author: null,
+      routing: ctx.routing,
       seq: ctx.seq,
       createdAt: now,
     }),
-    ...events.map((event) => insertEventIfNew(db, eventRow(workspaceId, event, now))),
-  ]);
-  return { messageId, contactId, conversationId, newContact: !existing.contact, eventIds: events.map((event) => event.id) };
+  ];
+  return { recorded: { messageId, contactId, conversationId, newContact: !existing.contact }, statements, events };
 }
 
 export async function recordOrderUpdate(

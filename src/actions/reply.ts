@@ -17,8 +17,8 @@ import { derivedId, randomId } from "../lib/ids.ts";
 import { conversationStub } from "../objects/conversation.ts";
 import { secretBox } from "../secrets.ts";
 import { type Db, openDb } from "../storage/db.ts";
-import { eventRow, insertEventIfNew } from "../storage/events.ts";
 import {
+  type ContactRow,
   type ConversationRow,
   clearReplyToken,
   getContact,
@@ -28,7 +28,7 @@ import {
   type MessageRow,
   updateMessage,
 } from "../storage/inbox.ts";
-import { fanOut } from "./fan-out.ts";
+import { type EventSink, queuedSink } from "./event-sink.ts";
 
 /** A reply that keeps failing transiently is given up after this many tries. */
 export const MAX_REPLY_ATTEMPTS = 6;
@@ -57,7 +57,33 @@ export interface ConversationHooks {
   replied(author: Author): Promise<void>;
 }
 
-function objectHooks(env: Env, conversation: ConversationRow): ConversationHooks {
+/** What a reply needs of its conversation. */
+export type ReplyConversation = Pick<
+  ConversationRow,
+  "id" | "workspaceId" | "channelId" | "contactId" | "platformThreadId" | "replyToken" | "replyTokenExpiresAt" | "lastInboundAt"
+>;
+
+/** What a reply needs of its contact. */
+export type ReplyContact = Pick<ContactRow, "platformUserId" | "displayName" | "status">;
+
+/**
+ * The conversation and contact as the caller just wrote them (the conversation's object,
+ * replying to the message it recorded): the reply reads neither. The caller vouches that
+ * this is not a re-run, so no earlier reply with the same id can exist.
+ */
+export interface KnownConversation {
+  conversation: ReplyConversation;
+  contact: ReplyContact;
+}
+
+/** Where the reply's writes go, and what it must tell the conversation's object. */
+export interface ReplyEffects {
+  hooks?: ConversationHooks;
+  sink?: EventSink;
+  known?: KnownConversation;
+}
+
+function objectHooks(env: Env, conversation: ReplyConversation): ConversationHooks {
   const stub = () => conversationStub(env, conversation.channelId, conversation.platformThreadId);
   return { reserveSeq: () => stub().reserveSeq(), replied: (author) => stub().onReplied(author) };
 }
@@ -75,24 +101,25 @@ export async function sendReply(
   env: Env,
   request: ReplyRequest,
   io: ReplyIo = runtimeIo,
-  hooks?: ConversationHooks,
+  effects: ReplyEffects = {},
 ): Promise<ReplyOutcome> {
   const db = openDb(env.DB);
-  const conversation = await getConversation(db, request.workspaceId, request.conversationId);
+  const { known } = effects;
+  const conversation = known?.conversation ?? (await getConversation(db, request.workspaceId, request.conversationId));
   if (!conversation) return { kind: "not_found" };
-  if (request.messageId) {
+  if (request.messageId && !known) {
     const earlier = await getMessage(db, request.workspaceId, request.messageId);
     if (earlier) return { kind: earlier.status === "sent" ? "sent" : earlier.status === "failed" ? "failed" : "pending", message: earlier };
   }
-  const target = await loadTarget(env, db, conversation);
+  const target = await loadTarget(env, db, conversation, known?.contact);
   if ("reason" in target) return { kind: "refused", reason: target.reason };
 
   const now = io.now();
   const id = request.messageId ?? randomId("msg");
-  const result = await target.send(request.text, replyContext(conversation, target.platformUserId, now), id, now, io);
+  const result = await target.send(request.text, replyContext(conversation, target.contact.platformUserId, now), id, now, io);
   if (!result.ok && result.kind === "refused") return { kind: "refused", reason: result.reason };
 
-  const conversationHooks = hooks ?? objectHooks(env, conversation);
+  const conversationHooks = effects.hooks ?? objectHooks(env, conversation);
   const seq = await conversationHooks.reserveSeq();
   const message: MessageRow = {
     id,
@@ -113,8 +140,8 @@ export async function sendReply(
     seq,
     createdAt: now,
   };
-  await insertMessage(db, message);
-  const outcome = await settle(env, db, message, conversation, target.platform, result, 1, now);
+  const sink = effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, request.workspaceId);
+  const outcome = await settle(env, db, { message, isNew: true }, conversation, target, result, 1, now, sink);
   if (outcome.kind === "sent") await conversationHooks.replied(request.author);
   return outcome;
 }
@@ -131,21 +158,27 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
     return;
   }
   const now = io.now();
-  const result = await target.send(message.text ?? "", replyContext(conversation, target.platformUserId, now), message.id, now, io);
-  const outcome = await settle(env, db, message, conversation, target.platform, result, job.attempt, now);
+  const result = await target.send(message.text ?? "", replyContext(conversation, target.contact.platformUserId, now), message.id, now, io);
+  const sink = queuedSink(db, env.DELIVERIES_QUEUE, job.workspaceId);
+  const outcome = await settle(env, db, { message, isNew: false }, conversation, target, result, job.attempt, now, sink);
   if (outcome.kind === "sent") await objectHooks(env, conversation).replied(message.author === "agent" ? "agent" : "bot");
 }
 
 interface Target {
   platform: Platform;
-  platformUserId: string;
+  contact: ReplyContact;
   send(text: string, context: ReplyContext, idempotencyKey: string, now: number, io: ReplyIo): Promise<SendResult>;
 }
 
-async function loadTarget(env: Env, db: Db, conversation: ConversationRow): Promise<Target | { reason: string }> {
+async function loadTarget(
+  env: Env,
+  db: Db,
+  conversation: ReplyConversation,
+  knownContact?: ReplyContact,
+): Promise<Target | { reason: string }> {
   const [found, contact] = await Promise.all([
     lookUpChannel(db, () => secretBox(env), conversation.channelId, Date.now()),
-    getContact(db, conversation.workspaceId, conversation.contactId),
+    knownContact ?? getContact(db, conversation.workspaceId, conversation.contactId),
   ]);
   const channel = found?.workspaceId === conversation.workspaceId ? found : null;
   if (!channel || !contact) return { reason: "the conversation's channel or contact no longer exists" };
@@ -157,13 +190,13 @@ async function loadTarget(env: Env, db: Db, conversation: ConversationRow): Prom
   const apiBase = readConfig(env).apiBase[adapter.platform];
   return {
     platform: adapter.platform,
-    platformUserId: contact.platformUserId,
+    contact,
     send: (text, context, idempotencyKey, now, io) =>
       send.call(adapter, { text, context, idempotencyKey }, credentials, { fetch: io.fetch, apiBase, now }),
   };
 }
 
-function replyContext(conversation: ConversationRow, platformUserId: string, now: number): ReplyContext {
+function replyContext(conversation: ReplyConversation, platformUserId: string, now: number): ReplyContext {
   const token = conversation.replyToken;
   const expiresAt = conversation.replyTokenExpiresAt;
   return {
@@ -174,17 +207,23 @@ function replyContext(conversation: ConversationRow, platformUserId: string, now
   };
 }
 
-/** Records what the platform said, and announces a sent message. */
+/** Records what the platform said (inserting the message when `isNew`), and announces a sent message. */
 async function settle(
   env: Env,
   db: Db,
-  message: MessageRow,
-  conversation: ConversationRow,
-  platform: Platform,
+  reply: { message: MessageRow; isNew: boolean },
+  conversation: ReplyConversation,
+  target: Target,
   result: SendResult,
   attempt: number,
   now: number,
+  sink: EventSink,
 ): Promise<Extract<ReplyOutcome, { message: MessageRow }>> {
+  const { message } = reply;
+  const store = (row: MessageRow) =>
+    reply.isNew
+      ? insertMessage(db, row)
+      : updateMessage(db, row.id, { status: row.status, error: row.error, sentAt: row.sentAt, platformMessageId: row.platformMessageId });
   if (result.ok) {
     const sent: MessageRow = {
       ...message,
@@ -193,11 +232,10 @@ async function settle(
       sentAt: now,
       platformMessageId: result.platformMessageId ?? message.platformMessageId,
     };
-    const contact = await getContact(db, conversation.workspaceId, conversation.contactId);
     const event = buildEvent("message.sent", await derivedId("evt", "message.sent", message.id), now, {
       workspaceId: conversation.workspaceId,
-      channel: { id: conversation.channelId, platform },
-      contact: { id: conversation.contactId, platformUserId: contact?.platformUserId ?? "", displayName: contact?.displayName ?? null },
+      channel: { id: conversation.channelId, platform: target.platform },
+      contact: { id: conversation.contactId, platformUserId: target.contact.platformUserId, displayName: target.contact.displayName },
       conversation: { id: conversation.id, platformThreadId: conversation.platformThreadId },
       message: {
         id: sent.id,
@@ -208,18 +246,13 @@ async function settle(
         attachments: [],
       },
     });
-    await db.batch([
-      updateMessage(db, message.id, { status: "sent", error: null, sentAt: now, platformMessageId: sent.platformMessageId }),
-      clearReplyToken(db, conversation.id),
-      insertEventIfNew(db, eventRow(conversation.workspaceId, event, now)),
-    ]);
-    await fanOut(db, env.DELIVERIES_QUEUE, conversation.workspaceId, [event.id], now);
+    await sink.write([store(sent), clearReplyToken(db, conversation.id)], [event], now);
     return { kind: "sent", message: sent };
   }
   const error = result.kind === "refused" ? result.reason : result.error;
   const giveUp = result.kind !== "retry" || attempt >= MAX_REPLY_ATTEMPTS;
   const status = giveUp ? "failed" : "pending";
-  await updateMessage(db, message.id, { status, error });
+  await sink.write([store({ ...message, status, error })], [], now);
   if (!giveUp) {
     const job: ReplyJob = { v: 1, kind: "reply", workspaceId: conversation.workspaceId, messageId: message.id, attempt: attempt + 1 };
     await env.DELIVERIES_QUEUE.send(job, { contentType: "json", delaySeconds: retryDelay(result, attempt) });

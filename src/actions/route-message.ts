@@ -1,8 +1,9 @@
 /**
- * Routes one new inbound message: classify, decide with the workspace's rules, store the
- * decision with the message, then act (CRM tags and queue, notes, a ticket, one automatic
- * reply). Runs inside the conversation's Durable Object, once per platform message; every
- * effect is keyed by the message, so a re-run after a crash repeats none of them.
+ * Routes one new inbound message, in three steps the conversation's Durable Object runs in
+ * order: decide (classify, apply the workspace's rules; no I/O but cached reads), record
+ * (the decision and its CRM effects, written with the message in one batch), act (a ticket,
+ * one automatic reply). Every effect is keyed by the message, so a re-run after a crash
+ * repeats none of them.
  */
 
 import { lookUpChannel } from "../channel-cache.ts";
@@ -14,13 +15,16 @@ import { type Decision, decide } from "../route/engine.ts";
 import type { RuleAction, RuleSet } from "../route/rules.ts";
 import { orderValues, render, templateText } from "../route/templates.ts";
 import { secretBox } from "../secrets.ts";
+import type { Settings } from "../settings.ts";
 import type { Db } from "../storage/db.ts";
-import { insertNote, setMessageRouting, tagAndAssign } from "../storage/inbox.ts";
-import { getRuleSet } from "../storage/rules.ts";
+import type { Statement } from "../storage/event-deliveries.ts";
+import { insertNote, tagAndAssign } from "../storage/inbox.ts";
+import { getRuleSet, type StoredRuleSet } from "../storage/rules.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { TicketRow } from "../storage/tickets.ts";
+import type { EventSink } from "./event-sink.ts";
 import { lookUpOrder, type OrderLookup } from "./order-lookup.ts";
-import { type ConversationHooks, sendReply } from "./reply.ts";
+import { type ConversationHooks, type KnownConversation, sendReply } from "./reply.ts";
 import { openTicket, type Scope, type TicketFacts } from "./tickets.ts";
 
 export interface RouteRequest {
@@ -32,16 +36,25 @@ export interface RouteRequest {
   now: number;
 }
 
+/** What the rules decided for a message, with what acting on it needs. Made before anything is written. */
+export interface Routed {
+  decision: Decision;
+  ruleSet: StoredRuleSet;
+  settings: Settings;
+  credentials: Credentials;
+  /** The decision as stored with the message. */
+  routing: string;
+}
+
 export interface RouteOutcome {
   decision: Decision;
-  /** Events to fan out (ticket.created); message.sent is fanned out by the reply itself. */
-  eventIds: string[];
   ticket: TicketRow | null;
   /** An automatic reply went out: it stops the first-response clocks. */
   replied: boolean;
 }
 
-export async function routeMessage(env: Env, db: Db, request: RouteRequest, hooks: ConversationHooks): Promise<RouteOutcome> {
+/** Classifies the message and applies the workspace's rules (cached per isolate): no writes. */
+export async function decideRoute(env: Env, db: Db, request: RouteRequest): Promise<Routed> {
   const { scope, item, now } = request;
   const [ruleSet, settings, channel] = await Promise.all([
     getRuleSet(db, scope.workspaceId),
@@ -59,9 +72,55 @@ export async function routeMessage(env: Env, db: Db, request: RouteRequest, hook
     },
     ruleSet.rules,
   );
-  await setMessageRouting(db, request.messageId, JSON.stringify({ rulesVersion: ruleSet.version, ...decision }));
+  const credentials: Credentials = channel?.workspaceId === scope.workspaceId ? channel.credentials : {};
+  return { decision, ruleSet, settings, credentials, routing: JSON.stringify({ rulesVersion: ruleSet.version, ...decision }) };
+}
 
-  const outcome: RouteOutcome = { decision, eventIds: [], ticket: null, replied: false };
+/** The decision's CRM effects (tags, queue, notes) as statements, written with the message. */
+export async function routingStatements(db: Db, request: RouteRequest, routed: Routed): Promise<Statement[]> {
+  const { scope, now } = request;
+  const statements: Statement[] = [];
+  const tags = new Set<string>();
+  let queue: string | null = null;
+  for (const { action, ruleId } of routed.decision.actions) {
+    if (action.type === "tag") for (const tag of action.tags) tags.add(tag);
+    if (action.type === "assign") queue = action.queue;
+    if (action.type === "note")
+      statements.push(
+        insertNote(db, {
+          id: await derivedId("note", request.messageId, ruleId),
+          workspaceId: scope.workspaceId,
+          contactId: scope.contact.id,
+          conversationId: scope.conversation.id,
+          text: action.text,
+          author: `rule:${ruleId}`,
+          createdAt: now,
+        }),
+      );
+  }
+  if (tags.size > 0 || queue)
+    statements.push(
+      ...tagAndAssign(db, { contactId: scope.contact.id, conversationId: scope.conversation.id }, { tags: [...tags], queue }, now),
+    );
+  return statements;
+}
+
+/**
+ * Acts on the decision once the message is stored: one automatic reply, a ticket. Every
+ * effect is keyed by the message, so a re-run repeats none of them. `known` lets the reply
+ * skip reading the conversation and contact (the caller just wrote them).
+ */
+export async function actOnRoute(
+  env: Env,
+  db: Db,
+  request: RouteRequest,
+  routed: Routed,
+  effects: { hooks: ConversationHooks; sink: EventSink; known?: KnownConversation },
+): Promise<RouteOutcome> {
+  const { scope, now } = request;
+  const { decision, settings, credentials } = routed;
+  const { classification } = decision;
+  const outcome: RouteOutcome = { decision, ticket: null, replied: false };
   const facts: TicketFacts = {
     intent: classification.intent,
     sentiment: classification.sentiment,
@@ -69,7 +128,6 @@ export async function routeMessage(env: Env, db: Db, request: RouteRequest, hook
     orderStatus: null,
   };
   // The order lookup is needed by a reply, an escalation or both: it is done at most once per message.
-  const credentials: Credentials = channel?.workspaceId === scope.workspaceId ? channel.credentials : {};
   let lookup: Promise<OrderLookup> | undefined;
   const orderLookup = (orderId: string) => {
     lookup ??= lookUpOrderFor(env, orderId, { settings, platform: scope.channel.platform, credentials }, now);
@@ -83,61 +141,36 @@ export async function routeMessage(env: Env, db: Db, request: RouteRequest, hook
     if (outcome.ticket) return;
     // The agent wants the order's status most when the bot did not answer: look it up for the ticket.
     if (facts.orderId && facts.orderStatus === null) await orderLookup(facts.orderId);
-    const opened = await openTicket(db, scope, { causeId: request.messageId, reason, facts, now });
-    outcome.ticket = opened.ticket;
-    outcome.eventIds.push(...opened.eventIds);
+    outcome.ticket = await openTicket(db, scope, { causeId: request.messageId, reason, facts, now }, effects.sink);
   };
 
-  const tags = new Set<string>();
-  let queue: string | null = null;
-  for (const { action, ruleId } of decision.actions) {
-    switch (action.type) {
-      case "tag":
-        for (const tag of action.tags) tags.add(tag);
-        break;
-      case "assign":
-        queue = action.queue;
-        break;
-      case "note":
-        await insertNote(db, {
-          id: await derivedId("note", request.messageId, ruleId),
-          workspaceId: scope.workspaceId,
-          contactId: scope.contact.id,
-          conversationId: scope.conversation.id,
-          text: action.text,
-          author: `rule:${ruleId}`,
-          createdAt: now,
-        });
-        break;
-      case "escalate":
-        await escalate(action.reason);
-        break;
-      case "reply_order_status":
-      case "reply_template": {
-        const text = await replyText(action, { classification, rules: ruleSet.rules, orderLookup, conversationId: scope.conversation.id });
-        if (!text) break;
-        const sent = await sendReply(
-          env,
-          {
-            workspaceId: scope.workspaceId,
-            conversationId: scope.conversation.id,
-            text,
-            author: "bot",
-            messageId: await derivedId("msg", "auto-reply", request.messageId),
-          },
-          undefined,
-          hooks,
-        );
-        if (sent.kind === "sent") outcome.replied = true;
-        // A reply the platform refuses is recorded and handed to a human.
-        if (sent.kind === "refused") await escalate(`automatic reply refused: ${sent.reason}`);
-        if (sent.kind === "failed") await escalate(`automatic reply failed: ${sent.message.error ?? "platform error"}`);
-        break;
-      }
-    }
+  for (const { action } of decision.actions) {
+    if (action.type === "escalate") await escalate(action.reason);
+    if (action.type !== "reply_order_status" && action.type !== "reply_template") continue;
+    const text = await replyText(action, {
+      classification,
+      rules: routed.ruleSet.rules,
+      orderLookup,
+      conversationId: scope.conversation.id,
+    });
+    if (!text) continue;
+    const sent = await sendReply(
+      env,
+      {
+        workspaceId: scope.workspaceId,
+        conversationId: scope.conversation.id,
+        text,
+        author: "bot",
+        messageId: await derivedId("msg", "auto-reply", request.messageId),
+      },
+      undefined,
+      { hooks: effects.hooks, sink: effects.sink, known: effects.known },
+    );
+    if (sent.kind === "sent") outcome.replied = true;
+    // A reply the platform refuses is recorded and handed to a human.
+    if (sent.kind === "refused") await escalate(`automatic reply refused: ${sent.reason}`);
+    if (sent.kind === "failed") await escalate(`automatic reply failed: ${sent.message.error ?? "platform error"}`);
   }
-  if (tags.size > 0 || queue)
-    await tagAndAssign(db, { contactId: scope.contact.id, conversationId: scope.conversation.id }, { tags: [...tags], queue }, now);
   return outcome;
 }
 

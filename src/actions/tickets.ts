@@ -13,6 +13,7 @@ import type { Db } from "../storage/db.ts";
 import { eventRow, insertEventIfNew } from "../storage/events.ts";
 import { recentMessages, setConversationState } from "../storage/inbox.ts";
 import { getTicket, insertTicketIfNew, type TicketRow, updateTicket } from "../storage/tickets.ts";
+import type { EventSink } from "./event-sink.ts";
 
 export type Ticket = z.infer<typeof TicketSchema>;
 
@@ -48,15 +49,17 @@ export function ticketView(row: TicketRow): Ticket {
   };
 }
 
-/** Opens (once) the ticket that `causeId` (a message, an SLA clock) calls for. Returns it and its event ids. */
+/** Opens (once) the ticket that `causeId` (a message, an SLA clock) calls for, announced through `sink`. */
 export async function openTicket(
   db: Db,
   scope: Scope,
   request: { causeId: string; reason: string; facts: TicketFacts; now: number },
-): Promise<{ ticket: TicketRow; eventIds: string[] }> {
+  sink: EventSink,
+): Promise<TicketRow> {
   const id = await derivedId("tk", scope.conversation.id, request.causeId);
+  // Written with its event in one batch: if it exists, so does its announcement.
   const existing = await getTicket(db, scope.workspaceId, id);
-  if (existing) return { ticket: existing, eventIds: [await derivedId("evt", "ticket.created", id)] };
+  if (existing) return existing;
 
   const lastMessages = (await recentMessages(db, scope.conversation.id, TICKET_CONTEXT_MESSAGES)).map((m) => ({
     direction: m.direction,
@@ -81,12 +84,12 @@ export async function openTicket(
     channel: scope.channel,
     ticket: ticketView(row),
   });
-  await db.batch([
-    insertTicketIfNew(db, row),
-    setConversationState(db, scope.conversation.id, "awaiting_human", request.now),
-    insertEventIfNew(db, eventRow(scope.workspaceId, event, request.now)),
-  ]);
-  return { ticket: row, eventIds: [event.id] };
+  await sink.write(
+    [insertTicketIfNew(db, row), setConversationState(db, scope.conversation.id, "awaiting_human", request.now)],
+    [event],
+    request.now,
+  );
+  return row;
 }
 
 /** Applies an agent's change and announces it as `ticket.updated` (a new event per change). */

@@ -11,7 +11,7 @@ import { readConfig } from "../env.ts";
 import { errorMessage, PermanentError } from "../lib/errors.ts";
 import { summarizeIssues } from "../lib/zod-issues.ts";
 import type { Settings } from "../settings.ts";
-import { openDb } from "../storage/db.ts";
+import { type Db, openDb } from "../storage/db.ts";
 import { getSettings } from "../storage/settings.ts";
 import { recordDeadLetter } from "./dead-letter-queues.ts";
 import { DeliveryMessageSchema, type EventDelivery } from "./messages.ts";
@@ -34,11 +34,10 @@ const runtimeIo: ConsumerIo = { fetch: (input, init) => fetch(input, init), now:
  */
 const REENQUEUE_AFTER_DELIVERIES = 10;
 
-export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, io: ConsumerIo = runtimeIo): Promise<void> {
-  const db = openDb(env.DB);
-  const producer = io.queue ?? env.DELIVERIES_QUEUE;
+/** What delivering needs, for one queue batch (workspace settings are read once per batch). */
+export function deliveryDeps(env: Env, db: Db, io: DeliveryIo = runtimeIo): DeliveryDeps {
   const settingsCache = new Map<string, Promise<Settings>>();
-  const deps: DeliveryDeps = {
+  return {
     env,
     db,
     io,
@@ -50,6 +49,12 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, 
       return cached;
     },
   };
+}
+
+export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, io: ConsumerIo = runtimeIo): Promise<void> {
+  const db = openDb(env.DB);
+  const producer = io.queue ?? env.DELIVERIES_QUEUE;
+  const deps = deliveryDeps(env, db, io);
   const ordinals = endpointOrdinals(batch.messages);
 
   await Promise.all(

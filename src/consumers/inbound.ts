@@ -2,12 +2,15 @@
  * INBOUND consumer: raw verified delivery → adapter.normalize → one item at a time to the
  * conversation's Durable Object (messages) or straight to storage (order updates). Each
  * queue message is acked or retried on its own; a body the adapter cannot read becomes a
- * dead letter, never an endless retry.
+ * dead letter, never an endless retry. The deliveries the objects created claimed are then
+ * attempted together (deliver/inline.ts).
  */
+import type { DueDelivery } from "../actions/event-sink.ts";
 import { fanOut } from "../actions/fan-out.ts";
 import { recordContactChange, recordMessageStatus, recordOrderUpdate } from "../actions/record-inbound.ts";
 import { getAdapter } from "../channels/registry.ts";
 import type { InboundItem } from "../channels/types.ts";
+import { deliverDue } from "../deliver/inline.ts";
 import type { ChannelRef } from "../events/build.ts";
 import { errorMessage, PermanentError } from "../lib/errors.ts";
 import { summarizeIssues } from "../lib/zod-issues.ts";
@@ -16,11 +19,13 @@ import type { Db } from "../storage/db.ts";
 import { openDb } from "../storage/db.ts";
 import { getBlob } from "../storage/dead-letters.ts";
 import { recordDeadLetter } from "./dead-letter-queues.ts";
+import { deliveryDeps } from "./deliveries.ts";
 import { InboundMessageSchema, type InboundQueueMessage } from "./messages.ts";
 import { isPermanent, retryDelayFor } from "./retry.ts";
 
 export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const db = openDb(env.DB);
+  const due: DueDelivery[] = [];
   // Items of one conversation run one after another, in queue order; conversations in parallel.
   const chains = new Map<string, Promise<unknown>>();
   const inConversationOrder = (key: string, work: () => Promise<unknown>): Promise<unknown> => {
@@ -39,13 +44,14 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Pr
         await Promise.all(
           items.map((item) =>
             item.kind === "message"
-              ? inConversationOrder(conversationObjectName(channel.id, item.platformThreadId), () =>
-                  conversationStub(env, channel.id, item.platformThreadId).ingestMessage({
+              ? inConversationOrder(conversationObjectName(channel.id, item.platformThreadId), async () => {
+                  const outcome = await conversationStub(env, channel.id, item.platformThreadId).ingestMessage({
                     workspaceId: delivery.data.workspaceId,
                     channel,
                     item,
-                  }),
-                )
+                  });
+                  if (!outcome.duplicate) due.push(...outcome.due);
+                })
               : recordAndFanOut(env, db, delivery.data.workspaceId, channel, item),
           ),
         );
@@ -68,6 +74,8 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Pr
       }
     }),
   );
+  // The batch's deliveries together: they share the limiter's and the record's round trips.
+  await deliverDue(deliveryDeps(env, db), env.DELIVERIES_QUEUE, due);
 }
 
 async function readItems(db: Db, delivery: InboundQueueMessage): Promise<InboundItem[]> {

@@ -21,7 +21,7 @@ import {
 import { type EventRow, getEventRow } from "../storage/events.ts";
 import { type DeliveryLimiter, deferralSeconds, type EndpointLimits } from "./limiter.ts";
 import { oversizeReason } from "./limits.ts";
-import { DELIVERY_TIMEOUT_MS, MAX_QUEUE_DELAY_SECONDS, nextStep, retrySchedule } from "./policy.ts";
+import { CLAIM_MS, MAX_QUEUE_DELAY_SECONDS, nextStep, retrySchedule } from "./policy.ts";
 import { recordAttempt } from "./record-attempt.ts";
 import { secretsInForce } from "./rotation.ts";
 import { type PostResult, postEvent } from "./send.ts";
@@ -52,9 +52,6 @@ export interface WakeUpOutcome {
   /** Operational events recorded on the way, to be fanned out. */
   operationalEventIds: string[];
 }
-
-/** Longer than anything between a claim and its record: the limiter, the POST's timeout, the batch. */
-const CLAIM_MS = DELIVERY_TIMEOUT_MS + 45_000;
 
 const ACK: WakeUpOutcome = { verdict: { kind: "ack" }, operationalEventIds: [] };
 
@@ -192,7 +189,13 @@ async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<WakeUpOutc
   };
 }
 
-async function post(deps: DeliveryDeps, endpoint: EndpointRow, event: EventRow, url: URL, now: number): Promise<PostResult> {
+export async function post(
+  deps: Pick<DeliveryDeps, "env" | "io">,
+  endpoint: EndpointRow,
+  event: EventRow,
+  url: URL,
+  now: number,
+): Promise<PostResult> {
   const box = await secretBox(deps.env);
   const secrets = await Promise.all(secretsInForce(endpoint, now).map((sealed) => box.open(sealed)));
   const headers = await signWebhook(secrets, event.id, Math.floor(now / 1000), event.payload);

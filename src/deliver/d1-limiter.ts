@@ -7,29 +7,33 @@
  * release, and the limits hold in terms of the start times the consumers record.
  */
 import type { Db } from "../storage/db.ts";
-import { readLeases, releaseLease, tryTakeLease } from "../storage/delivery-leases.ts";
+import { type LeaseRequest, readLeases, releaseLease, tryTakeLease } from "../storage/delivery-leases.ts";
 import { type Admission, admit, type DeliveryLimiter, type EndpointLimits, LEASE_MS, RATE_WINDOW_MS } from "./limiter.ts";
 
 /** Finished leases are kept this long before an acquisition prunes them (room for clock skew between isolates). */
 const PRUNE_AFTER_MS = 60_000;
 
+/** A new lease for a request to `endpointId` starting at `now`. */
+export function leaseRequest(endpointId: string, limits: EndpointLimits, now: number): LeaseRequest {
+  return {
+    id: crypto.randomUUID(),
+    endpointId,
+    startedAt: now,
+    expiresAt: now + LEASE_MS,
+    windowStart: now - RATE_WINDOW_MS,
+    rateLimit: limits.rateLimitPerSecond,
+    concurrencyLimit: limits.maxConcurrency,
+    pruneBefore: now - PRUNE_AFTER_MS,
+  };
+}
+
 export function createD1Limiter(db: Db): DeliveryLimiter {
   return {
     async acquire(endpointId: string, limits: EndpointLimits, now: number): Promise<Admission> {
-      const id = crypto.randomUUID();
-      const windowStart = now - RATE_WINDOW_MS;
-      const taken = await tryTakeLease(db, {
-        id,
-        endpointId,
-        startedAt: now,
-        expiresAt: now + LEASE_MS,
-        windowStart,
-        rateLimit: limits.rateLimitPerSecond,
-        concurrencyLimit: limits.maxConcurrency,
-        pruneBefore: now - PRUNE_AFTER_MS,
-      });
-      if (taken) return { admitted: true, leaseId: id };
-      const verdict = admit(await readLeases(db, endpointId, windowStart), limits, now);
+      const lease = leaseRequest(endpointId, limits, now);
+      const taken = await tryTakeLease(db, lease);
+      if (taken) return { admitted: true, leaseId: lease.id };
+      const verdict = admit(await readLeases(db, endpointId, lease.windowStart), limits, now);
       // A slot freed between the refusal and the read: come back as soon as the queue allows.
       return verdict.admitted ? { admitted: false, reason: "rate", retryInMs: 0 } : verdict;
     },

@@ -11,6 +11,8 @@ export const MAX_QUEUE_DELAY_SECONDS = 43200;
 /** A subscriber's Retry-After is honoured up to this, so a hostile one cannot park a delivery for days. */
 export const MAX_RETRY_AFTER_SECONDS = MAX_QUEUE_DELAY_SECONDS;
 export const DELIVERY_TIMEOUT_MS = 15_000;
+/** A claim on a delivery outlives anything between taking it and recording the attempt: the limiter, the POST's timeout, the batch. */
+export const CLAIM_MS = DELIVERY_TIMEOUT_MS + 45_000;
 /** Jitter spreads the retries of a burst that failed together: ±10 %. */
 const JITTER = 0.1;
 

@@ -31,6 +31,13 @@ export interface AttemptRecord {
 
 /** Writes the attempt and everything it implies; returns the ids of the operational events it recorded. */
 export async function recordAttempt(db: Db, record: AttemptRecord): Promise<string[]> {
+  const { statements, eventIds } = await attemptStatements(db, record);
+  await runAtomically(db, statements);
+  return eventIds;
+}
+
+/** The statements of `recordAttempt`, for a caller that batches several attempts. */
+export async function attemptStatements(db: Db, record: AttemptRecord): Promise<{ statements: Statement[]; eventIds: string[] }> {
   const { key, token, endpoint, event, delivery, result, step, attemptNumber, finished, workspaceId } = record;
   const statements: Statement[] = [
     insertAttempt(db, {
@@ -90,6 +97,5 @@ export async function recordAttempt(db: Db, record: AttemptRecord): Promise<stri
     console.warn(JSON.stringify({ msg: "delivery exhausted", ...key, attempt: attemptNumber }));
   }
   for (const operational of events) statements.push(insertEventIfNew(db, storedEventRow(workspaceId, operational, finished)));
-  await runAtomically(db, statements);
-  return events.map((e) => e.id);
+  return { statements, eventIds: events.map((e) => e.id) };
 }

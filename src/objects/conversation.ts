@@ -5,16 +5,18 @@
  * SLA clocks. The decisions are pure (conversation-state.ts); this shell does the I/O.
  */
 import { DurableObject } from "cloudflare:workers";
+import { type DueDelivery, inlineSink, queuedSink } from "../actions/event-sink.ts";
 import { fanOut } from "../actions/fan-out.ts";
-import { type RecordedMessage, recordInboundMessage } from "../actions/record-inbound.ts";
-import type { Author, ConversationHooks } from "../actions/reply.ts";
-import { routeMessage } from "../actions/route-message.ts";
+import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
+import type { Author, ConversationHooks, KnownConversation } from "../actions/reply.ts";
+import { actOnRoute, decideRoute, type RouteRequest, routingStatements } from "../actions/route-message.ts";
 import { announceClock, clockId, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
 import { openTicket, type Scope } from "../actions/tickets.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { ChannelRef } from "../events/build.ts";
 import { responseWindowSeconds } from "../settings.ts";
 import { type Db, openDb } from "../storage/db.ts";
+import { readForIngest } from "../storage/inbox.ts";
 import { getSettings } from "../storage/settings.ts";
 import {
   admitMessage,
@@ -37,10 +39,12 @@ export interface IngestInput {
   item: InboundMessage;
 }
 
-export type IngestOutcome = ({ duplicate: false } & RecordedMessage & { seq: number }) | { duplicate: true };
+export type IngestOutcome = ({ duplicate: false } & RecordedMessage & { seq: number; due: DueDelivery[] }) | { duplicate: true };
 
 const STATE_KEY = "state";
 const SCOPE_KEY = "scope";
+/** The platform message id being ingested, until it is done: its presence on entry means a re-run. */
+const INFLIGHT_KEY = "inflight";
 
 export function conversationObjectName(channelId: string, platformThreadId: string): string {
   return `${channelId}:${platformThreadId}`;
@@ -125,11 +129,7 @@ export class ConversationObject extends DurableObject<Env> {
       const eventIds: string[] = [];
       for (const clock of due.warnings) {
         eventIds.push(await announceClock(db, scope, clock, "sla.warning", now));
-        if (clock.kind === "first_response" && state.mode === "bot") {
-          const escalation = await this.escalateFor(db, scope, state, clock, now);
-          state = escalation.state;
-          eventIds.push(...escalation.eventIds);
-        }
+        if (clock.kind === "first_response" && state.mode === "bot") state = await this.escalateFor(db, scope, state, clock, now);
       }
       for (const clock of due.breaches) eventIds.push(await announceClock(db, scope, clock, "sla.breached", now));
       await fanOut(db, this.env.DELIVERIES_QUEUE, scope.workspaceId, eventIds, now);
@@ -137,44 +137,69 @@ export class ConversationObject extends DurableObject<Env> {
     });
   }
 
+  /**
+   * One new message: decide how to route it (no writes), record it with the decision and
+   * its events in one D1 batch, then act (ticket, automatic reply). The events' deliveries
+   * are created claimed and returned (`due`) for the caller to attempt at once.
+   */
   private async ingest(input: IngestInput): Promise<IngestOutcome> {
-    const admission = admitMessage(this.load(), input.item.platformMessageId);
+    const { item, workspaceId, channel } = input;
+    const admission = admitMessage(this.load(), item.platformMessageId);
     if (admission.duplicate) return { duplicate: true };
+    // A re-run (the last attempt failed part-way) takes the careful path: it reads before each effect.
+    const rerun = this.ctx.storage.kv.get<string>(INFLIGHT_KEY) === item.platformMessageId;
+    this.ctx.storage.kv.put(INFLIGHT_KEY, item.platformMessageId);
 
     const db = openDb(this.env.DB);
     const now = Date.now();
-    const recorded = await recordInboundMessage(db, input.item, {
-      workspaceId: input.workspaceId,
-      channel: input.channel,
-      seq: admission.seq,
-      now,
-    });
-    // Announced before routing, so an order lookup never delays message.received.
-    await fanOut(db, this.env.DELIVERIES_QUEUE, input.workspaceId, recorded.eventIds, now);
-
+    const ids = await inboundIds(channel.id, item);
+    const reads = await readForIngest(db, workspaceId, ids.contactId, ids.conversationId);
+    const sink = inlineSink(db, workspaceId, reads.audience);
     const scope: Scope = {
-      workspaceId: input.workspaceId,
-      channel: input.channel,
-      contact: { id: recorded.contactId, platformUserId: input.item.sender.platformUserId, displayName: input.item.sender.displayName },
-      conversation: { id: recorded.conversationId, platformThreadId: input.item.platformThreadId },
+      workspaceId,
+      channel,
+      contact: { id: ids.contactId, platformUserId: item.sender.platformUserId, displayName: item.sender.displayName },
+      conversation: { id: ids.conversationId, platformThreadId: item.platformThreadId },
     };
     this.ctx.storage.kv.put(SCOPE_KEY, scope);
 
+    const request: RouteRequest = {
+      scope,
+      messageId: ids.messageId,
+      item,
+      isNewContact: reads.contact === null,
+      mode: admission.next.mode,
+      now,
+    };
+    const routed = await decideRoute(this.env, db, request);
+    const { settings } = routed;
     // The clock starts when the gateway receives the message: a platform's late redelivery
     // must not arrive already breached.
-    const settings = await getSettings(db, input.workspaceId);
     const window = responseWindowSeconds(settings);
     const clock = newClock(
       "first_response",
-      await clockId("first_response", recorded.messageId),
-      recorded.messageId,
+      await clockId("first_response", ids.messageId),
+      ids.messageId,
       now,
       window,
       settings.warningRatio,
     );
-    let state = startClock(admission.next, clock);
-    await recordClockStart(db, scope, clock);
+    const record = await inboundRecord(db, item, {
+      workspaceId,
+      channel,
+      seq: admission.seq,
+      now,
+      existing: { contact: reads.contact !== null, conversation: reads.conversationExists },
+      routing: routed.routing,
+    });
+    // Written before acting, so an order lookup never delays message.received.
+    await sink.write(
+      [...record.statements, ...(await routingStatements(db, request, routed)), recordClockStart(db, scope, clock)],
+      record.events,
+      now,
+    );
 
+    let state = startClock(admission.next, clock);
     const hooks: ConversationHooks = {
       reserveSeq: async () => {
         const reserved = reserveSeq(state);
@@ -183,48 +208,57 @@ export class ConversationObject extends DurableObject<Env> {
       },
       replied: async () => {},
     };
-    const routed = await routeMessage(
-      this.env,
-      db,
-      { scope, messageId: recorded.messageId, item: input.item, isNewContact: recorded.newContact, mode: state.mode, now },
-      hooks,
-    );
-    if (routed.replied) {
+    const known: KnownConversation | undefined = rerun
+      ? undefined
+      : {
+          conversation: {
+            id: ids.conversationId,
+            workspaceId,
+            channelId: channel.id,
+            contactId: ids.contactId,
+            platformThreadId: item.platformThreadId,
+            replyToken: item.replyToken?.token ?? null,
+            replyTokenExpiresAt: item.replyToken?.expiresAt ?? null,
+            lastInboundAt: item.sentAt,
+          },
+          contact: { ...scope.contact, status: reads.contact?.status ?? "active" },
+        };
+    const acted = await actOnRoute(this.env, db, request, routed, { hooks, sink, known });
+    if (acted.replied) {
       const { next, stopped } = stopClocks(state, ["first_response"]);
       state = next;
       await recordClocksStopped(db, stopped, now);
     }
-    if (routed.ticket) {
-      state = escalate(state, routed.ticket.id);
-      state = await this.startAgentClock(db, scope, state, routed.ticket.id, window, settings.warningRatio, now);
+    if (acted.ticket) {
+      state = escalate(state, acted.ticket.id);
+      state = await this.startAgentClock(db, scope, state, acted.ticket.id, window, settings.warningRatio, now);
     }
-    await fanOut(db, this.env.DELIVERIES_QUEUE, input.workspaceId, routed.eventIds, now);
     // Saved only once everything above succeeded: a failure leaves the message unseen, and
     // the queue's retry runs it again, every step keyed so nothing happens twice.
     await this.save(state);
-    return { duplicate: false, seq: admission.seq, ...recorded };
+    this.ctx.storage.kv.delete(INFLIGHT_KEY);
+    return { duplicate: false, seq: admission.seq, ...record.recorded, due: sink.due };
   }
 
   private async escalateFor(db: Db, scope: Scope, state: ConversationState, clock: Clock, now: number) {
     const share = Math.round(((clock.warnAt - clock.startedAt) / (clock.deadline - clock.startedAt)) * 100);
     const reason = `no reply within ${share} % of the ${clock.windowSeconds} s response window`;
-    const opened = await openTicket(db, scope, {
-      causeId: clock.id,
-      reason,
-      facts: { intent: null, sentiment: null, orderId: null, orderStatus: null },
-      now,
-    });
-    const settings = await getSettings(db, scope.workspaceId);
-    const next = await this.startAgentClock(
+    const ticket = await openTicket(
       db,
       scope,
-      escalate(state, opened.ticket.id),
-      opened.ticket.id,
+      { causeId: clock.id, reason, facts: { intent: null, sentiment: null, orderId: null, orderStatus: null }, now },
+      queuedSink(db, this.env.DELIVERIES_QUEUE, scope.workspaceId),
+    );
+    const settings = await getSettings(db, scope.workspaceId);
+    return this.startAgentClock(
+      db,
+      scope,
+      escalate(state, ticket.id),
+      ticket.id,
       responseWindowSeconds(settings),
       settings.warningRatio,
       now,
     );
-    return { state: next, eventIds: opened.eventIds };
   }
 
   private async startAgentClock(

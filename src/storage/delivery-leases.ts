@@ -20,12 +20,16 @@ export interface LeaseRequest {
   pruneBefore: number;
 }
 
-/** Takes a slot if both limits allow it; true when taken. Prunes the endpoint's finished leases on the way. */
-export async function tryTakeLease(db: Db, lease: LeaseRequest): Promise<boolean> {
+/**
+ * The two statements of one take: prune the endpoint's finished leases, then insert the new
+ * one only if both limits allow it (it RETURNs its id when taken). Batched in any number,
+ * they run one after another, each seeing the leases the previous ones took.
+ */
+export function takeLeaseStatements(db: Db, lease: LeaseRequest): [D1PreparedStatement, D1PreparedStatement] {
   const { id, endpointId, startedAt, expiresAt } = lease;
   // The D1 client directly: drizzle cannot batch raw statements, and this INSERT … SELECT has no builder form.
   const d1 = db.$client;
-  const [, taken] = await d1.batch<{ id: string }>([
+  return [
     d1
       .prepare(
         `DELETE FROM delivery_leases WHERE endpoint_id = ?1 AND started_at < ?2
@@ -41,7 +45,12 @@ export async function tryTakeLease(db: Db, lease: LeaseRequest): Promise<boolean
          RETURNING id`,
       )
       .bind(id, endpointId, startedAt, expiresAt, lease.windowStart, lease.rateLimit, lease.concurrencyLimit),
-  ]);
+  ];
+}
+
+/** Takes a slot if both limits allow it; true when taken. Prunes the endpoint's finished leases on the way. */
+export async function tryTakeLease(db: Db, lease: LeaseRequest): Promise<boolean> {
+  const [, taken] = await db.$client.batch<{ id: string }>(takeLeaseStatements(db, lease));
   return (taken?.results.length ?? 0) > 0;
 }
 
@@ -59,7 +68,11 @@ export async function readLeases(db: Db, endpointId: string, windowStart: number
 }
 
 export async function releaseLease(db: Db, id: string, now: number): Promise<void> {
-  await db
+  await releaseLeaseStatement(db, id, now);
+}
+
+export function releaseLeaseStatement(db: Db, id: string, now: number) {
+  return db
     .update(deliveryLeases)
     .set({ releasedAt: now })
     .where(and(eq(deliveryLeases.id, id), isNull(deliveryLeases.releasedAt)));

@@ -39,6 +39,26 @@ export function insertDeliveries(db: Db, rows: NewDeliveryRow[]): Statement[] {
   return chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(eventDeliveries).values(part).onConflictDoNothing());
 }
 
+/**
+ * Insert statements for deliveries created claimed (their creator attempts them at once),
+ * returning the rows this claim holds. A re-run of the same fan-out (the step failed after
+ * its batch) takes the claim over while no attempt was made yet: whoever held it never
+ * learnt of the rows.
+ */
+export function insertClaimedDeliveries(db: Db, rows: NewDeliveryRow[]) {
+  return chunk(rows, ROWS_PER_INSERT).map((part) =>
+    db
+      .insert(eventDeliveries)
+      .values(part)
+      .onConflictDoUpdate({
+        target: [eventDeliveries.endpointId, eventDeliveries.eventId],
+        set: { claimToken: sql`excluded.claim_token`, claimedUntil: sql`excluded.claimed_until`, wokenAt: sql`excluded.woken_at` },
+        setWhere: and(eq(eventDeliveries.status, "pending"), eq(eventDeliveries.attempts, 0), sql`excluded.claim_token IS NOT NULL`),
+      })
+      .returning({ endpointId: eventDeliveries.endpointId, eventId: eventDeliveries.eventId, claimToken: eventDeliveries.claimToken }),
+  );
+}
+
 export async function getDelivery(db: Db, key: DeliveryKey): Promise<DeliveryRow | undefined> {
   return db.select().from(eventDeliveries).where(byKey(key)).get();
 }
@@ -70,7 +90,11 @@ export async function claimDelivery(db: Db, key: DeliveryKey, token: string, now
 }
 
 export async function releaseClaim(db: Db, key: DeliveryKey, token: string): Promise<void> {
-  await db
+  await releaseClaimStatement(db, key, token);
+}
+
+export function releaseClaimStatement(db: Db, key: DeliveryKey, token: string) {
+  return db
     .update(eventDeliveries)
     .set({ claimToken: null, claimedUntil: null })
     .where(and(byKey(key), eq(eventDeliveries.claimToken, token)));

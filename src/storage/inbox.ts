@@ -1,8 +1,9 @@
 /** Contacts, conversations and messages as the pipeline writes them. */
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
+import type { EndpointRow } from "./endpoints.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
-import { contacts, conversations, messages, notes } from "./schema.ts";
+import { contacts, conversations, endpoints, messages, notes } from "./schema.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -11,17 +12,22 @@ type NewContact = typeof contacts.$inferInsert;
 type NewConversation = typeof conversations.$inferInsert;
 type NewMessage = typeof messages.$inferInsert;
 
-/** Which of a contact and a conversation already exist (one round trip). */
-export async function findExisting(
-  db: Db,
-  contactId: string,
-  conversationId: string,
-): Promise<{ contact: boolean; conversation: boolean }> {
-  const [contactRows, conversationRows] = await db.batch([
-    db.select({ id: contacts.id }).from(contacts).where(eq(contacts.id, contactId)),
+export interface IngestReads {
+  /** The contact as stored, when it exists: a blocked one gets no automatic reply. */
+  contact: Pick<ContactRow, "status"> | null;
+  conversationExists: boolean;
+  /** The workspace's endpoints, disabled ones too: the fan-out's audience. */
+  audience: EndpointRow[];
+}
+
+/** What ingesting a message must know before it writes, in one round trip. */
+export async function readForIngest(db: Db, workspaceId: string, contactId: string, conversationId: string): Promise<IngestReads> {
+  const [contactRows, conversationRows, audience] = await db.batch([
+    db.select({ status: contacts.status }).from(contacts).where(eq(contacts.id, contactId)),
     db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)),
+    db.select().from(endpoints).where(eq(endpoints.workspaceId, workspaceId)),
   ]);
-  return { contact: contactRows.length > 0, conversation: conversationRows.length > 0 };
+  return { contact: contactRows[0] ?? null, conversationExists: conversationRows.length > 0, audience };
 }
 
 export async function contactExists(db: Db, contactId: string): Promise<boolean> {
@@ -137,8 +143,8 @@ export async function listMessages(db: Db, workspaceId: string, conversationId: 
   return toListed(rows, page, (row) => row);
 }
 
-export async function insertMessage(db: Db, row: NewMessage): Promise<void> {
-  await db.insert(messages).values(row);
+export function insertMessage(db: Db, row: NewMessage) {
+  return db.insert(messages).values(row);
 }
 
 export function updateMessage(db: Db, id: string, patch: Partial<Pick<MessageRow, "status" | "error" | "platformMessageId" | "sentAt">>) {
@@ -150,42 +156,36 @@ export function clearReplyToken(db: Db, conversationId: string) {
   return db.update(conversations).set({ replyToken: null, replyTokenExpiresAt: null }).where(eq(conversations.id, conversationId));
 }
 
-/** Adds tags (deduplicated) and, when given, the queue of a contact and its conversation. */
-export async function tagAndAssign(
+/**
+ * Statements adding tags (kept in order, without repeats) and, when given, the queue of a
+ * contact and its conversation. The merge runs in SQL, so nothing is read first.
+ */
+export function tagAndAssign(
   db: Db,
   target: { contactId: string; conversationId: string },
   change: { tags: string[]; queue: string | null },
   now: number,
-): Promise<void> {
-  const contact = await db
-    .select({ tags: contacts.tags, queue: contacts.queue })
-    .from(contacts)
-    .where(eq(contacts.id, target.contactId))
-    .get();
-  const conversation = await db
-    .select({ tags: conversations.tags, queue: conversations.queue })
-    .from(conversations)
-    .where(eq(conversations.id, target.conversationId))
-    .get();
-  const merge = (json: string | undefined) => JSON.stringify([...new Set([...(JSON.parse(json ?? "[]") as string[]), ...change.tags])]);
-  await db.batch([
+) {
+  const added = JSON.stringify([...new Set(change.tags)]);
+  const merged = (column: typeof contacts.tags | typeof conversations.tags) =>
+    sql`(SELECT json_group_array(value) FROM (
+           SELECT value FROM json_each(${column})
+           UNION ALL
+           SELECT value FROM json_each(${added}) WHERE value NOT IN (SELECT value FROM json_each(${column}))))`;
+  return [
     db
       .update(contacts)
-      .set({ tags: merge(contact?.tags), queue: change.queue ?? contact?.queue ?? null, updatedAt: now })
+      .set({ tags: merged(contacts.tags), ...(change.queue ? { queue: change.queue } : {}), updatedAt: now })
       .where(eq(contacts.id, target.contactId)),
     db
       .update(conversations)
-      .set({ tags: merge(conversation?.tags), queue: change.queue ?? conversation?.queue ?? null, updatedAt: now })
+      .set({ tags: merged(conversations.tags), ...(change.queue ? { queue: change.queue } : {}), updatedAt: now })
       .where(eq(conversations.id, target.conversationId)),
-  ]);
+  ] as const;
 }
 
 export function setConversationState(db: Db, conversationId: string, state: ConversationRow["state"], now: number) {
   return db.update(conversations).set({ state, updatedAt: now }).where(eq(conversations.id, conversationId));
-}
-
-export function setMessageRouting(db: Db, messageId: string, routing: string) {
-  return db.update(messages).set({ routing }).where(eq(messages.id, messageId));
 }
 
 /** The conversation's last messages, oldest first: context for tickets. */
@@ -200,6 +200,6 @@ export async function recentMessages(db: Db, conversationId: string, limit: numb
   return rows.reverse();
 }
 
-export async function insertNote(db: Db, row: typeof notes.$inferInsert): Promise<void> {
-  await db.insert(notes).values(row).onConflictDoNothing();
+export function insertNote(db: Db, row: typeof notes.$inferInsert) {
+  return db.insert(notes).values(row).onConflictDoNothing();
 }

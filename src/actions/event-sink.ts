@@ -1,0 +1,95 @@
+/**
+ * Where the pipeline's writes go with the events they produce. Both sinks write the
+ * statements and the events in one D1 batch; they differ in how the events then reach
+ * the endpoints:
+ *
+ * - `queuedSink` fans out through the DELIVERIES queue (fan-out.ts): one wake-up per
+ *   delivery. For the API, the SLA alarm and everything off the hot path.
+ * - `inlineSink` plans the fan-out against endpoints read beforehand and creates the
+ *   deliveries in the same batch, already claimed, and hands them back (`due`) for the
+ *   caller to attempt at once (deliver/inline.ts). A DM then costs one write round trip
+ *   and no queue message per delivery; only failures go through the queue.
+ */
+import { CLAIM_MS } from "../deliver/policy.ts";
+import type { Db } from "../storage/db.ts";
+import type { EndpointRow } from "../storage/endpoints.ts";
+import { insertClaimedDeliveries, type Statement } from "../storage/event-deliveries.ts";
+import { type EventRow, insertEventIfNew, storedEventRow } from "../storage/events.ts";
+import { type DeliveryProducer, fanOut, planFanOut } from "./fan-out.ts";
+
+/** An event envelope as built (events/build.ts, deliver/operational-events.ts). */
+export interface StorableEvent {
+  id: string;
+  type: string;
+}
+
+export interface EventSink {
+  /** Writes `statements` and `events` in one D1 batch (all or nothing), then sees the events delivered. */
+  write(statements: Statement[], events: StorableEvent[], now: number): Promise<void>;
+}
+
+/** A delivery created claimed by this sink, to be attempted by its holder. */
+export interface DueDelivery {
+  workspaceId: string;
+  event: EventRow;
+  endpoint: EndpointRow;
+  token: string;
+}
+
+async function runBatch(db: Db, statements: Statement[]): Promise<unknown[]> {
+  const [first, ...rest] = statements;
+  return first ? db.batch([first, ...rest]) : [];
+}
+
+export function queuedSink(db: Db, queue: DeliveryProducer, workspaceId: string): EventSink {
+  return {
+    async write(statements, events, now) {
+      const rows = events.map((event) => storedEventRow(workspaceId, event, now));
+      await runBatch(db, [...statements, ...rows.map((row) => insertEventIfNew(db, row))]);
+      if (rows.length > 0)
+        await fanOut(
+          db,
+          queue,
+          workspaceId,
+          rows.map((row) => row.id),
+          now,
+        );
+    },
+  };
+}
+
+export interface InlineSink extends EventSink {
+  /** Every delivery this sink's writes claimed so far. */
+  readonly due: DueDelivery[];
+}
+
+/** `audience`: the workspace's endpoints, read by the caller before the writes (disabled ones too). */
+export function inlineSink(db: Db, workspaceId: string, audience: EndpointRow[]): InlineSink {
+  const token = crypto.randomUUID();
+  const due: DueDelivery[] = [];
+  const endpointsById = new Map(audience.map((endpoint) => [endpoint.id, endpoint]));
+  return {
+    due,
+    async write(statements, events, now) {
+      // Fanned out in the same batch that stores them: the stall sweep never sees them orphaned.
+      const rows: EventRow[] = events.map((event) => ({ ...storedEventRow(workspaceId, event, now), fannedOutAt: now }));
+      const plan = planFanOut(workspaceId, rows, audience, now, { token, until: now + CLAIM_MS });
+      for (const refused of plan.refused) {
+        console.warn(JSON.stringify({ msg: "event not delivered: over the size limit", eventId: refused.eventId, reason: refused.reason }));
+      }
+      const claims = insertClaimedDeliveries(db, plan.rows);
+      const results = await runBatch(db, [...statements, ...rows.map((row) => insertEventIfNew(db, row)), ...claims]);
+      const eventsById = new Map(rows.map((row) => [row.id, row]));
+      const claimed = results.slice(results.length - claims.length).flat() as {
+        endpointId: string;
+        eventId: string;
+        claimToken: string | null;
+      }[];
+      for (const row of claimed) {
+        const event = eventsById.get(row.eventId);
+        const endpoint = endpointsById.get(row.endpointId);
+        if (row.claimToken === token && event && endpoint) due.push({ workspaceId, event, endpoint, token });
+      }
+    },
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * Attempts the deliveries the pipeline created already claimed (actions/event-sink.ts),
+ * right after the events were made, instead of through one DELIVERIES queue message each.
+ * A whole queue batch's deliveries share two D1 round trips: one takes the limiter's leases,
+ * one records every attempt. What is not settled here (a retry, an attempt the limiter
+ * turned away, a failure of this code) becomes a DELIVERIES wake-up, where wakeDelivery
+ * (attempt.ts) takes over as for any delivery; the stall sweep catches what even that misses.
+ */
+import type { DueDelivery } from "../actions/event-sink.ts";
+import { type DeliveryProducer, fanOutQuietly } from "../actions/fan-out.ts";
+import type { EventDelivery } from "../consumers/messages.ts";
+import { errorMessage } from "../lib/errors.ts";
+import { releaseLeaseStatement, takeLeaseStatements } from "../storage/delivery-leases.ts";
+import { type DeliveryRow, releaseClaimStatement, runAtomically, type Statement } from "../storage/event-deliveries.ts";
+import { type DeliveryDeps, post } from "./attempt.ts";
+import { leaseRequest } from "./d1-limiter.ts";
+import { deferralSeconds, type EndpointLimits } from "./limiter.ts";
+import { CLAIM_MS, nextStep, retrySchedule } from "./policy.ts";
+import { attemptStatements } from "./record-attempt.ts";
+import type { PostResult } from "./send.ts";
+import { checkOutboundUrl } from "./url-guard.ts";
+
+/** Attempts recorded per D1 batch (each is about four statements). */
+const ATTEMPTS_PER_BATCH = 50;
+const SEND_BATCH_LIMIT = 100;
+
+interface WakeUp {
+  body: EventDelivery;
+  delaySeconds: number;
+}
+
+function wakeUpFor(due: DueDelivery, delaySeconds: number): WakeUp {
+  const body: EventDelivery = { v: 1, kind: "event", workspaceId: due.workspaceId, eventId: due.event.id, endpointId: due.endpoint.id };
+  return { body, delaySeconds };
+}
+
+async function enqueue(queue: DeliveryProducer, wakeUps: WakeUp[]): Promise<void> {
+  for (let i = 0; i < wakeUps.length; i += SEND_BATCH_LIMIT) {
+    const part = wakeUps.slice(i, i + SEND_BATCH_LIMIT);
+    await queue.sendBatch(part.map(({ body, delaySeconds }) => ({ body, contentType: "json" as const, delaySeconds })));
+  }
+}
+
+/** Never throws: a failure hands every delivery to the queue, whose wake-ups wait for the claims to lapse. */
+export async function deliverDue(deps: DeliveryDeps, queue: DeliveryProducer, due: DueDelivery[]): Promise<void> {
+  if (due.length === 0) return;
+  try {
+    await attemptAll(deps, queue, due);
+  } catch (error) {
+    console.error(
+      JSON.stringify({ msg: "inline delivery failed; handed to the queue", deliveries: due.length, error: errorMessage(error) }),
+    );
+    await enqueue(
+      queue,
+      due.map((d) => wakeUpFor(d, Math.ceil(CLAIM_MS / 1000))),
+    ).catch((sendError) => {
+      console.error(
+        JSON.stringify({ msg: "inline delivery hand-over failed; the stall sweep resumes them", error: errorMessage(sendError) }),
+      );
+    });
+  }
+}
+
+interface Attempted {
+  due: DueDelivery;
+  result: PostResult;
+  leaseId: string | null;
+}
+
+async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueDelivery[]): Promise<void> {
+  const { db, io } = deps;
+  const now = io.now();
+  const limitsOf = (d: DueDelivery): EndpointLimits => ({
+    rateLimitPerSecond: d.endpoint.rateLimitPerSecond,
+    maxConcurrency: d.endpoint.maxConcurrency,
+  });
+
+  // Checked at every attempt, as in attempt.ts: the rules (or the flag) may have changed since creation.
+  const guarded = due.map((d) => ({ d, guard: checkOutboundUrl(d.endpoint.url, { allowPrivate: deps.allowPrivate }) }));
+  const wanting = guarded.flatMap(({ d, guard }) =>
+    guard.ok ? [{ d, url: guard.url, lease: leaseRequest(d.endpoint.id, limitsOf(d), now) }] : [],
+  );
+  const leaseResults = wanting.length > 0 ? await db.$client.batch(wanting.flatMap((w) => takeLeaseStatements(db, w.lease))) : [];
+
+  const posts: Promise<Attempted>[] = [];
+  const wakeUps: WakeUp[] = [];
+  const released: Statement[] = [];
+  const turnedAway = new Map<string, number>();
+  for (const { d, guard } of guarded) {
+    if (!guard.ok) {
+      const result = { responseStatus: null, retryAfter: null, responseBody: null, durationMs: 0, error: `url refused: ${guard.reason}` };
+      posts.push(Promise.resolve({ due: d, result, leaseId: null }));
+    }
+  }
+  wanting.forEach((w, i) => {
+    const taken = (leaseResults[2 * i + 1]?.results.length ?? 0) > 0;
+    if (taken) {
+      posts.push(post(deps, w.d.endpoint, w.d.event, w.url, now).then((result) => ({ due: w.d, result, leaseId: w.lease.id })));
+      return;
+    }
+    // Not an attempt: the claim goes, and the wake-up comes back spread over the seconds the limit needs.
+    const ordinal = turnedAway.get(w.d.endpoint.id) ?? 0;
+    turnedAway.set(w.d.endpoint.id, ordinal + 1);
+    released.push(releaseClaimStatement(db, { endpointId: w.d.endpoint.id, eventId: w.d.event.id }, w.d.token));
+    const denial = { admitted: false as const, reason: "rate" as const, retryInMs: 1000 };
+    wakeUps.push(wakeUpFor(w.d, deferralSeconds(denial, ordinal, limitsOf(w.d))));
+  });
+
+  const attempted = await Promise.all(posts);
+  const finished = io.now();
+  const records: { statements: Statement[]; eventIds: string[]; workspaceId: string }[] = [];
+  for (const { due: d, result, leaseId } of attempted) {
+    const settings = await deps.settings(d.workspaceId);
+    const step = nextStep(result, 1, retrySchedule(settings.deliveries.retryDelaysSeconds), io.random, now);
+    const record = await attemptStatements(db, {
+      workspaceId: d.workspaceId,
+      key: { endpointId: d.endpoint.id, eventId: d.event.id },
+      token: d.token,
+      event: d.event,
+      endpoint: d.endpoint,
+      delivery: freshDelivery(d, now),
+      result,
+      step,
+      attemptNumber: 1,
+      finished,
+      disableAfterFailingSeconds: settings.deliveries.disableAfterFailingSeconds,
+    });
+    if (leaseId) record.statements.push(releaseLeaseStatement(db, leaseId, finished));
+    records.push({ ...record, workspaceId: d.workspaceId });
+    if (step.kind === "retry") wakeUps.push(wakeUpFor(d, step.delaySeconds));
+    if (step.kind !== "succeeded") {
+      console.warn(
+        JSON.stringify({
+          msg: "delivery attempt failed",
+          endpointId: d.endpoint.id,
+          eventId: d.event.id,
+          attempt: 1,
+          responseStatus: result.responseStatus,
+          step: step.kind,
+        }),
+      );
+    }
+  }
+
+  for (let i = 0; i < records.length; i += ATTEMPTS_PER_BATCH) {
+    const part = records.slice(i, i + ATTEMPTS_PER_BATCH).flatMap((r) => r.statements);
+    await runAtomically(db, i === 0 ? [...released, ...part] : part);
+  }
+  if (records.length === 0) await runAtomically(db, released);
+  await enqueue(queue, wakeUps);
+
+  for (const [workspaceId, recorded] of Map.groupBy(records, (r) => r.workspaceId)) {
+    await fanOutQuietly(
+      db,
+      queue,
+      workspaceId,
+      recorded.flatMap((r) => r.eventIds),
+      finished,
+    );
+  }
+}
+
+/** The row as the sink created it: pending, no attempt yet. */
+function freshDelivery(d: DueDelivery, now: number): DeliveryRow {
+  return {
+    endpointId: d.endpoint.id,
+    eventId: d.event.id,
+    workspaceId: d.workspaceId,
+    eventType: d.event.type,
+    status: "pending",
+    reason: null,
+    attempts: 0,
+    nextAttemptAt: d.event.createdAt,
+    claimToken: d.token,
+    claimedUntil: now + CLAIM_MS,
+    wokenAt: d.event.createdAt,
+    lastAttemptAt: null,
+    lastResponseStatus: null,
+    lastError: null,
+    replays: 0,
+    createdAt: d.event.createdAt,
+    updatedAt: d.event.createdAt,
+  };
+}

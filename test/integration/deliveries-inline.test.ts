@@ -1,0 +1,86 @@
+// Deliveries attempted where their events were made (deliver/inline.ts): the pipeline's
+// fast path. Only what does not succeed at once may reach the DELIVERIES queue.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { inlineSink } from "../../src/actions/event-sink.ts";
+import { deliveryDeps } from "../../src/consumers/deliveries.ts";
+import { deliverDue } from "../../src/deliver/inline.ts";
+import { listWorkspaceEndpoints } from "../../src/storage/endpoints.ts";
+import { attemptsOf, db, deliveryRow, subscriber, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
+
+function orderEvent(workspaceId: string, at: number) {
+  const id = `evt_inline${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  return { id, type: "order.updated", timestamp: new Date(at).toISOString(), data: { workspaceId, orderId: "576", status: "shipped" } };
+}
+
+/** Writes `count` events through an inline sink, as the Conversation object does, and returns them with the sink. */
+async function writeInline(workspaceId: string, queue: VirtualQueue, count = 1) {
+  const sink = inlineSink(db(), workspaceId, await listWorkspaceEndpoints(db(), workspaceId));
+  const events = Array.from({ length: count }, () => orderEvent(workspaceId, queue.now));
+  await sink.write([], events, queue.now);
+  return { sink, events };
+}
+
+describe("inline deliveries", () => {
+  it("attempts each delivery it created claimed once, records it, and sends nothing to the queue", async () => {
+    const { workspace, endpoint } = await workspaceWithEndpoint();
+    const queue = new VirtualQueue();
+    const { sink, events } = await writeInline(workspace.id, queue);
+    const event = events[0] as (typeof events)[0];
+    expect(sink.due.map((d) => [d.endpoint.id, d.event.id])).toEqual([[endpoint.id, event.id]]);
+
+    const up = subscriber(queue, () => new Response("ok"));
+    await deliverDue(deliveryDeps(env, db(), { ...up.io, now: () => queue.now }), queue, sink.due);
+
+    expect(up.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([event.id]);
+    expect(up.seen[0]?.body).toBe(JSON.stringify(event));
+    expect(await attemptsOf(endpoint.id, event.id)).toMatchObject([{ attempt: 1, status: "succeeded", response_status: 200 }]);
+    expect(await deliveryRow(endpoint.id, event.id)).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(queue.messages).toEqual([]);
+
+    // The same events written again (a re-run) claim nothing: they were delivered.
+    const again = inlineSink(db(), workspace.id, await listWorkspaceEndpoints(db(), workspace.id));
+    await again.write([], events, queue.now);
+    expect(again.due).toEqual([]);
+  });
+
+  it("hands a failed attempt to the queue on the retry schedule, where the next attempt succeeds", async () => {
+    const { workspace, endpoint } = await workspaceWithEndpoint();
+    const queue = new VirtualQueue();
+    const { sink, events } = await writeInline(workspace.id, queue);
+    const flaky = subscriber(queue, (n) => new Response(n === 1 ? "busy" : "ok", { status: n === 1 ? 503 : 200 }));
+    await deliverDue(deliveryDeps(env, db(), { ...flaky.io, now: () => queue.now }), queue, sink.due);
+
+    expect(queue.messages.map((m) => [m.body, (m.visibleAt - queue.now) / 1000])).toEqual([
+      [{ v: 1, kind: "event", workspaceId: workspace.id, eventId: events[0]?.id, endpointId: endpoint.id }, 5],
+    ]);
+    await queue.drain(flaky.io);
+    expect((await attemptsOf(endpoint.id, events[0]?.id ?? "")).map((a) => [a.attempt, a.status, a.response_status])).toEqual([
+      [1, "failed", 503],
+      [2, "succeeded", 200],
+    ]);
+  });
+
+  it("keeps to the endpoint's rate limit: what it turns away waits in the queue, unclaimed, and is delivered once", async () => {
+    const { workspace, endpoint } = await workspaceWithEndpoint({ rateLimitPerSecond: 1 });
+    const queue = new VirtualQueue();
+    const { sink, events } = await writeInline(workspace.id, queue, 3);
+    const up = subscriber(queue, () => new Response("ok"));
+    await deliverDue(deliveryDeps(env, db(), { ...up.io, now: () => queue.now }), queue, sink.due);
+
+    expect(up.seen).toHaveLength(1);
+    expect(queue.messages).toHaveLength(2);
+    const waiting = await env.DB.prepare(
+      "SELECT count(*) AS n FROM event_deliveries WHERE endpoint_id = ? AND status = 'pending' AND attempts = 0 AND claim_token IS NULL",
+    )
+      .bind(endpoint.id)
+      .first<{ n: number }>();
+    expect(waiting?.n).toBe(2);
+
+    await queue.drain(up.io);
+    expect(up.seen.map((s) => s.request.headers.get("webhook-id")).sort()).toEqual(events.map((e) => e.id).sort());
+    // At most one start per second.
+    const starts = up.seen.map((s) => s.at).sort((a, b) => a - b);
+    for (let i = 1; i < starts.length; i++) expect((starts[i] ?? 0) - (starts[i - 1] ?? 0)).toBeGreaterThanOrEqual(1000);
+  });
+});
