@@ -17,6 +17,7 @@ import { derivedId, randomId } from "../lib/ids.ts";
 import { conversationStub } from "../objects/conversation.ts";
 import { secretBox } from "../secrets.ts";
 import { type Db, openDb } from "../storage/db.ts";
+import type { Statement } from "../storage/event-deliveries.ts";
 import {
   type ContactRow,
   type ConversationRow,
@@ -81,6 +82,8 @@ export interface ReplyEffects {
   hooks?: ConversationHooks;
   sink?: EventSink;
   known?: KnownConversation;
+  /** Written with the sent message, in its batch (the conversation's object stops its clocks so). */
+  statementsIfSent?: Statement[];
 }
 
 function objectHooks(env: Env, conversation: ReplyConversation): ConversationHooks {
@@ -141,7 +144,7 @@ export async function sendReply(
     createdAt: now,
   };
   const sink = effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, request.workspaceId);
-  const outcome = await settle(env, db, { message, isNew: true }, conversation, target, result, 1, now, sink);
+  const outcome = await settle(env, db, { message, isNew: true }, conversation, target, result, 1, now, sink, effects.statementsIfSent);
   if (outcome.kind === "sent") await conversationHooks.replied(request.author);
   return outcome;
 }
@@ -218,6 +221,7 @@ async function settle(
   attempt: number,
   now: number,
   sink: EventSink,
+  statementsIfSent: Statement[] = [],
 ): Promise<Extract<ReplyOutcome, { message: MessageRow }>> {
   const { message } = reply;
   const store = (row: MessageRow) =>
@@ -246,7 +250,7 @@ async function settle(
         attachments: [],
       },
     });
-    await sink.write([store(sent), clearReplyToken(db, conversation.id)], [event], now);
+    await sink.write([store(sent), clearReplyToken(db, conversation.id), ...statementsIfSent], [event], now);
     return { kind: "sent", message: sent };
   }
   const error = result.kind === "refused" ? result.reason : result.error;

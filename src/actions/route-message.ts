@@ -24,7 +24,7 @@ import { getSettings } from "../storage/settings.ts";
 import type { TicketRow } from "../storage/tickets.ts";
 import type { EventSink } from "./event-sink.ts";
 import { lookUpOrder, type OrderLookup } from "./order-lookup.ts";
-import { type ConversationHooks, type KnownConversation, sendReply } from "./reply.ts";
+import { type ReplyEffects, sendReply } from "./reply.ts";
 import { openTicket, type Scope, type TicketFacts } from "./tickets.ts";
 
 export interface RouteRequest {
@@ -115,7 +115,7 @@ export async function actOnRoute(
   db: Db,
   request: RouteRequest,
   routed: Routed,
-  effects: { hooks: ConversationHooks; sink: EventSink; known?: KnownConversation },
+  effects: ReplyEffects & { sink: EventSink },
 ): Promise<RouteOutcome> {
   const { scope, now } = request;
   const { decision, settings, credentials } = routed;
@@ -164,7 +164,7 @@ export async function actOnRoute(
         messageId: await derivedId("msg", "auto-reply", request.messageId),
       },
       undefined,
-      { hooks: effects.hooks, sink: effects.sink, known: effects.known },
+      effects,
     );
     if (sent.kind === "sent") outcome.replied = true;
     // A reply the platform refuses is recorded and handed to a human.

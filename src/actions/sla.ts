@@ -32,6 +32,15 @@ export function recordClockStart(db: Db, scope: Scope, clock: Clock) {
   });
 }
 
+/** The statement marking `clocks` stopped, for a caller that batches it. */
+export function clocksStoppedStatement(db: Db, clocks: Clock[], now: number) {
+  return markClocksStopped(
+    db,
+    clocks.map((c) => c.id),
+    now,
+  );
+}
+
 export async function recordClocksStopped(db: Db, clocks: Clock[], now: number): Promise<void> {
   if (clocks.length > 0)
     await markClocksStopped(

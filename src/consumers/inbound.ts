@@ -2,15 +2,14 @@
  * INBOUND consumer: raw verified delivery → adapter.normalize → one item at a time to the
  * conversation's Durable Object (messages) or straight to storage (order updates). Each
  * queue message is acked or retried on its own; a body the adapter cannot read becomes a
- * dead letter, never an endless retry. The deliveries the objects created claimed are then
- * attempted together (deliver/inline.ts).
+ * dead letter, never an endless retry. The deliveries the objects created claimed are
+ * attempted as the objects return them, in shared rounds (deliver/inline.ts).
  */
-import type { DueDelivery } from "../actions/event-sink.ts";
 import { fanOut } from "../actions/fan-out.ts";
 import { recordContactChange, recordMessageStatus, recordOrderUpdate } from "../actions/record-inbound.ts";
 import { getAdapter } from "../channels/registry.ts";
 import type { InboundItem } from "../channels/types.ts";
-import { deliverDue } from "../deliver/inline.ts";
+import { InlineDeliveries } from "../deliver/inline.ts";
 import type { ChannelRef } from "../events/build.ts";
 import { errorMessage, PermanentError } from "../lib/errors.ts";
 import { summarizeIssues } from "../lib/zod-issues.ts";
@@ -25,7 +24,7 @@ import { isPermanent, retryDelayFor } from "./retry.ts";
 
 export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const db = openDb(env.DB);
-  const due: DueDelivery[] = [];
+  const deliveries = new InlineDeliveries(deliveryDeps(env, db), env.DELIVERIES_QUEUE);
   // Items of one conversation run one after another, in queue order; conversations in parallel.
   const chains = new Map<string, Promise<unknown>>();
   const inConversationOrder = (key: string, work: () => Promise<unknown>): Promise<unknown> => {
@@ -50,7 +49,7 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Pr
                     channel,
                     item,
                   });
-                  if (!outcome.duplicate) due.push(...outcome.due);
+                  if (!outcome.duplicate) deliveries.add(outcome.due);
                 })
               : recordAndFanOut(env, db, delivery.data.workspaceId, channel, item),
           ),
@@ -74,8 +73,7 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Pr
       }
     }),
   );
-  // The batch's deliveries together: they share the limiter's and the record's round trips.
-  await deliverDue(deliveryDeps(env, db), env.DELIVERIES_QUEUE, due);
+  await deliveries.settled();
 }
 
 async function readItems(db: Db, delivery: InboundQueueMessage): Promise<InboundItem[]> {

@@ -61,6 +61,44 @@ export async function deliverDue(deps: DeliveryDeps, queue: DeliveryProducer, du
   }
 }
 
+/**
+ * Gathers due deliveries as a queue batch's conversations finish, and attempts them in
+ * rounds: one round at a time, each taking everything that arrived while the last ran.
+ * Deliveries go out as soon as their message is recorded, and a busy batch still shares
+ * its round trips.
+ */
+export class InlineDeliveries {
+  private waiting: DueDelivery[] = [];
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly deps: DeliveryDeps,
+    private readonly queue: DeliveryProducer,
+  ) {}
+
+  add(due: DueDelivery[]): void {
+    if (due.length === 0) return;
+    this.waiting.push(...due);
+    this.running ??= this.rounds();
+  }
+
+  /** Resolves once everything added so far has been attempted or handed to the queue. */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async rounds(): Promise<void> {
+    // Lets conversations finishing in the same turn join the first round.
+    await Promise.resolve();
+    while (this.waiting.length > 0) {
+      const round = this.waiting;
+      this.waiting = [];
+      await deliverDue(this.deps, this.queue, round);
+    }
+    this.running = null;
+  }
+}
+
 interface Attempted {
   due: DueDelivery;
   result: PostResult;

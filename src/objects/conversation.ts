@@ -10,7 +10,7 @@ import { fanOut } from "../actions/fan-out.ts";
 import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
 import type { Author, ConversationHooks, KnownConversation } from "../actions/reply.ts";
 import { actOnRoute, decideRoute, type RouteRequest, routingStatements } from "../actions/route-message.ts";
-import { announceClock, clockId, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
+import { announceClock, clockId, clocksStoppedStatement, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
 import { openTicket, type Scope } from "../actions/tickets.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { ChannelRef } from "../events/build.ts";
@@ -223,12 +223,11 @@ export class ConversationObject extends DurableObject<Env> {
           },
           contact: { ...scope.contact, status: reads.contact?.status ?? "active" },
         };
-    const acted = await actOnRoute(this.env, db, request, routed, { hooks, sink, known });
-    if (acted.replied) {
-      const { next, stopped } = stopClocks(state, ["first_response"]);
-      state = next;
-      await recordClocksStopped(db, stopped, now);
-    }
+    // An automatic reply answers the message: its clock stops in the reply's own batch.
+    const answered = stopClocks(state, ["first_response"]);
+    const statementsIfSent = answered.stopped.length > 0 ? [clocksStoppedStatement(db, answered.stopped, now)] : [];
+    const acted = await actOnRoute(this.env, db, request, routed, { hooks, sink, known, statementsIfSent });
+    if (acted.replied) state = stopClocks(state, ["first_response"]).next;
     if (acted.ticket) {
       state = escalate(state, acted.ticket.id);
       state = await this.startAgentClock(db, scope, state, acted.ticket.id, window, settings.warningRatio, now);
