@@ -57,29 +57,28 @@ export const ASSUMPTIONS = {
 };
 
 /**
- * D1 round trips (one query, or one db.batch) per DM, read from the code on 2026-11-26 ~04:20 UTC:
- * src/objects/conversation.ts `ingest`, src/actions/{record-inbound,fan-out,route-message,reply,tickets,sla}.ts,
- * src/consumers/deliveries.ts and src/deliver/{attempt,record-attempt,d1-limiter}.ts. A fan-out
- * with events is 2 reads (events awaiting, workspace endpoints) + 2 writes (delivery rows,
- * mark fanned out); with none, 1 read (the endpoint list is read before the empty check).
+ * D1 round trips (one query, or one db.batch) per DM, read from the code on 2026-11-26 ~06:00 UTC:
+ * src/objects/conversation.ts `ingest`, src/actions/{event-sink,record-inbound,route-message,reply,tickets}.ts
+ * and src/deliver/inline.ts. Rules, settings and channels are cached per isolate (not counted).
  * Re-derive these when that code changes: the D1 rows written are measured, these are not.
  */
 export const D1_ROUND_TRIPS = {
-  /** Every DM: findExisting; the record batch; fan-out of its events (2r+2w); getSettings; the clock
-   * insert; rules, settings and channel for routing; setMessageRouting; the final, empty fan-out (1r). */
-  base: { reads: 8, writes: 5 },
-  /** A new contact: tagAndAssign (2 reads + 1 batch). */
-  newContact: { reads: 2, writes: 1 },
-  /** An automatic reply: sendReply (conversation, earlier message, channel, contact); the message insert;
-   * settle (contact read, batch); its fan-out (2r+2w); the first-response clock stopped. */
-  reply: { reads: 7, writes: 5 },
-  /** A ticket: getTicket, recentMessages, the ticket batch, the agent clock insert, and the final
-   * fan-out now has an event (+1r +2w). */
-  ticket: { reads: 3, writes: 4 },
-  /** Each subscriber delivery: event + endpoint (parallel), the delivery row; claim, limiter lease
-   * take and release, the attempt batch (attempt insert, settle, endpoint health). */
-  delivery: { reads: 3, writes: 4 },
+  /** Every DM: readForIngest (contact, conversation, endpoints in one batch); the record batch
+   * (contact, conversation, message with its routing, tags, notes, clock, events, claimed deliveries). */
+  base: { reads: 1, writes: 1 },
+  /** A new contact: nothing more (its tags are merged in SQL in the record batch). */
+  newContact: { reads: 0, writes: 0 },
+  /** An automatic reply: the reply's batch (message, reply token, clock stopped, message.sent, its deliveries). */
+  reply: { reads: 0, writes: 1 },
+  /** A ticket: getTicket, recentMessages, the ticket batch (with ticket.created and its deliveries), the agent clock. */
+  ticket: { reads: 2, writes: 2 },
+  /** Inline deliveries, per round of the inbound consumer: the limiter's leases, then every attempt's record.
+   * Rounds share these; counted here as one round per DM (the upper bound, a quiet pipeline). */
+  deliveryRoundPerDm: { reads: 0, writes: 2 },
 };
+
+/** Queue messages per DM: the inbound one. Deliveries are attempted inline; only failures are enqueued. */
+export const QUEUE_MESSAGES_PER_DM = 1;
 
 export interface CostLine {
   item: string;
@@ -140,8 +139,8 @@ export function costModel(flood: FloodResult): CostResult {
       tickets * D1_ROUND_TRIPS.ticket.writes,
   };
   const d1RoundTripsInObject = inObject.reads + inObject.writes;
-  const d1Reads = inObject.reads + deliveries * D1_ROUND_TRIPS.delivery.reads;
-  const d1RoundTripsTotal = d1RoundTripsInObject + deliveries * (D1_ROUND_TRIPS.delivery.reads + D1_ROUND_TRIPS.delivery.writes);
+  const d1Reads = inObject.reads + D1_ROUND_TRIPS.deliveryRoundPerDm.reads;
+  const d1RoundTripsTotal = d1RoundTripsInObject + D1_ROUND_TRIPS.deliveryRoundPerDm.reads + D1_ROUND_TRIPS.deliveryRoundPerDm.writes;
 
   const indexes = new Map(flood.d1.tables.map((t) => [t.name, t.indexes]));
   const byTable = Object.entries(flood.d1.writes?.byTable ?? {})
@@ -160,7 +159,7 @@ export function costModel(flood: FloodResult): CostResult {
 
   const cpuMs = flood.cpu.workerdMsPerDm;
   const doWallMs = d1RoundTripsInObject * ASSUMPTIONS.d1RoundTripMs + (replies + orderLookups) * ASSUMPTIONS.externalCallMs;
-  const queueMessages = 1 + deliveries;
+  const queueMessages = QUEUE_MESSAGES_PER_DM;
   const invocations = (batch: number) => 1 + queueMessages / batch;
   // A DO alarm fires for each clock nobody answered (warning, then breach): at most 2 per unanswered DM.
   const alarms = Math.max(0, 1 - replies) * 2;
@@ -196,7 +195,7 @@ export function costModel(flood: FloodResult): CostResult {
       3 * queueMessages,
       "operations",
       PRICES.queueOpsPerM,
-      `3 (write, read, delete) × (1 inbound + ${round(deliveries, 2)} deliveries)`,
+      `3 (write, read, delete) × ${queueMessages} inbound message (deliveries inline; only failures enqueued)`,
     ),
     line(
       "Durable Object requests",

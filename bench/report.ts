@@ -254,7 +254,11 @@ export function buildTables(results: Results): Table[] {
         ["order look-ups", p.orderLookups, "observed"],
         ["tickets", p.tickets, "observed"],
         ["external subrequests (deliveries + replies + look-ups)", p.subrequests, "observed"],
-        ["queue operations", cost.lines.find((l) => l.item === "Queue operations")?.perDm, "3 × (1 inbound + deliveries)"],
+        [
+          "queue operations",
+          cost.lines.find((l) => l.item === "Queue operations")?.perDm,
+          "3 × 1 inbound message (deliveries inline; failures only enqueued)",
+        ],
         [
           "Durable Object requests",
           cost.lines.find((l) => l.item === "Durable Object requests")?.perDm,
