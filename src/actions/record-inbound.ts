@@ -18,8 +18,8 @@ export interface MessageContext {
   /** Position in the conversation, from its Durable Object. */
   seq: number;
   now: number;
-  /** What the caller read before (storage/inbox.ts readForIngest). */
-  existing: { contact: boolean; conversation: boolean };
+  /** What the caller read before (storage/inbox.ts readForIngest): the contact as stored, whether the conversation exists. */
+  existing: { contact: { displayName: string | null } | null; conversation: boolean };
   /** The routing decision, stored with the message (JSON). */
   routing: string | null;
 }
@@ -87,18 +87,25 @@ export async function inboundRecord(
     }),
   );
 
-  const statements: Statement[] = [
-    upsertContact(db, {
-      id: contactId,
-      workspaceId,
-      channelId: channel.id,
-      platformUserId: item.sender.platformUserId,
-      displayName: item.sender.displayName,
-      status: "active",
-      tags: "[]",
-      createdAt: now,
-      updatedAt: now,
-    }),
+  // A known contact whose name has not changed is left alone: one row write less per message.
+  const contactChanged =
+    !existing.contact || (item.sender.displayName !== null && item.sender.displayName !== existing.contact.displayName);
+  const statements: Statement[] = [];
+  if (contactChanged)
+    statements.push(
+      upsertContact(db, {
+        id: contactId,
+        workspaceId,
+        channelId: channel.id,
+        platformUserId: item.sender.platformUserId,
+        displayName: item.sender.displayName,
+        status: "active",
+        tags: "[]",
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
+  statements.push(
     upsertConversation(db, {
       id: conversationId,
       workspaceId,
@@ -130,7 +137,7 @@ export async function inboundRecord(
       seq: ctx.seq,
       createdAt: now,
     }),
-  ];
+  );
   return { recorded: { messageId, contactId, conversationId, newContact: !existing.contact }, statements, events };
 }
 

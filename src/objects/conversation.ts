@@ -189,7 +189,7 @@ export class ConversationObject extends DurableObject<Env> {
       channel,
       seq: admission.seq,
       now,
-      existing: { contact: reads.contact !== null, conversation: reads.conversationExists },
+      existing: { contact: reads.contact, conversation: reads.conversationExists },
       routing: routed.routing,
     });
     // Written before acting, so an order lookup never delays message.received.

@@ -14,7 +14,7 @@ type NewMessage = typeof messages.$inferInsert;
 
 export interface IngestReads {
   /** The contact as stored, when it exists: a blocked one gets no automatic reply. */
-  contact: Pick<ContactRow, "status"> | null;
+  contact: Pick<ContactRow, "status" | "displayName"> | null;
   conversationExists: boolean;
   /** The workspace's endpoints, disabled ones too: the fan-out's audience. */
   audience: EndpointRow[];
@@ -23,7 +23,7 @@ export interface IngestReads {
 /** What ingesting a message must know before it writes, in one round trip. */
 export async function readForIngest(db: Db, workspaceId: string, contactId: string, conversationId: string): Promise<IngestReads> {
   const [contactRows, conversationRows, audience] = await db.batch([
-    db.select({ status: contacts.status }).from(contacts).where(eq(contacts.id, contactId)),
+    db.select({ status: contacts.status, displayName: contacts.displayName }).from(contacts).where(eq(contacts.id, contactId)),
     db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)),
     db.select().from(endpoints).where(eq(endpoints.workspaceId, workspaceId)),
   ]);
