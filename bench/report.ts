@@ -321,11 +321,14 @@ export function buildTables(results: Results): Table[] {
   if (failed(profile)) tables.push({ title: "6. Worker CPU profile", headers: ["error"], rows: [[profile.error]] });
   else if (profile) tables.push(...profileTables(profile));
 
-  tables.push({
-    title: "Targets",
-    headers: ["section", "target", "result", "met"],
-    rows: results.targets.map((t) => [t.section, t.target, t.result, yes(t.met)]),
-  });
+  // A profile-only run has no targets: no empty table.
+  if (results.targets.length > 0) {
+    tables.push({
+      title: "Targets",
+      headers: ["section", "target", "result", "met"],
+      rows: results.targets.map((t) => [t.section, t.target, t.result, yes(t.met)]),
+    });
+  }
   return tables;
 }
 
