@@ -164,6 +164,8 @@ export function tail(text: string, lines = 25, width = 400): string {
 export interface DevServer {
   url: string;
   port: number;
+  /** wrangler's inspector proxy (Chrome DevTools Protocol to the worker's isolate), on 127.0.0.1. */
+  inspectorPort: number;
   /** The process group: wrangler's Node, esbuild and the workerd processes. */
   pgid: number;
   logPath: string;
@@ -190,6 +192,8 @@ export async function startDevServer(options: {
     String(port),
     "--inspector-port",
     String(inspectorPort),
+    "--inspector-ip",
+    "127.0.0.1",
     "--persist-to",
     options.persistDir,
     "--log-level",
@@ -255,6 +259,7 @@ export async function startDevServer(options: {
   return {
     url,
     port,
+    inspectorPort,
     pgid,
     logPath: options.logPath,
     startupMs,

@@ -4,6 +4,7 @@ import type { CostResult } from "./cost.ts";
 import type { FloodResult } from "./flood.ts";
 import type { IntakeResult, IntakeRow } from "./intake.ts";
 import type { Machine } from "./machine.ts";
+import type { ProfileResult } from "./profile.ts";
 import type { PureResult } from "./pure.ts";
 import type { Summary } from "./stats.ts";
 
@@ -15,6 +16,7 @@ export interface Results {
   flood?: FloodResult | { error: string };
   cost?: CostResult;
   pure?: PureResult | { error: string };
+  profile?: ProfileResult | { error: string };
   targets: Target[];
   finishedAt?: string;
 }
@@ -107,7 +109,7 @@ function intakeCells(row: IntakeRow, tag: string): Cell[] {
 
 export function buildTables(results: Results): Table[] {
   const tables: Table[] = [machineTable(results.machine)];
-  const { intake, burst, flood, cost, pure } = results;
+  const { intake, burst, flood, cost, pure, profile } = results;
 
   if (failed(intake)) tables.push({ title: "1. Intake versus GET /health", headers: ["error"], rows: [[intake.error]] });
   else if (intake) {
@@ -320,11 +322,17 @@ export function buildTables(results: Results): Table[] {
     });
   }
 
-  tables.push({
-    title: "Targets",
-    headers: ["section", "target", "result", "met"],
-    rows: results.targets.map((t) => [t.section, t.target, t.result, yes(t.met)]),
-  });
+  if (failed(profile)) tables.push({ title: "6. Worker CPU profile", headers: ["error"], rows: [[profile.error]] });
+  else if (profile) tables.push(...profileTables(profile));
+
+  // A profile-only run has no targets: no empty table.
+  if (results.targets.length > 0) {
+    tables.push({
+      title: "Targets",
+      headers: ["section", "target", "result", "met"],
+      rows: results.targets.map((t) => [t.section, t.target, t.result, yes(t.met)]),
+    });
+  }
   return tables;
 }
 
@@ -409,4 +417,62 @@ export function evaluateTargets(results: Results): Target[] {
     });
   }
   return targets;
+}
+
+/** The "Worker CPU profile" section: the run, the top functions by self time, self time by area. */
+export function profileTables(profile: ProfileResult): Table[] {
+  const s = profile.summary;
+  const idle = s.idleShare === null ? "—" : `${(s.idleShare * 100).toFixed(1)} %`;
+  return [
+    {
+      title: `6. Worker CPU profile: ${profile.profiledDms} DMs over ${profile.conversations} conversations (workerd inspector, V8 sampling every ${profile.intervalUs} µs)`,
+      headers: ["metric", "value"],
+      rows: [
+        ["profile file (Chrome DevTools: Performance → Load profile)", profile.file],
+        ["DMs profiled / delivered (after a warm-up of)", `${profile.profiledDms} / ${profile.delivered} (${profile.warmUp})`],
+        ["profiled wall time (s)", profile.wallS],
+        ["samples / median interval (µs)", `${s.samples} / ${s.medianIntervalUs ?? "—"}`],
+        ["sampled time (ms) / of which (idle)", `${s.sampledMs} / ${s.idleMs} (${idle})`],
+        [
+          "busy time in the worker's isolate (ms) / per DM",
+          `${s.busyMs} / ${profile.profiledDms > 0 ? (s.busyMs / profile.profiledDms).toFixed(3) : "—"}`,
+        ],
+        [
+          "workerd CPU, all processes, same window (ms) / per DM",
+          `${profile.workerdCpuMs} / ${profile.profiledDms > 0 ? (profile.workerdCpuMs / profile.profiledDms).toFixed(3) : "—"}`,
+        ],
+        ["gaps without samples (ms)", s.unattributedMs],
+        ["source maps", `${profile.sourceMaps} (${s.mapping.mapped} of ${s.mapping.bundleFrames} bundle frames)`],
+      ],
+      notes: [
+        "Only the worker's isolate is profiled (intake, queue consumers, the Conversation object). miniflare's D1, queues and Durable Object storage run in other isolates of the same workerd: their CPU is in 'workerd CPU' but not in the profile.",
+        "workerd's sampler only samples the thread holding the isolate's lock, so a long interval between samples is mostly time the isolate was not running: each sample stands for at most twice the median interval, the rest is counted under 'gaps'. Times are estimates; the shares are what to read.",
+        "'workerd: D1 client' is the D1 binding's JavaScript inside the worker (cloudflare-internal:d1-api) and the runtime calls it makes (fetch, Headers, URL, tracing spans): the worker's own cost of each D1 round trip.",
+        ...profile.notes,
+      ],
+    },
+    {
+      title: "6a. Top functions by self time (idle left out; % of busy time)",
+      headers: ["function", "file:line", "area", "self ms", "self %"],
+      rows: s.top.map((f) => [f.function, f.location, f.area, f.selfMs.toFixed(1), f.pctOfBusy.toFixed(1)]),
+    },
+    {
+      title: "6b. Self time by source area",
+      headers: ["area", "self ms", "% of sampled", "% of busy"],
+      rows: s.areas.map((a) => [a.area, a.ms.toFixed(1), a.pctOfSampled.toFixed(1), a.area === "(idle)" ? "" : a.pctOfBusy.toFixed(1)]),
+    },
+    {
+      title: "6c. Busy time by the innermost src/ folder on the stack (libraries and runtime calls charged to the code that made them)",
+      headers: ["our code", "ms", "% of busy"],
+      rows: s.byOurCode.map((a) => [a.area, a.ms.toFixed(1), a.pctOfBusy.toFixed(1)]),
+      notes: [
+        `With no src/ frame on the stack: ${s.outsideOurCode
+          .slice(0, 6)
+          .map((a) => `${a.area} ${a.pctOfBusy.toFixed(1)} %`)
+          .join(
+            ", ",
+          )} (of busy time). Code resumed after an \`await\` starts from the event loop, so a library's or the D1 client's continuations land here rather than under the src/ folder that awaited them.`,
+      ],
+    },
+  ];
 }

@@ -7,6 +7,7 @@
  *   node bench/run.ts                    full run: pure, intake, burst, flood + cost
  *   node bench/run.ts --quick            smoke run (short, small) in about a minute
  *   node bench/run.ts --only flood --flood 2000
+ *   node bench/run.ts --only profile     the worker's CPU profile (not part of a full run)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -17,6 +18,7 @@ import { costModel } from "./cost.ts";
 import { benchFlood } from "./flood.ts";
 import { benchIntake } from "./intake.ts";
 import { describeMachine } from "./machine.ts";
+import { benchProfile } from "./profile.ts";
 import { say } from "./progress.ts";
 import { benchPure } from "./pure.ts";
 import { buildTables, evaluateTargets, machineTable, type Results, toConsole, toMarkdown } from "./report.ts";
@@ -24,12 +26,15 @@ import { loadRouting } from "./routing.ts";
 import { removeSnapshot, takeSnapshot } from "./snapshot.ts";
 import type { RunContext } from "./stage.ts";
 
+/** A full run's sections; `profile` runs only when named in --only. */
 const SECTIONS = ["pure", "intake", "burst", "flood"] as const;
-type Section = (typeof SECTIONS)[number];
+const ALL_SECTIONS = [...SECTIONS, "profile"] as const;
+type Section = (typeof ALL_SECTIONS)[number];
 
 const HELP = `usage: node bench/run.ts [options]
   --quick                 smoke run: short durations, small counts (about a minute)
-  --only LIST             comma-separated sections: ${SECTIONS.join(",")} (flood includes the cost model)
+  --only LIST             comma-separated sections: ${ALL_SECTIONS.join(",")} (flood includes the cost model;
+                          profile, the worker's CPU profile through the workerd inspector, runs only when named)
   --duration S            intake: seconds per measurement (default 10; quick 2)
   --burst N               burst: DMs, one buyer each (default 300; quick 20)
   --concurrency N         burst: concurrent senders (default 32)
@@ -37,6 +42,8 @@ const HELP = `usage: node bench/run.ts [options]
   --conversations N       flood: conversations (default flood ÷ 10, at most 1000)
   --flood-connections N   flood: sender connections (default 16)
   --pure-ms MS            pure: timing per piece (default 500; quick 80)
+  --profile-dms N         profile: DMs sent while the profiler runs (default 1500; quick 150)
+  --profile-interval US   profile: V8 sampling interval in µs (default 100)
   --timeout S             longest wait for a pipeline to drain (default 300; quick 90)
   --[no-]intake-alone     also measure intake with no queue consumers (default on; off with --quick)
   --keep-state            keep the temporary --persist-to directories
@@ -63,6 +70,8 @@ async function main(): Promise<number> {
       conversations: { type: "string" },
       "flood-connections": { type: "string" },
       "pure-ms": { type: "string" },
+      "profile-dms": { type: "string" },
+      "profile-interval": { type: "string" },
       timeout: { type: "string" },
       "keep-state": { type: "boolean", default: false },
       "intake-alone": { type: "boolean" },
@@ -78,9 +87,10 @@ async function main(): Promise<number> {
   const quick = values.quick === true;
   const only = values.only ? values.only.split(",").map((s) => s.trim()) : [...SECTIONS];
   for (const section of only)
-    if (!SECTIONS.includes(section as Section)) throw new Error(`--only: unknown section '${section}' (${SECTIONS.join(", ")})`);
+    if (!ALL_SECTIONS.includes(section as Section)) throw new Error(`--only: unknown section '${section}' (${ALL_SECTIONS.join(", ")})`);
   const run = (section: Section) => only.includes(section);
   const flood = Math.round(positive(values.flood, quick ? 150 : 10_000, "flood"));
+  const profileDms = Math.round(positive(values["profile-dms"], quick ? 150 : 1500, "profile-dms"));
   const options = {
     quick,
     only,
@@ -91,6 +101,13 @@ async function main(): Promise<number> {
     conversations: Math.round(positive(values.conversations, Math.max(1, Math.min(1000, Math.round(flood / 10))), "conversations")),
     floodConnections: Math.round(positive(values["flood-connections"], 16, "flood-connections")),
     pureMs: positive(values["pure-ms"], quick ? 80 : 500, "pure-ms"),
+    ...(run("profile")
+      ? {
+          profileDms,
+          profileConversations: Math.max(1, Math.min(1000, Math.round(profileDms / 10))),
+          profileIntervalUs: Math.round(positive(values["profile-interval"], 100, "profile-interval")),
+        }
+      : {}),
     timeoutS: positive(values.timeout, quick ? 90 : 300, "timeout"),
     intakeAlone: values["intake-alone"] ?? !quick,
   };
@@ -173,6 +190,19 @@ async function main(): Promise<number> {
       results.flood = floodResult;
       if (!("error" in floodResult)) results.cost = costModel(floodResult);
     }
+    if (run("profile")) {
+      results.profile = await attempt("profile", () =>
+        benchProfile(ctx, {
+          count: profileDms,
+          conversations: options.profileConversations ?? 1,
+          connections: options.floodConnections,
+          intervalUs: options.profileIntervalUs ?? 100,
+          warmUp: quick ? 10 : 30,
+          timeoutS: options.timeoutS,
+          stallS: quick ? 20 : 90,
+        }),
+      );
+    }
   } finally {
     await runCleanup();
     if (!ctx.keepState) removeSnapshot(snapshot);
@@ -197,7 +227,7 @@ async function main(): Promise<number> {
     ]),
   );
   console.log(`\nwrote ${outPrefix}.json and ${outPrefix}.md (${elapsed} s)`);
-  const errored = [results.pure, results.intake, results.burst, results.flood].some((r) => r && "error" in r);
+  const errored = [results.pure, results.intake, results.burst, results.flood, results.profile].some((r) => r && "error" in r);
   return errored ? 1 : 0;
 }
 
