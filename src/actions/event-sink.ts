@@ -24,8 +24,11 @@ export interface StorableEvent {
 }
 
 export interface EventSink {
-  /** Writes `statements` and `events` in one D1 batch (all or nothing), then sees the events delivered. */
-  write(statements: Statement[], events: StorableEvent[], now: number): Promise<void>;
+  /**
+   * Writes `statements` and `events` in one D1 batch (all or nothing), then sees the events
+   * delivered. Resolves to the statements' results, in order.
+   */
+  write(statements: Statement[], events: StorableEvent[], now: number): Promise<unknown[]>;
 }
 
 /** A delivery created claimed by this sink, to be attempted by its holder. */
@@ -45,7 +48,7 @@ export function queuedSink(db: Db, queue: DeliveryProducer, workspaceId: string)
   return {
     async write(statements, events, now) {
       const rows = events.map((event) => storedEventRow(workspaceId, event, now));
-      await runBatch(db, [...statements, ...rows.map((row) => insertEventIfNew(db, row))]);
+      const results = await runBatch(db, [...statements, ...rows.map((row) => insertEventIfNew(db, row))]);
       if (rows.length > 0)
         await fanOut(
           db,
@@ -54,6 +57,7 @@ export function queuedSink(db: Db, queue: DeliveryProducer, workspaceId: string)
           rows.map((row) => row.id),
           now,
         );
+      return results.slice(0, statements.length);
     },
   };
 }
@@ -90,6 +94,7 @@ export function inlineSink(db: Db, workspaceId: string, audience: EndpointRow[])
         const endpoint = endpointsById.get(row.endpointId);
         if (row.claimToken === token && event && endpoint) due.push({ workspaceId, event, endpoint, token });
       }
+      return results.slice(0, statements.length);
     },
   };
 }

@@ -47,7 +47,13 @@ export async function inboundRecord(
   db: Db,
   item: InboundMessage,
   ctx: MessageContext,
-): Promise<{ recorded: RecordedMessage; statements: Statement[]; events: GatewayEvent[] }> {
+): Promise<{
+  recorded: RecordedMessage;
+  statements: Statement[];
+  events: GatewayEvent[];
+  /** Tells from the statements' results whether the message row was new (false: a duplicate older than the object remembers). */
+  isNew: (results: unknown[]) => boolean;
+}> {
   const { workspaceId, channel, now, existing } = ctx;
   const { contactId, conversationId, messageId } = await inboundIds(channel.id, item);
   const contact = { id: contactId, platformUserId: item.sender.platformUserId, displayName: item.sender.displayName };
@@ -138,7 +144,13 @@ export async function inboundRecord(
       createdAt: now,
     }),
   );
-  return { recorded: { messageId, contactId, conversationId, newContact: !existing.contact }, statements, events };
+  const messageIndex = statements.length - 1;
+  return {
+    recorded: { messageId, contactId, conversationId, newContact: !existing.contact },
+    statements,
+    events,
+    isNew: (results) => ((results[messageIndex] as unknown[] | undefined)?.length ?? 0) > 0,
+  };
 }
 
 export async function recordOrderUpdate(

@@ -49,7 +49,7 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Pr
                     channel,
                     item,
                   });
-                  if (!outcome.duplicate) deliveries.add(outcome.due);
+                  deliveries.add(outcome.due);
                 })
               : recordAndFanOut(env, db, delivery.data.workspaceId, channel, item),
           ),

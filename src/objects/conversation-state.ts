@@ -4,8 +4,12 @@
  * loads, calls these, does the I/O they ask for, and saves.
  */
 
-/** How many recent platform message ids a conversation remembers for de-duplication. */
-export const DEDUP_WINDOW = 1000;
+/**
+ * How many recent platform message ids a conversation remembers for de-duplication. Older
+ * retries are caught by D1 (the message's derived id); the window only spares them a
+ * round trip. Small, because the state is rewritten on every message.
+ */
+export const DEDUP_WINDOW = 100;
 
 export type ClockKind = "first_response" | "agent_response";
 

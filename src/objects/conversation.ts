@@ -39,7 +39,10 @@ export interface IngestInput {
   item: InboundMessage;
 }
 
-export type IngestOutcome = ({ duplicate: false } & RecordedMessage & { seq: number; due: DueDelivery[] }) | { duplicate: true };
+/** `due`: the deliveries the ingest created claimed, for the caller to attempt (deliver/inline.ts). */
+export type IngestOutcome =
+  | ({ duplicate: false } & RecordedMessage & { seq: number; due: DueDelivery[] })
+  | { duplicate: true; due: DueDelivery[] };
 
 const STATE_KEY = "state";
 const SCOPE_KEY = "scope";
@@ -145,7 +148,7 @@ export class ConversationObject extends DurableObject<Env> {
   private async ingest(input: IngestInput): Promise<IngestOutcome> {
     const { item, workspaceId, channel } = input;
     const admission = admitMessage(this.load(), item.platformMessageId);
-    if (admission.duplicate) return { duplicate: true };
+    if (admission.duplicate) return { duplicate: true, due: [] };
     // A re-run (the last attempt failed part-way) takes the careful path: it reads before each effect.
     const rerun = this.ctx.storage.kv.get<string>(INFLIGHT_KEY) === item.platformMessageId;
     this.ctx.storage.kv.put(INFLIGHT_KEY, item.platformMessageId);
@@ -193,11 +196,17 @@ export class ConversationObject extends DurableObject<Env> {
       routing: routed.routing,
     });
     // Written before acting, so an order lookup never delays message.received.
-    await sink.write(
+    const written = await sink.write(
       [...record.statements, ...(await routingStatements(db, request, routed)), recordClockStart(db, scope, clock)],
       record.events,
       now,
     );
+    if (!rerun && !record.isNew(written)) {
+      // A platform retry older than the object remembers: stored and acted on already.
+      this.ctx.storage.kv.put(STATE_KEY, admission.next);
+      this.ctx.storage.kv.delete(INFLIGHT_KEY);
+      return { duplicate: true, due: sink.due };
+    }
 
     let state = startClock(admission.next, clock);
     const hooks: ConversationHooks = {

@@ -62,8 +62,9 @@ export function upsertConversation(db: Db, row: NewConversation) {
     });
 }
 
+/** Returns the id when the row is new, nothing when it existed. */
 export function insertMessageIfNew(db: Db, row: NewMessage) {
-  return db.insert(messages).values(row).onConflictDoNothing();
+  return db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id });
 }
 
 export async function getMessagesByIds(db: Db, ids: string[]): Promise<MessageRow[]> {

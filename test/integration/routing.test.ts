@@ -1,6 +1,6 @@
 // The default rules end to end: webhook → queue → Durable Object → D1 → reply at a fake
 // platform API, tickets for the hard ones, CRM writes for new contacts, SLA clocks.
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { conversationStub } from "../../src/objects/conversation.ts";
@@ -110,6 +110,30 @@ describe("default rules, end to end", () => {
     await postTikTok(channel.id, body);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(platformReplies()).toHaveLength(1);
+  });
+
+  it("acts on nothing again for a redelivery older than the conversation's object remembers", async () => {
+    const { workspace, channel, platformReplies } = await merchant({
+      "576700112233445566": { orderId: "576700112233445566", status: "processing" },
+    });
+    const body = dm("status of order 576700112233445566 please", "7373009988776655613");
+    await postTikTok(channel.id, body);
+    await vi.waitFor(() => expect(platformReplies()).toHaveLength(1), { timeout: 5000 });
+    // The object's de-duplication window has moved past the message: only D1 still knows it.
+    await runInDurableObject(conversationStub(env, channel.id, "7373009988776655443"), async (_instance, state) => {
+      const saved = state.storage.kv.get<{ recentMessageIds: string[] }>("state");
+      state.storage.kv.put("state", { ...saved, recentMessageIds: [] });
+    });
+    await postTikTok(channel.id, body);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(platformReplies()).toHaveLength(1);
+    const { messages } = await waitForMessages(workspace.apiKey, 2);
+    expect(messages).toHaveLength(2);
+    const stored = await runInDurableObject(conversationStub(env, channel.id, "7373009988776655443"), async (_instance, state) =>
+      state.storage.kv.get<{ recentMessageIds: string[]; clocks: unknown[] }>("state"),
+    );
+    expect(stored?.recentMessageIds).toEqual(["7373009988776655613"]);
+    expect(stored?.clocks).toEqual([]);
   });
 
   it("escalates an angry buyer with the context gathered, and stops auto-replying until the ticket is resolved", async () => {
