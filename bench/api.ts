@@ -16,7 +16,13 @@ export interface Workspace {
 /** The upper bounds of POST /v1/endpoints when src/deliver/limiter.ts does not say (LIMIT_BOUNDS). */
 export const ENDPOINT_LIMITS = { rateLimitPerSecond: 1000, maxConcurrency: 100 };
 
-async function call(base: string, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },

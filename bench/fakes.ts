@@ -9,13 +9,17 @@ import { onCleanup } from "./cleanup.ts";
 
 export const now = (): number => performance.now();
 
-interface Listening {
+export interface Listening {
   port: number;
   url: string;
   close(): Promise<void>;
 }
 
-async function listen(handler: (request: IncomingMessage, body: string, response: ServerResponse) => void): Promise<Listening> {
+/** A loopback HTTP server handing each request's whole body to `handler`; port 0 picks a free one. */
+export async function listen(
+  handler: (request: IncomingMessage, body: string, response: ServerResponse) => void,
+  requestedPort = 0,
+): Promise<Listening> {
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -28,7 +32,13 @@ async function listen(handler: (request: IncomingMessage, body: string, response
     });
   });
   server.keepAliveTimeout = 10_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(requestedPort, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   let closed = false;

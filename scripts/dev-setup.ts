@@ -1,8 +1,10 @@
-// `npm run dev` runs this first: makes .dev.vars with fresh secrets when it is missing,
-// applies the D1 migrations locally, and prints the admin token for the curl walkthrough.
+// `npm run dev` runs this first: makes .dev.vars with fresh secrets when it is missing (and
+// points the platform APIs at the demo's fakes, once, in an existing one), applies the D1
+// migrations locally, and prints the admin token for the curl walkthrough.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fakePlatformBlock, mentionsApiBases } from "./demo/dev-vars.ts";
 
 const path = ".dev.vars";
 
@@ -17,11 +19,19 @@ if (!existsSync(path)) {
       `MASTER_KEY=${masterKey}`,
       "# Lets endpoints use http://127.0.0.1 (npm run receiver). Never set this in production.",
       "ALLOW_PRIVATE_ENDPOINTS=true",
+      ...fakePlatformBlock(),
       "",
     ].join("\n"),
     { mode: 0o600 },
   );
-  console.log(`created ${path} with a new ADMIN_TOKEN and MASTER_KEY`);
+  console.log(`created ${path} with a new ADMIN_TOKEN and MASTER_KEY; platform API calls go to the demo's fakes`);
+} else {
+  const current = readFileSync(path, "utf8");
+  if (!mentionsApiBases(current)) {
+    // Appended, never rewritten: the file holds the developer's own secrets.
+    appendFileSync(path, `${current.endsWith("\n") || current === "" ? "" : "\n"}${fakePlatformBlock().join("\n")}\n`);
+    console.log(`added <PLATFORM>_API_BASE lines to ${path}: platform API calls now go to the demo's fakes (see the comment there)`);
+  }
 }
 
 const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {

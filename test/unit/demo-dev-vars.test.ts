@@ -1,0 +1,24 @@
+// How `npm run dev` and `npm run demo` share .dev.vars: the API base lines dev-setup writes,
+// whether a file already has them, and reading the file as wrangler (dotenv) does.
+import { describe, expect, it } from "vitest";
+import { fakePlatformBlock, mentionsApiBases, parseDevVars, platformsNotOnFakes } from "../../scripts/demo/dev-vars.ts";
+
+describe(".dev.vars for the demo's fake platform APIs", () => {
+  it("writes API base lines that point every platform at the fakes, and notices them even commented out", () => {
+    const block = fakePlatformBlock().join("\n");
+    expect(platformsNotOnFakes(parseDevVars(block))).toEqual([]);
+    expect(mentionsApiBases(block)).toBe(true);
+    expect(mentionsApiBases("ADMIN_TOKEN=x\n# TIKTOK_API_BASE=http://127.0.0.1:8790\n")).toBe(true);
+    expect(mentionsApiBases("ADMIN_TOKEN=x\nMASTER_KEY=y\n")).toBe(false);
+    const commented = block.replace(/^LINE_API_BASE/m, "# LINE_API_BASE");
+    expect(platformsNotOnFakes(parseDevVars(commented))).toEqual(["line"]);
+  });
+
+  it("reads .dev.vars as dotenv does: comments skipped, quotes removed", () => {
+    const vars = parseDevVars('# c\nADMIN_TOKEN="abc=="\n  MASTER_KEY = xyz \nnot a line\n');
+    expect([...vars]).toEqual([
+      ["ADMIN_TOKEN", "abc=="],
+      ["MASTER_KEY", "xyz"],
+    ]);
+  });
+});
