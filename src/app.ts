@@ -1,4 +1,4 @@
-/** The HTTP surface: health, webhook intake, the /v1 management API, and its OpenAPI document. */
+/** The HTTP surface: health, webhook intake, the /v1 management API, and its OpenAPI document and docs. */
 import { createRoute } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
@@ -17,6 +17,7 @@ import { ticketRoutes } from "./api/tickets.ts";
 import { workspaceRoutes } from "./api/workspaces.ts";
 import { intake } from "./intake/routes.ts";
 import { ApiError, errorMessage } from "./lib/errors.ts";
+import { DOCS_CSP, DOCS_PAGE } from "./openapi/docs-page.ts";
 import { describeApi, openApiDocument } from "./openapi/document.ts";
 
 export const app = createRouter();
@@ -64,6 +65,19 @@ app.openapi(
     },
   }),
   (c) => c.json(openApiDocument(app), 200),
+);
+
+app.openapi(
+  createRoute({
+    method: "get",
+    path: "/docs",
+    tags: ["Docs"],
+    operationId: "docs",
+    summary: "This document, rendered (Swagger UI, served from this origin)",
+    security: PUBLIC,
+    responses: { 200: { description: "An HTML page", content: { "text/html": { schema: z.string() } } } },
+  }),
+  (c) => c.html(DOCS_PAGE, 200, { "content-security-policy": DOCS_CSP }),
 );
 
 describeApi(app);

@@ -1,8 +1,9 @@
-// /openapi.json as the worker serves it, and the contract's error shape for the
+// /openapi.json and /docs as the worker serves them, and the contract's error shape for the
 // requests the route declarations now validate. The document's validity is checked in
 // test/unit/openapi.test.ts (its validator needs the file system).
 import { describe, expect, it } from "vitest";
 import { app } from "../../src/app.ts";
+import { DOCS_ASSETS } from "../../src/openapi/docs-page.ts";
 import { openApiDocument } from "../../src/openapi/document.ts";
 import { call, createWorkspace, json } from "./helpers.ts";
 
@@ -30,6 +31,20 @@ describe("GET /openapi.json", () => {
     expect(registered.size).toBeGreaterThan(30);
     expect([...registered].filter((route) => !documented.has(route))).toEqual([]);
     expect([...documented].filter((route) => !registered.has(route))).toEqual([]);
+  });
+});
+
+describe("GET /docs", () => {
+  it("answers an HTML page that loads its renderer from this origin only", async () => {
+    const response = await call("GET", "/docs");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await response.text();
+    expect(html).toContain(`<script src="${DOCS_ASSETS.script}"></script>`);
+    expect(html).toContain(`href="${DOCS_ASSETS.stylesheet}"`);
+    expect(html).toContain(`<script src="${DOCS_ASSETS.init}"></script>`);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
   });
 });
 
