@@ -22,7 +22,9 @@ const CreateChannelSchema = z
   .discriminatedUnion(
     "platform",
     supportedPlatforms().map((platform) =>
-      z.strictObject({ platform: z.literal(platform), name: NameSchema, credentials: adapterFor(platform).credentials }),
+      z
+        .strictObject({ platform: z.literal(platform), name: NameSchema, credentials: adapterFor(platform).credentials })
+        .meta({ id: `Create${platform[0]?.toUpperCase()}${platform.slice(1)}Channel` }),
     ) as unknown as [z.ZodObject<{ platform: z.ZodLiteral<Platform>; name: typeof NameSchema; credentials: z.ZodType<Credentials> }>],
     { error: (issue) => (issue.code === "invalid_union" ? `platform must be one of: ${supportedPlatforms().join(", ")}` : undefined) },
   )
