@@ -1,10 +1,10 @@
-// Browser test of the agent console (public/console/), end to end:
+// Browser test of the agent console (public/console/) and the API docs (/docs), end to end:
 //   npm run test:browser        (node scripts/browser-test.ts; Node 24 runs the TypeScript as is)
 //
 // Applies the D1 migrations to a fresh temporary --persist-to directory, starts a fake TikTok
 // Shop API on 127.0.0.1 and `wrangler dev` on 127.0.0.1:8799 pointed at it, launches Debian's
 // headless Chromium (/usr/bin/chromium) with playwright-core, and runs
-// test/browser/console.spec.ts. Everything stays on 127.0.0.1; every wait is bounded and the
+// test/browser/console.spec.ts, then test/browser/docs.spec.ts. Everything stays on 127.0.0.1; every wait is bounded and the
 // whole run is capped at 90 s; wrangler, the browser and the fake are always stopped. Ends
 // with a plain "N passed, N failed" line and exits non-zero on any failure.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -17,6 +17,7 @@ import { join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { type BrowserContext, chromium } from "playwright-core";
 import { type ConsoleTestContext, type RecordedRequest, runConsoleSpec, type StepResult } from "../test/browser/console.spec.ts";
+import { runDocsSpec } from "../test/browser/docs.spec.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const PORT = 8799;
@@ -297,7 +298,7 @@ async function main(): Promise<number> {
       screenshotDir: SCREENSHOTS,
       repoRoot: ROOT,
     };
-    results = await runConsoleSpec(context);
+    results = [...(await runConsoleSpec(context)), ...(await runDocsSpec(context))];
     if (results.some((r) => r.status === "failed") && wrangler) console.log(`wrangler output (last lines):\n${tail(wrangler)}`);
   } catch (error) {
     setupError = error;

@@ -1,6 +1,7 @@
-/** The HTTP surface: health, webhook intake and the /v1 management API. */
-import { Hono } from "hono";
+/** The HTTP surface: health, webhook intake, the /v1 management API, and its OpenAPI document and docs. */
+import { createRoute } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
+import { z } from "zod";
 import { requireWorkspace } from "./api/auth.ts";
 import { channelRoutes } from "./api/channels.ts";
 import { deadLetterRoutes } from "./api/dead-letters.ts";
@@ -8,22 +9,36 @@ import { endpointRoutes } from "./api/endpoints.ts";
 import { eventRoutes } from "./api/events.ts";
 import { contactRoutes, conversationRoutes } from "./api/inbox.ts";
 import { metricRoutes } from "./api/metrics.ts";
+import { createRouter } from "./api/router.ts";
 import { ruleRoutes } from "./api/rules.ts";
+import { PUBLIC } from "./api/schemas.ts";
 import { settingsRoutes } from "./api/settings.ts";
 import { ticketRoutes } from "./api/tickets.ts";
 import { workspaceRoutes } from "./api/workspaces.ts";
-import type { AppEnv } from "./env.ts";
 import { intake } from "./intake/routes.ts";
 import { ApiError, errorMessage } from "./lib/errors.ts";
+import { DOCS_CSP, DOCS_PAGE } from "./openapi/docs-page.ts";
+import { describeApi, openApiDocument } from "./openapi/document.ts";
 
-export const app = new Hono<AppEnv>();
+export const app = createRouter();
 
-app.get("/health", (c) => c.json({ ok: true }));
+app.openapi(
+  createRoute({
+    method: "get",
+    path: "/health",
+    tags: ["Health"],
+    operationId: "health",
+    summary: "Whether the worker can serve",
+    security: PUBLIC,
+    responses: { 200: { description: "It can", content: { "application/json": { schema: z.strictObject({ ok: z.literal(true) }) } } } },
+  }),
+  (c) => c.json({ ok: true as const }, 200),
+);
 
 app.route("/webhooks", intake);
 
 app.route("/v1/workspaces", workspaceRoutes);
-const workspaceApi = new Hono<AppEnv>();
+const workspaceApi = createRouter();
 workspaceApi.use("*", requireWorkspace);
 workspaceApi.route("/channels", channelRoutes);
 workspaceApi.route("/endpoints", endpointRoutes);
@@ -37,11 +52,44 @@ workspaceApi.route("/tickets", ticketRoutes);
 workspaceApi.route("/metrics", metricRoutes);
 app.route("/v1", workspaceApi);
 
+app.openapi(
+  createRoute({
+    method: "get",
+    path: "/openapi.json",
+    tags: ["Docs"],
+    operationId: "openApiDocument",
+    summary: "This document",
+    security: PUBLIC,
+    responses: {
+      200: { description: "OpenAPI 3.1", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } },
+    },
+  }),
+  (c) => c.json(openApiDocument(app), 200),
+);
+
+app.openapi(
+  createRoute({
+    method: "get",
+    path: "/docs",
+    tags: ["Docs"],
+    operationId: "docs",
+    summary: "This document, rendered (Swagger UI, served from this origin)",
+    security: PUBLIC,
+    responses: { 200: { description: "An HTML page", content: { "text/html": { schema: z.string() } } } },
+  }),
+  (c) => c.html(DOCS_PAGE, 200, { "content-security-policy": DOCS_CSP }),
+);
+
+describeApi(app);
+
 app.notFound((c) => c.json(new ApiError("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`).toBody(), 404));
 
 app.onError((error, c) => {
   if (error instanceof ApiError) return c.json(error.toBody(), error.status as 400);
   if (error instanceof HTTPException) {
+    // Declared JSON bodies must say so; the contract's answer to bad input is a 400.
+    if (error.status === 415)
+      return c.json(new ApiError("bad_request", "send the body as JSON, with content-type: application/json").toBody(), 400);
     return c.json({ error: { code: error.status === 413 ? "payload_too_large" : "bad_request", message: error.message } }, error.status);
   }
   console.error(JSON.stringify({ msg: "unhandled error", path: new URL(c.req.url).pathname, error: errorMessage(error) }));

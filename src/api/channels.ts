@@ -1,30 +1,44 @@
 /** /v1/channels: a workspace's platform accounts. Secret credentials go in, never out. */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { forgetChannel } from "../channel-cache.ts";
 import { getAdapter, supportedPlatforms } from "../channels/registry.ts";
 import type { AnyChannelAdapter, Credentials } from "../channels/types.ts";
-import type { AppEnv } from "../env.ts";
+import type { Platform } from "../events/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { randomId } from "../lib/ids.ts";
 import { describeIssues } from "../lib/zod-issues.ts";
 import { secretBox } from "../secrets.ts";
 import { deleteChannel, getChannel, insertChannel, listChannels, updateChannel } from "../storage/channels.ts";
 import { openDb } from "../storage/db.ts";
-import { parseJsonBody, parsePage } from "./validation.ts";
-import { channelView } from "./views.ts";
+import { createRouter } from "./router.ts";
+import { errors, IdParamSchema, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
+import { ChannelSchema, channelView } from "./views.ts";
 
-const CreateChannelSchema = z.strictObject({
-  platform: z.string(),
-  name: z.string().trim().min(1).max(200),
-  credentials: z.record(z.string(), z.unknown()),
-});
+const NameSchema = z.string().trim().min(1).max(200);
 
-const PatchChannelSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  /** Merged into the stored credentials: send only what changes. */
-  credentials: z.record(z.string(), z.unknown()).optional(),
-});
+/** One shape per platform: `credentials` is validated by that platform's adapter schema, and documented by it. */
+const CreateChannelSchema = z
+  .discriminatedUnion(
+    "platform",
+    supportedPlatforms().map((platform) =>
+      z
+        .strictObject({ platform: z.literal(platform), name: NameSchema, credentials: adapterFor(platform).credentials })
+        .meta({ id: `Create${platform[0]?.toUpperCase()}${platform.slice(1)}Channel` }),
+    ) as unknown as [z.ZodObject<{ platform: z.ZodLiteral<Platform>; name: typeof NameSchema; credentials: z.ZodType<Credentials> }>],
+    { error: (issue) => (issue.code === "invalid_union" ? `platform must be one of: ${supportedPlatforms().join(", ")}` : undefined) },
+  )
+  .meta({ id: "CreateChannel" });
+
+const PatchChannelSchema = z
+  .strictObject({
+    name: NameSchema.optional(),
+    credentials: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .meta({ description: "Merged into the stored credentials (send only what changes), then validated as a whole" }),
+  })
+  .meta({ id: "PatchChannel" });
 
 function adapterFor(platform: string): AnyChannelAdapter {
   const adapter = getAdapter(platform);
@@ -58,64 +72,121 @@ function origin(url: string): string {
   return new URL(url).origin;
 }
 
-export const channelRoutes = new Hono<AppEnv>();
+const tags = ["Channels"];
 
-channelRoutes.post("/", async (c) => {
-  const body = await parseJsonBody(c, CreateChannelSchema);
-  const adapter = adapterFor(body.platform);
-  const credentials = validCredentials(adapter, body.credentials);
-  const now = Date.now();
-  const row = {
-    id: randomId("ch"),
-    workspaceId: c.get("workspaceId"),
-    platform: adapter.platform,
-    name: body.name,
-    credentialsSealed: await (await secretBox(c.env)).seal(JSON.stringify(credentials)),
-    publicCredentials: publicPart(adapter, credentials),
-    createdAt: now,
-    updatedAt: now,
-  };
-  await insertChannel(openDb(c.env.DB), row);
-  return c.json(channelView(row, origin(c.req.url)), 201);
-});
+export const channelRoutes = createRouter();
 
-channelRoutes.get("/", async (c) => {
-  const listed = await listChannels(openDb(c.env.DB), c.get("workspaceId"), parsePage(c));
-  return c.json({ data: listed.data.map((row) => channelView(row, origin(c.req.url))), nextCursor: listed.nextCursor });
-});
+channelRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/",
+    tags,
+    operationId: "createChannel",
+    summary: "Add a platform account",
+    description: "Secret credentials are sealed with MASTER_KEY and never returned; paste the answer's `webhookUrl` into the platform.",
+    request: { body: jsonBody(CreateChannelSchema) },
+    responses: { 201: jsonResponse(ChannelSchema, "The channel"), ...errors(400, 401, 403) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const adapter = adapterFor(body.platform);
+    const now = Date.now();
+    const row = {
+      id: randomId("ch"),
+      workspaceId: c.get("workspaceId"),
+      platform: adapter.platform,
+      name: body.name,
+      credentialsSealed: await (await secretBox(c.env)).seal(JSON.stringify(body.credentials)),
+      publicCredentials: publicPart(adapter, body.credentials),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await insertChannel(openDb(c.env.DB), row);
+    return c.json(channelView(row, origin(c.req.url)), 201);
+  },
+);
 
-channelRoutes.get("/:id", async (c) => {
-  const row = await getChannel(openDb(c.env.DB), c.get("workspaceId"), c.req.param("id"));
-  if (!row) throw new ApiError("not_found", "channel not found");
-  return c.json(channelView(row, origin(c.req.url)));
-});
+channelRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags,
+    operationId: "listChannels",
+    summary: "List channels",
+    request: { query: PageQuerySchema },
+    responses: { 200: jsonResponse(listOf(ChannelSchema, "ChannelList"), "A page of channels, newest first"), ...errors(400, 401, 403) },
+  }),
+  async (c) => {
+    const listed = await listChannels(openDb(c.env.DB), c.get("workspaceId"), pageOf(c.req.valid("query")));
+    return c.json({ data: listed.data.map((row) => channelView(row, origin(c.req.url))), nextCursor: listed.nextCursor }, 200);
+  },
+);
 
-channelRoutes.patch("/:id", async (c) => {
-  const body = await parseJsonBody(c, PatchChannelSchema);
-  const db = openDb(c.env.DB);
-  const workspaceId = c.get("workspaceId");
-  const id = c.req.param("id");
-  const row = await getChannel(db, workspaceId, id);
-  if (!row) throw new ApiError("not_found", "channel not found");
-  const patch: Parameters<typeof updateChannel>[3] = { updatedAt: Date.now() };
-  if (body.name !== undefined) patch.name = body.name;
-  if (body.credentials !== undefined) {
-    const adapter = adapterFor(row.platform);
-    const box = await secretBox(c.env);
-    const current = JSON.parse(await box.open(row.credentialsSealed)) as Credentials;
-    const credentials = validCredentials(adapter, { ...current, ...body.credentials });
-    patch.credentialsSealed = await box.seal(JSON.stringify(credentials));
-    patch.publicCredentials = publicPart(adapter, credentials);
-  }
-  const updated = await updateChannel(db, workspaceId, id, patch);
-  if (!updated) throw new ApiError("not_found", "channel not found");
-  forgetChannel(id);
-  return c.json(channelView(updated, origin(c.req.url)));
-});
+channelRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    tags,
+    operationId: "getChannel",
+    summary: "Read a channel",
+    request: { params: IdParamSchema },
+    responses: { 200: jsonResponse(ChannelSchema, "The channel"), ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    const row = await getChannel(openDb(c.env.DB), c.get("workspaceId"), c.req.valid("param").id);
+    if (!row) throw new ApiError("not_found", "channel not found");
+    return c.json(channelView(row, origin(c.req.url)), 200);
+  },
+);
 
-channelRoutes.delete("/:id", async (c) => {
-  const id = c.req.param("id");
-  if (!(await deleteChannel(openDb(c.env.DB), c.get("workspaceId"), id))) throw new ApiError("not_found", "channel not found");
-  forgetChannel(id);
-  return c.body(null, 204);
-});
+channelRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{id}",
+    tags,
+    operationId: "updateChannel",
+    summary: "Rename a channel or change some of its credentials",
+    request: { params: IdParamSchema, body: jsonBody(PatchChannelSchema) },
+    responses: { 200: jsonResponse(ChannelSchema, "The channel"), ...errors(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const db = openDb(c.env.DB);
+    const workspaceId = c.get("workspaceId");
+    const { id } = c.req.valid("param");
+    const row = await getChannel(db, workspaceId, id);
+    if (!row) throw new ApiError("not_found", "channel not found");
+    const patch: Parameters<typeof updateChannel>[3] = { updatedAt: Date.now() };
+    if (body.name !== undefined) patch.name = body.name;
+    if (body.credentials !== undefined) {
+      const adapter = adapterFor(row.platform);
+      const box = await secretBox(c.env);
+      const current = JSON.parse(await box.open(row.credentialsSealed)) as Credentials;
+      const credentials = validCredentials(adapter, { ...current, ...body.credentials });
+      patch.credentialsSealed = await box.seal(JSON.stringify(credentials));
+      patch.publicCredentials = publicPart(adapter, credentials);
+    }
+    const updated = await updateChannel(db, workspaceId, id, patch);
+    if (!updated) throw new ApiError("not_found", "channel not found");
+    forgetChannel(id);
+    return c.json(channelView(updated, origin(c.req.url)), 200);
+  },
+);
+
+channelRoutes.openapi(
+  createRoute({
+    method: "delete",
+    path: "/{id}",
+    tags,
+    operationId: "deleteChannel",
+    summary: "Delete a channel",
+    request: { params: IdParamSchema },
+    responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    if (!(await deleteChannel(openDb(c.env.DB), c.get("workspaceId"), id))) throw new ApiError("not_found", "channel not found");
+    forgetChannel(id);
+    return c.body(null, 204);
+  },
+);

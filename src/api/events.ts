@@ -1,22 +1,29 @@
 /** GET /v1/events: the workspace's events, exactly as delivered, newest first. */
-import { Hono } from "hono";
-import type { AppEnv } from "../env.ts";
-import { EventTypeSchema } from "../events/schema.ts";
-import { ApiError } from "../lib/errors.ts";
+import { createRoute } from "@hono/zod-openapi";
+import { EventSchema, EventTypeSchema, type GatewayEvent } from "../events/schema.ts";
 import { openDb } from "../storage/db.ts";
 import { listEvents } from "../storage/events.ts";
-import { parsePage } from "./validation.ts";
+import { createRouter } from "./router.ts";
+import { errors, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
 
-export const eventRoutes = new Hono<AppEnv>();
+const EventQuerySchema = PageQuerySchema.extend({ type: EventTypeSchema.optional().meta({ description: "Only events of this type" }) });
 
-eventRoutes.get("/", async (c) => {
-  const typeText = c.req.query("type");
-  const type = typeText === undefined ? undefined : EventTypeSchema.safeParse(typeText);
-  if (type && !type.success) {
-    throw new ApiError("validation_failed", `type must be one of: ${EventTypeSchema.options.join(", ")}`, [
-      { path: "type", message: "unknown event type" },
-    ]);
-  }
-  const listed = await listEvents(openDb(c.env.DB), c.get("workspaceId"), parsePage(c), type?.data);
-  return c.json({ data: listed.data.map((row) => JSON.parse(row.payload) as unknown), nextCursor: listed.nextCursor });
-});
+export const eventRoutes = createRouter();
+
+eventRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["Events"],
+    operationId: "listEvents",
+    summary: "List events, exactly as delivered",
+    description: "The same bodies the endpoints receive (see the webhooks), newest first.",
+    request: { query: EventQuerySchema },
+    responses: { 200: jsonResponse(listOf(EventSchema, "EventList"), "A page of events, newest first"), ...errors(400, 401, 403) },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    const listed = await listEvents(openDb(c.env.DB), c.get("workspaceId"), pageOf(query), query.type);
+    return c.json({ data: listed.data.map((row) => JSON.parse(row.payload) as GatewayEvent), nextCursor: listed.nextCursor }, 200);
+  },
+);

@@ -1,72 +1,153 @@
 /** /v1/contacts and /v1/conversations: what the gateway knows, and an agent's reply. */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { sendReply } from "../actions/reply.ts";
-import type { AppEnv } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { openDb } from "../storage/db.ts";
 import { getContact, getConversation, listContacts, listConversations, listMessages } from "../storage/inbox.ts";
-import { parseJsonBody, parsePage } from "./validation.ts";
-import { contactView, conversationView, messageView } from "./views.ts";
+import { createRouter } from "./router.ts";
+import { errors, IdParamSchema, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
+import { ContactSchema, ConversationSchema, contactView, conversationView, MessageSchema, messageView } from "./views.ts";
 
-const ReplySchema = z.strictObject({ text: z.string().trim().min(1).max(4096) });
+const ReplySchema = z.strictObject({ text: z.string().trim().min(1).max(4096) }).meta({ id: "Reply" });
 
-export const contactRoutes = new Hono<AppEnv>();
+export const contactRoutes = createRouter();
 
-contactRoutes.get("/", async (c) => {
-  const listed = await listContacts(openDb(c.env.DB), c.get("workspaceId"), parsePage(c));
-  return c.json({ data: listed.data.map(contactView), nextCursor: listed.nextCursor });
-});
+contactRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["Contacts"],
+    operationId: "listContacts",
+    summary: "List contacts",
+    request: { query: PageQuerySchema },
+    responses: { 200: jsonResponse(listOf(ContactSchema, "ContactList"), "A page of contacts, newest first"), ...errors(400, 401, 403) },
+  }),
+  async (c) => {
+    const listed = await listContacts(openDb(c.env.DB), c.get("workspaceId"), pageOf(c.req.valid("query")));
+    return c.json({ data: listed.data.map(contactView), nextCursor: listed.nextCursor }, 200);
+  },
+);
 
-contactRoutes.get("/:id", async (c) => {
-  const row = await getContact(openDb(c.env.DB), c.get("workspaceId"), c.req.param("id"));
-  if (!row) throw new ApiError("not_found", "contact not found");
-  return c.json(contactView(row));
-});
+contactRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    tags: ["Contacts"],
+    operationId: "getContact",
+    summary: "Read a contact",
+    request: { params: IdParamSchema },
+    responses: { 200: jsonResponse(ContactSchema, "The contact"), ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    const row = await getContact(openDb(c.env.DB), c.get("workspaceId"), c.req.valid("param").id);
+    if (!row) throw new ApiError("not_found", "contact not found");
+    return c.json(contactView(row), 200);
+  },
+);
 
-export const conversationRoutes = new Hono<AppEnv>();
+const tags = ["Conversations"];
 
-conversationRoutes.get("/", async (c) => {
-  const listed = await listConversations(openDb(c.env.DB), c.get("workspaceId"), parsePage(c));
-  return c.json({ data: listed.data.map(conversationView), nextCursor: listed.nextCursor });
-});
+export const conversationRoutes = createRouter();
 
-conversationRoutes.get("/:id", async (c) => {
-  const row = await getConversation(openDb(c.env.DB), c.get("workspaceId"), c.req.param("id"));
-  if (!row) throw new ApiError("not_found", "conversation not found");
-  return c.json(conversationView(row));
-});
+conversationRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags,
+    operationId: "listConversations",
+    summary: "List conversations",
+    request: { query: PageQuerySchema },
+    responses: {
+      200: jsonResponse(listOf(ConversationSchema, "ConversationList"), "A page of conversations, newest first"),
+      ...errors(400, 401, 403),
+    },
+  }),
+  async (c) => {
+    const listed = await listConversations(openDb(c.env.DB), c.get("workspaceId"), pageOf(c.req.valid("query")));
+    return c.json({ data: listed.data.map(conversationView), nextCursor: listed.nextCursor }, 200);
+  },
+);
 
-conversationRoutes.get("/:id/messages", async (c) => {
-  const db = openDb(c.env.DB);
-  const workspaceId = c.get("workspaceId");
-  const id = c.req.param("id");
-  const page = parsePage(c);
-  if (!(await getConversation(db, workspaceId, id))) throw new ApiError("not_found", "conversation not found");
-  const listed = await listMessages(db, workspaceId, id, page);
-  return c.json({ data: listed.data.map(messageView), nextCursor: listed.nextCursor });
-});
+conversationRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    tags,
+    operationId: "getConversation",
+    summary: "Read a conversation",
+    request: { params: IdParamSchema },
+    responses: { 200: jsonResponse(ConversationSchema, "The conversation"), ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    const row = await getConversation(openDb(c.env.DB), c.get("workspaceId"), c.req.valid("param").id);
+    if (!row) throw new ApiError("not_found", "conversation not found");
+    return c.json(conversationView(row), 200);
+  },
+);
+
+conversationRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}/messages",
+    tags,
+    operationId: "listMessages",
+    summary: "A conversation's messages, each inbound one with its routing decision",
+    request: { params: IdParamSchema, query: PageQuerySchema },
+    responses: { 200: jsonResponse(listOf(MessageSchema, "MessageList"), "A page of messages"), ...errors(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const db = openDb(c.env.DB);
+    const workspaceId = c.get("workspaceId");
+    const { id } = c.req.valid("param");
+    const page = pageOf(c.req.valid("query"));
+    if (!(await getConversation(db, workspaceId, id))) throw new ApiError("not_found", "conversation not found");
+    const listed = await listMessages(db, workspaceId, id, page);
+    return c.json({ data: listed.data.map(messageView), nextCursor: listed.nextCursor }, 200);
+  },
+);
 
 /**
  * An agent's reply. 201 when the platform took it; 202 while a rate limit or outage is
  * retried; 422 when the platform's rules refuse it (nothing sent) or its API rejected it
  * (recorded as failed, with the platform's error).
  */
-conversationRoutes.post("/:id/messages", async (c) => {
-  const { text } = await parseJsonBody(c, ReplySchema);
-  const outcome = await sendReply(c.env, { workspaceId: c.get("workspaceId"), conversationId: c.req.param("id"), text, author: "agent" });
-  switch (outcome.kind) {
-    case "not_found":
-      throw new ApiError("not_found", "conversation not found");
-    case "refused":
-      throw new ApiError("unprocessable", `the platform would refuse this reply: ${outcome.reason}`, { reason: outcome.reason });
-    case "failed":
-      throw new ApiError("unprocessable", `the platform rejected the reply: ${outcome.message.error}`, {
-        message: messageView(outcome.message),
-      });
-    case "pending":
-      return c.json(messageView(outcome.message), 202);
-    case "sent":
-      return c.json(messageView(outcome.message), 201);
-  }
-});
+conversationRoutes.openapi(
+  createRoute({
+    method: "post",
+    path: "/{id}/messages",
+    tags,
+    operationId: "sendReply",
+    summary: "Send an agent's reply through the channel",
+    request: { params: IdParamSchema, body: jsonBody(ReplySchema) },
+    responses: {
+      201: jsonResponse(MessageSchema, "The platform took it (`status: sent`); `message.sent` is emitted"),
+      202: jsonResponse(MessageSchema, "Rate-limited or the platform is unreachable: retried with backoff (`status: pending`)"),
+      ...errors(400, 401, 403, 404),
+      422: {
+        $ref: "#/components/responses/Unprocessable",
+        description:
+          "The platform's rules refuse it (closed window, blocked contact, missing credentials, too long; `details.reason`), nothing sent; or its API rejected it (`details.message`, recorded as failed)",
+      },
+    },
+  }),
+  async (c) => {
+    const { text } = c.req.valid("json");
+    const conversationId = c.req.valid("param").id;
+    const outcome = await sendReply(c.env, { workspaceId: c.get("workspaceId"), conversationId, text, author: "agent" });
+    switch (outcome.kind) {
+      case "not_found":
+        throw new ApiError("not_found", "conversation not found");
+      case "refused":
+        throw new ApiError("unprocessable", `the platform would refuse this reply: ${outcome.reason}`, { reason: outcome.reason });
+      case "failed":
+        throw new ApiError("unprocessable", `the platform rejected the reply: ${outcome.message.error}`, {
+          message: messageView(outcome.message),
+        });
+      case "pending":
+        return c.json(messageView(outcome.message), 202);
+      case "sent":
+        return c.json(messageView(outcome.message), 201);
+    }
+  },
+);

@@ -1,32 +1,75 @@
 /** GET|PATCH /v1/settings: SLA windows, live-sale mode, order lookup, delivery policy. */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
 import { checkOutboundUrl } from "../deliver/url-guard.ts";
-import type { AppEnv } from "../env.ts";
 import { readConfig } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { secretBox } from "../secrets.ts";
-import { mergeSettings, SettingsPatchSchema, settingsView } from "../settings.ts";
+import { mergeSettings, SettingsPatchSchema, SettingsSchema, settingsView } from "../settings.ts";
 import { openDb } from "../storage/db.ts";
 import { getSettings, putSettings } from "../storage/settings.ts";
-import { parseJsonBody } from "./validation.ts";
+import { createRouter } from "./router.ts";
+import { errors, jsonBody, jsonResponse } from "./schemas.ts";
 
-export const settingsRoutes = new Hono<AppEnv>();
-
-settingsRoutes.get("/", async (c) => c.json(settingsView(await getSettings(openDb(c.env.DB), c.get("workspaceId")))));
-
-settingsRoutes.patch("/", async (c) => {
-  const patch = await parseJsonBody(c, SettingsPatchSchema);
-  if (patch.orderLookup) {
-    // The URL is called for this workspace: the same guard as subscriber endpoints.
-    const probe = patch.orderLookup.url.replaceAll("{orderId}", "0");
-    const verdict = checkOutboundUrl(probe, { allowPrivate: readConfig(c.env).allowPrivateEndpoints });
-    if (!verdict.ok)
-      throw new ApiError("unprocessable", `orderLookup.url ${verdict.reason}`, [{ path: "orderLookup.url", message: verdict.reason }]);
-  }
-  const db = openDb(c.env.DB);
-  const workspaceId = c.get("workspaceId");
-  const box = await secretBox(c.env);
-  const next = await mergeSettings(await getSettings(db, workspaceId), patch, (value) => box.seal(value));
-  await putSettings(db, workspaceId, next, Date.now());
-  return c.json(settingsView(next));
+const PatchSettingsSchema = SettingsPatchSchema.meta({
+  id: "PatchSettings",
+  description: "Any subset. `orderLookup.headers` values are sealed and never shown again; `orderLookup: null` removes the lookup.",
 });
+
+/** As stored, except that the order lookup shows its header names, never their values. */
+const SettingsViewSchema = SettingsSchema.omit({ orderLookup: true })
+  .extend({
+    orderLookup: z
+      .strictObject({ url: z.string(), headers: z.array(z.string()).meta({ description: "Header names; values are never shown" }) })
+      .nullable(),
+  })
+  .required()
+  .meta({ id: "Settings" });
+
+const tags = ["Settings"];
+
+export const settingsRoutes = createRouter();
+
+settingsRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags,
+    operationId: "getSettings",
+    summary: "The workspace's settings",
+    responses: { 200: jsonResponse(SettingsViewSchema, "The settings, defaults filled in"), ...errors(401, 403) },
+  }),
+  async (c) => c.json(settingsView(await getSettings(openDb(c.env.DB), c.get("workspaceId"))), 200),
+);
+
+settingsRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/",
+    tags,
+    operationId: "updateSettings",
+    summary: "Change some settings; they apply to SLA clocks started after the change",
+    request: { body: jsonBody(PatchSettingsSchema) },
+    responses: {
+      200: jsonResponse(SettingsViewSchema, "The settings"),
+      ...errors(400, 401, 403),
+      422: { $ref: "#/components/responses/Unprocessable", description: "An order-lookup URL the gateway will not call" },
+    },
+  }),
+  async (c) => {
+    const patch = c.req.valid("json");
+    if (patch.orderLookup) {
+      // The URL is called for this workspace: the same guard as subscriber endpoints.
+      const probe = patch.orderLookup.url.replaceAll("{orderId}", "0");
+      const verdict = checkOutboundUrl(probe, { allowPrivate: readConfig(c.env).allowPrivateEndpoints });
+      if (!verdict.ok)
+        throw new ApiError("unprocessable", `orderLookup.url ${verdict.reason}`, [{ path: "orderLookup.url", message: verdict.reason }]);
+    }
+    const db = openDb(c.env.DB);
+    const workspaceId = c.get("workspaceId");
+    const box = await secretBox(c.env);
+    const next = await mergeSettings(await getSettings(db, workspaceId), patch, (value) => box.seal(value));
+    await putSettings(db, workspaceId, next, Date.now());
+    return c.json(settingsView(next), 200);
+  },
+);

@@ -1,61 +1,98 @@
 /** /v1/tickets: escalations for the humans, newest first; PATCH assigns, resolves, reopens. */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { fanOut } from "../actions/fan-out.ts";
 import { changeTicket, ticketView } from "../actions/tickets.ts";
-import type { AppEnv } from "../env.ts";
-import type { Platform } from "../events/schema.ts";
+import { type Platform, TicketSchema } from "../events/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { conversationStub } from "../objects/conversation.ts";
 import { getChannel } from "../storage/channels.ts";
 import { openDb } from "../storage/db.ts";
 import { getConversation } from "../storage/inbox.ts";
 import { getTicket, listTickets } from "../storage/tickets.ts";
-import { parseJsonBody, parsePage } from "./validation.ts";
+import { createRouter } from "./router.ts";
+import { errors, IdParamSchema, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
 
-const StatusSchema = z.enum(["open", "pending", "resolved"]);
+const StatusSchema = TicketSchema.shape.status;
 const PatchTicketSchema = z
-  .strictObject({ status: StatusSchema.optional(), assignee: z.string().trim().min(1).max(200).nullable().optional() })
-  .refine((patch) => patch.status !== undefined || patch.assignee !== undefined, "send status or assignee");
+  .strictObject({
+    status: StatusSchema.optional().meta({ description: "`resolved` hands the conversation back to the bot; `open` reopens" }),
+    assignee: z.string().trim().min(1).max(200).nullable().optional().meta({ description: "null unassigns" }),
+  })
+  .refine((patch) => patch.status !== undefined || patch.assignee !== undefined, "send status or assignee")
+  .meta({ id: "PatchTicket", description: "Send `status`, `assignee`, or both" });
+const TicketQuerySchema = PageQuerySchema.extend({ status: StatusSchema.optional().meta({ description: "Only tickets in this status" }) });
 
-export const ticketRoutes = new Hono<AppEnv>();
+const tags = ["Tickets"];
 
-ticketRoutes.get("/", async (c) => {
-  const statusText = c.req.query("status");
-  const status = statusText === undefined ? undefined : StatusSchema.safeParse(statusText);
-  if (status && !status.success)
-    throw new ApiError("validation_failed", "status must be open, pending or resolved", [{ path: "status", message: "unknown status" }]);
-  const listed = await listTickets(openDb(c.env.DB), c.get("workspaceId"), parsePage(c), status?.data);
-  return c.json({ data: listed.data.map(ticketView), nextCursor: listed.nextCursor });
-});
+export const ticketRoutes = createRouter();
 
-ticketRoutes.get("/:id", async (c) => {
-  const row = await getTicket(openDb(c.env.DB), c.get("workspaceId"), c.req.param("id"));
-  if (!row) throw new ApiError("not_found", "ticket not found");
-  return c.json(ticketView(row));
-});
+ticketRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags,
+    operationId: "listTickets",
+    summary: "List tickets, newest first",
+    request: { query: TicketQuerySchema },
+    responses: { 200: jsonResponse(listOf(TicketSchema, "TicketList"), "A page of tickets, newest first"), ...errors(400, 401, 403) },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    const listed = await listTickets(openDb(c.env.DB), c.get("workspaceId"), pageOf(query), query.status);
+    return c.json({ data: listed.data.map(ticketView), nextCursor: listed.nextCursor }, 200);
+  },
+);
 
-ticketRoutes.patch("/:id", async (c) => {
-  const patch = await parseJsonBody(c, PatchTicketSchema);
-  const db = openDb(c.env.DB);
-  const workspaceId = c.get("workspaceId");
-  const row = await getTicket(db, workspaceId, c.req.param("id"));
-  if (!row) throw new ApiError("not_found", "ticket not found");
-  const [conversation, channel] = await Promise.all([
-    getConversation(db, workspaceId, row.conversationId),
-    getChannel(db, workspaceId, row.channelId),
-  ]);
-  const now = Date.now();
-  const changed = await changeTicket(
-    db,
-    row,
-    channel ? { id: channel.id, platform: channel.platform as Platform } : null,
-    { ...(patch.status ? { status: patch.status } : {}), ...(patch.assignee !== undefined ? { assignee: patch.assignee } : {}) },
-    now,
-  );
-  if (conversation && patch.status && patch.status !== row.status) {
-    await conversationStub(c.env, conversation.channelId, conversation.platformThreadId).onTicketStatus(row.id, patch.status);
-  }
-  await fanOut(db, c.env.DELIVERIES_QUEUE, workspaceId, changed.eventIds, now);
-  return c.json(ticketView(changed.ticket));
-});
+ticketRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}",
+    tags,
+    operationId: "getTicket",
+    summary: "Read a ticket, with the context an agent needs",
+    request: { params: IdParamSchema },
+    responses: { 200: jsonResponse(TicketSchema, "The ticket"), ...errors(401, 403, 404) },
+  }),
+  async (c) => {
+    const row = await getTicket(openDb(c.env.DB), c.get("workspaceId"), c.req.valid("param").id);
+    if (!row) throw new ApiError("not_found", "ticket not found");
+    return c.json(ticketView(row), 200);
+  },
+);
+
+ticketRoutes.openapi(
+  createRoute({
+    method: "patch",
+    path: "/{id}",
+    tags,
+    operationId: "updateTicket",
+    summary: "Assign, resolve or reopen a ticket; announced as `ticket.updated`",
+    request: { params: IdParamSchema, body: jsonBody(PatchTicketSchema) },
+    responses: { 200: jsonResponse(TicketSchema, "The ticket"), ...errors(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const patch = c.req.valid("json");
+    const db = openDb(c.env.DB);
+    const workspaceId = c.get("workspaceId");
+    const row = await getTicket(db, workspaceId, c.req.valid("param").id);
+    if (!row) throw new ApiError("not_found", "ticket not found");
+    const [conversation, channel] = await Promise.all([
+      getConversation(db, workspaceId, row.conversationId),
+      getChannel(db, workspaceId, row.channelId),
+    ]);
+    const now = Date.now();
+    const changed = await changeTicket(
+      db,
+      row,
+      channel ? { id: channel.id, platform: channel.platform as Platform } : null,
+      { ...(patch.status ? { status: patch.status } : {}), ...(patch.assignee !== undefined ? { assignee: patch.assignee } : {}) },
+      now,
+    );
+    if (conversation && patch.status && patch.status !== row.status) {
+      await conversationStub(c.env, conversation.channelId, conversation.platformThreadId).onTicketStatus(row.id, patch.status);
+    }
+    await fanOut(db, c.env.DELIVERIES_QUEUE, workspaceId, changed.eventIds, now);
+    return c.json(ticketView(changed.ticket), 200);
+  },
+);

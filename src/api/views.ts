@@ -1,20 +1,41 @@
-/** Rows → the JSON the API answers with. Sealed secrets never leave through here. */
+/**
+ * Rows → the JSON the API answers with, and the schema of each answer (what /openapi.json
+ * shows; the view functions are typed by them). Sealed secrets never leave through here.
+ */
+import { z } from "zod";
+import { AttachmentSchema, PlatformSchema } from "../events/schema.ts";
 import type { AttemptRow } from "../storage/attempts.ts";
 import type { ChannelRow } from "../storage/channels.ts";
 import type { DeadLetterRow } from "../storage/dead-letters.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
 import type { DeliveryRow } from "../storage/event-deliveries.ts";
 import type { ContactRow, ConversationRow, MessageRow } from "../storage/inbox.ts";
-import { iso } from "./validation.ts";
+import { iso, TimestampSchema } from "./schemas.ts";
+
+const nullableTime = TimestampSchema.nullable();
+
+export const ChannelSchema = z
+  .strictObject({
+    id: z.string(),
+    platform: PlatformSchema,
+    name: z.string(),
+    webhookUrl: z.string().meta({ description: "Paste it into the platform; absolute when the request had a host" }),
+    credentials: z
+      .record(z.string(), z.string())
+      .meta({ description: "The identifying credentials only (appKey, phoneNumberId…); never a secret" }),
+    createdAt: TimestampSchema,
+    updatedAt: TimestampSchema,
+  })
+  .meta({ id: "Channel" });
 
 export function webhookUrl(origin: string | null, platform: string, channelId: string): string {
   return `${origin ?? ""}/webhooks/${platform}/${channelId}`;
 }
 
-export function channelView(row: ChannelRow, origin: string | null) {
+export function channelView(row: ChannelRow, origin: string | null): z.infer<typeof ChannelSchema> {
   return {
     id: row.id,
-    platform: row.platform,
+    platform: row.platform as z.infer<typeof PlatformSchema>,
     name: row.name,
     webhookUrl: webhookUrl(origin, row.platform, row.id),
     credentials: JSON.parse(row.publicCredentials) as Record<string, string>,
@@ -23,7 +44,30 @@ export function channelView(row: ChannelRow, origin: string | null) {
   };
 }
 
-export function endpointView(row: EndpointRow) {
+export const EndpointSchema = z
+  .strictObject({
+    id: z.string(),
+    url: z.string(),
+    eventTypes: z.array(z.string()).meta({ description: "`[]`: every business event" }),
+    description: z.string().nullable(),
+    enabled: z.boolean(),
+    rateLimitPerSecond: z.number().int(),
+    maxConcurrency: z.number().int(),
+    disabledReason: z
+      .enum(["manual", "gone", "failing"])
+      .nullable()
+      .meta({ description: "`manual`, `gone` (it answered 410) or `failing` (no success for too long); null while enabled" }),
+    disabledAt: nullableTime,
+    failingSince: nullableTime,
+    previousSecretExpiresAt: nullableTime.meta({
+      description: "While set and in the future, the previous secret still signs next to the current one",
+    }),
+    createdAt: TimestampSchema,
+    updatedAt: TimestampSchema,
+  })
+  .meta({ id: "Endpoint" });
+
+export function endpointView(row: EndpointRow): z.infer<typeof EndpointSchema> {
   return {
     id: row.id,
     url: row.url,
@@ -32,25 +76,36 @@ export function endpointView(row: EndpointRow) {
     enabled: row.enabled,
     rateLimitPerSecond: row.rateLimitPerSecond,
     maxConcurrency: row.maxConcurrency,
-    /** `manual`, `gone` (it answered 410) or `failing` (no success for too long); null while enabled. */
     disabledReason: row.disabledReason,
     disabledAt: iso(row.disabledAt),
     failingSince: iso(row.failingSince),
-    /** While set and in the future, the previous secret still signs next to the current one. */
     previousSecretExpiresAt: iso(row.previousSecretExpiresAt),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
 }
 
-export function attemptView(row: AttemptRow) {
+export const AttemptSchema = z
+  .strictObject({
+    id: z.string(),
+    eventId: z.string(),
+    attempt: z.number().int(),
+    status: z.enum(["succeeded", "failed"]),
+    responseStatus: z.number().int().nullable(),
+    responseBody: z.string().nullable().meta({ description: "The first KiB of the subscriber's answer" }),
+    durationMs: z.number().int(),
+    error: z.string().nullable(),
+    createdAt: TimestampSchema,
+  })
+  .meta({ id: "Attempt" });
+
+export function attemptView(row: AttemptRow): z.infer<typeof AttemptSchema> {
   return {
     id: row.id,
     eventId: row.eventId,
     attempt: row.attempt,
     status: row.status,
     responseStatus: row.responseStatus,
-    /** The first KiB of the subscriber's answer. */
     responseBody: row.responseBody,
     durationMs: row.durationMs,
     error: row.error,
@@ -58,8 +113,24 @@ export function attemptView(row: AttemptRow) {
   };
 }
 
-/** An event that did not reach an endpoint: `failed` (with why) or `held` while the endpoint was disabled. */
-export function failedEventView(row: DeliveryRow) {
+export const FailedEventSchema = z
+  .strictObject({
+    eventId: z.string(),
+    eventType: z.string(),
+    status: z
+      .enum(["pending", "succeeded", "failed", "held"])
+      .meta({ description: "`failed` (see `reason`), or `held` while the endpoint was disabled" }),
+    reason: z.enum(["exhausted", "gone", "endpoint_disabled", "too_large", "gateway_error"]).nullable(),
+    attempts: z.number().int(),
+    lastAttemptAt: nullableTime,
+    lastResponseStatus: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    createdAt: TimestampSchema,
+    updatedAt: TimestampSchema,
+  })
+  .meta({ id: "FailedEvent" });
+
+export function failedEventView(row: DeliveryRow): z.infer<typeof FailedEventSchema> {
   return {
     eventId: row.eventId,
     eventType: row.eventType,
@@ -74,7 +145,19 @@ export function failedEventView(row: DeliveryRow) {
   };
 }
 
-export function deadLetterView(row: DeadLetterRow) {
+export const DeadLetterSchema = z
+  .strictObject({
+    id: z.string(),
+    queue: z.enum(["inbound", "deliveries"]),
+    channelId: z.string().nullable(),
+    reason: z.string(),
+    body: z.unknown().meta({ description: "The queue message, as it would be sent again" }),
+    createdAt: TimestampSchema,
+    retriedAt: nullableTime,
+  })
+  .meta({ id: "DeadLetter" });
+
+export function deadLetterView(row: DeadLetterRow): z.infer<typeof DeadLetterSchema> {
   return {
     id: row.id,
     queue: row.queue,
@@ -86,7 +169,21 @@ export function deadLetterView(row: DeadLetterRow) {
   };
 }
 
-export function contactView(row: ContactRow) {
+export const ContactSchema = z
+  .strictObject({
+    id: z.string(),
+    channelId: z.string(),
+    platformUserId: z.string(),
+    displayName: z.string().nullable(),
+    status: z.enum(["active", "unfollowed", "blocked"]),
+    tags: z.array(z.string()),
+    queue: z.string().nullable().meta({ description: "The team queue it is assigned to (`sales`…)" }),
+    createdAt: TimestampSchema,
+    updatedAt: TimestampSchema,
+  })
+  .meta({ id: "Contact" });
+
+export function contactView(row: ContactRow): z.infer<typeof ContactSchema> {
   return {
     id: row.id,
     channelId: row.channelId,
@@ -100,7 +197,23 @@ export function contactView(row: ContactRow) {
   };
 }
 
-export function conversationView(row: ConversationRow) {
+export const ConversationSchema = z
+  .strictObject({
+    id: z.string(),
+    channelId: z.string(),
+    contactId: z.string(),
+    platformThreadId: z.string(),
+    state: z.enum(["bot", "awaiting_human"]).meta({ description: "`awaiting_human` while a ticket is open" }),
+    queue: z.string().nullable(),
+    tags: z.array(z.string()),
+    lastMessageAt: TimestampSchema,
+    lastInboundAt: nullableTime,
+    createdAt: TimestampSchema,
+    updatedAt: TimestampSchema,
+  })
+  .meta({ id: "Conversation" });
+
+export function conversationView(row: ConversationRow): z.infer<typeof ConversationSchema> {
   return {
     id: row.id,
     channelId: row.channelId,
@@ -116,7 +229,31 @@ export function conversationView(row: ConversationRow) {
   };
 }
 
-export function messageView(row: MessageRow) {
+export const MessageSchema = z
+  .strictObject({
+    id: z.string(),
+    conversationId: z.string(),
+    contactId: z.string(),
+    channelId: z.string(),
+    platformMessageId: z.string(),
+    direction: z.enum(["inbound", "outbound"]),
+    author: z.string().nullable().meta({ description: "Outbound: `agent` or `bot`" }),
+    status: z
+      .enum(["received", "pending", "sent", "failed"])
+      .meta({ description: "Inbound: `received`. Outbound: `pending` (retrying), `sent` or `failed`" }),
+    error: z.string().nullable().meta({ description: "Why an outbound message failed or is retried: the platform's words" }),
+    sentAt: TimestampSchema,
+    text: z.string().nullable(),
+    attachments: z.array(AttachmentSchema),
+    routing: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .meta({ description: "Inbound: the classification and the routing decision, for the agent" }),
+    createdAt: TimestampSchema,
+  })
+  .meta({ id: "Message" });
+
+export function messageView(row: MessageRow): z.infer<typeof MessageSchema> {
   return {
     id: row.id,
     conversationId: row.conversationId,
@@ -129,9 +266,8 @@ export function messageView(row: MessageRow) {
     error: row.error,
     sentAt: iso(row.sentAt),
     text: row.text,
-    attachments: JSON.parse(row.attachments) as unknown[],
-    /** Inbound: the classification and the routing decision, for the agent. */
-    routing: row.routing ? (JSON.parse(row.routing) as unknown) : null,
+    attachments: JSON.parse(row.attachments) as z.infer<typeof AttachmentSchema>[],
+    routing: row.routing ? (JSON.parse(row.routing) as Record<string, unknown>) : null,
     createdAt: iso(row.createdAt),
   };
 }
