@@ -14,7 +14,7 @@ import { CLAIM_MS } from "../deliver/policy.ts";
 import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
 import { insertClaimedDeliveries, type Statement } from "../storage/event-deliveries.ts";
-import { type EventRow, insertEventIfNew, storedEventRow } from "../storage/events.ts";
+import { type EventRow, insertEventsIfNew, storedEventRow } from "../storage/events.ts";
 import { type DeliveryProducer, fanOut, planFanOut } from "./fan-out.ts";
 
 /** An event envelope as built (events/build.ts, deliver/operational-events.ts). */
@@ -48,7 +48,7 @@ export function queuedSink(db: Db, queue: DeliveryProducer, workspaceId: string)
   return {
     async write(statements, events, now) {
       const rows = events.map((event) => storedEventRow(workspaceId, event, now));
-      const results = await runBatch(db, [...statements, ...rows.map((row) => insertEventIfNew(db, row))]);
+      const results = await runBatch(db, [...statements, ...insertEventsIfNew(db, rows)]);
       if (rows.length > 0)
         await fanOut(
           db,
@@ -82,7 +82,7 @@ export function inlineSink(db: Db, workspaceId: string, audience: EndpointRow[])
         console.warn(JSON.stringify({ msg: "event not delivered: over the size limit", eventId: refused.eventId, reason: refused.reason }));
       }
       const claims = insertClaimedDeliveries(db, plan.rows);
-      const results = await runBatch(db, [...statements, ...rows.map((row) => insertEventIfNew(db, row)), ...claims]);
+      const results = await runBatch(db, [...statements, ...insertEventsIfNew(db, rows), ...claims]);
       const eventsById = new Map(rows.map((row) => [row.id, row]));
       const claimed = results.slice(results.length - claims.length).flat() as {
         endpointId: string;

@@ -10,7 +10,7 @@ import type { DueDelivery } from "../actions/event-sink.ts";
 import { type DeliveryProducer, fanOutQuietly } from "../actions/fan-out.ts";
 import type { EventDelivery } from "../consumers/messages.ts";
 import { errorMessage } from "../lib/errors.ts";
-import { releaseLeaseStatement, takeLeaseStatements } from "../storage/delivery-leases.ts";
+import { pruneLeasesStatement, releaseLeaseStatement, takeLeaseStatement } from "../storage/delivery-leases.ts";
 import { type DeliveryRow, releaseClaimStatement, runAtomically, type Statement } from "../storage/event-deliveries.ts";
 import { type DeliveryDeps, post } from "./attempt.ts";
 import { leaseRequest } from "./d1-limiter.ts";
@@ -118,7 +118,16 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
   const wanting = guarded.flatMap(({ d, guard }) =>
     guard.ok ? [{ d, url: guard.url, lease: leaseRequest(d.endpoint.id, limitsOf(d), now) }] : [],
   );
-  const leaseResults = wanting.length > 0 ? await db.$client.batch(wanting.flatMap((w) => takeLeaseStatements(db, w.lease))) : [];
+  // One prune per endpoint, then one take per delivery: `takes[i]` is where delivery i's answer is.
+  const leaseStatements: D1PreparedStatement[] = [];
+  const takes: number[] = [];
+  const pruned = new Set<string>();
+  for (const w of wanting) {
+    if (!pruned.has(w.d.endpoint.id)) leaseStatements.push(pruneLeasesStatement(db, w.lease));
+    pruned.add(w.d.endpoint.id);
+    takes.push(leaseStatements.push(takeLeaseStatement(db, w.lease)) - 1);
+  }
+  const leaseResults = leaseStatements.length > 0 ? await db.$client.batch(leaseStatements) : [];
 
   const posts: Promise<Attempted>[] = [];
   const wakeUps: WakeUp[] = [];
@@ -131,7 +140,7 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
     }
   }
   wanting.forEach((w, i) => {
-    const taken = (leaseResults[2 * i + 1]?.results.length ?? 0) > 0;
+    const taken = (leaseResults[takes[i] ?? -1]?.results.length ?? 0) > 0;
     if (taken) {
       posts.push(post(deps, w.d.endpoint, w.d.event, w.url, now).then((result) => ({ due: w.d, result, leaseId: w.lease.id })));
       return;

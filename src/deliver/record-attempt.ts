@@ -68,9 +68,9 @@ export async function attemptStatements(db: Db, record: AttemptRecord): Promise<
   const endpointRef = { id: endpoint.id, url: endpoint.url };
 
   const disable = disablement(step, endpoint.failingSince, finished, record.disableAfterFailingSeconds);
-  statements.push(
-    step.kind === "succeeded" ? markEndpointHealthy(db, endpoint.id) : markEndpointFailing(db, endpoint.id, finished, disable),
-  );
+  // A success clears a failing endpoint; a healthy one (as read before the attempt) is left alone.
+  if (step.kind !== "succeeded") statements.push(markEndpointFailing(db, endpoint.id, finished, disable));
+  else if (endpoint.failingSince !== null) statements.push(markEndpointHealthy(db, endpoint.id));
   if (disable) {
     const data = {
       workspaceId,

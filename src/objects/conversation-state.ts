@@ -37,9 +37,18 @@ export interface ConversationState {
   mode: "bot" | "awaiting_human";
   openTicketId: string | null;
   clocks: Clock[];
+  /** The platform message id being ingested, until it is done: found on entry, it means a re-run. */
+  inflight: string | null;
 }
 
-export const INITIAL_STATE: ConversationState = { nextSeq: 1, recentMessageIds: [], mode: "bot", openTicketId: null, clocks: [] };
+export const INITIAL_STATE: ConversationState = {
+  nextSeq: 1,
+  recentMessageIds: [],
+  mode: "bot",
+  openTicketId: null,
+  clocks: [],
+  inflight: null,
+};
 
 /** States saved before a field existed get its initial value. */
 export function withDefaults(saved: Partial<ConversationState> | undefined): ConversationState {

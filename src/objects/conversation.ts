@@ -46,8 +46,6 @@ export type IngestOutcome =
 
 const STATE_KEY = "state";
 const SCOPE_KEY = "scope";
-/** The platform message id being ingested, until it is done: its presence on entry means a re-run. */
-const INFLIGHT_KEY = "inflight";
 
 export function conversationObjectName(channelId: string, platformThreadId: string): string {
   return `${channelId}:${platformThreadId}`;
@@ -69,15 +67,29 @@ export class ConversationObject extends DurableObject<Env> {
     return run;
   }
 
+  /** The alarm as last set by this instance (undefined: not known), so an unchanged one is not written again. */
+  private alarmAt: number | null | undefined;
+  /** The scope as last stored, likewise. */
+  private storedScope: string | undefined;
+
   private load(): ConversationState {
     return withDefaults(this.ctx.storage.kv.get<ConversationState>(STATE_KEY));
   }
 
   private async save(state: ConversationState): Promise<void> {
-    this.ctx.storage.kv.put(STATE_KEY, state);
+    this.ctx.storage.kv.put(STATE_KEY, { ...state, inflight: null });
     const at = nextAlarm(state);
+    if (at === this.alarmAt) return;
     if (at === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
+  }
+
+  private storeScope(scope: Scope): void {
+    const json = JSON.stringify(scope);
+    if (json === this.storedScope) return;
+    this.ctx.storage.kv.put(SCOPE_KEY, scope);
+    this.storedScope = json;
   }
 
   ingestMessage(input: IngestInput): Promise<IngestOutcome> {
@@ -122,6 +134,8 @@ export class ConversationObject extends DurableObject<Env> {
 
   /** SLA clocks: warnings (and an escalation when nobody has the conversation yet), then breaches. */
   override alarm(): Promise<void> {
+    // The runtime clears an alarm that fired.
+    this.alarmAt = undefined;
     return this.serialize(async () => {
       const scope = this.ctx.storage.kv.get<Scope>(SCOPE_KEY);
       const now = Date.now();
@@ -147,11 +161,13 @@ export class ConversationObject extends DurableObject<Env> {
    */
   private async ingest(input: IngestInput): Promise<IngestOutcome> {
     const { item, workspaceId, channel } = input;
-    const admission = admitMessage(this.load(), item.platformMessageId);
+    const loaded = this.load();
+    const admission = admitMessage(loaded, item.platformMessageId);
     if (admission.duplicate) return { duplicate: true, due: [] };
     // A re-run (the last attempt failed part-way) takes the careful path: it reads before each effect.
-    const rerun = this.ctx.storage.kv.get<string>(INFLIGHT_KEY) === item.platformMessageId;
-    this.ctx.storage.kv.put(INFLIGHT_KEY, item.platformMessageId);
+    // The mark is durable before any effect leaves (output gates), so a crash cannot hide one.
+    const rerun = loaded.inflight === item.platformMessageId;
+    this.ctx.storage.kv.put(STATE_KEY, { ...loaded, inflight: item.platformMessageId });
 
     const db = openDb(this.env.DB);
     const now = Date.now();
@@ -164,7 +180,7 @@ export class ConversationObject extends DurableObject<Env> {
       contact: { id: ids.contactId, platformUserId: item.sender.platformUserId, displayName: item.sender.displayName },
       conversation: { id: ids.conversationId, platformThreadId: item.platformThreadId },
     };
-    this.ctx.storage.kv.put(SCOPE_KEY, scope);
+    this.storeScope(scope);
 
     const request: RouteRequest = {
       scope,
@@ -203,8 +219,7 @@ export class ConversationObject extends DurableObject<Env> {
     );
     if (!rerun && !record.isNew(written)) {
       // A platform retry older than the object remembers: stored and acted on already.
-      this.ctx.storage.kv.put(STATE_KEY, admission.next);
-      this.ctx.storage.kv.delete(INFLIGHT_KEY);
+      this.ctx.storage.kv.put(STATE_KEY, { ...admission.next, inflight: null });
       return { duplicate: true, due: sink.due };
     }
 
@@ -244,7 +259,6 @@ export class ConversationObject extends DurableObject<Env> {
     // Saved only once everything above succeeded: a failure leaves the message unseen, and
     // the queue's retry runs it again, every step keyed so nothing happens twice.
     await this.save(state);
-    this.ctx.storage.kv.delete(INFLIGHT_KEY);
     return { duplicate: false, seq: admission.seq, ...record.recorded, due: sink.due };
   }
 

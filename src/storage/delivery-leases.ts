@@ -21,36 +21,38 @@ export interface LeaseRequest {
 }
 
 /**
- * The two statements of one take: prune the endpoint's finished leases, then insert the new
- * one only if both limits allow it (it RETURNs its id when taken). Batched in any number,
- * they run one after another, each seeing the leases the previous ones took.
+ * The statements of one take: prune the endpoint's finished leases (which a batch of takes
+ * for one endpoint needs only once), then insert the new one only if both limits allow it
+ * (it RETURNs its id when taken). Batched in any number, they run one after another, each
+ * seeing the leases the previous ones took.
  */
-export function takeLeaseStatements(db: Db, lease: LeaseRequest): [D1PreparedStatement, D1PreparedStatement] {
+export function pruneLeasesStatement(db: Db, lease: LeaseRequest): D1PreparedStatement {
+  // The D1 client directly: drizzle cannot batch raw statements, and these have no builder form.
+  return db.$client
+    .prepare(
+      `DELETE FROM delivery_leases WHERE endpoint_id = ?1 AND started_at < ?2
+         AND (released_at IS NOT NULL OR expires_at <= ?3)`,
+    )
+    .bind(lease.endpointId, lease.pruneBefore, lease.startedAt);
+}
+
+export function takeLeaseStatement(db: Db, lease: LeaseRequest): D1PreparedStatement {
   const { id, endpointId, startedAt, expiresAt } = lease;
-  // The D1 client directly: drizzle cannot batch raw statements, and this INSERT … SELECT has no builder form.
   const d1 = db.$client;
-  return [
-    d1
-      .prepare(
-        `DELETE FROM delivery_leases WHERE endpoint_id = ?1 AND started_at < ?2
-           AND (released_at IS NOT NULL OR expires_at <= ?3)`,
-      )
-      .bind(endpointId, lease.pruneBefore, startedAt),
-    d1
-      .prepare(
-        `INSERT INTO delivery_leases (id, endpoint_id, started_at, expires_at)
+  return d1
+    .prepare(
+      `INSERT INTO delivery_leases (id, endpoint_id, started_at, expires_at)
          SELECT ?1, ?2, ?3, ?4
          WHERE (SELECT count(*) FROM delivery_leases WHERE endpoint_id = ?2 AND started_at > ?5) < ?6
            AND (SELECT count(*) FROM delivery_leases WHERE endpoint_id = ?2 AND released_at IS NULL AND expires_at > ?3) < ?7
          RETURNING id`,
-      )
-      .bind(id, endpointId, startedAt, expiresAt, lease.windowStart, lease.rateLimit, lease.concurrencyLimit),
-  ];
+    )
+    .bind(id, endpointId, startedAt, expiresAt, lease.windowStart, lease.rateLimit, lease.concurrencyLimit);
 }
 
 /** Takes a slot if both limits allow it; true when taken. Prunes the endpoint's finished leases on the way. */
 export async function tryTakeLease(db: Db, lease: LeaseRequest): Promise<boolean> {
-  const [, taken] = await db.$client.batch<{ id: string }>(takeLeaseStatements(db, lease));
+  const [, taken] = await db.$client.batch<{ id: string }>([pruneLeasesStatement(db, lease), takeLeaseStatement(db, lease)]);
   return (taken?.results.length ?? 0) > 0;
 }
 

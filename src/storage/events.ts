@@ -1,5 +1,5 @@
 /** Stored events: the exact bodies subscribers receive, kept for listing and replay. */
-import { and, asc, eq, gt, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, gt, inArray, isNull, lt } from "drizzle-orm";
 import type { GatewayEvent } from "../events/schema.ts";
 import { chunk } from "./chunk.ts";
 import type { Db } from "./db.ts";
@@ -20,6 +20,14 @@ export function storedEventRow(workspaceId: string, event: { id: string; type: s
 /** Insert statement that leaves an existing event (same derived id) untouched. */
 export function insertEventIfNew(db: Db, row: EventRow) {
   return db.insert(events).values(row).onConflictDoNothing();
+}
+
+/** Rows per insert: every column may bind a parameter, and D1 binds at most 100. */
+const EVENT_ROWS_PER_INSERT = Math.floor(100 / Object.keys(getTableColumns(events)).length);
+
+/** Insert statements for several events (few statements, not one each); existing ones are left untouched. */
+export function insertEventsIfNew(db: Db, rows: EventRow[]) {
+  return chunk(rows, EVENT_ROWS_PER_INSERT).map((part) => db.insert(events).values(part).onConflictDoNothing());
 }
 
 export async function getEventRow(db: Db, id: string): Promise<EventRow | undefined> {
