@@ -7,6 +7,7 @@ import { QUEUES } from "./consumers/messages.ts";
 import { runMaintenance } from "./maintenance/index.ts";
 
 export { ConversationObject } from "./objects/conversation.ts";
+export { EndpointLimiterObject } from "./objects/endpoint-limiter.ts";
 
 export default {
   fetch: app.fetch,

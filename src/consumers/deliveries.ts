@@ -6,10 +6,10 @@
 import { type DeliveryProducer, fanOutQuietly } from "../actions/fan-out.ts";
 import { retryReply } from "../actions/reply.ts";
 import { type DeliveryDeps, type DeliveryIo, type QueueVerdict, wakeDelivery } from "../deliver/attempt.ts";
-import { createD1Limiter } from "../deliver/d1-limiter.ts";
 import { readConfig } from "../env.ts";
 import { errorMessage, PermanentError } from "../lib/errors.ts";
 import { summarizeIssues } from "../lib/zod-issues.ts";
+import { createObjectLimiter } from "../objects/endpoint-limiter.ts";
 import type { Settings } from "../settings.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import { getSettings } from "../storage/settings.ts";
@@ -41,7 +41,7 @@ export function deliveryDeps(env: Env, db: Db, io: DeliveryIo = runtimeIo): Deli
     env,
     db,
     io,
-    limiter: createD1Limiter(db),
+    limiter: createObjectLimiter(env),
     allowPrivate: readConfig(env).allowPrivateEndpoints,
     settings: (workspaceId: string) => {
       const cached = settingsCache.get(workspaceId) ?? getSettings(db, workspaceId);

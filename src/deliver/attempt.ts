@@ -142,16 +142,17 @@ async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<WakeUpOutc
     result = { responseStatus: null, retryAfter: null, responseBody: null, durationMs: 0, error: `url refused: ${guard.reason}` };
   } else {
     const limits: EndpointLimits = { rateLimitPerSecond: endpoint.rateLimitPerSecond, maxConcurrency: endpoint.maxConcurrency };
-    const admission = await deps.limiter.acquire(endpoint.id, limits, now);
-    if (!admission.admitted) {
+    const grant = await deps.limiter.acquire(endpoint.id, limits, now, 1);
+    if (grant.leaseIds.length === 0) {
       // Not an attempt: the message waits in the queue and nothing is counted.
       await releaseClaim(db, claimed.key, claimed.token);
-      return later(deferralSeconds(admission, claimed.ordinal, limits) * 1000);
+      const denial = grant.denial ?? { admitted: false as const, reason: "rate" as const, retryInMs: 1000 };
+      return later(deferralSeconds(denial, claimed.ordinal, limits) * 1000);
     }
     try {
       result = await post(deps, endpoint, event, guard.url, now);
     } finally {
-      await deps.limiter.release(admission.leaseId, io.now());
+      await deps.limiter.release(endpoint.id, grant.leaseIds);
     }
   }
   const settings = await deps.settings(claimed.job.workspaceId);

@@ -1,8 +1,8 @@
 /**
  * Attempts the deliveries the pipeline created already claimed (actions/event-sink.ts),
  * right after the events were made, instead of through one DELIVERIES queue message each.
- * A whole queue batch's deliveries share two D1 round trips: one takes the limiter's leases,
- * one records every attempt. What is not settled here (a retry, an attempt the limiter
+ * A round of deliveries shares one limiter call per endpoint and one D1 round trip that
+ * records every attempt. What is not settled here (a retry, an attempt the limiter
  * turned away, a failure of this code) becomes a DELIVERIES wake-up, where wakeDelivery
  * (attempt.ts) takes over as for any delivery; the stall sweep catches what even that misses.
  */
@@ -10,10 +10,8 @@ import type { DueDelivery } from "../actions/event-sink.ts";
 import { type DeliveryProducer, fanOutQuietly } from "../actions/fan-out.ts";
 import type { EventDelivery } from "../consumers/messages.ts";
 import { errorMessage } from "../lib/errors.ts";
-import { pruneLeasesStatement, releaseLeaseStatement, takeLeaseStatement } from "../storage/delivery-leases.ts";
 import { type DeliveryRow, releaseClaimStatement, runAtomically, type Statement } from "../storage/event-deliveries.ts";
 import { type DeliveryDeps, post } from "./attempt.ts";
-import { leaseRequest } from "./d1-limiter.ts";
 import { deferralSeconds, type EndpointLimits } from "./limiter.ts";
 import { CLAIM_MS, nextStep, retrySchedule } from "./policy.ts";
 import { attemptStatements } from "./record-attempt.ts";
@@ -102,7 +100,6 @@ export class InlineDeliveries {
 interface Attempted {
   due: DueDelivery;
   result: PostResult;
-  leaseId: string | null;
 }
 
 async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueDelivery[]): Promise<void> {
@@ -114,49 +111,45 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
   });
 
   // Checked at every attempt, as in attempt.ts: the rules (or the flag) may have changed since creation.
-  const guarded = due.map((d) => ({ d, guard: checkOutboundUrl(d.endpoint.url, { allowPrivate: deps.allowPrivate }) }));
-  const wanting = guarded.flatMap(({ d, guard }) =>
-    guard.ok ? [{ d, url: guard.url, lease: leaseRequest(d.endpoint.id, limitsOf(d), now) }] : [],
-  );
-  // One prune per endpoint, then one take per delivery: `takes[i]` is where delivery i's answer is.
-  const leaseStatements: D1PreparedStatement[] = [];
-  const takes: number[] = [];
-  const pruned = new Set<string>();
-  for (const w of wanting) {
-    if (!pruned.has(w.d.endpoint.id)) leaseStatements.push(pruneLeasesStatement(db, w.lease));
-    pruned.add(w.d.endpoint.id);
-    takes.push(leaseStatements.push(takeLeaseStatement(db, w.lease)) - 1);
-  }
-  const leaseResults = leaseStatements.length > 0 ? await db.$client.batch(leaseStatements) : [];
-
   const posts: Promise<Attempted>[] = [];
+  const wanting = new Map<string, { d: DueDelivery; url: URL }[]>();
+  for (const d of due) {
+    const guard = checkOutboundUrl(d.endpoint.url, { allowPrivate: deps.allowPrivate });
+    if (guard.ok) {
+      wanting.set(d.endpoint.id, [...(wanting.get(d.endpoint.id) ?? []), { d, url: guard.url }]);
+      continue;
+    }
+    const result = { responseStatus: null, retryAfter: null, responseBody: null, durationMs: 0, error: `url refused: ${guard.reason}` };
+    posts.push(Promise.resolve({ due: d, result }));
+  }
+
+  // One limiter call per endpoint: the first deliveries get the slots granted; the rest wait in the queue.
   const wakeUps: WakeUp[] = [];
   const released: Statement[] = [];
-  const turnedAway = new Map<string, number>();
-  for (const { d, guard } of guarded) {
-    if (!guard.ok) {
-      const result = { responseStatus: null, retryAfter: null, responseBody: null, durationMs: 0, error: `url refused: ${guard.reason}` };
-      posts.push(Promise.resolve({ due: d, result, leaseId: null }));
-    }
-  }
-  wanting.forEach((w, i) => {
-    const taken = (leaseResults[takes[i] ?? -1]?.results.length ?? 0) > 0;
-    if (taken) {
-      posts.push(post(deps, w.d.endpoint, w.d.event, w.url, now).then((result) => ({ due: w.d, result, leaseId: w.lease.id })));
-      return;
-    }
-    // Not an attempt: the claim goes, and the wake-up comes back spread over the seconds the limit needs.
-    const ordinal = turnedAway.get(w.d.endpoint.id) ?? 0;
-    turnedAway.set(w.d.endpoint.id, ordinal + 1);
-    released.push(releaseClaimStatement(db, { endpointId: w.d.endpoint.id, eventId: w.d.event.id }, w.d.token));
-    const denial = { admitted: false as const, reason: "rate" as const, retryInMs: 1000 };
-    wakeUps.push(wakeUpFor(w.d, deferralSeconds(denial, ordinal, limitsOf(w.d))));
-  });
+  const grants: { endpointId: string; leaseIds: string[] }[] = [];
+  await Promise.all(
+    [...wanting].map(async ([endpointId, group]) => {
+      const limits = limitsOf(group[0]?.d as DueDelivery);
+      const grant = await deps.limiter.acquire(endpointId, limits, now, group.length);
+      grants.push({ endpointId, leaseIds: grant.leaseIds });
+      group.forEach(({ d, url }, i) => {
+        if (i < grant.leaseIds.length) {
+          posts.push(post(deps, d.endpoint, d.event, url, now).then((result) => ({ due: d, result })));
+          return;
+        }
+        // Not an attempt: the claim goes, and the wake-up comes back spread over the seconds the limit needs.
+        released.push(releaseClaimStatement(db, { endpointId, eventId: d.event.id }, d.token));
+        const denial = grant.denial ?? { admitted: false as const, reason: "rate" as const, retryInMs: 1000 };
+        wakeUps.push(wakeUpFor(d, deferralSeconds(denial, i - grant.leaseIds.length, limits)));
+      });
+    }),
+  );
 
   const attempted = await Promise.all(posts);
+  await Promise.all(grants.map((grant) => deps.limiter.release(grant.endpointId, grant.leaseIds)));
   const finished = io.now();
   const records: { statements: Statement[]; eventIds: string[]; workspaceId: string }[] = [];
-  for (const { due: d, result, leaseId } of attempted) {
+  for (const { due: d, result } of attempted) {
     const settings = await deps.settings(d.workspaceId);
     const step = nextStep(result, 1, retrySchedule(settings.deliveries.retryDelaysSeconds), io.random, now);
     const record = await attemptStatements(db, {
@@ -172,7 +165,6 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
       finished,
       disableAfterFailingSeconds: settings.deliveries.disableAfterFailingSeconds,
     });
-    if (leaseId) record.statements.push(releaseLeaseStatement(db, leaseId, finished));
     records.push({ ...record, workspaceId: d.workspaceId });
     if (step.kind === "retry") wakeUps.push(wakeUpFor(d, step.delaySeconds));
     if (step.kind !== "succeeded") {

@@ -1,7 +1,8 @@
 /**
  * Per-endpoint rate limit and concurrency: the interface the deliveries consumer uses, the
  * rule every implementation enforces, and how long a message that was turned away waits
- * in the queue. Pure; the coordination point lives behind DeliveryLimiter (d1-limiter.ts).
+ * in the queue, and the window one endpoint's limiter keeps. Pure; the coordination point
+ * lives behind DeliveryLimiter (objects/endpoint-limiter.ts).
  */
 import { DELIVERY_TIMEOUT_MS } from "./policy.ts";
 
@@ -22,13 +23,18 @@ export const LEASE_MS = DELIVERY_TIMEOUT_MS + 15_000;
 export const MAX_DEFERRAL_SECONDS = 60;
 
 export type Denial = { admitted: false; reason: "rate" | "concurrency"; retryInMs: number };
-export type Admission = { admitted: true; leaseId: string } | Denial;
+
+/** Slots taken (one lease id each), and why no more could be, for how long. */
+export interface Grant {
+  leaseIds: string[];
+  denial: Denial | null;
+}
 
 export interface DeliveryLimiter {
-  /** Takes a slot for a request starting at `now`, or says why not and for how long. */
-  acquire(endpointId: string, limits: EndpointLimits, now: number): Promise<Admission>;
-  /** Frees the in-flight slot (the start still counts for the rate window). Never throws. */
-  release(leaseId: string, now: number): Promise<void>;
+  /** Takes up to `count` slots for requests starting at `now`; fewer, with the denial, when the limits say so. */
+  acquire(endpointId: string, limits: EndpointLimits, now: number, count: number): Promise<Grant>;
+  /** Frees in-flight slots (their starts still count for the rate window). Never throws. */
+  release(endpointId: string, leaseIds: string[]): Promise<void>;
 }
 
 /** What a limiter knows about one endpoint. */
@@ -69,4 +75,32 @@ export function deferralSeconds(denial: Denial, ordinal: number, limits: Endpoin
   const capacity = denial.reason === "rate" ? limits.rateLimitPerSecond : limits.maxConcurrency;
   const wait = Math.max(1, Math.ceil(denial.retryInMs / 1000), Math.floor(ordinal / capacity));
   return Math.min(wait, MAX_DEFERRAL_SECONDS);
+}
+
+/** Starts are kept this long: room for callers whose clocks run behind the newest start. */
+const STARTS_KEPT_MS = 60_000;
+
+/** One endpoint's limiter state: recent starts and the leases in flight. */
+export class EndpointWindow {
+  private starts: number[] = [];
+  private leases = new Map<string, number>();
+
+  take(limits: EndpointLimits, now: number, count: number, newId: () => string): Grant {
+    this.starts = this.starts.filter((t) => t > now - STARTS_KEPT_MS);
+    for (const [id, until] of this.leases) if (until <= now) this.leases.delete(id);
+    const leaseIds: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const verdict = admit({ recentStarts: this.starts, inFlightUntil: [...this.leases.values()] }, limits, now);
+      if (!verdict.admitted) return { leaseIds, denial: verdict };
+      const id = newId();
+      this.starts.push(now);
+      this.leases.set(id, now + LEASE_MS);
+      leaseIds.push(id);
+    }
+    return { leaseIds, denial: null };
+  }
+
+  release(leaseIds: string[]): void {
+    for (const id of leaseIds) this.leases.delete(id);
+  }
 }

@@ -1,11 +1,7 @@
 /** The scheduled purge: what is older than the retention period goes (settings.deliveries.retentionDays, default 30). */
 import { DEFAULT_SETTINGS } from "../settings.ts";
 import { openDb } from "../storage/db.ts";
-import { purgeLeases } from "../storage/delivery-leases.ts";
 import { type PurgeCounts, purgeOlderThanRetention } from "../storage/retention.ts";
-
-/** Finished limiter leases matter for a second; an hour is generous. */
-const LEASE_RETENTION_MS = 3600_000;
 
 /**
  * Events, delivery attempts and delivery states older than their workspace's retention,
@@ -14,7 +10,6 @@ const LEASE_RETENTION_MS = 3600_000;
 export async function purgeExpired(env: Pick<Env, "DB">, now: number): Promise<PurgeCounts> {
   const db = openDb(env.DB);
   const counts = await purgeOlderThanRetention(db, now, DEFAULT_SETTINGS.deliveries.retentionDays);
-  await purgeLeases(db, now - LEASE_RETENTION_MS);
   console.log(JSON.stringify({ msg: "retention purge", ...counts }));
   return counts;
 }

@@ -241,20 +241,6 @@ export const eventDeliveries = sqliteTable(
   ],
 );
 
-/** Requests started to an endpoint: the per-endpoint rate and concurrency limiter's state. */
-export const deliveryLeases = sqliteTable(
-  "delivery_leases",
-  {
-    id: text().primaryKey(),
-    endpointId: text().notNull(),
-    startedAt: integer().notNull(),
-    /** In flight until released, or until this if the consumer never came back. */
-    expiresAt: integer().notNull(),
-    releasedAt: integer(),
-  },
-  (t) => [index("delivery_leases_endpoint").on(t.endpointId, t.startedAt)],
-);
-
 export const deadLetters = sqliteTable(
   "dead_letters",
   {

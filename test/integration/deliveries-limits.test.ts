@@ -1,35 +1,46 @@
-// Per-endpoint rate limit and concurrency: the D1 limiter, and bursts through the consumer.
+// Per-endpoint rate limit and concurrency: the limiter's object, and bursts through the consumer.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { createD1Limiter } from "../../src/deliver/d1-limiter.ts";
 import { LEASE_MS } from "../../src/deliver/limiter.ts";
-import { attemptsOf, db, storeEvent, subscriber, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
+import { createObjectLimiter } from "../../src/objects/endpoint-limiter.ts";
+import { attemptsOf, storeEvent, subscriber, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
 
-describe("the D1 limiter", () => {
+describe("the endpoint limiter (one Durable Object per endpoint)", () => {
   it("admits R starts in any one-second window and says when the next one fits", async () => {
-    const limiter = createD1Limiter(db());
+    const limiter = createObjectLimiter(env);
     const limits = { rateLimitPerSecond: 2, maxConcurrency: 10 };
     const t = 1_000_000;
-    expect((await limiter.acquire("ep_a", limits, t)).admitted).toBe(true);
-    expect((await limiter.acquire("ep_a", limits, t + 400)).admitted).toBe(true);
-    expect(await limiter.acquire("ep_a", limits, t + 999)).toEqual({ admitted: false, reason: "rate", retryInMs: 1 });
-    expect((await limiter.acquire("ep_a", limits, t + 1000)).admitted).toBe(true);
+    expect((await limiter.acquire("ep_a", limits, t, 1)).leaseIds).toHaveLength(1);
+    expect((await limiter.acquire("ep_a", limits, t + 400, 1)).leaseIds).toHaveLength(1);
+    expect(await limiter.acquire("ep_a", limits, t + 999, 1)).toEqual({
+      leaseIds: [],
+      denial: { admitted: false, reason: "rate", retryInMs: 1 },
+    });
+    expect((await limiter.acquire("ep_a", limits, t + 1000, 1)).leaseIds).toHaveLength(1);
     // Another endpoint has its own budget.
-    expect((await limiter.acquire("ep_b", limits, t + 999)).admitted).toBe(true);
+    expect((await limiter.acquire("ep_b", limits, t + 999, 1)).leaseIds).toHaveLength(1);
+  });
+
+  it("grants part of a request for several slots, and says why not the rest", async () => {
+    const limiter = createObjectLimiter(env);
+    const grant = await limiter.acquire("ep_d", { rateLimitPerSecond: 3, maxConcurrency: 10 }, 5_000_000, 5);
+    expect(grant.leaseIds).toHaveLength(3);
+    expect(new Set(grant.leaseIds).size).toBe(3);
+    expect(grant.denial).toMatchObject({ admitted: false, reason: "rate" });
   });
 
   it("admits C requests in flight at once; a release frees a slot, and an unreleased one lapses", async () => {
-    const limiter = createD1Limiter(db());
+    const limiter = createObjectLimiter(env);
     const limits = { rateLimitPerSecond: 100, maxConcurrency: 1 };
     const t = 2_000_000;
-    const first = await limiter.acquire("ep_c", limits, t);
-    if (!first.admitted) throw new Error("first request refused");
-    expect(await limiter.acquire("ep_c", limits, t + 10)).toMatchObject({ admitted: false, reason: "concurrency" });
-    await limiter.release(first.leaseId, t + 20);
-    const second = await limiter.acquire("ep_c", limits, t + 30);
-    expect(second.admitted).toBe(true);
+    const first = await limiter.acquire("ep_c", limits, t, 1);
+    expect(first.leaseIds).toHaveLength(1);
+    expect(await limiter.acquire("ep_c", limits, t + 10, 1)).toMatchObject({ leaseIds: [], denial: { reason: "concurrency" } });
+    await limiter.release("ep_c", first.leaseIds);
+    expect((await limiter.acquire("ep_c", limits, t + 30, 1)).leaseIds).toHaveLength(1);
     // Never released (a consumer that died mid-request): free again once the lease runs out.
-    expect((await limiter.acquire("ep_c", limits, t + 40)).admitted).toBe(false);
-    expect((await limiter.acquire("ep_c", limits, t + 30 + LEASE_MS)).admitted).toBe(true);
+    expect((await limiter.acquire("ep_c", limits, t + 40, 1)).leaseIds).toEqual([]);
+    expect((await limiter.acquire("ep_c", limits, t + 30 + LEASE_MS, 1)).leaseIds).toHaveLength(1);
   });
 });
 
