@@ -45,6 +45,8 @@ export interface ProfileResult {
   wallS: number;
   /** CPU of every workerd process of the dev server over the same window (D1, queues, DO storage, I/O included). */
   workerdCpuMs: number;
+  /** The worker isolate's V8 heap after a forced GC, before and after the profiled DMs (MB). */
+  heapMb: { before: number; after: number } | null;
   summary: ProfileSummary;
   sourceMaps: "mapped" | "partly mapped" | "not mapped";
   timedOut: boolean;
@@ -63,6 +65,17 @@ async function parsedScripts(inspector: Inspector): Promise<ParsedScript[]> {
       url: String(e.params.url ?? ""),
       sourceMapURL: typeof e.params.sourceMapURL === "string" && e.params.sourceMapURL ? e.params.sourceMapURL : undefined,
     }));
+}
+
+/** The isolate's used V8 heap (MB) after a full collection: what it keeps, not what it has not collected yet. */
+async function heapAfterGc(inspector: Inspector): Promise<number | null> {
+  try {
+    await inspector.send("HeapProfiler.collectGarbage", {}, 30_000);
+    const usage = await inspector.send<{ usedSize: number }>("Runtime.getHeapUsage");
+    return round(usage.usedSize / 1_048_576, 1) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export async function benchProfile(ctx: RunContext, options: ProfileOptions): Promise<ProfileResult> {
@@ -96,6 +109,7 @@ export async function benchProfile(ctx: RunContext, options: ProfileOptions): Pr
     }
 
     const profiled = messages.slice(warmUp);
+    const heapBefore = await heapAfterGc(inspector);
     await inspector.send("Profiler.enable");
     await inspector.send("Profiler.setSamplingInterval", { interval: options.intervalUs });
     const sampler = groupSampler(stage.dev.pgid, 500);
@@ -120,6 +134,7 @@ export async function benchProfile(ctx: RunContext, options: ProfileOptions): Pr
     sampler.stop();
     const workerdCpuMs = Math.round(sampler.cpuBetween(cpuFrom, sampler.mark()).workerdMs);
     await inspector.send("Profiler.disable").catch(() => undefined);
+    const heapAfter = await heapAfterGc(inspector);
 
     const file = join(ctx.outDir, `worker-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`);
     writeFileSync(file, JSON.stringify(profile));
@@ -142,6 +157,7 @@ export async function benchProfile(ctx: RunContext, options: ProfileOptions): Pr
       file,
       wallS: round(wallS, 2) ?? 0,
       workerdCpuMs,
+      heapMb: heapBefore !== null && heapAfter !== null ? { before: heapBefore, after: heapAfter } : null,
       summary,
       sourceMaps,
       timedOut: !allIn,

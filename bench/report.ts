@@ -442,6 +442,10 @@ export function profileTables(profile: ProfileResult): Table[] {
           `${profile.workerdCpuMs} / ${profile.profiledDms > 0 ? (profile.workerdCpuMs / profile.profiledDms).toFixed(3) : "—"}`,
         ],
         ["gaps without samples (ms)", s.unattributedMs],
+        [
+          "worker isolate's V8 heap after a forced GC, before → after the profiled DMs (MB)",
+          profile.heapMb ? `${profile.heapMb.before} → ${profile.heapMb.after}` : "not measured",
+        ],
         ["source maps", `${profile.sourceMaps} (${s.mapping.mapped} of ${s.mapping.bundleFrames} bundle frames)`],
       ],
       notes: [

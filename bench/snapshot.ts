@@ -2,7 +2,7 @@
  * A frozen copy of the code under test, one per run. `wrangler dev` rebuilds and restarts on every source
  * change, dropping the queues' in-memory messages (STACK.md §11.14), so a run against a
  * working tree that someone is editing would measure restarts. The benchmark copies src/,
- * migrations/, the test fixtures, wrangler.toml and whatever it names (public/ for assets…)
+ * migrations/, the test fixtures, package.json, wrangler.toml and whatever it names (public/ for assets…)
  * into bench/out/snapshot-<time> once, and every
  * section (dev servers, migrations, the pure pieces) runs from that copy. Node resolves the
  * copy's imports from the project's node_modules, since bench/out is inside the project.
@@ -43,7 +43,8 @@ export function takeSnapshot(root: string, outDir: string): Snapshot {
   mkdirSync(dir, { recursive: true });
   const toml = readFileSync(join(root, "wrangler.toml"), "utf8");
   const referenced = referencedPaths(toml, root);
-  for (const part of new Set(["src", "migrations", join("test", "fixtures"), ...referenced])) {
+  // package.json too: the worker reads its version from it (src/openapi/document.ts).
+  for (const part of new Set(["src", "migrations", join("test", "fixtures"), "package.json", ...referenced])) {
     if (existsSync(join(root, part))) cpSync(join(root, part), join(dir, part), { recursive: true });
   }
   writeFileSync(join(dir, "wrangler.toml"), toml);
