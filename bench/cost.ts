@@ -48,7 +48,7 @@ export const ASSUMPTIONS = {
   d1RoundTripMs: 8,
   /** Wall time of one external HTTPS call (order API, platform API) in production, ms. */
   externalCallMs: 80,
-  /** DO storage rows written per DM: kv state + kv scope + the alarm (set or delete). */
+  /** DO storage rows written per DM, at most: the kv state twice (re-run mark, result) + the alarm when it moves. */
   doStorageRowsWritten: 3,
   /** DO storage rows read per DM: the kv state. */
   doStorageRowsRead: 1,
@@ -216,7 +216,7 @@ export function costModel(flood: FloodResult): CostResult {
       ASSUMPTIONS.doStorageRowsWritten,
       "rows",
       PRICES.doStorageRowsWrittenPerM,
-      "kv state + kv scope + alarm",
+      "kv state twice (the re-run mark, then the result) + the alarm when it moves (upper bound; the scope only when it changes)",
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),
     line(

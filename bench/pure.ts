@@ -317,7 +317,7 @@ export async function benchPure(root: string, minMs: number): Promise<PureResult
           createdAt: now,
           updatedAt: now,
         }),
-      () => (inbox.setMessageRouting as (...a: unknown[]) => Builder)(db, "msg_0123456789abcdefghjkmnpq", '{"rulesVersion":0}'),
+      () => (inbox.updateMessage as (...a: unknown[]) => Builder)(db, "msg_0123456789abcdefghjkmnpq", { status: "sent", error: null }),
     ];
     const timed = timeSync((i) => builders[i % builders.length]?.().toSQL().sql, minMs);
     add({

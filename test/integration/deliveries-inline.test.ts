@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { inlineSink } from "../../src/actions/event-sink.ts";
 import { deliveryDeps } from "../../src/consumers/deliveries.ts";
 import { deliverDue } from "../../src/deliver/inline.ts";
+import { resumeStalledDeliveries, STALL_GRACE_MS } from "../../src/maintenance/resume-stalled.ts";
 import { listWorkspaceEndpoints } from "../../src/storage/endpoints.ts";
 import { attemptsOf, db, deliveryRow, subscriber, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
 
@@ -82,5 +83,19 @@ describe("inline deliveries", () => {
     // At most one start per second.
     const starts = up.seen.map((s) => s.at).sort((a, b) => a - b);
     for (let i = 1; i < starts.length; i++) expect((starts[i] ?? 0) - (starts[i - 1] ?? 0)).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("leaves nothing behind when the consumer dies before attempting: the claim lapses and the stall sweep sends it", async () => {
+    const { workspace, endpoint } = await workspaceWithEndpoint();
+    const queue = new VirtualQueue();
+    const { events } = await writeInline(workspace.id, queue);
+    // No deliverDue: the consumer died here. Before the grace, the sweep leaves the claimed row alone.
+    expect(await resumeStalledDeliveries(env, queue.now + 60_000, queue)).toEqual({ deliveries: 0, events: 0 });
+    queue.now += STALL_GRACE_MS + 60_000;
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1, events: 0 });
+    const up = subscriber(queue, () => new Response("ok"));
+    await queue.drain(up.io);
+    expect(up.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([events[0]?.id]);
+    expect(await deliveryRow(endpoint.id, events[0]?.id ?? "")).toMatchObject({ status: "succeeded", attempts: 1 });
   });
 });
