@@ -155,6 +155,8 @@ export function summarizeDemo(sent: readonly SentDm[], observed: Observed): Demo
 }
 
 const seconds = (ms: number | null) => (ms === null ? "–" : `${(ms / 1000).toFixed(1)} s`);
+/** Under a second in milliseconds: a fast pipeline answers in tens of them, which "0.0 s" would hide. */
+const duration = (ms: number | null) => (ms === null ? "–" : ms < 1000 ? `${Math.round(ms)} ms` : seconds(ms));
 
 function table(rows: readonly (readonly string[])[], rightAligned: (column: number) => boolean): string {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
@@ -182,7 +184,7 @@ export function renderSummary(summary: DemoSummary): string {
     ["", byType.join(", ")],
     ["auto-answered", `${summary.autoAnswered.replies} replies at the platform APIs, to ${summary.autoAnswered.buyers} buyers`],
     ["escalated (tickets)", tickets],
-    ["first response p50 / p90 / max", `${seconds(first.p50)} / ${seconds(first.p90)} / ${seconds(first.max)} (${first.n} DMs)`],
+    ["first response p50 / p90 / max", `${duration(first.p50)} / ${duration(first.p90)} / ${duration(first.max)} (${first.n} DMs)`],
     ["lost", `${summary.lost} (acknowledged, never delivered)`],
     ["duplicated", `${duplicated.messages} messages, ${duplicated.replies} replies (${duplicated.redeliveries} redeliveries)`],
     ["signatures (standardwebhooks)", `${summary.signatures.verified} verified, ${summary.signatures.rejected} rejected`],

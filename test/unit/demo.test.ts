@@ -217,6 +217,10 @@ describe("demo summary", () => {
     const table = renderSummary(summary);
     expect(table).toMatch(/acknowledged \(2xx\)\s+4 \(not: 1 × 503, 1 × no answer\)/);
     expect(table).toMatch(/first response p50 \/ p90 \/ max\s+3\.0 s \/ 3\.0 s \/ 3\.0 s \(3 DMs\)/);
+    // Under a second, in milliseconds: a fast pipeline must not read as "0.0 s".
+    expect(renderSummary({ ...summary, firstResponseMs: { n: 3, p50: 40, p90: 55.4, max: 1250 } })).toMatch(
+      /first response p50 \/ p90 \/ max\s+40 ms \/ 55 ms \/ 1\.3 s \(3 DMs\)/,
+    );
     expect(table).toMatch(/lost\s+1 /);
     expect(table).toMatch(/the rules predicted\s+3 auto-replies, 1 tickets/);
   });
