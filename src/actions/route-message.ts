@@ -76,6 +76,13 @@ export async function decideRoute(env: Env, db: Db, request: RouteRequest): Prom
   return { decision, ruleSet, settings, credentials, routing: JSON.stringify({ rulesVersion: ruleSet.version, ...decision }) };
 }
 
+/** Whether the decision asks for more than its CRM effects: a reply or a ticket (actOnRoute). */
+export function needsActing(routed: Routed): boolean {
+  return routed.decision.actions.some(
+    ({ action }) => action.type === "escalate" || action.type === "reply_order_status" || action.type === "reply_template",
+  );
+}
+
 /** The decision's CRM effects (tags, queue, notes) as statements, written with the message. */
 export async function routingStatements(db: Db, request: RouteRequest, routed: Routed): Promise<Statement[]> {
   const { scope, now } = request;

@@ -44,12 +44,12 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Pr
           items.map((item) =>
             item.kind === "message"
               ? inConversationOrder(conversationObjectName(channel.id, item.platformThreadId), async () => {
-                  const outcome = await conversationStub(env, channel.id, item.platformThreadId).ingestMessage({
-                    workspaceId: delivery.data.workspaceId,
-                    channel,
-                    item,
-                  });
-                  deliveries.add(outcome.due);
+                  const conversation = conversationStub(env, channel.id, item.platformThreadId);
+                  const input = { workspaceId: delivery.data.workspaceId, channel, item };
+                  // Recorded first, so message.received leaves while a reply's look-ups are still running.
+                  const recorded = await conversation.ingestMessage(input);
+                  deliveries.add(recorded.due);
+                  if (!recorded.duplicate && recorded.act) deliveries.add((await conversation.actOnMessage(input)).due);
                 })
               : recordAndFanOut(env, db, delivery.data.workspaceId, channel, item),
           ),

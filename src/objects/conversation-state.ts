@@ -37,8 +37,11 @@ export interface ConversationState {
   mode: "bot" | "awaiting_human";
   openTicketId: string | null;
   clocks: Clock[];
-  /** The platform message id being ingested, until it is done: found on entry, it means a re-run. */
-  inflight: string | null;
+  /**
+   * Messages recorded whose routing has not finished acting (a reply, a ticket). Found here
+   * when the message comes again, it is a re-run of a step that failed, not a duplicate.
+   */
+  unfinished: string[];
 }
 
 export const INITIAL_STATE: ConversationState = {
@@ -47,7 +50,7 @@ export const INITIAL_STATE: ConversationState = {
   mode: "bot",
   openTicketId: null,
   clocks: [],
-  inflight: null,
+  unfinished: [],
 };
 
 /** States saved before a field existed get its initial value. */
@@ -55,17 +58,28 @@ export function withDefaults(saved: Partial<ConversationState> | undefined): Con
   return { ...INITIAL_STATE, ...saved };
 }
 
-export type Admission = { duplicate: true } | { duplicate: false; seq: number; next: ConversationState };
+export type Admission = { duplicate: true } | { duplicate: false; rerun: boolean; seq: number; next: ConversationState };
 
-/** Decides whether a platform message is new and, if so, its position. */
+/**
+ * Decides whether a platform message is new and, if so, its position. A message left
+ * unfinished (its last attempt failed part-way) is admitted again as a re-run.
+ */
 export function admitMessage(state: ConversationState, platformMessageId: string): Admission {
-  if (state.recentMessageIds.includes(platformMessageId)) return { duplicate: true };
-  const recent = [...state.recentMessageIds, platformMessageId];
+  const rerun = state.unfinished.includes(platformMessageId);
+  if (!rerun && state.recentMessageIds.includes(platformMessageId)) return { duplicate: true };
+  const recent = rerun ? state.recentMessageIds : [...state.recentMessageIds, platformMessageId].slice(-DEDUP_WINDOW);
+  const unfinished = rerun ? state.unfinished : [...state.unfinished, platformMessageId];
   return {
     duplicate: false,
+    rerun,
     seq: state.nextSeq,
-    next: { ...state, nextSeq: state.nextSeq + 1, recentMessageIds: recent.slice(-DEDUP_WINDOW) },
+    next: { ...state, nextSeq: state.nextSeq + 1, recentMessageIds: recent, unfinished },
   };
+}
+
+/** The message's routing has finished acting (or had nothing to do). */
+export function finishMessage(state: ConversationState, platformMessageId: string): ConversationState {
+  return { ...state, unfinished: state.unfinished.filter((id) => id !== platformMessageId) };
 }
 
 /** Takes the next position for a message that did not come from the platform (a reply). */

@@ -9,7 +9,7 @@ import { type DueDelivery, inlineSink, queuedSink } from "../actions/event-sink.
 import { fanOut } from "../actions/fan-out.ts";
 import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
 import type { Author, ConversationHooks, KnownConversation } from "../actions/reply.ts";
-import { actOnRoute, decideRoute, type RouteRequest, routingStatements } from "../actions/route-message.ts";
+import { actOnRoute, decideRoute, needsActing, type RouteRequest, routingStatements } from "../actions/route-message.ts";
 import { announceClock, clockId, clocksStoppedStatement, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
 import { openTicket, type Scope } from "../actions/tickets.ts";
 import type { InboundMessage } from "../channels/types.ts";
@@ -24,6 +24,7 @@ import {
   type ConversationState,
   dueClocks,
   escalate,
+  finishMessage,
   newClock,
   nextAlarm,
   reserveSeq,
@@ -41,7 +42,7 @@ export interface IngestInput {
 
 /** `due`: the deliveries the ingest created claimed, for the caller to attempt (deliver/inline.ts). */
 export type IngestOutcome =
-  | ({ duplicate: false } & RecordedMessage & { seq: number; due: DueDelivery[] })
+  | ({ duplicate: false } & RecordedMessage & { seq: number; due: DueDelivery[]; act: boolean })
   | { duplicate: true; due: DueDelivery[] };
 
 const STATE_KEY = "state";
@@ -67,6 +68,8 @@ export class ConversationObject extends DurableObject<Env> {
     return run;
   }
 
+  /** Step 2 of each message recorded by step 1 and not yet acted on, by platform message id. */
+  private pendingActs = new Map<string, () => Promise<DueDelivery[]>>();
   /** The alarm as last set by this instance (undefined: not known), so an unchanged one is not written again. */
   private alarmAt: number | null | undefined;
   /** The scope as last stored, likewise. */
@@ -77,7 +80,7 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   private async save(state: ConversationState): Promise<void> {
-    this.ctx.storage.kv.put(STATE_KEY, { ...state, inflight: null });
+    this.ctx.storage.kv.put(STATE_KEY, state);
     const at = nextAlarm(state);
     if (at === this.alarmAt) return;
     if (at === null) await this.ctx.storage.deleteAlarm();
@@ -92,8 +95,25 @@ export class ConversationObject extends DurableObject<Env> {
     this.storedScope = json;
   }
 
+  /** Records a message (step 1); `act` in the answer says whether `actOnMessage` must follow. */
   ingestMessage(input: IngestInput): Promise<IngestOutcome> {
-    return this.serialize(() => this.ingest(input));
+    return this.serialize(() => this.ingest(input, false));
+  }
+
+  /**
+   * Step 2: acts on the message recorded by `ingestMessage` (a reply, a ticket). Separate so
+   * the caller can deliver `message.received` while an order look-up or a platform's API is
+   * still answering. If this instance forgot the step (it restarted in between), the whole
+   * ingest runs again as a re-run, every write keyed so nothing happens twice.
+   */
+  actOnMessage(input: IngestInput): Promise<{ due: DueDelivery[] }> {
+    return this.serialize(async () => {
+      const pending = this.pendingActs.get(input.item.platformMessageId);
+      this.pendingActs.delete(input.item.platformMessageId);
+      if (pending) return { due: await pending() };
+      const outcome = await this.ingest(input, true);
+      return { due: outcome.due };
+    });
   }
 
   /** A position in the conversation for an outbound message, in the same sequence as inbound ones. */
@@ -156,18 +176,18 @@ export class ConversationObject extends DurableObject<Env> {
 
   /**
    * One new message: decide how to route it (no writes), record it with the decision and
-   * its events in one D1 batch, then act (ticket, automatic reply). The events' deliveries
-   * are created claimed and returned (`due`) for the caller to attempt at once.
+   * its events in one D1 batch, then act (ticket, automatic reply) now when `actNow`, else
+   * in `actOnMessage`. The events' deliveries are created claimed and returned (`due`) for
+   * the caller to attempt at once.
    */
-  private async ingest(input: IngestInput): Promise<IngestOutcome> {
+  private async ingest(input: IngestInput, actNow: boolean): Promise<IngestOutcome> {
     const { item, workspaceId, channel } = input;
-    const loaded = this.load();
-    const admission = admitMessage(loaded, item.platformMessageId);
+    const admission = admitMessage(this.load(), item.platformMessageId);
     if (admission.duplicate) return { duplicate: true, due: [] };
-    // A re-run (the last attempt failed part-way) takes the careful path: it reads before each effect.
-    // The mark is durable before any effect leaves (output gates), so a crash cannot hide one.
-    const rerun = loaded.inflight === item.platformMessageId;
-    this.ctx.storage.kv.put(STATE_KEY, { ...loaded, inflight: item.platformMessageId });
+    // Durable before any effect leaves (output gates): a crash from here on leaves the
+    // message unfinished, and its re-run takes the careful path that reads before each effect.
+    this.ctx.storage.kv.put(STATE_KEY, admission.next);
+    const { rerun } = admission;
 
     const db = openDb(this.env.DB);
     const now = Date.now();
@@ -211,7 +231,6 @@ export class ConversationObject extends DurableObject<Env> {
       existing: { contact: reads.contact, conversation: reads.conversationExists },
       routing: routed.routing,
     });
-    // Written before acting, so an order lookup never delays message.received.
     const written = await sink.write(
       [...record.statements, ...(await routingStatements(db, request, routed)), recordClockStart(db, scope, clock)],
       record.events,
@@ -219,19 +238,12 @@ export class ConversationObject extends DurableObject<Env> {
     );
     if (!rerun && !record.isNew(written)) {
       // A platform retry older than the object remembers: stored and acted on already.
-      this.ctx.storage.kv.put(STATE_KEY, { ...admission.next, inflight: null });
+      this.ctx.storage.kv.put(STATE_KEY, finishMessage(this.load(), item.platformMessageId));
       return { duplicate: true, due: sink.due };
     }
+    const withClock = startClock(this.load(), clock);
+    const recorded = { duplicate: false as const, seq: admission.seq, ...record.recorded };
 
-    let state = startClock(admission.next, clock);
-    const hooks: ConversationHooks = {
-      reserveSeq: async () => {
-        const reserved = reserveSeq(state);
-        state = reserved.next;
-        return reserved.seq;
-      },
-      replied: async () => {},
-    };
     const known: KnownConversation | undefined = rerun
       ? undefined
       : {
@@ -247,19 +259,40 @@ export class ConversationObject extends DurableObject<Env> {
           },
           contact: { ...scope.contact, status: reads.contact?.status ?? "active" },
         };
-    // An automatic reply answers the message: its clock stops in the reply's own batch.
-    const answered = stopClocks(state, ["first_response"]);
-    const statementsIfSent = answered.stopped.length > 0 ? [clocksStoppedStatement(db, answered.stopped, now)] : [];
-    const acted = await actOnRoute(this.env, db, request, routed, { hooks, sink, known, statementsIfSent });
-    if (acted.replied) state = stopClocks(state, ["first_response"]).next;
-    if (acted.ticket) {
-      state = escalate(state, acted.ticket.id);
-      state = await this.startAgentClock(db, scope, state, acted.ticket.id, window, settings.warningRatio, now);
+    /** `from`: the state to act on; when acting later, the state as it is then (another message may have come). */
+    const act = async (from?: ConversationState): Promise<DueDelivery[]> => {
+      const before = sink.due.length;
+      let state = from ?? this.load();
+      const hooks: ConversationHooks = {
+        reserveSeq: async () => {
+          const reserved = reserveSeq(state);
+          state = reserved.next;
+          return reserved.seq;
+        },
+        replied: async () => {},
+      };
+      // An automatic reply answers the waiting messages: their clocks stop in the reply's own batch.
+      const answered = stopClocks(state, ["first_response"]);
+      const statementsIfSent = answered.stopped.length > 0 ? [clocksStoppedStatement(db, answered.stopped, now)] : [];
+      const acted = await actOnRoute(this.env, db, request, routed, { hooks, sink, known, statementsIfSent });
+      if (acted.replied) state = stopClocks(state, ["first_response"]).next;
+      if (acted.ticket) {
+        state = escalate(state, acted.ticket.id);
+        state = await this.startAgentClock(db, scope, state, acted.ticket.id, window, settings.warningRatio, now);
+      }
+      // Finished only once everything above succeeded: a failure leaves the message
+      // unfinished, and the queue's retry runs it again, every step keyed so nothing happens twice.
+      await this.save(finishMessage(state, item.platformMessageId));
+      return sink.due.slice(before);
+    };
+
+    if (actNow || !needsActing(routed)) {
+      await act(withClock);
+      return { ...recorded, due: sink.due, act: false };
     }
-    // Saved only once everything above succeeded: a failure leaves the message unseen, and
-    // the queue's retry runs it again, every step keyed so nothing happens twice.
-    await this.save(state);
-    return { duplicate: false, seq: admission.seq, ...record.recorded, due: sink.due };
+    await this.save(withClock);
+    this.pendingActs.set(item.platformMessageId, () => act());
+    return { ...recorded, due: sink.due, act: true };
   }
 
   private async escalateFor(db: Db, scope: Scope, state: ConversationState, clock: Clock, now: number) {

@@ -10,7 +10,7 @@ import { telegramKit } from "../fixtures/telegram/kit.ts";
 import { TIKTOK_TEST_APP, tiktokFixtures } from "../fixtures/tiktok/index.ts";
 import { whatsappKit } from "../fixtures/whatsapp/kit.ts";
 import { withMessageId } from "../helpers/tiktok.ts";
-import { call, captureOutbound, createWorkspace, json, postTikTok } from "./helpers.ts";
+import { call, captureOutbound, createEndpoint, createWorkspace, json, postTikTok } from "./helpers.ts";
 
 const TIKTOK_API = "https://open-api.tiktokglobalshop.com";
 const ORDERS = "http://127.0.0.1:9999/orders/";
@@ -110,6 +110,44 @@ describe("default rules, end to end", () => {
     await postTikTok(channel.id, body);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(platformReplies()).toHaveLength(1);
+  });
+
+  it("delivers message.received while the order look-up for the reply is still waiting for an answer", async () => {
+    const workspace = await createWorkspace();
+    const channel = await json<{ id: string }>(
+      await call("POST", "/v1/channels", {
+        token: workspace.apiKey,
+        json: { platform: "tiktok", name: "Shop", credentials: { ...TIKTOK_TEST_APP, accessToken: "tts-token", shopCipher: "ROW_cipher" } },
+      }),
+      201,
+    );
+    await json(await call("PATCH", "/v1/settings", { token: workspace.apiKey, json: { orderLookup: { url: `${ORDERS}{orderId}` } } }), 200);
+    const endpoint = await createEndpoint(workspace.apiKey);
+    // The order API answers only once the subscriber has the message.
+    let answerOrder: () => void = () => {};
+    const orderAnswered = new Promise<void>((resolve) => {
+      answerOrder = resolve;
+    });
+    const seen: string[] = [];
+    outbound = captureOutbound("", async (request) => {
+      if (request.url.startsWith(ORDERS)) {
+        seen.push("order look-up");
+        await orderAnswered;
+        return Response.json({ orderId: "576700112233445566", status: "shipped" });
+      }
+      if (request.url.startsWith(TIKTOK_API)) {
+        seen.push("reply");
+        return Response.json({ code: 0, data: { message_id: "7700001" } });
+      }
+      if (request.url === endpoint.url) seen.push(JSON.parse(await request.text()).type as string);
+      return new Response("ok");
+    });
+    await postTikTok(channel.id, dm("where is order 576700112233445566?", "7373009988776655621"));
+    await vi.waitFor(() => expect(seen).toContain("message.received"), { timeout: 5000 });
+    expect(seen).not.toContain("reply");
+    answerOrder();
+    await vi.waitFor(() => expect(seen).toContain("message.sent"), { timeout: 5000 });
+    expect(seen.indexOf("message.received")).toBeLessThan(seen.indexOf("reply"));
   });
 
   it("acts on nothing again for a redelivery older than the conversation's object remembers", async () => {

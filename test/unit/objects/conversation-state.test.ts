@@ -4,6 +4,7 @@ import {
   DEDUP_WINDOW,
   dueClocks,
   escalate,
+  finishMessage,
   INITIAL_STATE,
   newClock,
   nextAlarm,
@@ -21,10 +22,22 @@ describe("conversation state", () => {
     if (first.duplicate) throw new Error("unreachable");
     const reply = reserveSeq(first.next);
     expect(reply.seq).toBe(2);
-    const second = admitMessage(reply.next, "m2");
+    const second = admitMessage(finishMessage(reply.next, "m1"), "m2");
     expect(second).toMatchObject({ duplicate: false, seq: 3 });
     if (second.duplicate) throw new Error("unreachable");
     expect(admitMessage(second.next, "m1")).toEqual({ duplicate: true });
+  });
+
+  it("admits an unfinished message again as a re-run, once, until it is finished", () => {
+    const first = admitMessage(INITIAL_STATE, "m1");
+    if (first.duplicate) throw new Error("unreachable");
+    expect(first).toMatchObject({ rerun: false, next: { unfinished: ["m1"], recentMessageIds: ["m1"] } });
+    const again = admitMessage(first.next, "m1");
+    expect(again).toMatchObject({ duplicate: false, rerun: true, next: { unfinished: ["m1"], recentMessageIds: ["m1"] } });
+    if (again.duplicate) throw new Error("unreachable");
+    const finished = finishMessage(again.next, "m1");
+    expect(finished.unfinished).toEqual([]);
+    expect(admitMessage(finished, "m1")).toEqual({ duplicate: true });
   });
 
   it("remembers a bounded window of ids", () => {
