@@ -11,6 +11,7 @@ import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
 import { eventRow, insertEventIfNew } from "../storage/events.ts";
 import { contactExists, insertMessageIfNew, upsertContact, upsertContactStatus, upsertConversation } from "../storage/inbox.ts";
+import type { ReplyConversation } from "./reply.ts";
 
 export interface MessageContext {
   workspaceId: string;
@@ -49,6 +50,8 @@ export async function inboundRecord(
   ctx: MessageContext,
 ): Promise<{
   recorded: RecordedMessage;
+  /** The conversation as this message writes it (a reply to the message needs no read). */
+  conversation: ReplyConversation;
   statements: Statement[];
   events: GatewayEvent[];
   /** Tells from the statements' results whether the message row was new (false: a duplicate older than the object remembers). */
@@ -111,20 +114,21 @@ export async function inboundRecord(
         updatedAt: now,
       }),
     );
+  const conversationRow = {
+    id: conversationId,
+    workspaceId,
+    channelId: channel.id,
+    contactId,
+    platformThreadId: item.platformThreadId,
+    lastMessageAt: item.sentAt,
+    lastInboundAt: item.sentAt,
+    replyToken: item.replyToken?.token ?? null,
+    replyTokenExpiresAt: item.replyToken?.expiresAt ?? null,
+    createdAt: now,
+    updatedAt: now,
+  };
   statements.push(
-    upsertConversation(db, {
-      id: conversationId,
-      workspaceId,
-      channelId: channel.id,
-      contactId,
-      platformThreadId: item.platformThreadId,
-      lastMessageAt: item.sentAt,
-      lastInboundAt: item.sentAt,
-      replyToken: item.replyToken?.token ?? null,
-      replyTokenExpiresAt: item.replyToken?.expiresAt ?? null,
-      createdAt: now,
-      updatedAt: now,
-    }),
+    upsertConversation(db, conversationRow),
     insertMessageIfNew(db, {
       id: messageId,
       workspaceId,
@@ -146,6 +150,7 @@ export async function inboundRecord(
   );
   const messageIndex = statements.length - 1;
   return {
+    conversation: conversationRow,
     recorded: { messageId, contactId, conversationId, newContact: !existing.contact },
     statements,
     events,

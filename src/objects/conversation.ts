@@ -247,16 +247,7 @@ export class ConversationObject extends DurableObject<Env> {
     const known: KnownConversation | undefined = rerun
       ? undefined
       : {
-          conversation: {
-            id: ids.conversationId,
-            workspaceId,
-            channelId: channel.id,
-            contactId: ids.contactId,
-            platformThreadId: item.platformThreadId,
-            replyToken: item.replyToken?.token ?? null,
-            replyTokenExpiresAt: item.replyToken?.expiresAt ?? null,
-            lastInboundAt: item.sentAt,
-          },
+          conversation: record.conversation,
           contact: { ...scope.contact, status: reads.contact?.status ?? "active" },
         };
     /** `from`: the state to act on; when acting later, the state as it is then (another message may have come). */

@@ -18,8 +18,8 @@ const ORDERS = "http://127.0.0.1:9999/orders/";
 let outbound: ReturnType<typeof captureOutbound> | undefined;
 afterEach(() => outbound?.restore());
 
-/** A merchant with a TikTok Shop channel that can reply, and an order API behind settings.orderLookup. */
-async function merchant(orders: Record<string, object> = {}) {
+/** A workspace with a TikTok Shop channel that can reply, and settings.orderLookup pointing at ORDERS. */
+async function shop() {
   const workspace = await createWorkspace();
   const channel = await json<{ id: string }>(
     await call("POST", "/v1/channels", {
@@ -35,6 +35,12 @@ async function merchant(orders: Record<string, object> = {}) {
     }),
     200,
   );
+  return { workspace, channel };
+}
+
+/** shop(), with an order API answering from `orders` and a platform API accepting every reply. */
+async function merchant(orders: Record<string, object> = {}) {
+  const { workspace, channel } = await shop();
   outbound = captureOutbound("", (request) => {
     if (request.url.startsWith(TIKTOK_API)) return Response.json({ code: 0, data: { message_id: `77${Date.now()}` } });
     if (request.url.startsWith(ORDERS)) {
@@ -113,15 +119,7 @@ describe("default rules, end to end", () => {
   });
 
   it("delivers message.received while the order look-up for the reply is still waiting for an answer", async () => {
-    const workspace = await createWorkspace();
-    const channel = await json<{ id: string }>(
-      await call("POST", "/v1/channels", {
-        token: workspace.apiKey,
-        json: { platform: "tiktok", name: "Shop", credentials: { ...TIKTOK_TEST_APP, accessToken: "tts-token", shopCipher: "ROW_cipher" } },
-      }),
-      201,
-    );
-    await json(await call("PATCH", "/v1/settings", { token: workspace.apiKey, json: { orderLookup: { url: `${ORDERS}{orderId}` } } }), 200);
+    const { workspace, channel } = await shop();
     const endpoint = await createEndpoint(workspace.apiKey);
     // The order API answers only once the subscriber has the message.
     let answerOrder: () => void = () => {};
