@@ -1,13 +1,14 @@
 /**
- * Retention: deletes events, delivery attempts and delivery states older than their
- * workspace's `deliveries.retentionDays` (read straight from the stored settings JSON, so
- * one statement serves every workspace), and raw inbound blobs older than the default.
+ * Retention: deletes events, delivery attempts, delivery states and dead letters older than
+ * their workspace's `deliveries.retentionDays` (read straight from the stored settings JSON,
+ * so one statement serves every workspace; a dead letter with no workspace gets the
+ * default), and raw inbound blobs older than the default.
  * Deletes go in chunks, so one run stays within D1's limits; the next run continues.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "./db.ts";
-import { deliveryAttempts, eventDeliveries, events, inboundBlobs, workspaceSettings } from "./schema.ts";
+import { deadLetters, deliveryAttempts, eventDeliveries, events, inboundBlobs, workspaceSettings } from "./schema.ts";
 
 const DAY_MS = 86_400_000;
 const CHUNK = 500;
@@ -18,10 +19,12 @@ export interface PurgeCounts {
   attempts: number;
   deliveries: number;
   inboundBlobs: number;
+  deadLetters: number;
 }
 
 /** A row's workspace retention in days: its setting, else the default. */
 function retentionDays(workspaceId: SQLiteColumn, defaultDays: number): SQL {
+  // No workspace (a dead letter whose channel is gone): the sub-select finds nothing, the default applies.
   return sql`coalesce((SELECT json_extract(${workspaceSettings.settings}, '$.deliveries.retentionDays') FROM ${workspaceSettings}
     WHERE ${workspaceSettings.workspaceId} = ${workspaceId}), ${defaultDays})`;
 }
@@ -54,5 +57,6 @@ export async function purgeOlderThanRetention(db: Db, now: number, defaultDays: 
     attempts: await deleteInChunks(db, deliveryAttempts, expired(deliveryAttempts.createdAt, deliveryAttempts.workspaceId)),
     deliveries: await deleteInChunks(db, eventDeliveries, expired(eventDeliveries.createdAt, eventDeliveries.workspaceId)),
     inboundBlobs: await deleteInChunks(db, inboundBlobs, sql`${inboundBlobs.createdAt} < ${now - defaultDays * DAY_MS}`),
+    deadLetters: await deleteInChunks(db, deadLetters, expired(deadLetters.createdAt, deadLetters.workspaceId)),
   };
 }

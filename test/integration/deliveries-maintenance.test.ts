@@ -100,7 +100,7 @@ describe("retention", () => {
     (await count("SELECT count(*) n FROM delivery_attempts WHERE event_id = ?", eventId)) +
     (await count("SELECT count(*) n FROM event_deliveries WHERE event_id = ?", eventId));
 
-  it("purges events, attempts and delivery states past each workspace's retention, and old inbound blobs", async () => {
+  it("purges events, attempts, delivery states and dead letters past each workspace's retention, and old inbound blobs", async () => {
     const standard = (await workspaceWithEndpoint()).workspace;
     const long = (await workspaceWithEndpoint()).workspace;
     const short = (await workspaceWithEndpoint()).workspace;
@@ -115,9 +115,20 @@ describe("retention", () => {
     await env.DB.prepare("INSERT INTO inbound_blobs (id, body, created_at) VALUES ('blob_old', '{}', ?), ('blob_new', '{}', ?)")
       .bind(Date.now() - 31 * DAY, Date.now() - DAY)
       .run();
+    const deadLetter = env.DB.prepare(
+      "INSERT INTO dead_letters (id, workspace_id, queue, reason, body, created_at) VALUES (?, ?, 'inbound', 'unreadable', '{}', ?)",
+    );
+    await env.DB.batch([
+      deadLetter.bind("dl_standard_old", standard.id, Date.now() - 31 * DAY),
+      deadLetter.bind("dl_long_old", long.id, Date.now() - 60 * DAY),
+      deadLetter.bind("dl_orphan_old", null, Date.now() - 31 * DAY),
+      deadLetter.bind("dl_orphan_young", null, Date.now() - DAY),
+    ]);
 
     const counts = await purgeExpired(env, Date.now());
-    expect(counts).toEqual({ events: 2, attempts: 2, deliveries: 2, inboundBlobs: 1 });
+    expect(counts).toEqual({ events: 2, attempts: 2, deliveries: 2, inboundBlobs: 1, deadLetters: 2 });
+    const deadLettersLeft = await env.DB.prepare("SELECT id FROM dead_letters ORDER BY id").all<{ id: string }>();
+    expect(deadLettersLeft.results.map((row) => row.id)).toEqual(["dl_long_old", "dl_orphan_young"]);
     expect(await left(standardOld)).toBe(0);
     expect(await left(shortOld)).toBe(0);
     expect(await left(standardYoung)).toBe(3);
@@ -130,7 +141,7 @@ describe("retention", () => {
     const result = await runMaintenance(env, Date.now());
     expect(result).toEqual({
       resumed: { deliveries: 0, events: 0 },
-      purged: { events: 0, attempts: 0, deliveries: 0, inboundBlobs: 0 },
+      purged: { events: 0, attempts: 0, deliveries: 0, inboundBlobs: 0, deadLetters: 0 },
     });
   });
 });
