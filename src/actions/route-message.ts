@@ -76,10 +76,11 @@ export async function decideRoute(env: Env, db: Db, request: RouteRequest): Prom
   return { decision, ruleSet, settings, credentials, routing: JSON.stringify({ rulesVersion: ruleSet.version, ...decision }) };
 }
 
-/** Whether the decision asks for more than its CRM effects: a reply or a ticket (actOnRoute). */
-export function needsActing(routed: Routed): boolean {
+/** The decision's actions (actOnRoute) that call out of the gateway: a reply, or a ticket that looks the order up. */
+export function callsOut(routed: Routed): boolean {
+  const hasOrderId = routed.decision.classification.orderIds.length > 0;
   return routed.decision.actions.some(
-    ({ action }) => action.type === "escalate" || action.type === "reply_order_status" || action.type === "reply_template",
+    ({ action }) => action.type === "reply_order_status" || action.type === "reply_template" || (action.type === "escalate" && hasOrderId),
   );
 }
 

@@ -9,7 +9,7 @@ import { type DueDelivery, inlineSink, queuedSink } from "../actions/event-sink.
 import { fanOut } from "../actions/fan-out.ts";
 import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
 import type { Author, ConversationHooks, KnownConversation } from "../actions/reply.ts";
-import { actOnRoute, decideRoute, needsActing, type RouteRequest, routingStatements } from "../actions/route-message.ts";
+import { actOnRoute, callsOut, decideRoute, type RouteRequest, routingStatements } from "../actions/route-message.ts";
 import { announceClock, clockId, clocksStoppedStatement, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
 import { openTicket, type Scope } from "../actions/tickets.ts";
 import type { InboundMessage } from "../channels/types.ts";
@@ -101,10 +101,11 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   /**
-   * Step 2: acts on the message recorded by `ingestMessage` (a reply, a ticket). Separate so
-   * the caller can deliver `message.received` while an order look-up or a platform's API is
-   * still answering. If this instance forgot the step (it restarted in between), the whole
-   * ingest runs again as a re-run, every write keyed so nothing happens twice.
+   * Step 2: acts on the message recorded by `ingestMessage` when acting calls out (a reply,
+   * a ticket that looks the order up). Separate so the caller can deliver `message.received`
+   * while an order look-up or a platform's API is still answering. If this instance forgot
+   * the step (it restarted in between), the whole ingest runs again as a re-run, every write
+   * keyed so nothing happens twice.
    */
   actOnMessage(input: IngestInput): Promise<{ due: DueDelivery[] }> {
     return this.serialize(async () => {
@@ -277,7 +278,9 @@ export class ConversationObject extends DurableObject<Env> {
       return sink.due.slice(before);
     };
 
-    if (actNow || !needsActing(routed)) {
+    // Acting that stays inside (a ticket from D1 alone) is done now; what waits on another
+    // service is left to actOnMessage, so the caller can deliver message.received first.
+    if (actNow || !callsOut(routed)) {
       await act(withClock);
       return { ...recorded, due: sink.due, act: false };
     }
