@@ -14,7 +14,7 @@ import { CLAIM_MS } from "../deliver/policy.ts";
 import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
 import { insertClaimedDeliveries, type Statement } from "../storage/event-deliveries.ts";
-import { type EventRow, insertEventsIfNew, storedEventRow } from "../storage/events.ts";
+import { type EventRow, getWorkspaceEvents, insertEventsIfNew, storedEventRow } from "../storage/events.ts";
 import { type DeliveryProducer, fanOut, planFanOut } from "./fan-out.ts";
 
 /** An event envelope as built (events/build.ts, deliver/operational-events.ts). */
@@ -83,16 +83,23 @@ export function inlineSink(db: Db, workspaceId: string, audience: EndpointRow[])
       }
       const claims = insertClaimedDeliveries(db, plan.rows);
       const results = await runBatch(db, [...statements, ...insertEventsIfNew(db, rows), ...claims]);
+      const claimed = (
+        results.slice(results.length - claims.length).flat() as {
+          endpointId: string;
+          eventId: string;
+          claimToken: string | null;
+          createdAt: number;
+        }[]
+      ).filter((row) => row.claimToken === token);
       const eventsById = new Map(rows.map((row) => [row.id, row]));
-      const claimed = results.slice(results.length - claims.length).flat() as {
-        endpointId: string;
-        eventId: string;
-        claimToken: string | null;
-      }[];
+      // A delivery taken over from an earlier run (created before now) belongs to the event
+      // that run stored: send its bytes, not this run's rebuild (whose timestamp differs).
+      const earlier = [...new Set(claimed.filter((row) => row.createdAt !== now).map((row) => row.eventId))];
+      if (earlier.length > 0) for (const stored of await getWorkspaceEvents(db, workspaceId, earlier)) eventsById.set(stored.id, stored);
       for (const row of claimed) {
         const event = eventsById.get(row.eventId);
         const endpoint = endpointsById.get(row.endpointId);
-        if (row.claimToken === token && event && endpoint) due.push({ workspaceId, event, endpoint, token });
+        if (event && endpoint) due.push({ workspaceId, event, endpoint, token });
       }
       return results.slice(0, statements.length);
     },

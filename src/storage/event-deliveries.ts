@@ -55,7 +55,12 @@ export function insertClaimedDeliveries(db: Db, rows: NewDeliveryRow[]) {
         set: { claimToken: sql`excluded.claim_token`, claimedUntil: sql`excluded.claimed_until`, wokenAt: sql`excluded.woken_at` },
         setWhere: and(eq(eventDeliveries.status, "pending"), eq(eventDeliveries.attempts, 0), sql`excluded.claim_token IS NOT NULL`),
       })
-      .returning({ endpointId: eventDeliveries.endpointId, eventId: eventDeliveries.eventId, claimToken: eventDeliveries.claimToken }),
+      .returning({
+        endpointId: eventDeliveries.endpointId,
+        eventId: eventDeliveries.eventId,
+        claimToken: eventDeliveries.claimToken,
+        createdAt: eventDeliveries.createdAt,
+      }),
   );
 }
 

@@ -98,4 +98,16 @@ describe("inline deliveries", () => {
     expect(up.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([events[0]?.id]);
     expect(await deliveryRow(endpoint.id, events[0]?.id ?? "")).toMatchObject({ status: "succeeded", attempts: 1 });
   });
+
+  it("a re-run that takes over a delivery nobody attempted sends the event as first stored, not its rebuild", async () => {
+    const { workspace } = await workspaceWithEndpoint();
+    const queue = new VirtualQueue();
+    const { events } = await writeInline(workspace.id, queue);
+    const first = events[0] as (typeof events)[0];
+    // The run that stored it failed before anyone attempted it; the re-run builds the event again, a second later.
+    const rebuilt = { ...first, timestamp: new Date(queue.now + 1000).toISOString() };
+    const rerun = inlineSink(db(), workspace.id, await listWorkspaceEndpoints(db(), workspace.id));
+    await rerun.write([], [rebuilt], queue.now + 1000);
+    expect(rerun.due.map((d) => d.event.payload)).toEqual([JSON.stringify(first)]);
+  });
 });
