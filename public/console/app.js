@@ -36,7 +36,9 @@ const PLATFORM_NAMES = {
  *   lastMessages?: { direction: string, text: string|null, sentAt: string }[] }} TicketContext
  * @typedef {{ id: string, conversationId: string, contactId: string, channelId: string,
  *   status: "open"|"pending"|"resolved", assignee: string|null, reason: string, context: TicketContext,
- *   createdAt: string, updatedAt: string }} Ticket
+ *   createdAt: string, updatedAt: string, sla?: TicketSla|null }} Ticket
+ * @typedef {{ startedAt: string, deadline: string, windowSeconds: number, warnedAt: string|null,
+ *   breachedAt: string|null, stoppedAt: string|null }} TicketSla
  * @typedef {{ id: string, platform: string, name: string, webhookUrl: string, credentials?: Record<string, string>,
  *   createdAt: string }} Channel
  * @typedef {{ id: string, platformUserId: string, displayName: string|null, status?: string, tags?: string[],
@@ -314,9 +316,18 @@ function windowSeconds() {
   return settings.liveSale?.enabled ? settings.liveSale.responseWindowSeconds : settings.responseWindowSeconds;
 }
 
-/** @param {Ticket} ticket */
+/**
+ * The ticket's deadline as its clock has it (the window in force when it opened); a ticket
+ * without a clock falls back to the window in force now.
+ * @param {Ticket} ticket
+ */
 function deadlineOf(ticket) {
-  return Date.parse(ticket.createdAt) + windowSeconds() * 1000;
+  return ticket.sla ? Date.parse(ticket.sla.deadline) : Date.parse(ticket.createdAt) + windowSeconds() * 1000;
+}
+
+/** @param {Ticket} ticket */
+function windowOf(ticket) {
+  return (ticket.sla?.windowSeconds ?? windowSeconds()) * 1000;
 }
 
 /**
@@ -355,16 +366,18 @@ function countdownElement(ticket) {
  * @param {Ticket} ticket
  */
 function setCountdown(node, ticket) {
-  if (ticket.status === "resolved") {
+  // Resolved, or an agent has answered (the clock stopped): nothing is due any more.
+  const done = ticket.status === "resolved" ? "resolved" : ticket.sla?.stoppedAt ? "answered" : null;
+  if (done) {
     delete node.dataset.deadline;
     delete node.dataset.level;
     node.className = "sla sla-done";
-    node.title = "";
-    setText(node, "resolved");
+    node.title = ticket.sla?.stoppedAt ? `Answered ${dateTimeFormat.format(new Date(ticket.sla.stoppedAt))}` : "";
+    setText(node, done);
     return;
   }
   node.dataset.deadline = String(deadlineOf(ticket));
-  node.dataset.window = String(windowSeconds() * 1000);
+  node.dataset.window = String(windowOf(ticket));
   paintCountdown(node, Date.now());
 }
 
@@ -796,9 +809,10 @@ async function loadContact(id) {
   }
 }
 
-/** Closest to breach first (overdue ones on top), then newest. */
+/** Closest to breach first (overdue ones on top), answered ones after the waiting, then newest. */
 function sortedTickets() {
-  return [...state.tickets].sort((a, b) => deadlineOf(a) - deadlineOf(b) || b.id.localeCompare(a.id));
+  const answered = (/** @type {Ticket} */ t) => (t.sla?.stoppedAt ? 1 : 0);
+  return [...state.tickets].sort((a, b) => answered(a) - answered(b) || deadlineOf(a) - deadlineOf(b) || b.id.localeCompare(a.id));
 }
 
 function renderTickets() {

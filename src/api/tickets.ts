@@ -2,16 +2,19 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { fanOut } from "../actions/fan-out.ts";
+import { clockId } from "../actions/sla.ts";
 import { changeTicket, ticketView } from "../actions/tickets.ts";
 import { type Platform, TicketSchema } from "../events/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { conversationStub } from "../objects/conversation.ts";
 import { getChannel } from "../storage/channels.ts";
+import type { Db } from "../storage/db.ts";
 import { openDb } from "../storage/db.ts";
 import { getConversation } from "../storage/inbox.ts";
-import { getTicket, listTickets } from "../storage/tickets.ts";
+import { getClocks } from "../storage/sla.ts";
+import { getTicket, listTickets, type TicketRow } from "../storage/tickets.ts";
 import { createRouter } from "./router.ts";
-import { errors, IdParamSchema, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
+import { errors, IdParamSchema, iso, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
 
 const StatusSchema = TicketSchema.shape.status;
 const PatchTicketSchema = z
@@ -22,6 +25,45 @@ const PatchTicketSchema = z
   .refine((patch) => patch.status !== undefined || patch.assignee !== undefined, "send status or assignee")
   .meta({ id: "PatchTicket", description: "Send `status`, `assignee`, or both" });
 const TicketQuerySchema = PageQuerySchema.extend({ status: StatusSchema.optional().meta({ description: "Only tickets in this status" }) });
+
+const isoOrNull = z.iso.datetime().nullable();
+const TicketSlaSchema = z
+  .strictObject({
+    startedAt: z.iso.datetime(),
+    deadline: z.iso.datetime().meta({ description: "When the agent's first answer is due" }),
+    windowSeconds: z
+      .number()
+      .int()
+      .meta({ description: "The response window in force when the ticket opened (live-sale mode shortens it)" }),
+    warnedAt: isoOrNull.meta({ description: "When `sla.warning` was sent" }),
+    breachedAt: isoOrNull.meta({ description: "When `sla.breached` was sent" }),
+    stoppedAt: isoOrNull.meta({ description: "When an agent answered or the ticket was resolved" }),
+  })
+  .meta({ id: "TicketSla", description: "The ticket's agent-response clock" });
+const TicketWithSlaSchema = TicketSchema.extend({
+  sla: TicketSlaSchema.nullable().meta({ description: "Null for a ticket opened before clocks were kept" }),
+}).meta({ id: "TicketWithSla" });
+type TicketWithSla = z.infer<typeof TicketWithSlaSchema>;
+
+/** Tickets as the API shows them: with their agent-response clock, read in one query. */
+async function withSla(db: Db, workspaceId: string, rows: TicketRow[]): Promise<TicketWithSla[]> {
+  const ids = await Promise.all(rows.map((row) => clockId("agent_response", row.id)));
+  const clocks = new Map((await getClocks(db, workspaceId, ids)).map((clock) => [clock.subjectId, clock]));
+  return rows.map((row) => {
+    const clock = clocks.get(row.id);
+    const sla = clock
+      ? {
+          startedAt: iso(clock.startedAt),
+          deadline: iso(clock.deadline),
+          windowSeconds: clock.windowSeconds,
+          warnedAt: iso(clock.warnedAt),
+          breachedAt: iso(clock.breachedAt),
+          stoppedAt: iso(clock.stoppedAt),
+        }
+      : null;
+    return { ...ticketView(row), sla };
+  });
+}
 
 const tags = ["Tickets"];
 
@@ -35,12 +77,16 @@ ticketRoutes.openapi(
     operationId: "listTickets",
     summary: "List tickets, newest first",
     request: { query: TicketQuerySchema },
-    responses: { 200: jsonResponse(listOf(TicketSchema, "TicketList"), "A page of tickets, newest first"), ...errors(400, 401, 403) },
+    responses: {
+      200: jsonResponse(listOf(TicketWithSlaSchema, "TicketList"), "A page of tickets, newest first"),
+      ...errors(400, 401, 403),
+    },
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const listed = await listTickets(openDb(c.env.DB), c.get("workspaceId"), pageOf(query), query.status);
-    return c.json({ data: listed.data.map(ticketView), nextCursor: listed.nextCursor }, 200);
+    const db = openDb(c.env.DB);
+    const listed = await listTickets(db, c.get("workspaceId"), pageOf(query), query.status);
+    return c.json({ data: await withSla(db, c.get("workspaceId"), listed.data), nextCursor: listed.nextCursor }, 200);
   },
 );
 
@@ -52,12 +98,14 @@ ticketRoutes.openapi(
     operationId: "getTicket",
     summary: "Read a ticket, with the context an agent needs",
     request: { params: IdParamSchema },
-    responses: { 200: jsonResponse(TicketSchema, "The ticket"), ...errors(401, 403, 404) },
+    responses: { 200: jsonResponse(TicketWithSlaSchema, "The ticket"), ...errors(401, 403, 404) },
   }),
   async (c) => {
-    const row = await getTicket(openDb(c.env.DB), c.get("workspaceId"), c.req.valid("param").id);
+    const db = openDb(c.env.DB);
+    const row = await getTicket(db, c.get("workspaceId"), c.req.valid("param").id);
     if (!row) throw new ApiError("not_found", "ticket not found");
-    return c.json(ticketView(row), 200);
+    const [ticket] = await withSla(db, c.get("workspaceId"), [row]);
+    return c.json(ticket, 200);
   },
 );
 
@@ -69,7 +117,7 @@ ticketRoutes.openapi(
     operationId: "updateTicket",
     summary: "Assign, resolve or reopen a ticket; announced as `ticket.updated`",
     request: { params: IdParamSchema, body: jsonBody(PatchTicketSchema) },
-    responses: { 200: jsonResponse(TicketSchema, "The ticket"), ...errors(400, 401, 403, 404) },
+    responses: { 200: jsonResponse(TicketWithSlaSchema, "The ticket"), ...errors(400, 401, 403, 404) },
   }),
   async (c) => {
     const patch = c.req.valid("json");
@@ -93,6 +141,7 @@ ticketRoutes.openapi(
       await conversationStub(c.env, conversation.channelId, conversation.platformThreadId).onTicketStatus(row.id, patch.status);
     }
     await fanOut(db, c.env.DELIVERIES_QUEUE, workspaceId, changed.eventIds, now);
-    return c.json(ticketView(changed.ticket), 200);
+    const [ticket] = await withSla(db, workspaceId, [changed.ticket]);
+    return c.json(ticket, 200);
   },
 );

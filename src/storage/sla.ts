@@ -23,6 +23,16 @@ export function markClock(db: Db, id: string, field: "warnedAt" | "breachedAt", 
     .where(and(eq(slaClocks.id, id), isNull(slaClocks[field])));
 }
 
+/** The workspace's clocks among `ids` (D1 binds at most 100 parameters: callers pass a page's worth). */
+export async function getClocks(db: Db, workspaceId: string, ids: string[]): Promise<SlaClockRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .select()
+    .from(slaClocks)
+    .where(and(eq(slaClocks.workspaceId, workspaceId), inArray(slaClocks.id, ids)))
+    .all();
+}
+
 export async function clocksStartedBetween(db: Db, workspaceId: string, from: number, to: number): Promise<SlaClockRow[]> {
   return db
     .select()

@@ -393,19 +393,41 @@ const steps: Step[] = [
     },
   ],
   [
-    "past the response window the countdown turns red and counts up with a minus sign",
+    "a ticket opened under a 1-second window turns red and counts up with a minus sign; the others keep theirs",
     async (world) => {
       const { page } = world;
       const patched = await api(world, "PATCH", "/v1/settings", world.apiKey, { responseWindowSeconds: 1 });
       assert(patched.status === 200, `PATCH /v1/settings answered ${patched.status}`);
+      let lateTicketId = "";
       try {
-        await waitUntil("the countdowns to go red", async () => (await page.locator("#ticket-list .sla-late").count()) === 2);
+        await sendTikTokMessage(world, "Still nothing?! This is a scam, answer me now!!", `7375${Date.now()}01`, {
+          conversationId: `7375${Date.now()}`,
+          buyerId: "7190001111222233334",
+        });
+        await waitUntil("the new ticket to go red", async () => (await page.locator("#ticket-list .sla-late").count()) === 1, 20_000);
+        // Each ticket keeps the window its clock started with: the second buyer's is still in time;
+        // the first buyer's clock stopped when the agent answered above.
+        assert((await page.locator("#ticket-list .ticket").count()) === 3, "the new ticket is not listed");
+        const laterClass = (await page.locator(`#ticket-list .ticket[data-key="${world.laterTicketId}"] .sla`).getAttribute("class")) ?? "";
+        assert(/sla-(ok|warn)/.test(laterClass), `the second ticket took the new window: ${laterClass}`);
+        const firstSla = page.locator(`#ticket-list .ticket[data-key="${world.ticketId}"] .sla`);
+        assert((await firstSla.textContent()) === "answered", `the answered ticket shows "${await firstSla.textContent()}"`);
+        const late = page.locator("#ticket-list .ticket").first();
+        lateTicketId = String(await late.getAttribute("data-key"));
+        assert(![world.ticketId, world.laterTicketId].includes(lateTicketId), "the overdue ticket is not listed first");
+        await late.locator(".ticket-link").click();
+        await waitUntil("the thread's countdown to go red", async () =>
+          ((await page.locator("#thread-sla").getAttribute("class")) ?? "").includes("sla-late"),
+        );
         assert((await text(page, "#thread-sla")).startsWith("−"), "the overdue countdown has no minus sign");
-        assert(((await page.locator("#thread-sla").getAttribute("class")) ?? "").includes("sla-late"), "the thread's countdown is not red");
         await screenshot(world, "07-overdue");
       } finally {
         await api(world, "PATCH", "/v1/settings", world.apiKey, { responseWindowSeconds: 43200 });
+        if (lateTicketId) await api(world, "PATCH", `/v1/tickets/${lateTicketId}`, world.apiKey, { status: "resolved" });
       }
+      await page.locator(`#ticket-list .ticket[data-key="${world.ticketId}"] .ticket-link`).click();
+      await waitUntil("the first ticket's thread again", async () => page.url().endsWith(`#/tickets/${world.ticketId}`));
+      await waitUntil("the resolved ticket to leave the list", async () => (await page.locator("#ticket-list .ticket").count()) === 2);
     },
   ],
   [
@@ -428,20 +450,40 @@ const steps: Step[] = [
     },
   ],
   [
-    "live-sale mode switches on and off and shortens the countdown's window",
+    "live-sale mode switches on and off; a ticket opened during the sale gets its 1 h window",
     async (world) => {
       const { page } = world;
       await page.locator("#reopen-button").click();
       await waitUntil(
-        "the reopened ticket back on top",
-        async () => (await page.locator("#ticket-list .ticket").first().getAttribute("data-key")) === world.ticketId,
+        "the reopened ticket back in the list",
+        async () => (await page.locator(`#ticket-list .ticket[data-key="${world.ticketId}"]`).count()) === 1,
       );
       await page.locator("#live-sale").check();
       await waitUntil("live sale on in the API", async () => (await settings(world)).liveSale.enabled === true);
-      await waitUntil("the countdown to use the 1 h window", async () =>
-        ((await page.locator("#thread-sla").getAttribute("title")) ?? "").includes("1 h window"),
-      );
-      await page.locator("#live-sale").uncheck();
+      let saleTicketId = "";
+      try {
+        await sendTikTokMessage(world, "Terrible!! my live-sale order never came, I want a refund", `7376${Date.now()}01`, {
+          conversationId: `7376${Date.now()}`,
+          buyerId: "7190002222333344445",
+        });
+        const known = [world.ticketId, world.laterTicketId];
+        await waitUntil(
+          "the live-sale ticket",
+          async () => {
+            const listed = await api<{ data: { id: string }[] }>(world, "GET", "/v1/tickets?status=open", world.apiKey);
+            saleTicketId = listed.json.data.find((t) => !known.includes(t.id))?.id ?? "";
+            return saleTicketId !== "" && (await page.locator(`#ticket-list .ticket[data-key="${saleTicketId}"]`).count()) === 1;
+          },
+          20_000,
+        );
+        const title = (await page.locator(`#ticket-list .ticket[data-key="${saleTicketId}"] .sla`).getAttribute("title")) ?? "";
+        assert(title.includes("1 h window"), `the live-sale ticket's countdown: "${title}"`);
+        const laterTitle = (await page.locator(`#ticket-list .ticket[data-key="${world.laterTicketId}"] .sla`).getAttribute("title")) ?? "";
+        assert(laterTitle.includes("12 h window"), `a ticket from before the sale changed its window: "${laterTitle}"`);
+      } finally {
+        await page.locator("#live-sale").uncheck();
+        if (saleTicketId) await api(world, "PATCH", `/v1/tickets/${saleTicketId}`, world.apiKey, { status: "resolved" });
+      }
       await waitUntil("live sale off in the API", async () => (await settings(world)).liveSale.enabled === false);
       await page.locator("#resolve-button").click();
       await waitUntil("the ticket resolved again", async () => (await text(page, "#thread-status")) === "resolved");

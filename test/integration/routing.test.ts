@@ -18,6 +18,15 @@ const ORDERS = "http://127.0.0.1:9999/orders/";
 let outbound: ReturnType<typeof captureOutbound> | undefined;
 afterEach(() => outbound?.restore());
 
+interface Sla {
+  startedAt: string;
+  deadline: string;
+  windowSeconds: number;
+  warnedAt: string | null;
+  breachedAt: string | null;
+  stoppedAt: string | null;
+}
+
 /** A workspace with a TikTok Shop channel that can reply, and settings.orderLookup pointing at ORDERS. */
 async function shop() {
   const workspace = await createWorkspace();
@@ -177,10 +186,9 @@ describe("default rules, end to end", () => {
     await postTikTok(channel.id, dm("This is a SCAM!!! still not arrived after 2 weeks 😡", "7373009988776655604"));
     const tickets = await vi.waitFor(
       async () => {
-        const page = await json<{ data: { id: string; status: string; reason: string; context: Record<string, unknown> }[] }>(
-          await call("GET", "/v1/tickets?status=open", { token: workspace.apiKey }),
-          200,
-        );
+        const page = await json<{
+          data: { id: string; status: string; reason: string; createdAt: string; context: Record<string, unknown>; sla: Sla | null }[];
+        }>(await call("GET", "/v1/tickets?status=open", { token: workspace.apiKey }), 200);
         expect(page.data).toHaveLength(1);
         return page.data;
       },
@@ -188,6 +196,9 @@ describe("default rules, end to end", () => {
     );
     const ticket = tickets[0];
     expect(ticket).toMatchObject({ status: "open", reason: "negative sentiment", context: { sentiment: "negative" } });
+    // Its agent-response clock: the window in force when it opened (the default 12 h), running.
+    expect(ticket?.sla).toMatchObject({ windowSeconds: 43200, warnedAt: null, breachedAt: null, stoppedAt: null });
+    expect(Date.parse(ticket?.sla?.deadline ?? "") - Date.parse(ticket?.sla?.startedAt ?? "")).toBe(43200_000);
     expect(ticket?.context.lastMessages).toEqual([
       expect.objectContaining({ direction: "inbound", text: expect.stringContaining("SCAM") }),
     ]);
@@ -205,6 +216,14 @@ describe("default rules, end to end", () => {
       200,
     );
     expect(resolved.status).toBe("resolved");
+    // Resolving stops the agent's clock.
+    await vi.waitFor(
+      async () => {
+        const read = await json<{ sla: Sla | null }>(await call("GET", `/v1/tickets/${ticket?.id}`, { token: workspace.apiKey }), 200);
+        expect(read.sla?.stoppedAt).toEqual(expect.any(String));
+      },
+      { timeout: 5000 },
+    );
     await postTikTok(channel.id, dm("how long does shipping take?", "7373009988776655606"));
     await vi.waitFor(() => expect(platformReplies()).toHaveLength(1), { timeout: 5000 });
     expect(platformReplies()[0]).toMatch(/ship/i);
