@@ -43,6 +43,8 @@ export const InboundMessageSchema = z.strictObject({
   attachments: z.array(AttachmentSchema),
   /** LINE's reply token, usable until `expiresAt` (epoch ms). */
   replyToken: z.strictObject({ token: z.string().min(1), expiresAt: epochMs }).optional(),
+  /** An interaction the platform waits for us to answer (a Telegram button tap's callback query id). */
+  acknowledge: z.string().min(1).optional(),
 });
 
 /** A delivery or read receipt for a message the business sent. */
@@ -142,6 +144,8 @@ export interface ChannelAdapter<Creds extends Credentials = Credentials> {
   normalize(body: string): NormalizeResult;
   /** Sends a text reply through the platform's API. Never throws. */
   send?(message: OutboundText, credentials: Creds, io: SendIo): Promise<SendResult>;
+  /** Answers an item's `acknowledge` (Telegram: the spinner on a tapped button stops). Never throws. */
+  acknowledge?(interactionId: string, credentials: Creds, io: SendIo): Promise<SendResult>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds adapters of every credential shape.

@@ -5,6 +5,7 @@
  * dead letter, never an endless retry. The deliveries the objects created claimed are
  * attempted as the objects return them, in shared rounds (deliver/inline.ts).
  */
+import { acknowledgeInteraction } from "../actions/acknowledge.ts";
 import { fanOut } from "../actions/fan-out.ts";
 import { recordContactChange, recordMessageStatus, recordOrderUpdate } from "../actions/record-inbound.ts";
 import { getAdapter } from "../channels/registry.ts";
@@ -48,8 +49,13 @@ export async function consumeInbound(batch: MessageBatch<unknown>, env: Env): Pr
                   const input = { workspaceId: delivery.data.workspaceId, channel, item };
                   // Recorded first, so message.received leaves while a reply's look-ups are still running.
                   const recorded = await conversation.ingestMessage(input);
+                  const interactionId = recorded.duplicate ? undefined : item.acknowledge;
+                  const answered = interactionId
+                    ? acknowledgeInteraction(env, db, { workspaceId: input.workspaceId, channel, interactionId }, Date.now())
+                    : undefined;
                   deliveries.add(recorded.due);
                   if (!recorded.duplicate && recorded.act) deliveries.add((await conversation.actOnMessage(input)).due);
+                  await answered;
                 })
               : recordAndFanOut(env, db, delivery.data.workspaceId, channel, item),
           ),

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { EventSchema } from "../../src/events/schema.ts";
 import type { ChannelTestKit } from "../contracts/kit.ts";
 import { channelKits } from "../fixtures/kits.ts";
+import { telegramKit } from "../fixtures/telegram/kit.ts";
 import { call, captureOutbound, count, createEndpoint, createWorkspace, disableRouting, json } from "./helpers.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
@@ -113,5 +114,30 @@ describe.each(endToEnd.map((kit) => [kit.adapter.platform, kit] as const))("%s e
     );
     expect(pending.status).toBe("pending");
     expect(outbound.captured.length).toBeGreaterThan(0);
+  });
+});
+
+describe("telegram button taps", () => {
+  it("answers the callback query once, however often Telegram redelivers the tap", async () => {
+    const kit = telegramKit;
+    const workspace = await createWorkspace();
+    await disableRouting(workspace.apiKey);
+    const channel = await json<{ id: string }>(
+      await call("POST", "/v1/channels", {
+        token: workspace.apiKey,
+        json: { platform: "telegram", name: "bot", credentials: kit.credentials },
+      }),
+      201,
+    );
+    outbound = captureOutbound("https://api.telegram.org", () => Response.json({ ok: true, result: true }));
+    const answers = () => (outbound?.captured ?? []).filter((c) => c.url.endsWith("/answerCallbackQuery"));
+    const tap = kit.fixtures["callback-query"] ?? "";
+    expect((await deliver(kit, channel.id, tap)).status).toBe(200);
+    await vi.waitFor(() => expect(answers()).toHaveLength(1), { timeout: 5000 });
+    expect(JSON.parse(answers()[0]?.body ?? "{}")).toEqual({ callback_query_id: JSON.parse(tap).callback_query.id });
+
+    expect((await deliver(kit, channel.id, tap)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answers()).toHaveLength(1);
   });
 });

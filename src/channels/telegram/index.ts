@@ -1,8 +1,8 @@
-/** Telegram Bot API: one bot per channel, messages in private chats and groups, text replies. */
+/** Telegram Bot API: one bot per channel, messages in private chats and groups, text replies, button taps answered. */
 import { z } from "zod";
 import type { ChannelAdapter } from "../types.ts";
 import { normalizeTelegram } from "./normalize.ts";
-import { sendTelegram } from "./send.ts";
+import { answerCallbackQuery, sendTelegram } from "./send.ts";
 import { verifyTelegram } from "./verify.ts";
 
 const TelegramCredentialsSchema = z.strictObject({
@@ -23,4 +23,5 @@ export const telegram: ChannelAdapter<TelegramCredentials> = {
   verify: (delivery, credentials) => verifyTelegram(delivery, credentials.secretToken),
   normalize: normalizeTelegram,
   send: (message, credentials, io) => sendTelegram(message, credentials.botToken, io),
+  acknowledge: (callbackQueryId, credentials, io) => answerCallbackQuery(callbackQueryId, credentials.botToken, io),
 };

@@ -81,6 +81,8 @@ function normalizeCallback(query: CallbackQuery): NormalizeResult {
     sentAt: query.message.date * 1000,
     text: query.data,
     attachments: [],
+    // The tapping user's client shows a spinner until the query is answered.
+    acknowledge: query.id,
   });
 }
 

@@ -1,7 +1,9 @@
 /**
- * Text replies through the Bot API's `sendMessage`. The bot token is the only auth and sits in
- * the url path, so every error text returned from here is scrubbed of it.
+ * Text replies through the Bot API's `sendMessage`, and the answer to a button tap
+ * (`answerCallbackQuery`). The bot token is the only auth and sits in the url path, so every
+ * error text returned from here is scrubbed of it.
  * @see https://core.telegram.org/bots/api#sendmessage
+ * @see https://core.telegram.org/bots/api#answercallbackquery
  * @see https://core.telegram.org/bots/api#making-requests
  */
 import { z } from "zod";
@@ -45,6 +47,18 @@ export async function sendTelegram(message: OutboundText, botToken: string, io: 
   // A 429 names its wait in the body (`parameters.retry_after`, seconds), not only in a header.
   const retryAfter = (failure.success ? failure.data.parameters?.retry_after : undefined) ?? response.retryAfterSeconds;
   return failureFromStatus(response, scrubToken(error, botToken), retryAfter);
+}
+
+/** Stops the spinner on the tapped button; no text is shown (the reply, if any, comes as a message). */
+export async function answerCallbackQuery(callbackQueryId: string, botToken: string, io: SendIo): Promise<SendResult> {
+  const url = withApiBase(`${TELEGRAM_API}/bot${botToken}/answerCallbackQuery`, io.apiBase);
+  const body = JSON.stringify({ callback_query_id: callbackQueryId });
+  const response = await callPlatformApi(io, url, { method: "POST", headers: { "content-type": "application/json" }, body });
+  if (!isApiResponse(response)) return { ...response, error: scrubToken(response.error, botToken) };
+  if (response.status >= 200 && response.status < 300) return { ok: true, platformMessageId: null };
+  const failure = ApiErrorSchema.safeParse(response.json);
+  const error = failure.success ? failure.data.description : `HTTP ${response.status}: ${response.text.slice(0, 200)}`;
+  return failureFromStatus(response, scrubToken(error, botToken), failure.success ? failure.data.parameters?.retry_after : undefined);
 }
 
 function refuseText(text: string): string | null {

@@ -231,7 +231,7 @@ describe("Telegram normalize: edits and button taps", () => {
     expect(ignoredOf(body)).toEqual(["message 6012345678:70:edit:1717402230 is a live location update"]);
   });
 
-  it("turns a button tap into a message whose text is the callback data", () => {
+  it("turns a button tap into a message whose text is the callback data, to be answered", () => {
     expect(itemsOf(telegramFixtures["callback-query"])).toEqual([
       {
         kind: "message",
@@ -241,6 +241,7 @@ describe("Telegram normalize: edits and button taps", () => {
         sentAt: 1717401700_000,
         text: "handoff",
         attachments: [],
+        acknowledge: "2581234567890123456",
       },
     ]);
   });

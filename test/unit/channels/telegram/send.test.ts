@@ -186,3 +186,30 @@ describe("Telegram send", () => {
     expect(JSON.stringify(result)).not.toContain(TOKEN_SECRET);
   });
 });
+
+describe("Telegram button taps", () => {
+  function acknowledge(fetchImpl: typeof fetch, apiBase?: string) {
+    const { acknowledge } = telegram;
+    if (!acknowledge) throw new Error("telegram answers no button taps");
+    return acknowledge("2581234567890123456", TELEGRAM_TEST_BOT, io(fetchImpl, apiBase));
+  }
+
+  it("answers the callback query, so the tapping user's spinner stops", async () => {
+    const fetchImpl = fakeFetch(() => json(200, { ok: true, result: true }));
+    expect(await acknowledge(fetchImpl, "http://127.0.0.1:9001")).toEqual({ ok: true, platformMessageId: null });
+    const { url, init, body } = requestOf(fetchImpl);
+    expect(url).toBe(`http://127.0.0.1:9001/bot${TOKEN}/answerCallbackQuery`);
+    expect(init.method).toBe("POST");
+    expect(body).toEqual({ callback_query_id: "2581234567890123456" });
+  });
+
+  it("reports a refusal without the bot token", async () => {
+    const fetchImpl = fakeFetch(() =>
+      json(400, { ok: false, error_code: 400, description: `Bad Request: query is too old, bot${TOKEN} gave up` }),
+    );
+    const result = await acknowledge(fetchImpl);
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain(TOKEN_SECRET);
+    expect(JSON.stringify(result)).toContain("query is too old");
+  });
+});
