@@ -119,7 +119,14 @@ export async function sendReply(
 
   const now = io.now();
   const id = request.messageId ?? randomId("msg");
-  const result = await target.send(request.text, replyContext(conversation, target.contact.platformUserId, now), id, now, io);
+  const result = await target.send(
+    request.text,
+    replyContext(conversation, target.contact.platformUserId, now),
+    id,
+    request.author,
+    now,
+    io,
+  );
   if (!result.ok && result.kind === "refused") return { kind: "refused", reason: result.reason };
 
   const conversationHooks = effects.hooks ?? objectHooks(env, conversation);
@@ -161,7 +168,9 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
     return;
   }
   const now = io.now();
-  const result = await target.send(message.text ?? "", replyContext(conversation, target.contact.platformUserId, now), message.id, now, io);
+  const author: Author = message.author === "agent" ? "agent" : "bot";
+  const context = replyContext(conversation, target.contact.platformUserId, now);
+  const result = await target.send(message.text ?? "", context, message.id, author, now, io);
   const sink = queuedSink(db, env.DELIVERIES_QUEUE, job.workspaceId);
   const outcome = await settle(env, db, { message, isNew: false }, conversation, target, result, job.attempt, now, sink);
   if (outcome.kind === "sent") await objectHooks(env, conversation).replied(message.author === "agent" ? "agent" : "bot");
@@ -170,7 +179,7 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
 interface Target {
   platform: Platform;
   contact: ReplyContact;
-  send(text: string, context: ReplyContext, idempotencyKey: string, now: number, io: ReplyIo): Promise<SendResult>;
+  send(text: string, context: ReplyContext, idempotencyKey: string, author: Author, now: number, io: ReplyIo): Promise<SendResult>;
 }
 
 async function loadTarget(
@@ -194,8 +203,8 @@ async function loadTarget(
   return {
     platform: adapter.platform,
     contact,
-    send: (text, context, idempotencyKey, now, io) =>
-      send.call(adapter, { text, context, idempotencyKey }, credentials, { fetch: io.fetch, apiBase, now }),
+    send: (text, context, idempotencyKey, author, now, io) =>
+      send.call(adapter, { text, context, idempotencyKey, author }, credentials, { fetch: io.fetch, apiBase, now }),
   };
 }
 

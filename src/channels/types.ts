@@ -112,6 +112,8 @@ export interface OutboundText {
   context: ReplyContext;
   /** Stable across retries of the same reply (our outbound message id), for platforms that de-duplicate sends. */
   idempotencyKey?: string;
+  /** Who writes it: some platforms let only a human agent answer late (Meta's HUMAN_AGENT tag). */
+  author?: "agent" | "bot";
 }
 
 export type SendResult =

@@ -11,7 +11,7 @@ export function metaAdapter(platform: Extract<Platform, "messenger" | "instagram
   return {
     platform,
     credentials: MetaCredentialsSchema,
-    publicCredentialFields: ["pageId"],
+    publicCredentialFields: ["pageId", "messageTag"],
     verify: verifyMetaSignature,
     handshake: answerMetaHandshake,
     normalize: (body) => normalizeMetaWebhook(body, product),

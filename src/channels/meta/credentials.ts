@@ -1,4 +1,4 @@
-/** The credentials of a Messenger or Instagram channel (CONTRACT.md "Channels"): the same four fields for both. */
+/** The credentials of a Messenger or Instagram channel (CONTRACT.md "Channels"): the same fields for both. */
 import { z } from "zod";
 
 export const MetaCredentialsSchema = z.strictObject({
@@ -13,5 +13,11 @@ export const MetaCredentialsSchema = z.strictObject({
    * Page) or the Instagram professional account id (Instagram Login). Without it, `/me/messages`.
    */
   pageId: z.string().regex(/^\d+$/, "a numeric Page or Instagram account id").optional(),
+  /**
+   * The message tag the app is approved for. `HUMAN_AGENT` (Meta's Human Agent permission):
+   * an agent's reply, never the bot's, may go out up to 7 days after the customer's last
+   * message, tagged so. The only tag supported.
+   */
+  messageTag: z.enum(["HUMAN_AGENT"]).optional(),
 });
 export type MetaCredentials = z.infer<typeof MetaCredentialsSchema>;

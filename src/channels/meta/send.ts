@@ -17,6 +17,7 @@ export const GRAPH_API_VERSION = "v23.0";
 
 const HOUR_MS = 3600 * 1000;
 const STANDARD_WINDOW_MS = 24 * HOUR_MS;
+const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR_MS;
 
 const SendResponseSchema = z.looseObject({ message_id: z.string().min(1) });
 
@@ -27,15 +28,26 @@ export async function sendMetaText(
   product: MetaProduct,
 ): Promise<SendResult> {
   const { context } = message;
-  if (!insideWindow(context.lastInboundAt, io.now, STANDARD_WINDOW_MS)) {
-    return { ok: false, kind: "refused", reason: windowClosedReason(product.name, context.lastInboundAt, io.now) };
+  const standard = insideWindow(context.lastInboundAt, io.now, STANDARD_WINDOW_MS);
+  // After 24 h only a human agent may answer, for 7 days, tagged, and only with the permission.
+  const humanAgent =
+    !standard &&
+    message.author === "agent" &&
+    credentials.messageTag === "HUMAN_AGENT" &&
+    insideWindow(context.lastInboundAt, io.now, HUMAN_AGENT_WINDOW_MS);
+  if (!standard && !humanAgent) {
+    return { ok: false, kind: "refused", reason: windowClosedReason(product.name, context.lastInboundAt, io.now, credentials) };
   }
 
   const page = credentials.pageId ?? "me";
   const url = withApiBase(`${product.graphOrigin(credentials.pageAccessToken)}/${GRAPH_API_VERSION}/${page}/messages`, io.apiBase);
   const body = {
     recipient: { id: context.platformThreadId },
-    ...(product.messagingType ? { messaging_type: product.messagingType } : {}),
+    ...(humanAgent
+      ? { messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT" }
+      : product.messagingType
+        ? { messaging_type: product.messagingType }
+        : {}),
     message: { text: message.text },
   };
   // The token goes in a header rather than `?access_token=`, which would put it in URLs and logs.
@@ -51,18 +63,18 @@ export async function sendMetaText(
 }
 
 /**
- * Meta only accepts tagged messages after 24 hours. The HUMAN_AGENT tag would allow a human
- * agent's reply for 7 days, but it needs the Human Agent permission and must never carry an
- * automated reply, and a send here cannot tell the two apart: it is not used.
+ * Meta only accepts tagged messages after 24 hours. The HUMAN_AGENT tag allows a human
+ * agent's reply for 7 days; it needs the Human Agent permission (the channel's
+ * `messageTag: "HUMAN_AGENT"`) and must never carry an automated reply.
  */
-function windowClosedReason(product: string, lastInboundAt: number | null, now: number): string {
+function windowClosedReason(product: string, lastInboundAt: number | null, now: number, credentials: MetaCredentials): string {
   const since =
     lastInboundAt === null
       ? "the customer has not written in this conversation"
       : `the customer last wrote ${Math.floor((now - lastInboundAt) / HOUR_MS)} h ago`;
-  return (
-    `${product}'s 24-hour standard messaging window is closed (${since}); ` +
-    "after it Meta accepts only tagged messages, and the HUMAN_AGENT tag (a human agent's reply up to 7 days later, " +
-    "with the Human Agent permission) is not used by this gateway"
-  );
+  const tagged =
+    credentials.messageTag === "HUMAN_AGENT"
+      ? "an agent's reply goes out tagged HUMAN_AGENT up to 7 days after the customer's last message; automatic replies never do"
+      : "the HUMAN_AGENT tag (a human agent's reply up to 7 days later) needs Meta's Human Agent permission and the channel's `messageTag: \"HUMAN_AGENT\"`";
+  return `${product}'s 24-hour standard messaging window is closed (${since}); after it Meta accepts only tagged messages: ${tagged}`;
 }

@@ -91,6 +91,40 @@ describe("Messenger send", () => {
     expect(fake.calls).toHaveLength(0);
   });
 
+  describe("after 24 hours, with the Human Agent permission (messageTag HUMAN_AGENT)", () => {
+    const tagged = { ...MESSENGER_TEST_CHANNEL, messageTag: "HUMAN_AGENT" as const };
+    const late = (author: "agent" | "bot", hoursAgo: number): OutboundText => ({ ...reply(NOW - hoursAgo * HOUR), author });
+
+    it("sends an agent's reply tagged HUMAN_AGENT up to 7 days after the customer's last message", async () => {
+      const fake = fakeFetch(sent);
+      expect(await messenger.send?.(late("agent", 30), tagged, io(fake.fetch))).toMatchObject({ ok: true });
+      expect(JSON.parse(String(fake.calls[0]?.init.body))).toEqual({
+        recipient: { id: PSID },
+        messaging_type: "MESSAGE_TAG",
+        tag: "HUMAN_AGENT",
+        message: { text: "We are on it." },
+      });
+      expect(await messenger.send?.(late("agent", 7 * 24), tagged, io(fake.fetch))).toMatchObject({ ok: true });
+    });
+
+    it("never tags the bot's reply, nor a reply past 7 days, nor one from a channel without the permission", async () => {
+      const fake = fakeFetch(sent);
+      const bot = await messenger.send?.(late("bot", 30), tagged, io(fake.fetch));
+      expect(bot).toMatchObject({ ok: false, kind: "refused", reason: expect.stringContaining("automatic replies never do") });
+      expect(await messenger.send?.(late("agent", 7 * 24 + 1), tagged, io(fake.fetch))).toMatchObject({ ok: false, kind: "refused" });
+      const untagged = await messenger.send?.(late("agent", 30), MESSENGER_TEST_CHANNEL, io(fake.fetch));
+      expect(untagged).toMatchObject({ ok: false, kind: "refused", reason: expect.stringContaining('messageTag: "HUMAN_AGENT"') });
+      expect(fake.calls).toHaveLength(0);
+    });
+
+    it("tags Instagram's late agent reply the same way", async () => {
+      const fake = fakeFetch(sent);
+      const result = await instagram.send?.(late("agent", 48), { ...INSTAGRAM_TEST_CHANNEL, messageTag: "HUMAN_AGENT" }, io(fake.fetch));
+      expect(result).toMatchObject({ ok: true });
+      expect(JSON.parse(String(fake.calls[0]?.init.body))).toMatchObject({ messaging_type: "MESSAGE_TAG", tag: "HUMAN_AGENT" });
+    });
+  });
+
   it("refuses, without calling Meta, when the customer never wrote", async () => {
     const fake = fakeFetch(sent);
     const result = await messenger.send?.(reply(null), MESSENGER_TEST_CHANNEL, io(fake.fetch));
@@ -232,14 +266,16 @@ describe("Instagram send", () => {
 });
 
 describe("Meta credentials", () => {
-  it("takes appSecret, verifyToken, pageAccessToken and an optional numeric pageId, and shows only pageId", () => {
+  it("takes appSecret, verifyToken, pageAccessToken, an optional numeric pageId and messageTag, and shows only those two", () => {
     for (const adapter of [messenger, instagram]) {
       expect(adapter.credentials.safeParse(MESSENGER_TEST_CHANNEL).success).toBe(true);
       expect(adapter.credentials.safeParse({ appSecret: "s", verifyToken: "v", pageAccessToken: "t" }).success).toBe(true);
       expect(adapter.credentials.safeParse({ appSecret: "s", verifyToken: "v" }).success).toBe(false);
       expect(adapter.credentials.safeParse({ ...MESSENGER_TEST_CHANNEL, pageId: "../me" }).success).toBe(false);
       expect(adapter.credentials.safeParse({ ...MESSENGER_TEST_CHANNEL, accessToken: "t" }).success).toBe(false);
-      expect(adapter.publicCredentialFields).toEqual(["pageId"]);
+      expect(adapter.credentials.safeParse({ ...MESSENGER_TEST_CHANNEL, messageTag: "HUMAN_AGENT" }).success).toBe(true);
+      expect(adapter.credentials.safeParse({ ...MESSENGER_TEST_CHANNEL, messageTag: "CONFIRMED_EVENT_UPDATE" }).success).toBe(false);
+      expect(adapter.publicCredentialFields).toEqual(["pageId", "messageTag"]);
     }
   });
 });
