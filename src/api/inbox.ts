@@ -4,10 +4,19 @@ import { z } from "zod";
 import { sendReply } from "../actions/reply.ts";
 import { ApiError } from "../lib/errors.ts";
 import { openDb } from "../storage/db.ts";
-import { getContact, getConversation, listContacts, listConversations, listMessages } from "../storage/inbox.ts";
+import { getContact, getConversation, listContacts, listConversations, listMessages, listNotes } from "../storage/inbox.ts";
 import { createRouter } from "./router.ts";
 import { errors, IdParamSchema, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
-import { ContactSchema, ConversationSchema, contactView, conversationView, MessageSchema, messageView } from "./views.ts";
+import {
+  ContactSchema,
+  ConversationSchema,
+  contactView,
+  conversationView,
+  MessageSchema,
+  messageView,
+  NoteSchema,
+  noteView,
+} from "./views.ts";
 
 const ReplySchema = z.strictObject({ text: z.string().trim().min(1).max(4096) }).meta({ id: "Reply" });
 
@@ -104,6 +113,27 @@ conversationRoutes.openapi(
     if (!(await getConversation(db, workspaceId, id))) throw new ApiError("not_found", "conversation not found");
     const listed = await listMessages(db, workspaceId, id, page);
     return c.json({ data: listed.data.map(messageView), nextCursor: listed.nextCursor }, 200);
+  },
+);
+
+conversationRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/{id}/notes",
+    tags,
+    operationId: "listNotes",
+    summary: "A conversation's notes, newest first (written by routing rules' `note` action)",
+    request: { params: IdParamSchema, query: PageQuerySchema },
+    responses: { 200: jsonResponse(listOf(NoteSchema, "NoteList"), "A page of notes"), ...errors(400, 401, 403, 404) },
+  }),
+  async (c) => {
+    const db = openDb(c.env.DB);
+    const workspaceId = c.get("workspaceId");
+    const { id } = c.req.valid("param");
+    const page = pageOf(c.req.valid("query"));
+    if (!(await getConversation(db, workspaceId, id))) throw new ApiError("not_found", "conversation not found");
+    const listed = await listNotes(db, workspaceId, id, page);
+    return c.json({ data: listed.data.map(noteView), nextCursor: listed.nextCursor }, 200);
   },
 );
 

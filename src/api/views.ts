@@ -9,7 +9,7 @@ import type { ChannelRow } from "../storage/channels.ts";
 import type { DeadLetterRow } from "../storage/dead-letters.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
 import type { DeliveryRow } from "../storage/event-deliveries.ts";
-import type { ContactRow, ConversationRow, MessageRow } from "../storage/inbox.ts";
+import type { ContactRow, ConversationRow, MessageRow, NoteRow } from "../storage/inbox.ts";
 import { iso, TimestampSchema } from "./schemas.ts";
 
 const nullableTime = TimestampSchema.nullable();
@@ -268,6 +268,28 @@ export function messageView(row: MessageRow): z.infer<typeof MessageSchema> {
     text: row.text,
     attachments: JSON.parse(row.attachments) as z.infer<typeof AttachmentSchema>[],
     routing: row.routing ? (JSON.parse(row.routing) as Record<string, unknown>) : null,
+    createdAt: iso(row.createdAt),
+  };
+}
+
+export const NoteSchema = z
+  .strictObject({
+    id: z.string(),
+    conversationId: z.string().nullable(),
+    contactId: z.string().nullable(),
+    text: z.string(),
+    author: z.string().meta({ description: "Who wrote it: `rule:<rule id>` for a routing rule's `note` action" }),
+    createdAt: TimestampSchema,
+  })
+  .meta({ id: "Note" });
+
+export function noteView(row: NoteRow): z.infer<typeof NoteSchema> {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    contactId: row.contactId,
+    text: row.text,
+    author: row.author,
     createdAt: iso(row.createdAt),
   };
 }

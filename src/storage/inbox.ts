@@ -201,6 +201,20 @@ export async function recentMessages(db: Db, conversationId: string, limit: numb
   return rows.reverse();
 }
 
+export type NoteRow = typeof notes.$inferSelect;
+
+/** A conversation's notes (rules write them), newest first like every list. */
+export async function listNotes(db: Db, workspaceId: string, conversationId: string, page: Page): Promise<Listed<NoteRow>> {
+  const { after, order } = pageQuery(page, notes.createdAt, notes.id);
+  const rows = await db
+    .select()
+    .from(notes)
+    .where(and(eq(notes.workspaceId, workspaceId), eq(notes.conversationId, conversationId), after))
+    .orderBy(...order)
+    .limit(page.limit + 1);
+  return toListed(rows, page, (row) => row);
+}
+
 export function insertNote(db: Db, row: typeof notes.$inferInsert) {
   return db.insert(notes).values(row).onConflictDoNothing();
 }

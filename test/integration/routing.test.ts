@@ -157,6 +157,32 @@ describe("default rules, end to end", () => {
     expect(seen.indexOf("message.received")).toBeLessThan(seen.indexOf("reply"));
   });
 
+  it("keeps a rule's note with the conversation, listed by the API, once however often the message comes", async () => {
+    const { workspace, channel } = await merchant();
+    const rules = {
+      rules: [{ id: "vip", when: { textMatches: "wholesale" }, actions: [{ type: "note", text: "Wholesale lead: call back" }] }],
+    };
+    await json(await call("PUT", "/v1/rules", { token: workspace.apiKey, json: rules }), 200);
+    const body = dm("Do you do wholesale prices for 500 pieces?", "7373009988776655631");
+    await postTikTok(channel.id, body);
+    await postTikTok(channel.id, body);
+    const { conversationId } = await waitForMessages(workspace.apiKey, 1);
+    const notes = await vi.waitFor(
+      async () => {
+        const page = await json<{ data: { text: string; author: string; conversationId: string }[] }>(
+          await call("GET", `/v1/conversations/${conversationId}/notes`, { token: workspace.apiKey }),
+          200,
+        );
+        expect(page.data).toHaveLength(1);
+        return page.data;
+      },
+      { timeout: 5000 },
+    );
+    expect(notes[0]).toMatchObject({ text: "Wholesale lead: call back", author: "rule:vip", conversationId });
+    const other = await createWorkspace();
+    expect((await call("GET", `/v1/conversations/${conversationId}/notes`, { token: other.apiKey })).status).toBe(404);
+  });
+
   it("acts on nothing again for a redelivery older than the conversation's object remembers", async () => {
     const { workspace, channel, platformReplies } = await merchant({
       "576700112233445566": { orderId: "576700112233445566", status: "processing" },
