@@ -13,7 +13,7 @@
 import { CLAIM_MS } from "../deliver/policy.ts";
 import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
-import { insertClaimedDeliveries, type Statement } from "../storage/event-deliveries.ts";
+import { insertClaimedDeliveries, runAtomically, type Statement } from "../storage/event-deliveries.ts";
 import { type EventRow, getWorkspaceEvents, insertEventsIfNew, storedEventRow } from "../storage/events.ts";
 import { type DeliveryProducer, fanOut, planFanOut } from "./fan-out.ts";
 
@@ -39,16 +39,11 @@ export interface DueDelivery {
   token: string;
 }
 
-async function runBatch(db: Db, statements: Statement[]): Promise<unknown[]> {
-  const [first, ...rest] = statements;
-  return first ? db.batch([first, ...rest]) : [];
-}
-
 export function queuedSink(db: Db, queue: DeliveryProducer, workspaceId: string): EventSink {
   return {
     async write(statements, events, now) {
       const rows = events.map((event) => storedEventRow(workspaceId, event, now));
-      const results = await runBatch(db, [...statements, ...insertEventsIfNew(db, rows)]);
+      const results = await runAtomically(db, [...statements, ...insertEventsIfNew(db, rows)]);
       if (rows.length > 0)
         await fanOut(
           db,
@@ -82,7 +77,7 @@ export function inlineSink(db: Db, workspaceId: string, audience: EndpointRow[])
         console.warn(JSON.stringify({ msg: "event not delivered: over the size limit", eventId: refused.eventId, reason: refused.reason }));
       }
       const claims = insertClaimedDeliveries(db, plan.rows);
-      const results = await runBatch(db, [...statements, ...insertEventsIfNew(db, rows), ...claims]);
+      const results = await runAtomically(db, [...statements, ...insertEventsIfNew(db, rows), ...claims]);
       const claimed = (
         results.slice(results.length - claims.length).flat() as {
           endpointId: string;

@@ -1,7 +1,10 @@
 /**
- * Fan-out: one delivery row and one DELIVERIES wake-up per (event, subscribed endpoint),
- * so each endpoint retries on its own schedule. Rows are written first, then the wake-ups
- * are enqueued, then the event is marked fanned out: a crash anywhere re-runs the step
+ * Fan-out: one delivery row per (event, subscribed endpoint), so each endpoint retries on
+ * its own schedule. `planFanOut` decides the rows for both paths: the pipeline's inline sink
+ * (actions/event-sink.ts) writes them claimed, with the events, and attempts them at once;
+ * `fanOut` below, for events already stored, enqueues one DELIVERIES wake-up per row.
+ * In `fanOut`, rows are written first, then the wake-ups are enqueued, then the event is
+ * marked fanned out: a crash anywhere re-runs the step
  * (rows are kept, so the subscriber may see the same `webhook-id` twice, never a new one),
  * and the stall sweep (src/maintenance) catches a wake-up that never left. Disabled
  * endpoints get their events held for replay; an event over the size limit is recorded as
@@ -21,7 +24,21 @@ export interface DeliveryProducer {
   sendBatch(messages: Iterable<MessageSendRequest<EventDelivery>>): Promise<unknown>;
 }
 
+/** Cloudflare Queues takes at most 100 messages per sendBatch. */
 const SEND_BATCH_LIMIT = 100;
+
+/** The DELIVERIES message that wakes one (event, endpoint) delivery. */
+export function wakeUp(workspaceId: string, eventId: string, endpointId: string): EventDelivery {
+  return { v: 1, kind: "event", workspaceId, eventId, endpointId };
+}
+
+/** Enqueues wake-ups, each after its own delay if it has one, in batches the queue accepts. */
+export async function enqueueWakeUps(queue: DeliveryProducer, wakeUps: { body: EventDelivery; delaySeconds?: number }[]): Promise<void> {
+  for (let i = 0; i < wakeUps.length; i += SEND_BATCH_LIMIT) {
+    const part = wakeUps.slice(i, i + SEND_BATCH_LIMIT);
+    await queue.sendBatch(part.map(({ body, delaySeconds }) => ({ body, contentType: "json" as const, delaySeconds })));
+  }
+}
 
 /**
  * `[]` means every business event type; operational events (delivery.exhausted…) go only
@@ -67,7 +84,7 @@ export function planFanOut(workspaceId: string, events: EventRow[], audience: En
       else if (claim) plan.rows.push({ ...base, status: "pending", claimToken: claim.token, claimedUntil: claim.until, wokenAt: now });
       else {
         plan.rows.push({ ...base, status: "pending" });
-        plan.wakeUps.push({ v: 1, kind: "event", workspaceId, eventId: event.id, endpointId: endpoint.id });
+        plan.wakeUps.push(wakeUp(workspaceId, event.id, endpoint.id));
       }
     }
   }
@@ -82,10 +99,10 @@ export async function fanOut(db: Db, queue: DeliveryProducer, workspaceId: strin
     console.warn(JSON.stringify({ msg: "event not delivered: over the size limit", eventId: refused.eventId, reason: refused.reason }));
   }
   await runAtomically(db, insertDeliveries(db, plan.rows));
-  for (let i = 0; i < plan.wakeUps.length; i += SEND_BATCH_LIMIT) {
-    const part = plan.wakeUps.slice(i, i + SEND_BATCH_LIMIT);
-    await queue.sendBatch(part.map((body) => ({ body, contentType: "json" as const })));
-  }
+  await enqueueWakeUps(
+    queue,
+    plan.wakeUps.map((body) => ({ body })),
+  );
   await markFannedOut(
     db,
     pending.map((event) => event.id),

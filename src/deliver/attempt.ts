@@ -24,7 +24,7 @@ import { oversizeReason } from "./limits.ts";
 import { CLAIM_MS, MAX_QUEUE_DELAY_SECONDS, nextStep, retrySchedule } from "./policy.ts";
 import { recordAttempt } from "./record-attempt.ts";
 import { secretsInForce } from "./rotation.ts";
-import { type PostResult, postEvent } from "./send.ts";
+import { type PostResult, postEvent, urlRefused } from "./send.ts";
 import { signWebhook } from "./sign.ts";
 import { checkOutboundUrl } from "./url-guard.ts";
 
@@ -139,15 +139,14 @@ async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<WakeUpOutc
   // Checked again at every attempt: the URL passed at creation, but the rules (or the flag) may have changed.
   const guard = checkOutboundUrl(endpoint.url, { allowPrivate: deps.allowPrivate });
   if (!guard.ok) {
-    result = { responseStatus: null, retryAfter: null, responseBody: null, durationMs: 0, error: `url refused: ${guard.reason}` };
+    result = urlRefused(guard.reason);
   } else {
     const limits: EndpointLimits = { rateLimitPerSecond: endpoint.rateLimitPerSecond, maxConcurrency: endpoint.maxConcurrency };
     const grant = await deps.limiter.acquire(endpoint.id, limits, now, 1);
     if (grant.leaseIds.length === 0) {
       // Not an attempt: the message waits in the queue and nothing is counted.
       await releaseClaim(db, claimed.key, claimed.token);
-      const denial = grant.denial ?? { admitted: false as const, reason: "rate" as const, retryInMs: 1000 };
-      return later(deferralSeconds(denial, claimed.ordinal, limits) * 1000);
+      return later(deferralSeconds(grant.denial, claimed.ordinal, limits) * 1000);
     }
     try {
       result = await post(deps, endpoint, event, guard.url, now);

@@ -7,7 +7,7 @@
  * (attempt.ts) takes over as for any delivery; the stall sweep catches what even that misses.
  */
 import type { DueDelivery } from "../actions/event-sink.ts";
-import { type DeliveryProducer, fanOutQuietly } from "../actions/fan-out.ts";
+import { type DeliveryProducer, enqueueWakeUps, fanOutQuietly, wakeUp } from "../actions/fan-out.ts";
 import type { EventDelivery } from "../consumers/messages.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { type DeliveryRow, releaseClaimStatement, runAtomically, type Statement } from "../storage/event-deliveries.ts";
@@ -15,12 +15,11 @@ import { type DeliveryDeps, post } from "./attempt.ts";
 import { deferralSeconds, type EndpointLimits } from "./limiter.ts";
 import { CLAIM_MS, nextStep, retrySchedule } from "./policy.ts";
 import { attemptStatements } from "./record-attempt.ts";
-import type { PostResult } from "./send.ts";
+import { type PostResult, urlRefused } from "./send.ts";
 import { checkOutboundUrl } from "./url-guard.ts";
 
 /** Attempts recorded per D1 batch (each is about four statements). */
 const ATTEMPTS_PER_BATCH = 50;
-const SEND_BATCH_LIMIT = 100;
 
 interface WakeUp {
   body: EventDelivery;
@@ -28,15 +27,7 @@ interface WakeUp {
 }
 
 function wakeUpFor(due: DueDelivery, delaySeconds: number): WakeUp {
-  const body: EventDelivery = { v: 1, kind: "event", workspaceId: due.workspaceId, eventId: due.event.id, endpointId: due.endpoint.id };
-  return { body, delaySeconds };
-}
-
-async function enqueue(queue: DeliveryProducer, wakeUps: WakeUp[]): Promise<void> {
-  for (let i = 0; i < wakeUps.length; i += SEND_BATCH_LIMIT) {
-    const part = wakeUps.slice(i, i + SEND_BATCH_LIMIT);
-    await queue.sendBatch(part.map(({ body, delaySeconds }) => ({ body, contentType: "json" as const, delaySeconds })));
-  }
+  return { body: wakeUp(due.workspaceId, due.event.id, due.endpoint.id), delaySeconds };
 }
 
 /** Never throws: a failure hands every delivery to the queue, whose wake-ups wait for the claims to lapse. */
@@ -48,7 +39,7 @@ export async function deliverDue(deps: DeliveryDeps, queue: DeliveryProducer, du
     console.error(
       JSON.stringify({ msg: "inline delivery failed; handed to the queue", deliveries: due.length, error: errorMessage(error) }),
     );
-    await enqueue(
+    await enqueueWakeUps(
       queue,
       due.map((d) => wakeUpFor(d, Math.ceil(CLAIM_MS / 1000))),
     ).catch((sendError) => {
@@ -119,8 +110,7 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
       wanting.set(d.endpoint.id, [...(wanting.get(d.endpoint.id) ?? []), { d, url: guard.url }]);
       continue;
     }
-    const result = { responseStatus: null, retryAfter: null, responseBody: null, durationMs: 0, error: `url refused: ${guard.reason}` };
-    posts.push(Promise.resolve({ due: d, result }));
+    posts.push(Promise.resolve({ due: d, result: urlRefused(guard.reason) }));
   }
 
   // One limiter call per endpoint: the first deliveries get the slots granted; the rest wait in the queue.
@@ -139,8 +129,7 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
         }
         // Not an attempt: the claim goes, and the wake-up comes back spread over the seconds the limit needs.
         released.push(releaseClaimStatement(db, { endpointId, eventId: d.event.id }, d.token));
-        const denial = grant.denial ?? { admitted: false as const, reason: "rate" as const, retryInMs: 1000 };
-        wakeUps.push(wakeUpFor(d, deferralSeconds(denial, i - grant.leaseIds.length, limits)));
+        wakeUps.push(wakeUpFor(d, deferralSeconds(grant.denial, i - grant.leaseIds.length, limits)));
       });
     }),
   );
@@ -186,7 +175,7 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
     await runAtomically(db, i === 0 ? [...released, ...part] : part);
   }
   if (records.length === 0) await runAtomically(db, released);
-  await enqueue(queue, wakeUps);
+  await enqueueWakeUps(queue, wakeUps);
 
   for (const [workspaceId, recorded] of Map.groupBy(records, (r) => r.workspaceId)) {
     await fanOutQuietly(

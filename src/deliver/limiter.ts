@@ -69,11 +69,13 @@ export function admit(snapshot: LimiterSnapshot, limits: EndpointLimits, now: nu
 /**
  * Queue delay for a turned-away message. `ordinal` is its place among the batch's messages
  * for the same endpoint: the k-th waits about k / capacity seconds, so a burst comes back
- * spread over the seconds it needs instead of all at once (and turned away again).
+ * spread over the seconds it needs instead of all at once (and turned away again). A grant
+ * short of its count always names its denial; without one, it is read as the rate's second.
  */
-export function deferralSeconds(denial: Denial, ordinal: number, limits: EndpointLimits): number {
-  const capacity = denial.reason === "rate" ? limits.rateLimitPerSecond : limits.maxConcurrency;
-  const wait = Math.max(1, Math.ceil(denial.retryInMs / 1000), Math.floor(ordinal / capacity));
+export function deferralSeconds(denial: Denial | null, ordinal: number, limits: EndpointLimits): number {
+  const { reason, retryInMs } = denial ?? { reason: "rate", retryInMs: RATE_WINDOW_MS };
+  const capacity = reason === "rate" ? limits.rateLimitPerSecond : limits.maxConcurrency;
+  const wait = Math.max(1, Math.ceil(retryInMs / 1000), Math.floor(ordinal / capacity));
   return Math.min(wait, MAX_DEFERRAL_SECONDS);
 }
 

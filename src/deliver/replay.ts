@@ -4,7 +4,7 @@
  * whatever its state (a success the subscriber lost, too); by time, every failed or held
  * one since then. Reported as a `delivery.replayed` operational event.
  */
-import type { DeliveryProducer } from "../actions/fan-out.ts";
+import { type DeliveryProducer, enqueueWakeUps, wakeUp } from "../actions/fan-out.ts";
 import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
 import { type NewDeliveryRow, restartDeliveries, restartFailedSince, runAtomically } from "../storage/event-deliveries.ts";
@@ -23,8 +23,6 @@ export interface ReplayRequest {
 }
 
 export type ReplayResult = { ok: true; replayed: number; operationalEventId: string | null } | { ok: false; unknownEventIds: string[] };
-
-const SEND_BATCH_LIMIT = 100;
 
 export async function replayDeliveries(
   db: Db,
@@ -63,15 +61,10 @@ export async function replayDeliveries(
   if (eventIds.length === 0) return { ok: true, replayed: 0, operationalEventId: null };
 
   // Rows first, then wake-ups: a crash in between leaves pending rows that the stall sweep wakes.
-  for (let i = 0; i < eventIds.length; i += SEND_BATCH_LIMIT) {
-    const part = eventIds.slice(i, i + SEND_BATCH_LIMIT);
-    await producer.sendBatch(
-      part.map((eventId) => ({
-        body: { v: 1, kind: "event", workspaceId: endpoint.workspaceId, eventId, endpointId: endpoint.id },
-        contentType: "json",
-      })),
-    );
-  }
+  await enqueueWakeUps(
+    producer,
+    eventIds.map((eventId) => ({ body: wakeUp(endpoint.workspaceId, eventId, endpoint.id) })),
+  );
   const event = deliveryReplayed(
     {
       workspaceId: endpoint.workspaceId,

@@ -17,6 +17,11 @@ export interface PostResult {
   error: string | null;
 }
 
+/** The attempt that never left: the URL guard refused the endpoint's address. */
+export function urlRefused(reason: string): PostResult {
+  return { responseStatus: null, retryAfter: null, responseBody: null, durationMs: 0, error: `url refused: ${reason}` };
+}
+
 export async function postEvent(
   io: { fetch: typeof fetch; now: () => number },
   url: string,

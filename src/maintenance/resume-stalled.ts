@@ -5,7 +5,7 @@
  * never completed is fanned out. Every wake-up is idempotent, so a false alarm costs one
  * queue message, never a second POST at once.
  */
-import { type DeliveryProducer, fanOut } from "../actions/fan-out.ts";
+import { type DeliveryProducer, enqueueWakeUps, fanOut, wakeUp } from "../actions/fan-out.ts";
 import { MAX_DEFERRAL_SECONDS } from "../deliver/limiter.ts";
 import { openDb } from "../storage/db.ts";
 import { takeStalledDeliveries } from "../storage/event-deliveries.ts";
@@ -16,7 +16,6 @@ export const STALL_GRACE_MS = 15 * 60_000;
 /** Orphaned events are looked for this far back: a crash is caught within minutes; older ones predate the sweep. */
 const ORPHAN_LOOKBACK_MS = 24 * 3600_000;
 const SWEEP_LIMIT = 500;
-const SEND_BATCH_LIMIT = 100;
 /** fanOut binds one parameter per event id (D1: 100 at most per statement). */
 const FAN_OUT_CHUNK = 50;
 
@@ -43,15 +42,10 @@ export async function resumeStalledDeliveries(
   }
 
   const stalled = await takeStalledDeliveries(db, now, STALL_GRACE_MS, SWEEP_LIMIT);
-  for (let i = 0; i < stalled.length; i += SEND_BATCH_LIMIT) {
-    const part = stalled.slice(i, i + SEND_BATCH_LIMIT);
-    await producer.sendBatch(
-      part.map((row) => ({
-        body: { v: 1, kind: "event", workspaceId: row.workspaceId, eventId: row.eventId, endpointId: row.endpointId },
-        contentType: "json",
-      })),
-    );
-  }
+  await enqueueWakeUps(
+    producer,
+    stalled.map((row) => ({ body: wakeUp(row.workspaceId, row.eventId, row.endpointId) })),
+  );
   const counts = { deliveries: stalled.length, events: orphans.length };
   if (counts.deliveries + counts.events > 0) console.warn(JSON.stringify({ msg: "stalled deliveries resumed", ...counts }));
   return counts;

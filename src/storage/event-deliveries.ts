@@ -28,10 +28,10 @@ function byKey(key: DeliveryKey) {
   return and(eq(eventDeliveries.endpointId, key.endpointId), eq(eventDeliveries.eventId, key.eventId));
 }
 
-/** Runs statements in one D1 batch: all of them or none. */
-export async function runAtomically(db: Db, statements: Statement[]): Promise<void> {
+/** Runs statements in one D1 batch, all of them or none; resolves to their results, in order. */
+export async function runAtomically(db: Db, statements: Statement[]): Promise<unknown[]> {
   const [first, ...rest] = statements;
-  if (first) await db.batch([first, ...rest]);
+  return first ? db.batch([first, ...rest]) : [];
 }
 
 /** Insert statements that leave existing deliveries (a fan-out that ran twice) untouched. */
