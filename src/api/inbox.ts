@@ -3,8 +3,9 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { sendReply } from "../actions/reply.ts";
 import { ApiError } from "../lib/errors.ts";
-import { openDb } from "../storage/db.ts";
+import { type Db, openDb } from "../storage/db.ts";
 import { getContact, getConversation, listContacts, listConversations, listMessages, listNotes } from "../storage/inbox.ts";
+import type { Listed, Page } from "../storage/pagination.ts";
 import { createRouter } from "./router.ts";
 import { errors, IdParamSchema, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
 import {
@@ -19,6 +20,19 @@ import {
 } from "./views.ts";
 
 const ReplySchema = z.strictObject({ text: z.string().trim().min(1).max(4096) }).meta({ id: "Reply" });
+
+/** A page of what belongs to one of the workspace's conversations (another workspace's is a 404). */
+async function conversationPage<R>(
+  env: Env,
+  workspaceId: string,
+  conversationId: string,
+  query: z.output<typeof PageQuerySchema>,
+  list: (db: Db, workspaceId: string, conversationId: string, page: Page) => Promise<Listed<R>>,
+): Promise<Listed<R>> {
+  const db = openDb(env.DB);
+  if (!(await getConversation(db, workspaceId, conversationId))) throw new ApiError("not_found", "conversation not found");
+  return list(db, workspaceId, conversationId, pageOf(query));
+}
 
 export const contactRoutes = createRouter();
 
@@ -106,13 +120,8 @@ conversationRoutes.openapi(
     responses: { 200: jsonResponse(listOf(MessageSchema, "MessageList"), "A page of messages"), ...errors(400, 401, 403, 404) },
   }),
   async (c) => {
-    const db = openDb(c.env.DB);
-    const workspaceId = c.get("workspaceId");
-    const { id } = c.req.valid("param");
-    const page = pageOf(c.req.valid("query"));
-    if (!(await getConversation(db, workspaceId, id))) throw new ApiError("not_found", "conversation not found");
-    const listed = await listMessages(db, workspaceId, id, page);
-    return c.json({ data: listed.data.map(messageView), nextCursor: listed.nextCursor }, 200);
+    const page = await conversationPage(c.env, c.get("workspaceId"), c.req.valid("param").id, c.req.valid("query"), listMessages);
+    return c.json({ data: page.data.map(messageView), nextCursor: page.nextCursor }, 200);
   },
 );
 
@@ -127,13 +136,8 @@ conversationRoutes.openapi(
     responses: { 200: jsonResponse(listOf(NoteSchema, "NoteList"), "A page of notes"), ...errors(400, 401, 403, 404) },
   }),
   async (c) => {
-    const db = openDb(c.env.DB);
-    const workspaceId = c.get("workspaceId");
-    const { id } = c.req.valid("param");
-    const page = pageOf(c.req.valid("query"));
-    if (!(await getConversation(db, workspaceId, id))) throw new ApiError("not_found", "conversation not found");
-    const listed = await listNotes(db, workspaceId, id, page);
-    return c.json({ data: listed.data.map(noteView), nextCursor: listed.nextCursor }, 200);
+    const page = await conversationPage(c.env, c.get("workspaceId"), c.req.valid("param").id, c.req.valid("query"), listNotes);
+    return c.json({ data: page.data.map(noteView), nextCursor: page.nextCursor }, 200);
   },
 );
 
