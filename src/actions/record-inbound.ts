@@ -18,6 +18,8 @@ export interface MessageContext {
   channel: ChannelRef;
   /** Position in the conversation, from its Durable Object. */
   seq: number;
+  /** The message's ids (`inboundIds`), which the caller needed before recording. */
+  ids: InboundIds;
   now: number;
   /** What the caller read before (storage/inbox.ts readForIngest): the contact as stored, whether the conversation exists. */
   existing: { contact: { displayName: string | null } | null; conversation: boolean };
@@ -32,6 +34,8 @@ export interface RecordedMessage {
   /** This message created the contact: its first message ever. */
   newContact: boolean;
 }
+
+export type InboundIds = Awaited<ReturnType<typeof inboundIds>>;
 
 /** The ids a message's rows and events take: derived from the platform's, so a re-run writes the same rows. */
 export async function inboundIds(channelId: string, item: InboundMessage) {
@@ -58,7 +62,7 @@ export async function inboundRecord(
   isNew: (results: unknown[]) => boolean;
 }> {
   const { workspaceId, channel, now, existing } = ctx;
-  const { contactId, conversationId, messageId } = await inboundIds(channel.id, item);
+  const { contactId, conversationId, messageId } = ctx.ids;
   const contact = { id: contactId, platformUserId: item.sender.platformUserId, displayName: item.sender.displayName };
   const conversation = { id: conversationId, platformThreadId: item.platformThreadId };
 

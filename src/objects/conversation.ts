@@ -225,6 +225,7 @@ export class ConversationObject extends DurableObject<Env> {
       settings.warningRatio,
     );
     const record = await inboundRecord(db, item, {
+      ids,
       workspaceId,
       channel,
       seq: admission.seq,
