@@ -8,7 +8,7 @@ import { derivedId } from "../lib/ids.ts";
 import type { Clock } from "../objects/conversation-state.ts";
 import type { Db } from "../storage/db.ts";
 import { eventRow, insertEventIfNew } from "../storage/events.ts";
-import { insertClockIfNew, markClock, markClocksStopped } from "../storage/sla.ts";
+import { insertClockIfNew, markClock, markClocksStoppedStatements } from "../storage/sla.ts";
 import type { Scope } from "./tickets.ts";
 
 export function clockId(kind: Clock["kind"], subjectId: string): Promise<string> {
@@ -32,9 +32,9 @@ export function recordClockStart(db: Db, scope: Scope, clock: Clock) {
   });
 }
 
-/** The statement marking `clocks` stopped, for a caller that batches it. */
-export function clocksStoppedStatement(db: Db, clocks: Clock[], now: number) {
-  return markClocksStopped(
+/** The statements marking `clocks` stopped, for a caller that batches them. */
+export function clocksStoppedStatements(db: Db, clocks: Clock[], now: number) {
+  return markClocksStoppedStatements(
     db,
     clocks.map((c) => c.id),
     now,
@@ -42,12 +42,8 @@ export function clocksStoppedStatement(db: Db, clocks: Clock[], now: number) {
 }
 
 export async function recordClocksStopped(db: Db, clocks: Clock[], now: number): Promise<void> {
-  if (clocks.length > 0)
-    await markClocksStopped(
-      db,
-      clocks.map((c) => c.id),
-      now,
-    );
+  const [first, ...rest] = clocksStoppedStatements(db, clocks, now);
+  if (first) await db.batch([first, ...rest]);
 }
 
 /** Records and announces a warning or a breach; returns the event id to fan out. */

@@ -10,7 +10,7 @@ import { fanOut } from "../actions/fan-out.ts";
 import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
 import type { Author, ConversationHooks, KnownConversation } from "../actions/reply.ts";
 import { actOnRoute, callsOut, decideRoute, type RouteRequest, routingStatements } from "../actions/route-message.ts";
-import { announceClock, clockId, clocksStoppedStatement, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
+import { announceClock, clockId, clocksStoppedStatements, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
 import { openTicket, type Scope } from "../actions/tickets.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { ChannelRef } from "../events/build.ts";
@@ -266,7 +266,7 @@ export class ConversationObject extends DurableObject<Env> {
       };
       // An automatic reply answers the waiting messages: their clocks stop in the reply's own batch.
       const answered = stopClocks(state, ["first_response"]);
-      const statementsIfSent = answered.stopped.length > 0 ? [clocksStoppedStatement(db, answered.stopped, now)] : [];
+      const statementsIfSent = clocksStoppedStatements(db, answered.stopped, now);
       const acted = await actOnRoute(this.env, db, request, routed, { hooks, sink, known, statementsIfSent });
       if (acted.replied) state = stopClocks(state, ["first_response"]).next;
       if (acted.ticket) {

@@ -1,7 +1,7 @@
 /** Stored events: the exact bodies subscribers receive, kept for listing and replay. */
 import { and, asc, eq, getTableColumns, gt, inArray, isNull, lt } from "drizzle-orm";
 import type { GatewayEvent } from "../events/schema.ts";
-import { chunk } from "./chunk.ts";
+import { chunk, IDS_PER_STATEMENT, selectInParts } from "./chunk.ts";
 import type { Db } from "./db.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
 import { events } from "./schema.ts";
@@ -36,27 +36,24 @@ export async function getEventRow(db: Db, id: string): Promise<EventRow | undefi
 
 /** The events among `ids` whose deliveries are not yet all enqueued. */
 export async function eventsAwaitingFanOut(db: Db, ids: string[]): Promise<EventRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(events)
-    .where(and(inArray(events.id, ids), isNull(events.fannedOutAt)))
-    .all();
+  return selectInParts(ids, (part) =>
+    db
+      .select()
+      .from(events)
+      .where(and(inArray(events.id, part), isNull(events.fannedOutAt)))
+      .all(),
+  );
 }
 
 /** The workspace's events among `ids` (replay by id). */
 export async function getWorkspaceEvents(db: Db, workspaceId: string, ids: string[]): Promise<EventRow[]> {
-  // D1 binds at most 100 parameters per statement.
-  const chunks = await Promise.all(
-    chunk(ids, 90).map((part) =>
-      db
-        .select()
-        .from(events)
-        .where(and(eq(events.workspaceId, workspaceId), inArray(events.id, part)))
-        .all(),
-    ),
+  return selectInParts(ids, (part) =>
+    db
+      .select()
+      .from(events)
+      .where(and(eq(events.workspaceId, workspaceId), inArray(events.id, part)))
+      .all(),
   );
-  return chunks.flat();
 }
 
 /** Events recorded between `after` and `before` whose fan-out never completed (the process crashed in between). */
@@ -75,8 +72,9 @@ export async function eventsNeverFannedOut(
 }
 
 export async function markFannedOut(db: Db, ids: string[], now: number): Promise<void> {
-  if (ids.length === 0) return;
-  await db.update(events).set({ fannedOutAt: now }).where(inArray(events.id, ids));
+  await Promise.all(
+    chunk(ids, IDS_PER_STATEMENT).map((part) => db.update(events).set({ fannedOutAt: now }).where(inArray(events.id, part))),
+  );
 }
 
 export async function listEvents(db: Db, workspaceId: string, page: Page, type?: string): Promise<Listed<EventRow>> {

@@ -1,5 +1,6 @@
 /** Contacts, conversations and messages as the pipeline writes them. */
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { selectInParts } from "./chunk.ts";
 import type { Db } from "./db.ts";
 import type { EndpointRow } from "./endpoints.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
@@ -68,8 +69,7 @@ export function insertMessageIfNew(db: Db, row: NewMessage) {
 }
 
 export async function getMessagesByIds(db: Db, ids: string[]): Promise<MessageRow[]> {
-  if (ids.length === 0) return [];
-  return db.select().from(messages).where(inArray(messages.id, ids)).all();
+  return selectInParts(ids, (part) => db.select().from(messages).where(inArray(messages.id, part)).all());
 }
 
 /** Records a follow, unfollow or block: creates the contact if needed, sets its status. */

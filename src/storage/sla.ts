@@ -1,5 +1,6 @@
 /** SLA clock rows: started, warned, breached, stopped. The metrics are computed from them. */
 import { and, eq, gte, inArray, isNull, lt } from "drizzle-orm";
+import { chunk, IDS_PER_STATEMENT, selectInParts } from "./chunk.ts";
 import type { Db } from "./db.ts";
 import { slaClocks } from "./schema.ts";
 
@@ -9,11 +10,14 @@ export function insertClockIfNew(db: Db, row: SlaClockRow) {
   return db.insert(slaClocks).values(row).onConflictDoNothing();
 }
 
-export function markClocksStopped(db: Db, ids: string[], now: number) {
-  return db
-    .update(slaClocks)
-    .set({ stoppedAt: now })
-    .where(and(inArray(slaClocks.id, ids), isNull(slaClocks.stoppedAt)));
+/** Statements marking the clocks `ids` stopped, one per 90 ids: a buyer nobody answers may have hundreds running. */
+export function markClocksStoppedStatements(db: Db, ids: string[], now: number) {
+  return chunk(ids, IDS_PER_STATEMENT).map((part) =>
+    db
+      .update(slaClocks)
+      .set({ stoppedAt: now })
+      .where(and(inArray(slaClocks.id, part), isNull(slaClocks.stoppedAt))),
+  );
 }
 
 export function markClock(db: Db, id: string, field: "warnedAt" | "breachedAt", now: number) {
@@ -23,14 +27,15 @@ export function markClock(db: Db, id: string, field: "warnedAt" | "breachedAt", 
     .where(and(eq(slaClocks.id, id), isNull(slaClocks[field])));
 }
 
-/** The workspace's clocks among `ids` (D1 binds at most 100 parameters: callers pass a page's worth). */
+/** The workspace's clocks among `ids`, any number of them. */
 export async function getClocks(db: Db, workspaceId: string, ids: string[]): Promise<SlaClockRow[]> {
-  if (ids.length === 0) return [];
-  return db
-    .select()
-    .from(slaClocks)
-    .where(and(eq(slaClocks.workspaceId, workspaceId), inArray(slaClocks.id, ids)))
-    .all();
+  return selectInParts(ids, (part) =>
+    db
+      .select()
+      .from(slaClocks)
+      .where(and(eq(slaClocks.workspaceId, workspaceId), inArray(slaClocks.id, part)))
+      .all(),
+  );
 }
 
 export async function clocksStartedBetween(db: Db, workspaceId: string, from: number, to: number): Promise<SlaClockRow[]> {

@@ -7,13 +7,9 @@ import { conversationStub } from "../../src/objects/conversation.ts";
 import type { ChannelTestKit } from "../contracts/kit.ts";
 import { lineKit } from "../fixtures/line/kit.ts";
 import { telegramKit } from "../fixtures/telegram/kit.ts";
-import { TIKTOK_TEST_APP, tiktokFixtures } from "../fixtures/tiktok/index.ts";
 import { whatsappKit } from "../fixtures/whatsapp/kit.ts";
-import { withMessageId } from "../helpers/tiktok.ts";
 import { call, captureOutbound, createEndpoint, createWorkspace, json, postTikTok } from "./helpers.ts";
-
-const TIKTOK_API = "https://open-api.tiktokglobalshop.com";
-const ORDERS = "http://127.0.0.1:9999/orders/";
+import { dm, merchantWorld, ORDERS, shop, TIKTOK_API } from "./shop.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
 afterEach(() => outbound?.restore());
@@ -27,49 +23,12 @@ interface Sla {
   stoppedAt: string | null;
 }
 
-/** A workspace with a TikTok Shop channel that can reply, and settings.orderLookup pointing at ORDERS. */
-async function shop() {
-  const workspace = await createWorkspace();
-  const channel = await json<{ id: string }>(
-    await call("POST", "/v1/channels", {
-      token: workspace.apiKey,
-      json: { platform: "tiktok", name: "Shop", credentials: { ...TIKTOK_TEST_APP, accessToken: "tts-token", shopCipher: "ROW_cipher" } },
-    }),
-    201,
-  );
-  await json(
-    await call("PATCH", "/v1/settings", {
-      token: workspace.apiKey,
-      json: { orderLookup: { url: `${ORDERS}{orderId}`, headers: { authorization: "Bearer order-api-key" } } },
-    }),
-    200,
-  );
-  return { workspace, channel };
-}
-
 /** shop(), with an order API answering from `orders` and a platform API accepting every reply. */
 async function merchant(orders: Record<string, object> = {}) {
   const { workspace, channel } = await shop();
-  outbound = captureOutbound("", (request) => {
-    if (request.url.startsWith(TIKTOK_API)) return Response.json({ code: 0, data: { message_id: `77${Date.now()}` } });
-    if (request.url.startsWith(ORDERS)) {
-      const id = decodeURIComponent(request.url.slice(ORDERS.length));
-      const order = orders[id];
-      return order ? Response.json(order) : new Response("not found", { status: 404 });
-    }
-    return new Response("ok");
-  });
-  const platformReplies = () =>
-    (outbound?.captured ?? [])
-      .filter((c) => c.url.startsWith(TIKTOK_API))
-      .map((c) => JSON.parse(JSON.parse(c.body).content).content as string);
-  return { workspace, channel, platformReplies, captured: outbound.captured };
-}
-
-/** A buyer's text DM in conversation `thread`, with a fresh message id. */
-function dm(text: string, messageId: string, thread = "7373009988776655443") {
-  const body = withMessageId(tiktokFixtures["new-message-text"], messageId, thread);
-  return body.replace(/"content": ".*"/, `"content": ${JSON.stringify(JSON.stringify({ content: text }))}`);
+  const world = merchantWorld(orders);
+  outbound = world.outbound;
+  return { workspace, channel, platformReplies: world.platformReplies, captured: world.captured };
 }
 
 async function waitForMessages(apiKey: string, count: number) {

@@ -1,0 +1,91 @@
+// Production's sizes: lists at their largest page with more items than that, a conversation
+// with hundreds of unanswered messages, replays of the largest allowed set. Each case binds
+// more than D1's 100 parameters (https://developers.cloudflare.com/d1/platform/limits/) if
+// a statement takes one parameter per item.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { MAX_REPLAY_EVENT_IDS } from "../../src/deliver/replay.ts";
+import { call, type captureOutbound, count, createEndpoint, json, postTikTok } from "./helpers.ts";
+import { dm, merchantWorld, shop } from "./shop.ts";
+
+let outbound: ReturnType<typeof captureOutbound> | undefined;
+afterEach(() => outbound?.restore());
+
+const SLOW = { timeout: 60_000, interval: 200 };
+
+/** `n` DMs at once, message ids from `firstId` up, each in its own thread unless `thread` is given. */
+async function flood(channelId: string, n: number, text: (i: number) => string, options: { firstId: bigint; thread?: string }) {
+  const posts = Array.from({ length: n }, (_, i) => {
+    const id = String(options.firstId + BigInt(i));
+    return postTikTok(channelId, dm(text(i), id, options.thread ?? `7300000000000${String(i).padStart(6, "0")}`));
+  });
+  for (const response of await Promise.all(posts)) expect(response.status).toBe(200);
+}
+
+describe("at production's sizes", () => {
+  it("lists 120 open tickets on one page of 200, each with its clock", { timeout: 90_000 }, async () => {
+    const { workspace, channel } = await shop();
+    outbound = merchantWorld().outbound;
+    await flood(channel.id, 120, (i) => `This is a SCAM!!! order never came, buyer ${i} 😡`, { firstId: 7373009900000000000n });
+    await vi.waitFor(async () => expect(await count("SELECT count(*) AS n FROM tickets WHERE status = 'open'")).toBe(120), SLOW);
+
+    const page = await json<{ data: { sla: { windowSeconds: number } | null }[]; nextCursor: string | null }>(
+      await call("GET", "/v1/tickets?status=open&limit=200", { token: workspace.apiKey }),
+      200,
+    );
+    expect(page.data).toHaveLength(120);
+    expect(page.nextCursor).toBeNull();
+    expect(page.data.every((ticket) => ticket.sla?.windowSeconds === 43200)).toBe(true);
+  });
+
+  it("answers a buyer with 150 unanswered messages once, and the agent's reply stops every clock", { timeout: 120_000 }, async () => {
+    const { workspace, channel } = await shop();
+    const world = merchantWorld({ "576700112233445566": { orderId: "576700112233445566", status: "processing" } });
+    outbound = world.outbound;
+    const thread = "7373009988776655443";
+    await flood(channel.id, 150, (i) => `hmm ${i}`, { firstId: 7373009911000000000n, thread });
+    await vi.waitFor(async () => expect(await count("SELECT count(*) AS n FROM sla_clocks WHERE stopped_at IS NULL")).toBe(150), SLOW);
+    expect(world.platformReplies()).toEqual([]);
+
+    // The bot answers an order question once, and that answer stops all 151 first-response clocks.
+    await postTikTok(channel.id, dm("status of order 576700112233445566 please", "7373009911000009999", thread));
+    await vi.waitFor(() => expect(world.platformReplies()).toHaveLength(1), SLOW);
+    await vi.waitFor(async () => expect(await count("SELECT count(*) AS n FROM sla_clocks WHERE stopped_at IS NULL")).toBe(0), SLOW);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(world.platformReplies()).toHaveLength(1);
+
+    // 150 more nobody answers, then an agent does: sent once, recorded, every clock stopped.
+    await flood(channel.id, 150, (i) => `still there? ${i}`, { firstId: 7373009912000000000n, thread });
+    await vi.waitFor(async () => expect(await count("SELECT count(*) AS n FROM sla_clocks WHERE stopped_at IS NULL")).toBe(150), SLOW);
+    const { data } = await json<{ data: { id: string }[] }>(await call("GET", "/v1/conversations", { token: workspace.apiKey }), 200);
+    const conversationId = data[0]?.id;
+    const sent = await json<{ status: string }>(
+      await call("POST", `/v1/conversations/${conversationId}/messages`, { token: workspace.apiKey, json: { text: "Sorry, here now!" } }),
+      201,
+    );
+    expect(sent.status).toBe("sent");
+    expect(world.platformReplies()).toEqual([expect.stringContaining("576700112233445566"), "Sorry, here now!"]);
+    expect(await count("SELECT count(*) AS n FROM sla_clocks WHERE stopped_at IS NULL")).toBe(0);
+  });
+
+  it(`replays the largest allowed set of event ids (${MAX_REPLAY_EVENT_IDS})`, { timeout: 90_000 }, async () => {
+    const { workspace, channel } = await shop();
+    await json(await call("PUT", "/v1/rules", { token: workspace.apiKey, json: { rules: [] } }), 200);
+    outbound = merchantWorld().outbound;
+    const endpoint = await createEndpoint(workspace.apiKey, undefined, ["message.received"]);
+    await flood(channel.id, MAX_REPLAY_EVENT_IDS, (i) => `hello ${i}`, { firstId: 7373009913000000000n });
+    const events = await vi.waitFor(async () => {
+      const page = await json<{ data: { id: string }[] }>(
+        await call("GET", `/v1/events?type=message.received&limit=${MAX_REPLAY_EVENT_IDS}`, { token: workspace.apiKey }),
+        200,
+      );
+      expect(page.data).toHaveLength(MAX_REPLAY_EVENT_IDS);
+      return page.data;
+    }, SLOW);
+
+    const replayed = await json<{ replayed: number }>(
+      await call("POST", `/v1/endpoints/${endpoint.id}/replay`, { token: workspace.apiKey, json: { eventIds: events.map((e) => e.id) } }),
+      202,
+    );
+    expect(replayed.replayed).toBe(MAX_REPLAY_EVENT_IDS);
+  });
+});
