@@ -2,6 +2,7 @@
 // with hundreds of unanswered messages, replays of the largest allowed set. Each case binds
 // more than D1's 100 parameters (https://developers.cloudflare.com/d1/platform/limits/) if
 // a statement takes one parameter per item.
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_REPLAY_EVENT_IDS } from "../../src/deliver/replay.ts";
 import { call, type captureOutbound, count, createEndpoint, json, postTikTok } from "./helpers.ts";
@@ -87,5 +88,26 @@ describe("at production's sizes", () => {
       202,
     );
     expect(replayed.replayed).toBe(MAX_REPLAY_EVENT_IDS);
+  });
+});
+
+describe("the test runtime refuses what Cloudflare refuses", () => {
+  it("refuses a D1 value or row over 2,000,000 bytes, as deployed D1 does", async () => {
+    await env.DB.exec("CREATE TABLE big (a TEXT, b TEXT)");
+    const insert = (a: string, b: string) => env.DB.prepare("INSERT INTO big (a, b) VALUES (?, ?)").bind(a, b).run();
+    await insert("x".repeat(1_000_000), "y".repeat(999_000));
+    await expect(insert("x".repeat(2_000_001), "")).rejects.toThrow(/too big/);
+    await expect(insert("x".repeat(1_000_000), "y".repeat(1_000_001))).rejects.toThrow(/row too big/);
+    // The worker's own statements go through the same binding.
+    await expect(env.DB.prepare("SELECT ?").bind("z".repeat(2_000_001)).all()).rejects.toThrow(/too big/);
+  });
+
+  it("refuses more than 100 bound parameters", async () => {
+    const params = Array.from({ length: 101 }, (_, i) => i);
+    await expect(
+      env.DB.prepare(`SELECT ${params.map(() => "?").join(", ")}`)
+        .bind(...params)
+        .all(),
+    ).rejects.toThrow(/too many SQL variables/);
   });
 });

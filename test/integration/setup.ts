@@ -1,7 +1,11 @@
-// Every test starts from empty storage: D1 (with migrations re-applied), Durable Objects.
+// Every test starts from empty storage: D1 (with migrations re-applied), Durable Objects;
+// and with the production limits local workerd does not enforce itself.
 import { applyD1Migrations, reset } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach } from "vitest";
+import { enforceD1RowSize } from "./production-limits.ts";
+
+enforceD1RowSize();
 
 beforeEach(async () => {
   await reset();

@@ -1,0 +1,93 @@
+/**
+ * What Cloudflare refuses deployed but local workerd accepts, refused here too, loudly, so
+ * a test that crosses a limit fails the way production would.
+ *
+ * Enforced by the local runtime already (and so not repeated here):
+ * - D1 and Durable Object SQLite: 100 bound parameters and 100,000-byte statements
+ *   (https://developers.cloudflare.com/d1/platform/limits/): "too many SQL variables",
+ *   "statement too long".
+ * - Queues: 128 KB per message (https://developers.cloudflare.com/queues/platform/limits/).
+ */
+import { env } from "cloudflare:workers";
+
+/**
+ * D1: "Maximum string, BLOB or table row size: 2,000,000 bytes"
+ * (https://developers.cloudflare.com/d1/platform/limits/). Local D1 stores 2.1 MB rows.
+ */
+export const D1_MAX_ROW_BYTES = 2_000_000;
+
+const encoder = new TextEncoder();
+
+function byteSize(value: unknown): number {
+  if (typeof value === "string") return encoder.encode(value).byteLength;
+  if (value instanceof ArrayBuffer) return value.byteLength;
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  return 8;
+}
+
+/** Rows an INSERT writes: drizzle writes `values (?, …), (?, …)`, one group a row. */
+function rowsWritten(sql: string): number {
+  const values = /\bvalues\s*(\(.*)$/is.exec(sql)?.[1];
+  if (!values) return 1;
+  return values.split(/\)\s*,\s*\(/).length;
+}
+
+/** Throws as D1 would for a value, or a written row, over 2,000,000 bytes. */
+export function checkD1Values(sql: string, values: unknown[]): void {
+  for (const value of values) {
+    if (byteSize(value) > D1_MAX_ROW_BYTES)
+      throw new Error(`D1_ERROR: string or blob too big (over ${D1_MAX_ROW_BYTES} bytes): SQLITE_TOOBIG`);
+  }
+  if (!/^\s*(insert|update|replace)\b/i.test(sql)) return;
+  const rows = rowsWritten(sql);
+  const perRow = Math.ceil(values.length / rows);
+  for (let i = 0; i < values.length; i += perRow) {
+    const bytes = values.slice(i, i + perRow).reduce<number>((sum, value) => sum + byteSize(value), 0);
+    if (bytes > D1_MAX_ROW_BYTES) throw new Error(`D1_ERROR: row too big (over ${D1_MAX_ROW_BYTES} bytes): SQLITE_TOOBIG`);
+  }
+}
+
+type Statement = Record<"bind" | "run" | "all" | "first" | "raw", (...args: unknown[]) => unknown>;
+
+/**
+ * Wraps the D1 binding's statements in this isolate (the worker, its consumers and its
+ * objects run here too): a statement over a limit rejects when it runs, as D1's would.
+ */
+export function enforceD1RowSize(): void {
+  const database = Object.getPrototypeOf(env.DB) as { prepare(sql: string): object; batch(statements: object[]): Promise<unknown> };
+  const statement = Object.getPrototypeOf(env.DB.prepare("SELECT 1")) as Statement & { __productionLimits?: true };
+  if (statement.__productionLimits) return;
+  statement.__productionLimits = true;
+
+  const sqlOf = new WeakMap<object, string>();
+  const tooBig = new WeakMap<object, Error>();
+  const { prepare, batch } = database;
+  database.prepare = function (this: unknown, sql: string) {
+    const made = prepare.call(this, sql);
+    sqlOf.set(made, sql);
+    return made;
+  };
+  const { bind } = statement;
+  statement.bind = function (this: object, ...values: unknown[]) {
+    const bound = bind.apply(this, values) as object;
+    const sql = sqlOf.get(this) ?? "";
+    sqlOf.set(bound, sql);
+    try {
+      checkD1Values(sql, values);
+    } catch (error) {
+      tooBig.set(bound, error as Error);
+    }
+    return bound;
+  };
+  for (const method of ["run", "all", "first", "raw"] as const) {
+    const original = statement[method];
+    statement[method] = function (this: object, ...args: unknown[]) {
+      const error = tooBig.get(this);
+      return error ? Promise.reject(error) : original.apply(this, args);
+    };
+  }
+  database.batch = function (this: unknown, statements: object[]) {
+    const error = statements.map((s) => tooBig.get(s)).find((e) => e !== undefined);
+    return error ? Promise.reject(error) : batch.call(this, statements);
+  };
+}
