@@ -1,9 +1,11 @@
 /**
- * Sends a text reply into a conversation through its channel's adapter and records it as
- * an outbound message. The platform's verdict decides what happens: sent → `message.sent`;
- * refused by the platform's rules → nothing sent, the caller answers 422; a platform error
- * → recorded as failed; rate limit or outage → recorded as pending and retried through the
- * DELIVERIES queue with backoff.
+ * Sends a text reply into a conversation through its channel's adapter, as an outbox: the
+ * reply is recorded as pending and claimed before it is sent, so a crash never loses it and
+ * a retry never sends it twice at once. The platform's verdict decides what happens next:
+ * sent → `message.sent`; refused by the platform's rules → nothing sent, the record dropped
+ * and the caller answers 422; a platform error → failed; rate limit or outage → pending,
+ * retried through the DELIVERIES queue with backoff. A reply whose sender vanished (a crash,
+ * a lost queue message) is resumed by the maintenance sweep once its claim lapses.
  */
 
 import { lookUpChannel } from "../channel-cache.ts";
@@ -21,11 +23,13 @@ import type { Statement } from "../storage/event-deliveries.ts";
 import {
   type ContactRow,
   type ConversationRow,
+  claimReplyAttempt,
   clearReplyToken,
+  deleteMessage,
   getContact,
   getConversation,
   getMessage,
-  insertMessage,
+  insertMessageIfNew,
   type MessageRow,
   updateMessage,
 } from "../storage/inbox.ts";
@@ -33,6 +37,8 @@ import { type EventSink, queuedSink } from "./event-sink.ts";
 
 /** A reply that keeps failing transiently is given up after this many tries. */
 export const MAX_REPLY_ATTEMPTS = 6;
+/** How long one send may hold a reply: well above a platform call's timeout. */
+export const SEND_CLAIM_MS = 60_000;
 
 export type ReplyOutcome =
   | { kind: "sent" | "pending" | "failed"; message: MessageRow }
@@ -112,25 +118,14 @@ export async function sendReply(
   if (!conversation) return { kind: "not_found" };
   if (request.messageId && !known) {
     const earlier = await getMessage(db, request.workspaceId, request.messageId);
-    if (earlier) return { kind: earlier.status === "sent" ? "sent" : earlier.status === "failed" ? "failed" : "pending", message: earlier };
+    if (earlier) return outcomeOf(earlier);
   }
   const target = await loadTarget(env, db, conversation, known?.contact);
   if ("reason" in target) return { kind: "refused", reason: target.reason };
 
   const now = io.now();
   const id = request.messageId ?? randomId("msg");
-  const result = await target.send(
-    request.text,
-    replyContext(conversation, target.contact.platformUserId, now),
-    id,
-    request.author,
-    now,
-    io,
-  );
-  if (!result.ok && result.kind === "refused") return { kind: "refused", reason: result.reason };
-
   const conversationHooks = effects.hooks ?? objectHooks(env, conversation);
-  const seq = await conversationHooks.reserveSeq();
   const message: MessageRow = {
     id,
     workspaceId: request.workspaceId,
@@ -147,33 +142,69 @@ export async function sendReply(
     error: null,
     author: request.author,
     routing: null,
-    seq,
+    seq: await conversationHooks.reserveSeq(),
     createdAt: now,
+    sendClaimedUntil: now + SEND_CLAIM_MS,
+    sendAttempts: 1,
   };
+  // Recorded and claimed before it is sent: a second sender with the same id finds it and sends nothing.
+  const [inserted] = await insertMessageIfNew(db, message);
+  if (!inserted) {
+    const earlier = await getMessage(db, request.workspaceId, id);
+    return earlier ? outcomeOf(earlier) : { kind: "not_found" };
+  }
+
+  const result = await target.send(
+    request.text,
+    replyContext(conversation, target.contact.platformUserId, now),
+    id,
+    request.author,
+    now,
+    io,
+  );
+  if (!result.ok && result.kind === "refused") {
+    // Nothing left the gateway: the reply never happened.
+    await deleteMessage(db, id);
+    return { kind: "refused", reason: result.reason };
+  }
   const sink = effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, request.workspaceId);
-  const outcome = await settle(env, db, { message, isNew: true }, conversation, target, result, 1, now, sink, effects.statementsIfSent);
+  const outcome = await settle(env, db, message, conversation, target, result, 1, io.now(), sink, effects.statementsIfSent);
   if (outcome.kind === "sent") await conversationHooks.replied(request.author);
   return outcome;
 }
 
-/** The DELIVERIES consumer's retry of a pending reply; a further retry is enqueued by `settle`. */
+function outcomeOf(message: MessageRow): Extract<ReplyOutcome, { message: MessageRow }> {
+  return { kind: message.status === "sent" ? "sent" : message.status === "failed" ? "failed" : "pending", message };
+}
+
+/**
+ * The DELIVERIES consumer's retry of a pending reply (or the sweep's resumption of an
+ * abandoned one). It sends only if it claims the reply as attempt `job.attempt`: a second
+ * copy of the job, or a job whose reply another sender took, sends nothing.
+ */
 export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeIo): Promise<void> {
   const db = openDb(env.DB);
-  const message = await getMessage(db, job.workspaceId, job.messageId);
-  if (message?.status !== "pending") return;
+  const now = io.now();
+  const message = await claimReplyAttempt(db, job.workspaceId, job.messageId, job.attempt, now + SEND_CLAIM_MS);
+  if (!message) return;
   const conversation = await getConversation(db, job.workspaceId, message.conversationId);
   const target = conversation ? await loadTarget(env, db, conversation) : { reason: "the conversation no longer exists" };
   if (!conversation || "reason" in target) {
-    await updateMessage(db, message.id, { status: "failed", error: "reason" in target ? target.reason : "gone" });
+    await updateMessage(db, message.id, { status: "failed", error: "reason" in target ? target.reason : "gone", sendClaimedUntil: null });
     return;
   }
-  const now = io.now();
   const author: Author = message.author === "agent" ? "agent" : "bot";
   const context = replyContext(conversation, target.contact.platformUserId, now);
   const result = await target.send(message.text ?? "", context, message.id, author, now, io);
   const sink = queuedSink(db, env.DELIVERIES_QUEUE, job.workspaceId);
-  const outcome = await settle(env, db, { message, isNew: false }, conversation, target, result, job.attempt, now, sink);
-  if (outcome.kind === "sent") await objectHooks(env, conversation).replied(message.author === "agent" ? "agent" : "bot");
+  const outcome = await settle(env, db, message, conversation, target, result, job.attempt, io.now(), sink);
+  if (outcome.kind === "sent") await objectHooks(env, conversation).replied(author);
+}
+
+/** The job that resumes `message`, an abandoned pending reply: its next attempt, or none once they are spent. */
+export function resumptionOf(message: Pick<MessageRow, "id" | "workspaceId" | "sendAttempts">): ReplyJob | null {
+  if (message.sendAttempts >= MAX_REPLY_ATTEMPTS) return null;
+  return { v: 1, kind: "reply", workspaceId: message.workspaceId, messageId: message.id, attempt: message.sendAttempts + 1 };
 }
 
 interface Target {
@@ -219,11 +250,11 @@ function replyContext(conversation: ReplyConversation, platformUserId: string, n
   };
 }
 
-/** Records what the platform said (inserting the message when `isNew`), and announces a sent message. */
+/** Records what the platform said of a recorded reply, and announces it when sent. */
 async function settle(
   env: Env,
   db: Db,
-  reply: { message: MessageRow; isNew: boolean },
+  message: MessageRow,
   conversation: ReplyConversation,
   target: Target,
   result: SendResult,
@@ -232,11 +263,6 @@ async function settle(
   sink: EventSink,
   statementsIfSent: Statement[] = [],
 ): Promise<Extract<ReplyOutcome, { message: MessageRow }>> {
-  const { message } = reply;
-  const store = (row: MessageRow) =>
-    reply.isNew
-      ? insertMessage(db, row)
-      : updateMessage(db, row.id, { status: row.status, error: row.error, sentAt: row.sentAt, platformMessageId: row.platformMessageId });
   if (result.ok) {
     const sent: MessageRow = {
       ...message,
@@ -244,6 +270,7 @@ async function settle(
       error: null,
       sentAt: now,
       platformMessageId: result.platformMessageId ?? message.platformMessageId,
+      sendClaimedUntil: null,
     };
     const event = buildEvent("message.sent", await derivedId("evt", "message.sent", message.id), now, {
       workspaceId: conversation.workspaceId,
@@ -259,18 +286,28 @@ async function settle(
         attachments: [],
       },
     });
-    await sink.write([store(sent), clearReplyToken(db, conversation.id), ...statementsIfSent], [event], now);
+    const recorded = updateMessage(db, sent.id, {
+      status: "sent",
+      error: null,
+      sentAt: now,
+      platformMessageId: sent.platformMessageId,
+      sendClaimedUntil: null,
+    });
+    await sink.write([recorded, clearReplyToken(db, conversation.id), ...statementsIfSent], [event], now);
     return { kind: "sent", message: sent };
   }
   const error = result.kind === "refused" ? result.reason : result.error;
   const giveUp = result.kind !== "retry" || attempt >= MAX_REPLY_ATTEMPTS;
   const status = giveUp ? "failed" : "pending";
-  await sink.write([store({ ...message, status, error })], [], now);
+  const delaySeconds = retryDelay(result, attempt);
+  // A scheduled retry owns the reply until a while after it is due; if its message is lost, the sweep takes over.
+  const sendClaimedUntil = giveUp ? null : now + delaySeconds * 1000 + SEND_CLAIM_MS;
+  await updateMessage(db, message.id, { status, error, sendClaimedUntil });
   if (!giveUp) {
     const job: ReplyJob = { v: 1, kind: "reply", workspaceId: conversation.workspaceId, messageId: message.id, attempt: attempt + 1 };
-    await env.DELIVERIES_QUEUE.send(job, { contentType: "json", delaySeconds: retryDelay(result, attempt) });
+    await env.DELIVERIES_QUEUE.send(job, { contentType: "json", delaySeconds });
   }
-  return { kind: status, message: { ...message, status, error } };
+  return { kind: status, message: { ...message, status, error, sendClaimedUntil } };
 }
 
 /** 2 s, 4 s, 8 s…, or longer when the platform says so (bounded by the queue's 12 h). */

@@ -1,5 +1,5 @@
 /** Contacts, conversations and messages as the pipeline writes them. */
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { selectInParts } from "./chunk.ts";
 import type { Db } from "./db.ts";
 import type { EndpointRow } from "./endpoints.ts";
@@ -148,8 +148,62 @@ export function insertMessage(db: Db, row: NewMessage) {
   return db.insert(messages).values(row);
 }
 
-export function updateMessage(db: Db, id: string, patch: Partial<Pick<MessageRow, "status" | "error" | "platformMessageId" | "sentAt">>) {
+export function updateMessage(
+  db: Db,
+  id: string,
+  patch: Partial<Pick<MessageRow, "status" | "error" | "platformMessageId" | "sentAt" | "sendClaimedUntil">>,
+) {
   return db.update(messages).set(patch).where(eq(messages.id, id));
+}
+
+export function deleteMessage(db: Db, id: string) {
+  return db.delete(messages).where(eq(messages.id, id));
+}
+
+/**
+ * Takes a pending reply for send attempt `attempt`, if the attempt before it was the last
+ * one tried; returns it, or nothing when it is settled or another sender has that attempt.
+ */
+export async function claimReplyAttempt(
+  db: Db,
+  workspaceId: string,
+  id: string,
+  attempt: number,
+  claimedUntil: number,
+): Promise<MessageRow | undefined> {
+  return db
+    .update(messages)
+    .set({ sendAttempts: attempt, sendClaimedUntil: claimedUntil })
+    .where(
+      and(
+        eq(messages.workspaceId, workspaceId),
+        eq(messages.id, id),
+        eq(messages.status, "pending"),
+        eq(messages.direction, "outbound"),
+        eq(messages.sendAttempts, attempt - 1),
+      ),
+    )
+    .returning()
+    .get();
+}
+
+/**
+ * Up to `limit` pending replies whose sender is gone (its claim lapsed before `now`), each
+ * claimed again for `graceMs` so the next sweep leaves it to the job this one enqueues.
+ */
+export async function takeAbandonedReplies(db: Db, now: number, graceMs: number, limit: number): Promise<MessageRow[]> {
+  const abandoned = db
+    .select({ id: messages.id })
+    .from(messages)
+    // The literal matches the partial index messages_reply_outbox; a bound 'pending' would not.
+    .where(and(sql`${messages.status} = 'pending'`, lt(messages.sendClaimedUntil, now)))
+    .limit(limit);
+  return db
+    .update(messages)
+    .set({ sendClaimedUntil: now + graceMs })
+    .where(inArray(messages.id, abandoned))
+    .returning()
+    .all();
 }
 
 /** A reply token is single-use: forget it once a reply went out. */

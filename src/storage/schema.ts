@@ -124,8 +124,18 @@ export const messages = sqliteTable(
     /** Position in the conversation, assigned by its Durable Object in arrival order. */
     seq: integer().notNull(),
     createdAt: integer().notNull(),
+    /**
+     * Outbound: until when the reply belongs to one sender (the request or queue job sending
+     * it, or the retry it scheduled); past it, a pending reply was abandoned and the sweep resumes it.
+     */
+    sendClaimedUntil: integer(),
+    /** Outbound: sends tried so far; a retry job for attempt N claims the reply only when N − 1 were tried. */
+    sendAttempts: integer().notNull().default(0),
   },
-  (t) => [index("messages_conversation").on(t.conversationId, t.seq)],
+  (t) => [
+    index("messages_conversation").on(t.conversationId, t.seq),
+    index("messages_reply_outbox").on(t.sendClaimedUntil).where(sql`${t.status} = 'pending'`),
+  ],
 );
 
 export const events = sqliteTable(

@@ -90,9 +90,9 @@ describe("inline deliveries", () => {
     const queue = new VirtualQueue();
     const { events } = await writeInline(workspace.id, queue);
     // No deliverDue: the consumer died here. Before the grace, the sweep leaves the claimed row alone.
-    expect(await resumeStalledDeliveries(env, queue.now + 60_000, queue)).toEqual({ deliveries: 0, events: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now + 60_000, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
     queue.now += STALL_GRACE_MS + 60_000;
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1, events: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1, events: 0, replies: 0 });
     const up = subscriber(queue, () => new Response("ok"));
     await queue.drain(up.io);
     expect(up.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([events[0]?.id]);

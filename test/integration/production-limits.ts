@@ -61,6 +61,7 @@ export function enforceD1RowSize(): void {
 
   const sqlOf = new WeakMap<object, string>();
   const tooBig = new WeakMap<object, Error>();
+  const refusal = (prepared: object): Error | undefined => tooBig.get(prepared) ?? injectedFault(sqlOf.get(prepared) ?? "");
   const { prepare, batch } = database;
   database.prepare = function (this: unknown, sql: string) {
     const made = prepare.call(this, sql);
@@ -82,12 +83,33 @@ export function enforceD1RowSize(): void {
   for (const method of ["run", "all", "first", "raw"] as const) {
     const original = statement[method];
     statement[method] = function (this: object, ...args: unknown[]) {
-      const error = tooBig.get(this);
+      const error = refusal(this);
       return error ? Promise.reject(error) : original.apply(this, args);
     };
   }
   database.batch = function (this: unknown, statements: object[]) {
-    const error = statements.map((s) => tooBig.get(s)).find((e) => e !== undefined);
+    const error = statements.map(refusal).find((e) => e !== undefined);
     return error ? Promise.reject(error) : batch.call(this, statements);
   };
+}
+
+const faults: { match: RegExp; left: number }[] = [];
+
+function injectedFault(sql: string): Error | undefined {
+  const fault = faults.find((f) => f.left > 0 && f.match.test(sql));
+  if (!fault) return undefined;
+  fault.left -= 1;
+  return new Error(`D1_ERROR: injected fault for a test: ${sql.slice(0, 60)}`);
+}
+
+/**
+ * The next `times` statements (or batches holding one) whose SQL matches `match` fail, as a
+ * crash or a lost connection at that point would; for tests of what survives a failure.
+ */
+export function failNextD1(match: RegExp, times = 1): void {
+  faults.push({ match, left: times });
+}
+
+export function clearD1Faults(): void {
+  faults.length = 0;
 }

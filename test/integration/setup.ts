@@ -3,11 +3,12 @@
 import { applyD1Migrations, reset } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach } from "vitest";
-import { enforceD1RowSize } from "./production-limits.ts";
+import { clearD1Faults, enforceD1RowSize } from "./production-limits.ts";
 
 enforceD1RowSize();
 
 beforeEach(async () => {
+  clearD1Faults();
   await reset();
   await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 });
