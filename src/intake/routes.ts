@@ -7,8 +7,7 @@ import { Hono } from "hono";
 import { lookUpChannel } from "../channel-cache.ts";
 import { getAdapter } from "../channels/registry.ts";
 import type { Verdict } from "../channels/types.ts";
-import type { InboundQueueMessage } from "../consumers/messages.ts";
-import { MAX_INLINE_BODY_BYTES } from "../consumers/messages.ts";
+import { type InboundQueueMessage, MAX_QUEUE_MESSAGE_BYTES, queuedBytes } from "../consumers/messages.ts";
 import type { AppEnv } from "../env.ts";
 import { fromUtf8 } from "../lib/encoding.ts";
 import { ApiError, errorMessage } from "../lib/errors.ts";
@@ -70,9 +69,12 @@ intake.on(["GET", "POST"], "/:platform/:channelId", async (c) => {
       platform: adapter.platform,
       receivedAt: now,
     };
-    if (read.bytes.byteLength <= MAX_INLINE_BODY_BYTES) {
-      message.body = body;
-    } else {
+    // Measured as the queue counts it: escaping can double a body (or more), and a body
+    // that does not fit is stored and referenced instead. The serialized form is never
+    // shorter than the raw bytes, so a body already over the limit is not serialized.
+    message.body = body;
+    if (read.bytes.byteLength > MAX_QUEUE_MESSAGE_BYTES || queuedBytes(message) > MAX_QUEUE_MESSAGE_BYTES) {
+      delete message.body;
       message.blobId = randomId("blob");
       await insertBlob(db, message.blobId, body, now);
     }

@@ -1,6 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { app } from "../../src/app.ts";
+import { MAX_QUEUE_MESSAGE_BYTES } from "../../src/consumers/messages.ts";
+import { MESSENGER_TEST_CHANNEL, messengerFixtures } from "../fixtures/meta/index.ts";
+import { signMeta } from "../fixtures/meta/kit.ts";
 import { TIKTOK_TEST_APP, tiktokFixtures } from "../fixtures/tiktok/index.ts";
 import { signTikTok, withTimestamp } from "../helpers/tiktok.ts";
 import { call, count, createTikTokChannel, createWorkspace, json, postTikTok } from "./helpers.ts";
@@ -99,6 +102,68 @@ describe("webhook intake", () => {
     expect(response.status).toBe(200);
     expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(1);
     await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM messages WHERE channel_id = ?", id)).toBe(1));
+  });
+
+  describe("a body that grows when the queue serializes it", () => {
+    async function messengerChannel() {
+      const workspace = await createWorkspace();
+      const channel = await json<{ id: string }>(
+        await call("POST", "/v1/channels", {
+          token: workspace.apiKey,
+          json: { platform: "messenger", name: "Page", credentials: { ...MESSENGER_TEST_CHANNEL } },
+        }),
+        201,
+      );
+      return { workspaceId: workspace.id, channelId: channel.id };
+    }
+
+    /** The text-message fixture with a top-level `padding` of `quotes` escaped quotes and `plain` letters. */
+    function padded(mid: string, quotes: number, plain: number): string {
+      const fixture = messengerFixtures["messenger-text-message"].replace("fakeMid001", mid);
+      return `{"padding":"${'\\"'.repeat(quotes)}${"x".repeat(plain)}",${fixture.slice(1)}`;
+    }
+
+    /** Counted here as the queue counts it, independently of intake: the message's JSON in UTF-8. */
+    function queuedSize(ids: { workspaceId: string; channelId: string }, body: string): number {
+      const message = { v: 1, ...ids, platform: "messenger", receivedAt: Date.now(), body };
+      return new TextEncoder().encode(JSON.stringify(message)).byteLength;
+    }
+
+    function post(channelId: string, body: string) {
+      return call("POST", `/webhooks/messenger/${channelId}`, {
+        body,
+        headers: { "content-type": "application/json", "x-hub-signature-256": signMeta(body, MESSENGER_TEST_CHANNEL.appSecret) },
+      });
+    }
+
+    it("acknowledges a ~98 KB delivery of quote characters and processes it, though it escapes to ~195 KB", async () => {
+      const ids = await messengerChannel();
+      const body = padded("quotesMid01", 48_700, 0);
+      expect(new TextEncoder().encode(body).byteLength).toBeLessThan(98_304);
+      expect(queuedSize(ids, body)).toBeGreaterThan(128_000);
+
+      expect(await json(await post(ids.channelId, body), 200)).toEqual({ ok: true });
+      expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(1);
+      await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM messages WHERE channel_id = ?", ids.channelId)).toBe(1));
+      expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = ?", ids.channelId)).toBe(0);
+    });
+
+    it("sends a message of exactly the limit inline, and one byte more by reference", async () => {
+      const ids = await messengerChannel();
+      const quotes = 20_000;
+      const sized = (mid: string, bytes: number) => {
+        const plain = bytes - queuedSize(ids, padded(mid, quotes, 0));
+        const body = padded(mid, quotes, plain);
+        expect(queuedSize(ids, body)).toBe(bytes);
+        return body;
+      };
+
+      expect((await post(ids.channelId, sized("atLimitMid1", MAX_QUEUE_MESSAGE_BYTES))).status).toBe(200);
+      expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(0);
+      expect((await post(ids.channelId, sized("overLimitM1", MAX_QUEUE_MESSAGE_BYTES + 1))).status).toBe(200);
+      expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(1);
+      await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM messages WHERE channel_id = ?", ids.channelId)).toBe(2));
+    });
   });
 
   it("answers 503 when the delivery cannot be enqueued, so the platform retries", async () => {
