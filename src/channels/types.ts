@@ -25,8 +25,8 @@ export type Verdict =
   | { kind: "accept" }
   /** A registration challenge answered (Meta's hub.challenge, X's CRC). */
   | { kind: "handshake"; response: Response }
-  /** `reason` is logged, never returned to the caller. */
-  | { kind: "reject"; status: 401 | 403 | 404; reason: string };
+  /** `reason` is logged, never returned to the caller. 400: a body the platform never sends. */
+  | { kind: "reject"; status: 400 | 401 | 403 | 404; reason: string };
 
 const PlatformUserSchema = z.strictObject({ platformUserId: z.string().min(1), displayName: z.string().nullable() });
 const epochMs = z.number().int().nonnegative();

@@ -53,6 +53,7 @@ intake.on(["GET", "POST"], "/:platform/:channelId", async (c) => {
   if (verdict.kind === "handshake") return verdict.response;
   if (verdict.kind === "reject") {
     console.warn(JSON.stringify({ msg: "webhook rejected", ...log, status: verdict.status, reason: verdict.reason }));
+    if (verdict.status === 400) throw new ApiError("bad_request", `this body is not a delivery from ${adapter.platform}`);
     if (verdict.status === 403) throw new ApiError("forbidden", "handshake refused: the verify token does not match");
     if (verdict.status === 404) throw new ApiError("not_found", "no such channel for this platform");
     throw new ApiError("unauthorized", "webhook signature is missing or invalid");

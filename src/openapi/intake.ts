@@ -70,6 +70,9 @@ export function registerIntake(registry: Registry): void {
     },
     responses: {
       200: { description: "Verified and queued", content: { "application/json": { schema: AcceptedSchema } } },
+      400: error(
+        "`x` only: a body that does not begin with `{` is not a delivery from X (the CRC handshake signs any string): nothing stored",
+      ),
       401: error("Signature missing or wrong, or a signed timestamp out of bounds: nothing stored"),
       404: error("Unknown channel, or a platform the channel is not"),
       413: error(`Body over ${MAX_WEBHOOK_BODY_BYTES} bytes`),

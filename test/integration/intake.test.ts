@@ -5,6 +5,7 @@ import { MAX_QUEUE_MESSAGE_BYTES } from "../../src/consumers/messages.ts";
 import { MESSENGER_TEST_CHANNEL, messengerFixtures } from "../fixtures/meta/index.ts";
 import { signMeta } from "../fixtures/meta/kit.ts";
 import { TIKTOK_TEST_APP, tiktokFixtures } from "../fixtures/tiktok/index.ts";
+import { X_TEST_APP } from "../fixtures/x/index.ts";
 import { signTikTok, withTimestamp } from "../helpers/tiktok.ts";
 import { call, count, createTikTokChannel, createWorkspace, json, postTikTok } from "./helpers.ts";
 
@@ -164,6 +165,31 @@ describe("webhook intake", () => {
       expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(1);
       await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM messages WHERE channel_id = ?", ids.channelId)).toBe(2));
     });
+  });
+
+  it("answers 400 to an X POST that does not begin with {, even signed by the CRC handshake, and keeps nothing", async () => {
+    const workspace = await createWorkspace();
+    const { id } = await json<{ id: string }>(
+      await call("POST", "/v1/channels", { token: workspace.apiKey, json: { platform: "x", name: "X", credentials: { ...X_TEST_APP } } }),
+      201,
+    );
+    const forged = "anyone can have this string signed";
+    const crc = await json<{ response_token: string }>(await call("GET", `/webhooks/x/${id}?crc_token=${encodeURIComponent(forged)}`), 200);
+
+    const sent: unknown[] = [];
+    const recordingQueue = { send: async (message: unknown) => void sent.push(message), sendBatch: async () => undefined };
+    const response = await app.fetch(
+      new Request(`https://gateway.test/webhooks/x/${id}`, {
+        method: "POST",
+        body: forged,
+        headers: { "x-twitter-webhooks-signature": crc.response_token },
+      }),
+      { ...env, INBOUND_QUEUE: recordingQueue as unknown as Queue },
+    );
+    expect(await json(response, 400)).toMatchObject({ error: { code: "bad_request" } });
+    expect(sent).toEqual([]);
+    expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(0);
+    expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = ?", id)).toBe(0);
   });
 
   it("answers 503 when the delivery cannot be enqueued, so the platform retries", async () => {
