@@ -138,6 +138,11 @@ export interface ChannelAdapter<Creds extends Credentials = Credentials> {
   readonly credentials: z.ZodType<Creds>;
   /** Credential fields that identify rather than authenticate; the API may show them. */
   readonly publicCredentialFields: readonly (keyof Creds & string)[];
+  /**
+   * Edge: the largest body intake reads for this platform (413 beyond), when it must be
+   * smaller than intake's 1 MiB, e.g. because `verify` parses the body before it can check it.
+   */
+  readonly maxBodyBytes?: number;
   /** Edge, POST. Fails closed: a missing secret or header rejects. Never throws on bad input. */
   verify(delivery: RawDelivery, credentials: Creds): Promise<Verdict>;
   /** Edge, GET: the registration handshake. Without one, GET answers 405. */

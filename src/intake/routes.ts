@@ -29,8 +29,9 @@ intake.on(["GET", "POST"], "/:platform/:channelId", async (c) => {
   const channel = await lookUpChannel(db, () => secretBox(c.env), channelId, now);
   if (!channel || channel.platform !== adapter.platform) throw new ApiError("not_found", "no such channel for this platform");
 
-  const read = await readBodyLimited(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
-  if (!read.ok) throw new ApiError("payload_too_large", `webhook bodies are limited to ${MAX_WEBHOOK_BODY_BYTES} bytes`);
+  const limit = adapter.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES;
+  const read = await readBodyLimited(c.req.raw, limit);
+  if (!read.ok) throw new ApiError("payload_too_large", `${platform} webhook bodies are limited to ${limit} bytes`);
 
   const delivery = {
     platform: adapter.platform,

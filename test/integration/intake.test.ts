@@ -1,11 +1,14 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { app } from "../../src/app.ts";
+import { MAX_ZALO_BODY_BYTES } from "../../src/channels/zalo/verify.ts";
 import { MAX_QUEUE_MESSAGE_BYTES } from "../../src/consumers/messages.ts";
 import { MESSENGER_TEST_CHANNEL, messengerFixtures } from "../fixtures/meta/index.ts";
 import { signMeta } from "../fixtures/meta/kit.ts";
 import { TIKTOK_TEST_APP, tiktokFixtures } from "../fixtures/tiktok/index.ts";
 import { X_TEST_APP } from "../fixtures/x/index.ts";
+import { ZALO_TEST_CHANNEL, zaloFixtures } from "../fixtures/zalo/index.ts";
+import { signZaloBody, withTimestamp as withZaloTimestamp } from "../fixtures/zalo/sign.ts";
 import { signTikTok, withTimestamp } from "../helpers/tiktok.ts";
 import { call, count, createTikTokChannel, createWorkspace, json, postTikTok } from "./helpers.ts";
 
@@ -93,6 +96,34 @@ describe("webhook intake", () => {
     expect(streamed.status).toBe(413);
   });
 
+  it("answers 413 to a Zalo body over its own bound, which it must parse before verifying, and takes one at the bound", async () => {
+    const workspace = await createWorkspace();
+    const { id } = await json<{ id: string }>(
+      await call("POST", "/v1/channels", {
+        token: workspace.apiKey,
+        json: { platform: "zalo", name: "OA", credentials: { ...ZALO_TEST_CHANNEL } },
+      }),
+      201,
+    );
+    const fixture = withZaloTimestamp(zaloFixtures["user-send-text"], Date.now());
+    const paddedTo = (bytes: number) => {
+      const body = `{"padding":"${"x".repeat(bytes - new TextEncoder().encode(fixture).length - '"padding":"",'.length)}",${fixture.slice(1)}`;
+      expect(new TextEncoder().encode(body).length).toBe(bytes);
+      return body;
+    };
+    const post = (body: string) =>
+      call("POST", `/webhooks/zalo/${id}`, {
+        body,
+        headers: { "content-type": "application/json", "x-zevent-signature": signZaloBody(body, ZALO_TEST_CHANNEL.oaSecretKey) },
+      });
+
+    expect(await json(await post(paddedTo(MAX_ZALO_BODY_BYTES + 1)), 413)).toMatchObject({ error: { code: "payload_too_large" } });
+    expect(await json(await post(paddedTo(MAX_ZALO_BODY_BYTES)), 200)).toEqual({ ok: true });
+    await vi.waitFor(async () =>
+      expect(await count("SELECT count(*) n FROM messages WHERE channel_id = ? AND direction = 'inbound'", id)).toBe(1),
+    );
+  });
+
   it("accepts a signed body just under 1 MiB and carries it past the queue's message limit", async () => {
     const workspace = await createWorkspace();
     const { id } = await createTikTokChannel(workspace.apiKey);
@@ -145,7 +176,9 @@ describe("webhook intake", () => {
 
       expect(await json(await post(ids.channelId, body), 200)).toEqual({ ok: true });
       expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(1);
-      await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM messages WHERE channel_id = ?", ids.channelId)).toBe(1));
+      await vi.waitFor(async () =>
+        expect(await count("SELECT count(*) n FROM messages WHERE channel_id = ? AND direction = 'inbound'", ids.channelId)).toBe(1),
+      );
       expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = ?", ids.channelId)).toBe(0);
     });
 
@@ -163,7 +196,9 @@ describe("webhook intake", () => {
       expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(0);
       expect((await post(ids.channelId, sized("overLimitM1", MAX_QUEUE_MESSAGE_BYTES + 1))).status).toBe(200);
       expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(1);
-      await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM messages WHERE channel_id = ?", ids.channelId)).toBe(2));
+      await vi.waitFor(async () =>
+        expect(await count("SELECT count(*) n FROM messages WHERE channel_id = ? AND direction = 'inbound'", ids.channelId)).toBe(2),
+      );
     });
   });
 
