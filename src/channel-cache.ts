@@ -8,7 +8,7 @@ import { getAdapter } from "./channels/registry.ts";
 import type { Credentials } from "./channels/types.ts";
 import type { Platform } from "./events/schema.ts";
 import { LookupCache } from "./lib/lookup-cache.ts";
-import type { SecretBox } from "./lib/secret-box.ts";
+import { type SecretBox, sealedAt } from "./lib/secret-box.ts";
 import { getChannelById } from "./storage/channels.ts";
 import type { Db } from "./storage/db.ts";
 
@@ -32,7 +32,7 @@ export function lookUpChannel(db: Db, box: () => Promise<SecretBox>, id: string,
   return channelCache.get(id, now, async () => {
     const row = await getChannelById(db, id);
     if (!row || !getAdapter(row.platform)) return null;
-    const credentials = JSON.parse(await (await box()).open(row.credentialsSealed)) as Credentials;
+    const credentials = JSON.parse(await (await box()).open(row.credentialsSealed, sealedAt.channelCredentials(row.id))) as Credentials;
     return { id: row.id, workspaceId: row.workspaceId, platform: row.platform as Platform, credentials };
   });
 }

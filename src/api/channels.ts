@@ -7,6 +7,7 @@ import type { AnyChannelAdapter, Credentials } from "../channels/types.ts";
 import type { Platform } from "../events/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { randomId } from "../lib/ids.ts";
+import { sealedAt } from "../lib/secret-box.ts";
 import { describeIssues } from "../lib/zod-issues.ts";
 import { secretBox } from "../secrets.ts";
 import { deleteChannel, getChannel, insertChannel, listChannels, updateChannel } from "../storage/channels.ts";
@@ -91,12 +92,13 @@ channelRoutes.openapi(
     const body = c.req.valid("json");
     const adapter = adapterFor(body.platform);
     const now = Date.now();
+    const id = randomId("ch");
     const row = {
-      id: randomId("ch"),
+      id,
       workspaceId: c.get("workspaceId"),
       platform: adapter.platform,
       name: body.name,
-      credentialsSealed: await (await secretBox(c.env)).seal(JSON.stringify(body.credentials)),
+      credentialsSealed: await (await secretBox(c.env)).seal(JSON.stringify(body.credentials), sealedAt.channelCredentials(id)),
       publicCredentials: publicPart(adapter, body.credentials),
       createdAt: now,
       updatedAt: now,
@@ -161,9 +163,9 @@ channelRoutes.openapi(
     if (body.credentials !== undefined) {
       const adapter = adapterFor(row.platform);
       const box = await secretBox(c.env);
-      const current = JSON.parse(await box.open(row.credentialsSealed)) as Credentials;
+      const current = JSON.parse(await box.open(row.credentialsSealed, sealedAt.channelCredentials(id))) as Credentials;
       const credentials = validCredentials(adapter, { ...current, ...body.credentials });
-      patch.credentialsSealed = await box.seal(JSON.stringify(credentials));
+      patch.credentialsSealed = await box.seal(JSON.stringify(credentials), sealedAt.channelCredentials(id));
       patch.publicCredentials = publicPart(adapter, credentials);
     }
     const updated = await updateChannel(db, workspaceId, id, patch);

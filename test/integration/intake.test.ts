@@ -227,6 +227,39 @@ describe("webhook intake", () => {
     expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = ?", id)).toBe(0);
   });
 
+  it("refuses clearly, without the secret, a channel whose sealed credentials were copied from another row", async () => {
+    const { id: victim } = await channel();
+    const workspace = await createWorkspace();
+    const other = await json<{ id: string }>(
+      await call("POST", "/v1/channels", {
+        token: workspace.apiKey,
+        json: { platform: "tiktok", name: "Other", credentials: { appKey: TIKTOK_TEST_APP.appKey, appSecret: "the-other-shops-secret" } },
+      }),
+      201,
+    );
+    // Anyone able to write to D1 copies the other channel's sealed credentials into this row.
+    await env.DB.prepare("UPDATE channels SET credentials_sealed = (SELECT credentials_sealed FROM channels WHERE id = ?) WHERE id = ?")
+      .bind(other.id, victim)
+      .run();
+
+    // Signed with the other shop's secret, which the moved value holds: it must not verify.
+    const body = withTimestamp(tiktokFixtures["new-message-text"], Math.floor(Date.now() / 1000));
+    const response = await call("POST", `/webhooks/tiktok/${victim}`, {
+      body,
+      headers: { authorization: signTikTok(TIKTOK_TEST_APP.appKey, "the-other-shops-secret", body) },
+    });
+    const text = await response.text();
+    expect(response.status, text).toBe(500);
+    expect(JSON.parse(text)).toMatchObject({
+      error: { code: "internal", message: expect.stringContaining(`channel:${victim}:credentials does not open`) },
+    });
+    expect(text).not.toContain("the-other-shops-secret");
+    await nothingStored(victim);
+    expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(0);
+    // The untouched channel still opens.
+    expect((await call("GET", `/v1/channels/${other.id}`, { token: workspace.apiKey })).status).toBe(200);
+  });
+
   it("answers 503 when the delivery cannot be enqueued, so the platform retries", async () => {
     const { id } = await channel();
     const body = withTimestamp(tiktokFixtures["new-message-text"], Math.floor(Date.now() / 1000));
