@@ -7,7 +7,7 @@ import type { AnyChannelAdapter, Credentials } from "../channels/types.ts";
 import type { Platform } from "../events/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { randomId } from "../lib/ids.ts";
-import { sealedAt } from "../lib/secret-box.ts";
+import { SealedSecretError, type SecretBox, sealedAt } from "../lib/secret-box.ts";
 import { describeIssues } from "../lib/zod-issues.ts";
 import { secretBox } from "../secrets.ts";
 import { deleteChannel, getChannel, insertChannel, listChannels, updateChannel } from "../storage/channels.ts";
@@ -58,6 +58,29 @@ function validCredentials(adapter: AnyChannelAdapter, credentials: unknown): Cre
     throw new ApiError("validation_failed", `credentials are invalid for ${adapter.platform}`, details);
   }
   return parsed.data as Credentials;
+}
+
+/**
+ * The stored credentials a PATCH merges into. When they do not open (sealed for another row,
+ * or in the old unbound format), there is nothing to merge: a complete set replaces them.
+ */
+async function openForMerge(box: SecretBox, sealed: string, id: string): Promise<{ credentials: Credentials; unreadable: string | null }> {
+  try {
+    return { credentials: JSON.parse(await box.open(sealed, sealedAt.channelCredentials(id))) as Credentials, unreadable: null };
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    return { credentials: {}, unreadable: error.message };
+  }
+}
+
+/** An incomplete set over unreadable credentials says why the rest is needed. */
+function withUnreadable<T>(unreadable: string | null, validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (unreadable === null || !(error instanceof ApiError)) throw error;
+    throw new ApiError(error.code, `${unreadable}; send every credential to replace them`, error.details);
+  }
 }
 
 function publicPart(adapter: AnyChannelAdapter, credentials: Credentials): string {
@@ -163,8 +186,10 @@ channelRoutes.openapi(
     if (body.credentials !== undefined) {
       const adapter = adapterFor(row.platform);
       const box = await secretBox(c.env);
-      const current = JSON.parse(await box.open(row.credentialsSealed, sealedAt.channelCredentials(id))) as Credentials;
-      const credentials = validCredentials(adapter, { ...current, ...body.credentials });
+      const current = await openForMerge(box, row.credentialsSealed, id);
+      const credentials = withUnreadable(current.unreadable, () =>
+        validCredentials(adapter, { ...current.credentials, ...body.credentials }),
+      );
       patch.credentialsSealed = await box.seal(JSON.stringify(credentials), sealedAt.channelCredentials(id));
       patch.publicCredentials = publicPart(adapter, credentials);
     }

@@ -86,6 +86,25 @@ describe("delivery attempts", () => {
     expect(String(attempts[0]?.error)).not.toContain(other.endpoint.secret);
   });
 
+  it("delivers with the new secret alone after a rotation away from one that does not open", async () => {
+    const { workspace, endpoint, payload, body } = await scenario();
+    const other = await workspaceWithEndpoint();
+    await env.DB.prepare("UPDATE endpoints SET secret_sealed = (SELECT secret_sealed FROM endpoints WHERE id = ?) WHERE id = ?")
+      .bind(other.endpoint.id, endpoint.id)
+      .run();
+    const rotated = await json<{ secret: string }>(
+      await call("POST", `/v1/endpoints/${endpoint.id}/rotate-secret`, { token: workspace.apiKey }),
+      200,
+    );
+    const fake = io(() => new Response("thanks", { status: 200 }));
+    expect((await runBatch(body, fake)).explicitAcks).toEqual(["m1"]);
+    const request = fake.requests[0];
+    if (!request) throw new Error("no request made");
+    const headers = Object.fromEntries(request.headers);
+    expect(headers["webhook-signature"]?.split(" ")).toHaveLength(1);
+    expect(new Webhook(rotated.secret).verify(await request.text(), headers)).toEqual(JSON.parse(payload));
+  });
+
   it.each([500, 302, 400, 429])("retries an HTTP %i and records it as failed", async (status) => {
     const { endpoint, eventId, body } = await scenario();
     const result = await runBatch(

@@ -256,8 +256,26 @@ describe("webhook intake", () => {
     expect(text).not.toContain("the-other-shops-secret");
     await nothingStored(victim);
     expect(await count("SELECT count(*) n FROM inbound_blobs")).toBe(0);
-    // The untouched channel still opens.
-    expect((await call("GET", `/v1/channels/${other.id}`, { token: workspace.apiKey })).status).toBe(200);
+  });
+
+  it("lets a channel whose sealed credentials do not open be repaired by sending every credential again", async () => {
+    const workspace = await createWorkspace();
+    const { id } = await createTikTokChannel(workspace.apiKey);
+    const other = await createTikTokChannel(workspace.apiKey);
+    await env.DB.prepare("UPDATE channels SET credentials_sealed = (SELECT credentials_sealed FROM channels WHERE id = ?) WHERE id = ?")
+      .bind(other.id, id)
+      .run();
+
+    const partial = await call("PATCH", `/v1/channels/${id}`, {
+      token: workspace.apiKey,
+      json: { credentials: { appKey: TIKTOK_TEST_APP.appKey } },
+    });
+    expect(await json(partial, 400)).toMatchObject({
+      error: { code: "validation_failed", message: expect.stringMatching(/does not open.*send every credential to replace them/) },
+    });
+    const complete = await call("PATCH", `/v1/channels/${id}`, { token: workspace.apiKey, json: { credentials: { ...TIKTOK_TEST_APP } } });
+    expect(complete.status, await complete.text()).toBe(200);
+    expect((await postTikTok(id, tiktokFixtures["new-message-text"])).status).toBe(200);
   });
 
   it("answers 503 when the delivery cannot be enqueued, so the platform retries", async () => {
