@@ -17,6 +17,7 @@ import { ticketRoutes } from "./api/tickets.ts";
 import { workspaceRoutes } from "./api/workspaces.ts";
 import { intake } from "./intake/routes.ts";
 import { ApiError, errorMessage } from "./lib/errors.ts";
+import { SealedSecretError } from "./lib/secret-box.ts";
 import { DOCS_CSP, DOCS_PAGE } from "./openapi/docs-page.ts";
 import { describeApi, openApiDocument } from "./openapi/document.ts";
 
@@ -91,6 +92,12 @@ app.onError((error, c) => {
     if (error.status === 415)
       return c.json(new ApiError("bad_request", "send the body as JSON, with content-type: application/json").toBody(), 400);
     return c.json({ error: { code: error.status === 413 ? "payload_too_large" : "bad_request", message: error.message } }, error.status);
+  }
+  if (error instanceof SealedSecretError) {
+    // A stored secret that does not open here (moved from another row, another MASTER_KEY, or
+    // the old unbound format): the message names where it lives, never what it holds.
+    console.error(JSON.stringify({ msg: "sealed secret does not open", path: new URL(c.req.url).pathname, error: error.message }));
+    return c.json(new ApiError("internal", error.message).toBody(), 500);
   }
   console.error(JSON.stringify({ msg: "unhandled error", path: new URL(c.req.url).pathname, error: errorMessage(error) }));
   return c.json(new ApiError("internal", "internal error").toBody(), 500);

@@ -7,7 +7,8 @@
 import { getAdapter } from "./channels/registry.ts";
 import type { Credentials } from "./channels/types.ts";
 import type { Platform } from "./events/schema.ts";
-import type { SecretBox } from "./lib/secret-box.ts";
+import { LookupCache } from "./lib/lookup-cache.ts";
+import { type SecretBox, sealedAt } from "./lib/secret-box.ts";
 import { getChannelById } from "./storage/channels.ts";
 import type { Db } from "./storage/db.ts";
 
@@ -19,28 +20,24 @@ export interface IntakeChannel {
 }
 
 export const CACHE_TTL_MS = 30_000;
-/** Unknown ids are remembered briefly too, so junk traffic does not reach D1 each time. */
-const MISS_TTL_MS = 5_000;
-const MAX_ENTRIES = 10_000;
 
-const cache = new Map<string, { expiresAt: number; channel: IntakeChannel | null }>();
+/**
+ * Known channels and unknown ids are cached apart (lib/lookup-cache.ts), so requests to
+ * random channel ids cannot push real channels out. Unknown ids are remembered for 5 s, so
+ * junk traffic does not reach D1 each time.
+ */
+export const channelCache = new LookupCache<IntakeChannel>({ ttlMs: CACHE_TTL_MS, missTtlMs: 5_000, maxFound: 10_000, maxMissing: 1_000 });
 
-export async function lookUpChannel(db: Db, box: () => Promise<SecretBox>, id: string, now: number): Promise<IntakeChannel | null> {
-  const hit = cache.get(id);
-  if (hit && hit.expiresAt > now) return hit.channel;
-
-  const row = await getChannelById(db, id);
-  let channel: IntakeChannel | null = null;
-  if (row && getAdapter(row.platform)) {
-    const credentials = JSON.parse(await (await box()).open(row.credentialsSealed)) as Credentials;
-    channel = { id: row.id, workspaceId: row.workspaceId, platform: row.platform as Platform, credentials };
-  }
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
-  cache.set(id, { expiresAt: now + (channel ? CACHE_TTL_MS : MISS_TTL_MS), channel });
-  return channel;
+export function lookUpChannel(db: Db, box: () => Promise<SecretBox>, id: string, now: number): Promise<IntakeChannel | null> {
+  return channelCache.get(id, now, async () => {
+    const row = await getChannelById(db, id);
+    if (!row || !getAdapter(row.platform)) return null;
+    const credentials = JSON.parse(await (await box()).open(row.credentialsSealed, sealedAt.channelCredentials(row.id))) as Credentials;
+    return { id: row.id, workspaceId: row.workspaceId, platform: row.platform as Platform, credentials };
+  });
 }
 
 /** Called when this isolate changes or deletes a channel. */
 export function forgetChannel(id: string): void {
-  cache.delete(id);
+  channelCache.forget(id);
 }

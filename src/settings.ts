@@ -59,8 +59,12 @@ export function responseWindowSeconds(settings: Settings): number {
   return settings.liveSale.enabled ? settings.liveSale.responseWindowSeconds : settings.responseWindowSeconds;
 }
 
-/** Applies a patch; `seal` turns an order-lookup header value into its stored form. */
-export async function mergeSettings(current: Settings, patch: SettingsPatch, seal: (value: string) => Promise<string>): Promise<Settings> {
+/** Applies a patch; `seal` turns an order-lookup header value into its stored form, bound to its (lowercase) name. */
+export async function mergeSettings(
+  current: Settings,
+  patch: SettingsPatch,
+  seal: (value: string, header: string) => Promise<string>,
+): Promise<Settings> {
   const next: Settings = structuredClone(current);
   if (patch.responseWindowSeconds !== undefined) next.responseWindowSeconds = patch.responseWindowSeconds;
   if (patch.warningRatio !== undefined) next.warningRatio = patch.warningRatio;
@@ -69,7 +73,10 @@ export async function mergeSettings(current: Settings, patch: SettingsPatch, sea
   if (patch.orderLookup === null) next.orderLookup = null;
   else if (patch.orderLookup) {
     const headersSealed: Record<string, string> = {};
-    for (const [name, value] of Object.entries(patch.orderLookup.headers ?? {})) headersSealed[name.toLowerCase()] = await seal(value);
+    for (const [name, value] of Object.entries(patch.orderLookup.headers ?? {})) {
+      const header = name.toLowerCase();
+      headersSealed[header] = await seal(value, header);
+    }
     next.orderLookup = { url: patch.orderLookup.url, headersSealed };
   }
   return SettingsSchema.parse(next);

@@ -23,8 +23,8 @@ export interface OrderLookupIo {
   fetch: typeof fetch;
   now: number;
   allowPrivate: boolean;
-  /** Opens a sealed order-lookup header value. */
-  open(sealed: string): Promise<string>;
+  /** Opens the sealed value of the order-lookup header named `header` (lowercase). */
+  open(sealed: string, header: string): Promise<string>;
   /** `TIKTOK_API_BASE`, for a local fake. */
   tiktokApiBase: string | undefined;
 }
@@ -57,7 +57,12 @@ async function lookUpWithMerchant(orderId: string, lookup: NonNullable<Settings[
   const verdict = checkOutboundUrl(url, { allowPrivate: io.allowPrivate });
   if (!verdict.ok) return { kind: "failed", error: `order lookup URL ${verdict.reason}` };
   const headers: Record<string, string> = { accept: "application/json" };
-  for (const [name, sealed] of Object.entries(lookup.headersSealed)) headers[name] = await io.open(sealed);
+  try {
+    for (const [name, sealed] of Object.entries(lookup.headersSealed)) headers[name] = await io.open(sealed, name);
+  } catch (error) {
+    // The message names the header, never its value.
+    return { kind: "failed", error: `order lookup header cannot be opened: ${errorMessage(error)}` };
+  }
   const response = await get(io, url, headers);
   if ("error" in response) return { kind: "failed", error: response.error };
   if (response.status === 404) return { kind: "not_found" };

@@ -10,6 +10,7 @@ import { lookUpChannel } from "../channel-cache.ts";
 import type { Credentials, InboundMessage } from "../channels/types.ts";
 import { readConfig } from "../env.ts";
 import { derivedId } from "../lib/ids.ts";
+import { sealedAt } from "../lib/secret-box.ts";
 import { classifyMessage } from "../route/classify.ts";
 import { type Decision, decide } from "../route/engine.ts";
 import type { RuleAction, RuleSet } from "../route/rules.ts";
@@ -138,7 +139,7 @@ export async function actOnRoute(
   // The order lookup is needed by a reply, an escalation or both: it is done at most once per message.
   let lookup: Promise<OrderLookup> | undefined;
   const orderLookup = (orderId: string) => {
-    lookup ??= lookUpOrderFor(env, orderId, { settings, platform: scope.channel.platform, credentials }, now);
+    lookup ??= lookUpOrderFor(env, scope.workspaceId, orderId, { settings, platform: scope.channel.platform, credentials }, now);
     return lookup.then((result) => {
       if (result.kind === "found") facts.orderStatus = result.order.status;
       return result;
@@ -207,14 +208,20 @@ async function replyText(
   return render(templateText(context.rules, template, language) ?? "", { orderId });
 }
 
-function lookUpOrderFor(env: Env, orderId: string, source: Parameters<typeof lookUpOrder>[1], now: number): Promise<OrderLookup> {
+function lookUpOrderFor(
+  env: Env,
+  workspaceId: string,
+  orderId: string,
+  source: Parameters<typeof lookUpOrder>[1],
+  now: number,
+): Promise<OrderLookup> {
   const config = readConfig(env);
   return secretBox(env).then((box) =>
     lookUpOrder(orderId, source, {
       fetch: (input, init) => fetch(input, init),
       now,
       allowPrivate: config.allowPrivateEndpoints,
-      open: (sealed) => box.open(sealed),
+      open: (sealed, header) => box.open(sealed, sealedAt.orderLookupHeader(workspaceId, header)),
       tiktokApiBase: config.apiBase.tiktok,
     }),
   );

@@ -7,6 +7,7 @@ import type { AnyChannelAdapter, Credentials } from "../channels/types.ts";
 import type { Platform } from "../events/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { randomId } from "../lib/ids.ts";
+import { SealedSecretError, type SecretBox, sealedAt } from "../lib/secret-box.ts";
 import { describeIssues } from "../lib/zod-issues.ts";
 import { secretBox } from "../secrets.ts";
 import { deleteChannel, getChannel, insertChannel, listChannels, updateChannel } from "../storage/channels.ts";
@@ -59,6 +60,29 @@ function validCredentials(adapter: AnyChannelAdapter, credentials: unknown): Cre
   return parsed.data as Credentials;
 }
 
+/**
+ * The stored credentials a PATCH merges into. When they do not open (sealed for another row,
+ * or in the old unbound format), there is nothing to merge: a complete set replaces them.
+ */
+async function openForMerge(box: SecretBox, sealed: string, id: string): Promise<{ credentials: Credentials; unreadable: string | null }> {
+  try {
+    return { credentials: JSON.parse(await box.open(sealed, sealedAt.channelCredentials(id))) as Credentials, unreadable: null };
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    return { credentials: {}, unreadable: error.message };
+  }
+}
+
+/** An incomplete set over unreadable credentials says why the rest is needed. */
+function withUnreadable<T>(unreadable: string | null, validate: () => T): T {
+  try {
+    return validate();
+  } catch (error) {
+    if (unreadable === null || !(error instanceof ApiError)) throw error;
+    throw new ApiError(error.code, `${unreadable}; send every credential to replace them`, error.details);
+  }
+}
+
 function publicPart(adapter: AnyChannelAdapter, credentials: Credentials): string {
   const shown: Record<string, string> = {};
   for (const field of adapter.publicCredentialFields) {
@@ -91,12 +115,13 @@ channelRoutes.openapi(
     const body = c.req.valid("json");
     const adapter = adapterFor(body.platform);
     const now = Date.now();
+    const id = randomId("ch");
     const row = {
-      id: randomId("ch"),
+      id,
       workspaceId: c.get("workspaceId"),
       platform: adapter.platform,
       name: body.name,
-      credentialsSealed: await (await secretBox(c.env)).seal(JSON.stringify(body.credentials)),
+      credentialsSealed: await (await secretBox(c.env)).seal(JSON.stringify(body.credentials), sealedAt.channelCredentials(id)),
       publicCredentials: publicPart(adapter, body.credentials),
       createdAt: now,
       updatedAt: now,
@@ -161,9 +186,11 @@ channelRoutes.openapi(
     if (body.credentials !== undefined) {
       const adapter = adapterFor(row.platform);
       const box = await secretBox(c.env);
-      const current = JSON.parse(await box.open(row.credentialsSealed)) as Credentials;
-      const credentials = validCredentials(adapter, { ...current, ...body.credentials });
-      patch.credentialsSealed = await box.seal(JSON.stringify(credentials));
+      const current = await openForMerge(box, row.credentialsSealed, id);
+      const credentials = withUnreadable(current.unreadable, () =>
+        validCredentials(adapter, { ...current.credentials, ...body.credentials }),
+      );
+      patch.credentialsSealed = await box.seal(JSON.stringify(credentials), sealedAt.channelCredentials(id));
       patch.publicCredentials = publicPart(adapter, credentials);
     }
     const updated = await updateChannel(db, workspaceId, id, patch);

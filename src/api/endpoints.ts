@@ -11,6 +11,7 @@ import { readConfig } from "../env.ts";
 import { EventTypeSchema } from "../events/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { randomId, randomToken } from "../lib/ids.ts";
+import { sealedAt } from "../lib/secret-box.ts";
 import { secretBox } from "../secrets.ts";
 import { listAttempts } from "../storage/attempts.ts";
 import { openDb } from "../storage/db.ts";
@@ -101,14 +102,15 @@ endpointRoutes.openapi(
     const body = c.req.valid("json");
     const secret = encodeEndpointSecret(randomToken(32));
     const now = Date.now();
+    const id = randomId("ep");
     const row = await insertEndpoint(openDb(c.env.DB), {
-      id: randomId("ep"),
+      id,
       workspaceId: c.get("workspaceId"),
       url: acceptableUrl(c.env, body.url),
       eventTypes: JSON.stringify([...new Set(body.eventTypes ?? [])]),
       description: body.description ?? null,
       enabled: true,
-      secretSealed: await (await secretBox(c.env)).seal(secret),
+      secretSealed: await (await secretBox(c.env)).seal(secret, sealedAt.endpointSecret(id)),
       rateLimitPerSecond: body.rateLimitPerSecond ?? DEFAULT_LIMITS.rateLimitPerSecond,
       maxConcurrency: body.maxConcurrency ?? DEFAULT_LIMITS.maxConcurrency,
       createdAt: now,
@@ -211,8 +213,8 @@ endpointRoutes.openapi(
   async (c) => {
     const secret = encodeEndpointSecret(randomToken(32));
     const now = Date.now();
-    const sealed = await (await secretBox(c.env)).seal(secret);
     const id = c.req.valid("param").id;
+    const sealed = await (await secretBox(c.env)).seal(secret, sealedAt.endpointSecret(id));
     const row = await rotateEndpointSecret(openDb(c.env.DB), c.get("workspaceId"), id, sealed, now + ROTATION_OVERLAP_MS, now);
     if (!row) throw notFound();
     return c.json({ secret }, 200);

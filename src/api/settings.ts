@@ -4,6 +4,7 @@ import { z } from "zod";
 import { checkOutboundUrl } from "../deliver/url-guard.ts";
 import { readConfig } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
+import { sealedAt } from "../lib/secret-box.ts";
 import { secretBox } from "../secrets.ts";
 import { mergeSettings, SettingsPatchSchema, SettingsSchema, settingsView } from "../settings.ts";
 import { openDb } from "../storage/db.ts";
@@ -68,7 +69,9 @@ settingsRoutes.openapi(
     const db = openDb(c.env.DB);
     const workspaceId = c.get("workspaceId");
     const box = await secretBox(c.env);
-    const next = await mergeSettings(await getSettings(db, workspaceId), patch, (value) => box.seal(value));
+    const next = await mergeSettings(await getSettings(db, workspaceId), patch, (value, header) =>
+      box.seal(value, sealedAt.orderLookupHeader(workspaceId, header)),
+    );
     await putSettings(db, workspaceId, next, Date.now());
     return c.json(settingsView(next), 200);
   },

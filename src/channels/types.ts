@@ -25,8 +25,8 @@ export type Verdict =
   | { kind: "accept" }
   /** A registration challenge answered (Meta's hub.challenge, X's CRC). */
   | { kind: "handshake"; response: Response }
-  /** `reason` is logged, never returned to the caller. */
-  | { kind: "reject"; status: 401 | 403 | 404; reason: string };
+  /** `reason` is logged, never returned to the caller. 400: a body the platform never sends. */
+  | { kind: "reject"; status: 400 | 401 | 403 | 404; reason: string };
 
 const PlatformUserSchema = z.strictObject({ platformUserId: z.string().min(1), displayName: z.string().nullable() });
 const epochMs = z.number().int().nonnegative();
@@ -138,6 +138,11 @@ export interface ChannelAdapter<Creds extends Credentials = Credentials> {
   readonly credentials: z.ZodType<Creds>;
   /** Credential fields that identify rather than authenticate; the API may show them. */
   readonly publicCredentialFields: readonly (keyof Creds & string)[];
+  /**
+   * Edge: the largest body intake reads for this platform (413 beyond), when it must be
+   * smaller than intake's 1 MiB, e.g. because `verify` parses the body before it can check it.
+   */
+  readonly maxBodyBytes?: number;
   /** Edge, POST. Fails closed: a missing secret or header rejects. Never throws on bad input. */
   verify(delivery: RawDelivery, credentials: Creds): Promise<Verdict>;
   /** Edge, GET: the registration handshake. Without one, GET answers 405. */

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { PlatformSchema } from "../events/schema.ts";
+import { utf8 } from "../lib/encoding.ts";
 
 /** A verified platform delivery; the body inline, or in D1 when over the queue's size limit. */
 export const InboundMessageSchema = z.object({
@@ -49,5 +50,15 @@ export const QUEUES = {
   deliveriesDeadLetters: "switchboard-deliveries-dlq",
 } as const;
 
-/** Inline bodies stay well under Cloudflare Queues' 128 KB message limit. */
-export const MAX_INLINE_BODY_BYTES = 96 * 1024;
+/**
+ * Cloudflare Queues refuses a message over 128 KB (128,000 bytes), counted on the message
+ * as serialized (JSON for `contentType: "json"`) plus up to ~100 bytes of its own metadata;
+ * this leaves that and some slack. A body escapes to more bytes than it has (`"` → `\"`,
+ * control characters → `\u00XX`), so it is the serialized message that must fit.
+ */
+export const MAX_QUEUE_MESSAGE_BYTES = 127_000;
+
+/** The bytes the queue counts for a JSON message: its JSON.stringify, as UTF-8. */
+export function queuedBytes(message: unknown): number {
+  return utf8(JSON.stringify(message)).byteLength;
+}

@@ -5,6 +5,7 @@
  * only applies it.
  */
 import type { EventDelivery } from "../consumers/messages.ts";
+import { SealedSecretError, sealedAt } from "../lib/secret-box.ts";
 import { secretBox } from "../secrets.ts";
 import type { Settings } from "../settings.ts";
 import type { Db } from "../storage/db.ts";
@@ -197,7 +198,25 @@ export async function post(
   now: number,
 ): Promise<PostResult> {
   const box = await secretBox(deps.env);
-  const secrets = await Promise.all(secretsInForce(endpoint, now).map((sealed) => box.open(sealed)));
+  const where = sealedAt.endpointSecret(endpoint.id);
+  const [current, ...previous] = secretsInForce(endpoint, now);
+  let secrets: string[];
+  try {
+    secrets = [await box.open(current ?? "", where)];
+  } catch (error) {
+    if (!(error instanceof SealedSecretError)) throw error;
+    // Recorded as a failed attempt that never left, with a reason that names no secret.
+    return { responseStatus: null, retryAfter: null, responseBody: null, durationMs: 0, error: error.message };
+  }
+  // A rotation away from a secret that does not open must still deliver: sign with the new one alone.
+  for (const sealed of previous) {
+    const opened = await box.open(sealed, where).catch((error: unknown) => {
+      if (!(error instanceof SealedSecretError)) throw error;
+      console.warn(JSON.stringify({ msg: "previous endpoint secret does not open", endpointId: endpoint.id, error: error.message }));
+      return null;
+    });
+    if (opened !== null) secrets.push(opened);
+  }
   const headers = await signWebhook(secrets, event.id, Math.floor(now / 1000), event.payload);
   return postEvent(deps.io, url.toString(), headers, event.payload, deps.io.timeoutMs);
 }

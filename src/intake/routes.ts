@@ -7,8 +7,7 @@ import { Hono } from "hono";
 import { lookUpChannel } from "../channel-cache.ts";
 import { getAdapter } from "../channels/registry.ts";
 import type { Verdict } from "../channels/types.ts";
-import type { InboundQueueMessage } from "../consumers/messages.ts";
-import { MAX_INLINE_BODY_BYTES } from "../consumers/messages.ts";
+import { type InboundQueueMessage, MAX_QUEUE_MESSAGE_BYTES, queuedBytes } from "../consumers/messages.ts";
 import type { AppEnv } from "../env.ts";
 import { fromUtf8 } from "../lib/encoding.ts";
 import { ApiError, errorMessage } from "../lib/errors.ts";
@@ -30,8 +29,9 @@ intake.on(["GET", "POST"], "/:platform/:channelId", async (c) => {
   const channel = await lookUpChannel(db, () => secretBox(c.env), channelId, now);
   if (!channel || channel.platform !== adapter.platform) throw new ApiError("not_found", "no such channel for this platform");
 
-  const read = await readBodyLimited(c.req.raw, MAX_WEBHOOK_BODY_BYTES);
-  if (!read.ok) throw new ApiError("payload_too_large", `webhook bodies are limited to ${MAX_WEBHOOK_BODY_BYTES} bytes`);
+  const limit = adapter.maxBodyBytes ?? MAX_WEBHOOK_BODY_BYTES;
+  const read = await readBodyLimited(c.req.raw, limit);
+  if (!read.ok) throw new ApiError("payload_too_large", `${platform} webhook bodies are limited to ${limit} bytes`);
 
   const delivery = {
     platform: adapter.platform,
@@ -54,6 +54,7 @@ intake.on(["GET", "POST"], "/:platform/:channelId", async (c) => {
   if (verdict.kind === "handshake") return verdict.response;
   if (verdict.kind === "reject") {
     console.warn(JSON.stringify({ msg: "webhook rejected", ...log, status: verdict.status, reason: verdict.reason }));
+    if (verdict.status === 400) throw new ApiError("bad_request", `this body is not a delivery from ${adapter.platform}`);
     if (verdict.status === 403) throw new ApiError("forbidden", "handshake refused: the verify token does not match");
     if (verdict.status === 404) throw new ApiError("not_found", "no such channel for this platform");
     throw new ApiError("unauthorized", "webhook signature is missing or invalid");
@@ -70,9 +71,12 @@ intake.on(["GET", "POST"], "/:platform/:channelId", async (c) => {
       platform: adapter.platform,
       receivedAt: now,
     };
-    if (read.bytes.byteLength <= MAX_INLINE_BODY_BYTES) {
-      message.body = body;
-    } else {
+    // Measured as the queue counts it: escaping can double a body (or more), and a body
+    // that does not fit is stored and referenced instead. The serialized form is never
+    // shorter than the raw bytes, so a body already over the limit is not serialized.
+    message.body = body;
+    if (read.bytes.byteLength > MAX_QUEUE_MESSAGE_BYTES || queuedBytes(message) > MAX_QUEUE_MESSAGE_BYTES) {
+      delete message.body;
       message.blobId = randomId("blob");
       await insertBlob(db, message.blobId, body, now);
     }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { getAdapter, supportedPlatforms } from "../channels/registry.ts";
+import { MAX_ZALO_BODY_BYTES } from "../channels/zalo/verify.ts";
 import { type Platform, PlatformSchema } from "../events/schema.ts";
 import { MAX_WEBHOOK_BODY_BYTES } from "../intake/read-body.ts";
 import type { Registry } from "./document.ts";
@@ -70,9 +71,14 @@ export function registerIntake(registry: Registry): void {
     },
     responses: {
       200: { description: "Verified and queued", content: { "application/json": { schema: AcceptedSchema } } },
+      400: error(
+        "`x` only: a body that does not begin with `{` is not a delivery from X (the CRC handshake signs any string): nothing stored",
+      ),
       401: error("Signature missing or wrong, or a signed timestamp out of bounds: nothing stored"),
       404: error("Unknown channel, or a platform the channel is not"),
-      413: error(`Body over ${MAX_WEBHOOK_BODY_BYTES} bytes`),
+      413: error(
+        `Body over ${MAX_WEBHOOK_BODY_BYTES} bytes (\`zalo\`: over ${MAX_ZALO_BODY_BYTES}, as its body is parsed before it is verified)`,
+      ),
       503: error("Could not queue it: the platform retries, nothing acknowledged is lost"),
     },
   });

@@ -69,6 +69,42 @@ describe("delivery attempts", () => {
     expect(await deliveryRow(endpoint.id, eventId)).toMatchObject({ status: "succeeded", attempts: 1 });
   });
 
+  it("never sends with an endpoint secret copied from another endpoint's row, and records why", async () => {
+    const { endpoint, eventId, body } = await scenario();
+    const other = await workspaceWithEndpoint();
+    await env.DB.prepare("UPDATE endpoints SET secret_sealed = (SELECT secret_sealed FROM endpoints WHERE id = ?) WHERE id = ?")
+      .bind(other.endpoint.id, endpoint.id)
+      .run();
+    const fake = io(() => new Response("thanks", { status: 200 }));
+    const result = await runBatch(body, fake);
+    expect(fake.requests).toHaveLength(0);
+    expect(result.retryMessages).toHaveLength(1);
+    const attempts = await attemptsOf(endpoint.id, eventId);
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ status: "failed", response_status: null });
+    expect(String(attempts[0]?.error)).toContain(`endpoint:${endpoint.id}:secret does not open`);
+    expect(String(attempts[0]?.error)).not.toContain(other.endpoint.secret);
+  });
+
+  it("delivers with the new secret alone after a rotation away from one that does not open", async () => {
+    const { workspace, endpoint, payload, body } = await scenario();
+    const other = await workspaceWithEndpoint();
+    await env.DB.prepare("UPDATE endpoints SET secret_sealed = (SELECT secret_sealed FROM endpoints WHERE id = ?) WHERE id = ?")
+      .bind(other.endpoint.id, endpoint.id)
+      .run();
+    const rotated = await json<{ secret: string }>(
+      await call("POST", `/v1/endpoints/${endpoint.id}/rotate-secret`, { token: workspace.apiKey }),
+      200,
+    );
+    const fake = io(() => new Response("thanks", { status: 200 }));
+    expect((await runBatch(body, fake)).explicitAcks).toEqual(["m1"]);
+    const request = fake.requests[0];
+    if (!request) throw new Error("no request made");
+    const headers = Object.fromEntries(request.headers);
+    expect(headers["webhook-signature"]?.split(" ")).toHaveLength(1);
+    expect(new Webhook(rotated.secret).verify(await request.text(), headers)).toEqual(JSON.parse(payload));
+  });
+
   it.each([500, 302, 400, 429])("retries an HTTP %i and records it as failed", async (status) => {
     const { endpoint, eventId, body } = await scenario();
     const result = await runBatch(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SETTINGS, mergeSettings, responseWindowSeconds, SettingsPatchSchema, settingsView } from "../../src/settings.ts";
 
-const seal = async (value: string) => `sealed(${value})`;
+const seal = async (value: string, header: string) => `sealed(${header}: ${value})`;
 
 describe("settings", () => {
   it("has the contract's defaults", () => {
@@ -22,13 +22,13 @@ describe("settings", () => {
     expect(next.responseWindowSeconds).toBe(43200);
   });
 
-  it("seals order-lookup header values and shows only their names", async () => {
+  it("seals order-lookup header values, each bound to its lowercase name, and shows only their names", async () => {
     const next = await mergeSettings(
       DEFAULT_SETTINGS,
       { orderLookup: { url: "https://shop.example/orders/{orderId}", headers: { Authorization: "Bearer s3cret" } } },
       seal,
     );
-    expect(next.orderLookup?.headersSealed).toEqual({ authorization: "sealed(Bearer s3cret)" });
+    expect(next.orderLookup?.headersSealed).toEqual({ authorization: "sealed(authorization: Bearer s3cret)" });
     expect(JSON.stringify(settingsView(next))).not.toContain("s3cret");
     expect(settingsView(next).orderLookup).toEqual({ url: "https://shop.example/orders/{orderId}", headers: ["authorization"] });
   });

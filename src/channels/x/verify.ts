@@ -12,8 +12,15 @@ import type { RawDelivery, Verdict } from "../types.ts";
 const SIGNATURE_HEADER = "x-twitter-webhooks-signature";
 const PREFIX = "sha256=";
 
-/** POST: the header must be the HMAC of the exact body bytes. X signs no timestamp. */
+const OPEN_BRACE = 0x7b;
+
+/**
+ * POST: the header must be the HMAC of the exact body bytes. X signs no timestamp.
+ * Every delivery from X is a JSON object; a body that does not begin with `{` is refused
+ * (400) whatever its signature, because the CRC answer signs any other string for anyone.
+ */
 export async function verifyXSignature(delivery: RawDelivery, consumerSecret: string): Promise<Verdict> {
+  if (delivery.body[0] !== OPEN_BRACE) return { kind: "reject", status: 400, reason: "body does not begin with {" };
   if (!consumerSecret) return { kind: "reject", status: 401, reason: "channel has no consumer secret" };
   const header = delivery.headers.get(SIGNATURE_HEADER)?.trim();
   if (!header) return { kind: "reject", status: 401, reason: `missing ${SIGNATURE_HEADER}` };
@@ -30,7 +37,7 @@ export async function verifyXSignature(delivery: RawDelivery, consumerSecret: st
  * The answer is exactly the signature X would put on a POST whose body is the token, so
  * answering any token would let anyone mint signed deliveries. A token that could be a JSON
  * object or array (a `{` or `[` anywhere) is refused: X's random tokens never contain one,
- * and every other signed body fails to normalize, so it can only become a dead letter.
+ * and a POST of any other string is refused before it is enqueued (verifyXSignature).
  */
 export async function answerCrc(delivery: RawDelivery, consumerSecret: string): Promise<Verdict> {
   const token = delivery.url.searchParams.get("crc_token");

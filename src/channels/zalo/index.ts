@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { ChannelAdapter } from "../types.ts";
 import { normalizeZalo } from "./normalize.ts";
 import { sendZaloText } from "./send.ts";
-import { verifyZalo } from "./verify.ts";
+import { MAX_ZALO_BODY_BYTES, verifyZalo } from "./verify.ts";
 
 const ZaloCredentialsSchema = z.strictObject({
   /** The Zalo app's id: public, and echoed as `app_id` in every signed body. */
@@ -20,6 +20,7 @@ export const zalo: ChannelAdapter<ZaloCredentials> = {
   platform: "zalo",
   credentials: ZaloCredentialsSchema,
   publicCredentialFields: ["appId"],
+  maxBodyBytes: MAX_ZALO_BODY_BYTES,
   verify: (delivery, credentials) => verifyZalo(delivery, credentials),
   normalize: normalizeZalo,
   send: (message, credentials, io) => sendZaloText(message, credentials.accessToken, io),

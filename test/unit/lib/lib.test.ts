@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fromBase64, fromHex, toBase64, toHex, utf8 } from "../../../src/lib/encoding.ts";
 import { checkFreshness } from "../../../src/lib/freshness.ts";
 import { derivedId, randomId } from "../../../src/lib/ids.ts";
-import { createSecretBox } from "../../../src/lib/secret-box.ts";
+import { createSecretBox, SealedSecretError, sealedAt } from "../../../src/lib/secret-box.ts";
 import { decodeCursor, encodeCursor } from "../../../src/storage/pagination.ts";
 
 const KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
@@ -35,21 +35,49 @@ describe("encoding", () => {
 });
 
 describe("secret box", () => {
+  const HERE = sealedAt.channelCredentials("ch_a");
+
   it("opens what it sealed, with a fresh IV each time", async () => {
     const box = await createSecretBox(KEY);
-    const a = await box.seal("app-secret");
-    const b = await box.seal("app-secret");
+    const a = await box.seal("app-secret", HERE);
+    const b = await box.seal("app-secret", HERE);
     expect(a).not.toBe(b);
     expect(a).not.toContain("app-secret");
-    expect(await box.open(a)).toBe("app-secret");
+    expect(a.startsWith("v2.")).toBe(true);
+    expect(await box.open(a, HERE)).toBe("app-secret");
+  });
+
+  it("refuses to open a value somewhere else than where it was sealed, with an error that names the place, not the secret", async () => {
+    const box = await createSecretBox(KEY);
+    const sealed = await box.seal("app-secret", HERE);
+    for (const elsewhere of [
+      sealedAt.channelCredentials("ch_b"),
+      sealedAt.endpointSecret("ch_a"),
+      sealedAt.orderLookupHeader("ch_a", "x"),
+    ]) {
+      const failure = await box.open(sealed, elsewhere).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(SealedSecretError);
+      expect((failure as Error).message).toContain(elsewhere);
+      expect((failure as Error).message).not.toContain("app-secret");
+    }
+  });
+
+  it("refuses, clearly, a value of the old unbound v1 format rather than opening it", async () => {
+    // v1 as it was written: AES-GCM under the same key, no additional data.
+    const key = await crypto.subtle.importKey("raw", fromBase64(KEY) as Uint8Array<ArrayBuffer>, "AES-GCM", false, ["encrypt"]);
+    const iv = crypto.getRandomValues(new Uint8Array(12));
+    const data = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv }, key, new TextEncoder().encode("app-secret")));
+    const v1 = `v1.${toBase64(iv)}.${toBase64(data)}`;
+    await expect((await createSecretBox(KEY)).open(v1, HERE)).rejects.toThrow(/old unbound format \(v1\)/);
   });
 
   it("refuses to open with another key or a tampered ciphertext", async () => {
-    const sealed = await (await createSecretBox(KEY)).seal("app-secret");
+    const sealed = await (await createSecretBox(KEY)).seal("app-secret", HERE);
     const other = await createSecretBox(toBase64(new Uint8Array(32).fill(7)));
-    await expect(other.open(sealed)).rejects.toThrow();
+    await expect(other.open(sealed, HERE)).rejects.toThrow(SealedSecretError);
     const tampered = `${sealed.slice(0, -4)}AAAA`;
-    await expect((await createSecretBox(KEY)).open(tampered)).rejects.toThrow();
+    await expect((await createSecretBox(KEY)).open(tampered, HERE)).rejects.toThrow(SealedSecretError);
+    await expect((await createSecretBox(KEY)).open("v2.???.AAAA", HERE)).rejects.toThrow(/malformed/);
   });
 
   it("refuses a master key that is not 32 bytes of base64", async () => {

@@ -11,7 +11,11 @@ function io(answer: (request: Request) => Response | Promise<Response>, allowPri
     now: NOW,
     allowPrivate,
     tiktokApiBase: undefined,
-    open: async (sealed) => sealed.replace(/^sealed:/, ""),
+    // Opens only a value sealed for the header it is asked for.
+    open: async (sealed, header) => {
+      if (!sealed.startsWith(`sealed:${header}:`)) throw new Error(`the sealed value of ${header} does not open`);
+      return sealed.slice(`sealed:${header}:`.length);
+    },
     fetch: async (input, init) => {
       const request = new Request(input, init);
       requests.push(request);
@@ -23,7 +27,7 @@ function io(answer: (request: Request) => Response | Promise<Response>, allowPri
 
 const merchant: Settings = {
   ...DEFAULT_SETTINGS,
-  orderLookup: { url: "https://shop.example/orders/{orderId}", headersSealed: { authorization: "sealed:Bearer k" } },
+  orderLookup: { url: "https://shop.example/orders/{orderId}", headersSealed: { authorization: "sealed:authorization:Bearer k" } },
 };
 const source = (settings: Settings, platform = "whatsapp", credentials = {}) => ({ settings, platform, credentials });
 
@@ -37,6 +41,18 @@ describe("order lookup", () => {
     expect(requests[0]?.url).toBe("https://shop.example/orders/123456");
     expect(requests[0]?.headers.get("authorization")).toBe("Bearer k");
     expect(requests[0]?.redirect).toBe("manual");
+  });
+
+  it("fails the lookup, naming the header and not its value, when a header's sealed value does not open", async () => {
+    const moved: Settings = {
+      ...DEFAULT_SETTINGS,
+      orderLookup: { url: "https://shop.example/orders/{orderId}", headersSealed: { "x-api-key": "sealed:authorization:Bearer k" } },
+    };
+    const { io: fake, requests } = io(() => Response.json({ orderId: "1", status: "shipped" }));
+    const result = await lookUpOrder("1", source(moved), fake);
+    expect(result).toMatchObject({ kind: "failed", error: /x-api-key does not open/ });
+    expect(JSON.stringify(result)).not.toContain("Bearer k");
+    expect(requests).toHaveLength(0);
   });
 
   it("tells an unknown order from a failed lookup", async () => {

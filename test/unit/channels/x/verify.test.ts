@@ -73,8 +73,18 @@ describe("X webhook signature", () => {
     expect(verdict).toMatchObject({ kind: "reject", status: 401 });
   });
 
-  it("accepts a signed body that is not JSON, to dead-letter it downstream", async () => {
-    const junk = "not json at all";
+  it("refuses a body that does not begin with {, however it is signed: the CRC answer signs any string", async () => {
+    for (const junk of ["not json at all", "", " {}", "[1]", '"{}"']) {
+      const verdict = await x.verify(
+        delivery(junk, { "x-twitter-webhooks-signature": signXBody(junk, X_TEST_APP.consumerSecret) }),
+        X_TEST_APP,
+      );
+      expect(verdict, junk).toMatchObject({ kind: "reject", status: 400 });
+    }
+  });
+
+  it("accepts a signed body that begins with { but is not JSON, to dead-letter it downstream", async () => {
+    const junk = "{not json at all";
     const verdict = await x.verify(
       delivery(junk, { "x-twitter-webhooks-signature": signXBody(junk, X_TEST_APP.consumerSecret) }),
       X_TEST_APP,

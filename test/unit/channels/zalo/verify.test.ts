@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RawDelivery } from "../../../../src/channels/types.ts";
 import { zalo } from "../../../../src/channels/zalo/index.ts";
+import { MAX_ZALO_BODY_BYTES } from "../../../../src/channels/zalo/verify.ts";
 import { utf8 } from "../../../../src/lib/encoding.ts";
 import { ZALO_TEST_CHANNEL, type ZaloFixtureName, zaloFixtures } from "../../../fixtures/zalo/index.ts";
 import { signZalo, signZaloBody } from "../../../fixtures/zalo/sign.ts";
@@ -167,5 +168,26 @@ describe("Zalo signature", () => {
 
   it("has no GET handshake: domain verification happens in Zalo's console", () => {
     expect(zalo.handshake).toBeUndefined();
+  });
+});
+
+describe("Zalo body bound", () => {
+  /** user-send-text padded to exactly `bytes` with a top-level field, signed as Zalo would. */
+  function paddedTo(bytes: number): string {
+    const fixture = zaloFixtures["user-send-text"];
+    const body = `{"padding":"${"x".repeat(bytes - utf8(fixture).length - '"padding":"",'.length)}",${fixture.slice(1)}`;
+    expect(utf8(body).length).toBe(bytes);
+    return body;
+  }
+
+  it("verifies a signed body of exactly MAX_ZALO_BODY_BYTES, and refuses one byte more however it is signed", async () => {
+    const at = paddedTo(MAX_ZALO_BODY_BYTES);
+    const over = paddedTo(MAX_ZALO_BODY_BYTES + 1);
+    const sign = (body: string) => ({ "x-zevent-signature": signZaloBody(body, ZALO_TEST_CHANNEL.oaSecretKey) });
+    expect(await zalo.verify(delivery(at, sign(at), signedAt(at) + 1000), ZALO_TEST_CHANNEL)).toEqual({ kind: "accept" });
+    expect(await zalo.verify(delivery(over, sign(over), signedAt(over) + 1000), ZALO_TEST_CHANNEL)).toMatchObject({
+      kind: "reject",
+      status: 401,
+    });
   });
 });
