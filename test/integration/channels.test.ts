@@ -8,6 +8,7 @@ import { EventSchema } from "../../src/events/schema.ts";
 import type { ChannelTestKit } from "../contracts/kit.ts";
 import { channelKits } from "../fixtures/kits.ts";
 import { telegramKit } from "../fixtures/telegram/kit.ts";
+import { tiktokKit } from "../fixtures/tiktok/kit.ts";
 import { zaloKit } from "../fixtures/zalo/kit.ts";
 import { call, captureOutbound, count, createEndpoint, createWorkspace, disableRouting, json } from "./helpers.ts";
 
@@ -179,5 +180,35 @@ describe("zalo anonymous buyers", () => {
       recipient: { anonymous_id: "b1a2c3d4e5f6a7b8c9d0e1f2a3b4c5d6", conversation_id: "c0ffee00c0ffee00c0ffee00c0ffee00" },
       message: { text: "Dạ còn hàng ạ." },
     });
+  });
+});
+
+describe("tiktok throttling", () => {
+  it("keeps a reply pending when TikTok Shop answers 200 with code 36009002", async () => {
+    const kit = tiktokKit;
+    const workspace = await createWorkspace();
+    await disableRouting(workspace.apiKey);
+    const channel = await json<{ id: string }>(
+      await call("POST", "/v1/channels", {
+        token: workspace.apiKey,
+        json: { platform: "tiktok", name: "shop", credentials: kit.credentials },
+      }),
+      201,
+    );
+    outbound = captureOutbound("https://open-api.tiktokglobalshop.com", () =>
+      Response.json({ code: 36009002, message: "Too many requests", request_id: "r1" }),
+    );
+    await deliver(kit, channel.id, kit.fixtures["new-message-text"] ?? "");
+    const conversation = await vi.waitFor(async () => {
+      const list = await json<{ data: { id: string }[] }>(await call("GET", "/v1/conversations", { token: workspace.apiKey }), 200);
+      expect(list.data).toHaveLength(1);
+      return list.data[0] as { id: string };
+    });
+    const pending = await json<{ status: string; error: string }>(
+      await call("POST", `/v1/conversations/${conversation.id}/messages`, { token: workspace.apiKey, json: { text: "hello" } }),
+      202,
+    );
+    expect(pending).toMatchObject({ status: "pending", error: expect.stringMatching(/36009002/) });
+    expect(outbound.captured).toHaveLength(1);
   });
 });
