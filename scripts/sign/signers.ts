@@ -55,7 +55,8 @@ export const SIGNERS: Readonly<Record<Platform, PlatformSigner>> = {
   },
   zalo: {
     options: ["oa-secret-key"],
-    describe: "X-ZEvent-Signature: mac=<hex SHA-256 of app_id + body + timestamp + oaSecretKey>; timestamp (ms) moved to now",
+    describe:
+      "X-ZEvent-Signature: mac=<hex SHA-256 of app_id + body + timestamp + oaSecretKey>; timestamp (ms) moved to now; the body's app_id must be the channel's appId",
     sign(body, secrets, nowMs) {
       const fresh = withTimestamp(body, String(nowMs));
       const { appId, timestamp } = zaloSignedFields(fresh);
