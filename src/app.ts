@@ -15,7 +15,9 @@ import { PUBLIC } from "./api/schemas.ts";
 import { settingsRoutes } from "./api/settings.ts";
 import { ticketRoutes } from "./api/tickets.ts";
 import { workspaceRoutes } from "./api/workspaces.ts";
+import { readConfig } from "./env.ts";
 import { intake } from "./intake/routes.ts";
+import { landingPage } from "./landing.ts";
 import { ApiError, errorMessage } from "./lib/errors.ts";
 import { SealedSecretError } from "./lib/secret-box.ts";
 import { DOCS_CSP, DOCS_PAGE } from "./openapi/docs-page.ts";
@@ -79,6 +81,19 @@ app.openapi(
     responses: { 200: { description: "An HTML page", content: { "text/html": { schema: z.string() } } } },
   }),
   (c) => c.html(DOCS_PAGE, 200, { "content-security-policy": DOCS_CSP }),
+);
+
+app.openapi(
+  createRoute({
+    method: "get",
+    path: "/",
+    tags: ["Docs"],
+    operationId: "landingPage",
+    summary: "The landing page; with `ZALO_SITE_VERIFICATION` set, it carries Zalo's domain-verification meta tag",
+    security: PUBLIC,
+    responses: { 200: { description: "An HTML page", content: { "text/html": { schema: z.string() } } } },
+  }),
+  (c) => landingPage(c.req.raw, { ASSETS: c.env.ASSETS, zaloSiteVerification: readConfig(c.env).zaloSiteVerification }),
 );
 
 describeApi(app);

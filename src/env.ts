@@ -13,6 +13,8 @@ export interface Config {
   aiClassifier: { endpoint: string; apiKey: string; model: string; timeoutMs: number } | null;
   /** `<PLATFORM>_API_BASE` overrides: an origin that replaces the platform API's. */
   apiBase: Partial<Record<Platform, string>>;
+  /** `ZALO_SITE_VERIFICATION`: the content of Zalo's domain-verification meta tag on `/`, if set. */
+  zaloSiteVerification: string | null;
 }
 
 const booleanVar = z
@@ -43,6 +45,7 @@ const ConfigSchema = z.object({
   X_API_BASE: originVar,
   MESSENGER_API_BASE: originVar,
   INSTAGRAM_API_BASE: originVar,
+  ZALO_SITE_VERIFICATION: z.string().trim().max(512).optional(),
 });
 
 let cached: { source: object; config: Config } | undefined;
@@ -69,6 +72,7 @@ export function readConfig(env: object): Config {
     allowPrivateEndpoints: vars.ALLOW_PRIVATE_ENDPOINTS,
     aiClassifier: endpoint && apiKey && model ? { endpoint, apiKey, model, timeoutMs: vars.AI_CLASSIFIER_TIMEOUT_MS } : null,
     apiBase,
+    zaloSiteVerification: vars.ZALO_SITE_VERIFICATION || null,
   };
   cached = { source: env, config };
   return config;

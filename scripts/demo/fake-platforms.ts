@@ -89,6 +89,14 @@ export function answerPlatformCall(
     const userId = field(body, "recipient", "user_id");
     return ok("zalo", userId, { error: 0, message: "Success", data: { message_id: `demoreply${serial}`, user_id: userId } });
   }
+  if (path === "/v2.0/oa/message" && field(body, "recipient", "conversation_id") !== undefined) {
+    // A buyer who does not follow the OA, answered by anonymous id (src/channels/zalo/send.ts).
+    return ok("zalo", field(body, "recipient", "anonymous_id"), {
+      error: 0,
+      message: "Success",
+      data: { message_id: `demoreply${serial}` },
+    });
+  }
   return { replyKey: null, status: 404, answer: { error: "not a platform call the demo fakes" } };
 }
 

@@ -8,6 +8,8 @@ import { EventSchema } from "../../src/events/schema.ts";
 import type { ChannelTestKit } from "../contracts/kit.ts";
 import { channelKits } from "../fixtures/kits.ts";
 import { telegramKit } from "../fixtures/telegram/kit.ts";
+import { tiktokKit } from "../fixtures/tiktok/kit.ts";
+import { zaloKit } from "../fixtures/zalo/kit.ts";
 import { call, captureOutbound, count, createEndpoint, createWorkspace, disableRouting, json } from "./helpers.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
@@ -139,5 +141,74 @@ describe("telegram button taps", () => {
     expect((await deliver(kit, channel.id, tap)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(answers()).toHaveLength(1);
+  });
+});
+
+describe("zalo anonymous buyers", () => {
+  it("answers a buyer who does not follow the OA through the anonymous API, naming the webhook's conversation_id", async () => {
+    const kit = zaloKit;
+    const workspace = await createWorkspace();
+    await disableRouting(workspace.apiKey);
+    const channel = await json<{ id: string }>(
+      await call("POST", "/v1/channels", { token: workspace.apiKey, json: { platform: "zalo", name: "oa", credentials: kit.credentials } }),
+      201,
+    );
+    outbound = captureOutbound("https://openapi.zalo.me", () =>
+      Response.json({ error: 0, message: "Success", data: { message_id: "9f8e7d6c5b4a39281799" } }),
+    );
+    expect((await deliver(kit, channel.id, kit.fixtures["anonymous-send-text"] ?? "")).status).toBe(200);
+    const conversation = await vi.waitFor(async () => {
+      const list = await json<{ data: { id: string; platformThreadId: string }[] }>(
+        await call("GET", "/v1/conversations", { token: workspace.apiKey }),
+        200,
+      );
+      expect(list.data).toHaveLength(1);
+      return list.data[0] as { id: string; platformThreadId: string };
+    });
+    expect(conversation.platformThreadId).toBe("c0ffee00c0ffee00c0ffee00c0ffee00");
+    // The fixture is from 2024: a message just now opens Zalo's 48-hour window.
+    await env.DB.prepare("UPDATE conversations SET last_inbound_at = ? WHERE id = ?").bind(Date.now(), conversation.id).run();
+    const sent = await json<{ status: string; platformMessageId: string }>(
+      await call("POST", `/v1/conversations/${conversation.id}/messages`, { token: workspace.apiKey, json: { text: "Dạ còn hàng ạ." } }),
+      201,
+    );
+    expect(sent).toMatchObject({ status: "sent", platformMessageId: "9f8e7d6c5b4a39281799" });
+    const calls = outbound.captured;
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.url).toBe("https://openapi.zalo.me/v2.0/oa/message");
+    expect(JSON.parse(calls[0]?.body ?? "{}")).toEqual({
+      recipient: { anonymous_id: "b1a2c3d4e5f6a7b8c9d0e1f2a3b4c5d6", conversation_id: "c0ffee00c0ffee00c0ffee00c0ffee00" },
+      message: { text: "Dạ còn hàng ạ." },
+    });
+  });
+});
+
+describe("tiktok throttling", () => {
+  it("keeps a reply pending when TikTok Shop answers 200 with code 36009002", async () => {
+    const kit = tiktokKit;
+    const workspace = await createWorkspace();
+    await disableRouting(workspace.apiKey);
+    const channel = await json<{ id: string }>(
+      await call("POST", "/v1/channels", {
+        token: workspace.apiKey,
+        json: { platform: "tiktok", name: "shop", credentials: kit.credentials },
+      }),
+      201,
+    );
+    outbound = captureOutbound("https://open-api.tiktokglobalshop.com", () =>
+      Response.json({ code: 36009002, message: "Too many requests", request_id: "r1" }),
+    );
+    await deliver(kit, channel.id, kit.fixtures["new-message-text"] ?? "");
+    const conversation = await vi.waitFor(async () => {
+      const list = await json<{ data: { id: string }[] }>(await call("GET", "/v1/conversations", { token: workspace.apiKey }), 200);
+      expect(list.data).toHaveLength(1);
+      return list.data[0] as { id: string };
+    });
+    const pending = await json<{ status: string; error: string }>(
+      await call("POST", `/v1/conversations/${conversation.id}/messages`, { token: workspace.apiKey, json: { text: "hello" } }),
+      202,
+    );
+    expect(pending).toMatchObject({ status: "pending", error: expect.stringMatching(/36009002/) });
+    expect(outbound.captured).toHaveLength(1);
   });
 });

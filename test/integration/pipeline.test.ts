@@ -133,6 +133,38 @@ describe("TikTok Shop DM, end to end", () => {
     });
   });
 
+  it("turns a real-shaped cancellation push (type 11, create_time) into order.updated, not a dead letter", async () => {
+    const { workspace, channel, captured } = await setUp();
+    await postTikTok(channel.id, tiktokFixtures["cancellation-status-change"]);
+    await vi.waitFor(() => expect(captured).toHaveLength(1));
+    expect(events(captured)[0]).toMatchObject({
+      type: "order.updated",
+      data: {
+        channel: { id: channel.id },
+        order: { orderId: "576700112233445566", status: "cancellation_requested", platformStatus: "CANCELLATION_REQUEST_PENDING" },
+      },
+    });
+    const listed = await json<{ data: unknown[] }>(await call("GET", "/v1/dead-letters", { token: workspace.apiKey }), 200);
+    expect(listed.data).toEqual([]);
+  });
+
+  it("neither records nor answers hidden messages and BUYER_ENTER_FROM_* context", async () => {
+    const { workspace, channel } = await setUp();
+    const message = JSON.parse(tiktokFixtures["new-message-text"]);
+    const variant = (id: string, data: Record<string, unknown>) =>
+      withMessageId(JSON.stringify({ ...message, data: { ...message.data, ...data } }, null, 2), id);
+    await postTikTok(channel.id, variant("7373009988776655701", { is_visible: false }));
+    await postTikTok(
+      channel.id,
+      variant("7373009988776655702", { type: "BUYER_ENTER_FROM_ORDER", content: JSON.stringify({ order_id: "576700112233445566" }) }),
+    );
+    await postTikTok(channel.id, tiktokFixtures["order-status-update"]);
+    // The order event proves the queue drained past both.
+    await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM events WHERE workspace_id = ?", workspace.id)).toBe(1));
+    expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(0);
+    expect(await count("SELECT count(*) n FROM dead_letters WHERE workspace_id = ?", workspace.id)).toBe(0);
+  });
+
   it("delivers only the event types an endpoint subscribed to", async () => {
     const workspace = await createWorkspace();
     await disableRouting(workspace.apiKey);

@@ -141,6 +141,12 @@ describe("demo platforms against the real adapters", () => {
     expect(unknown).toMatchObject({ replyKey: null, status: 404 });
     const token = answerPlatformCall("POST", new URL("http://fake/v2/bot/message/reply"), { replyToken: "spent" }, 1, new Map());
     expect(token).toMatchObject({ replyKey: null, status: 400, answer: { message: "Invalid reply token" } });
+    const anonymous = { recipient: { anonymous_id: "b1a2", conversation_id: "c0ff" }, message: { text: "hi" } };
+    expect(answerPlatformCall("POST", new URL("http://fake/v2.0/oa/message"), anonymous, 1, new Map())).toMatchObject({
+      replyKey: "zalo:b1a2",
+      status: 200,
+      answer: { error: 0 },
+    });
   });
 });
 

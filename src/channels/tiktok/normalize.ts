@@ -1,7 +1,8 @@
 /**
  * TikTok Shop notification → inbound items. Buyer customer-service messages become
  * messages; order and cancellation status changes become order updates; the shop's own
- * messages (every sender role but BUYER) and other notification types are ignored.
+ * messages (every sender role but BUYER), messages hidden from customer service, the
+ * `BUYER_ENTER_FROM_*` context kinds and other notification types are ignored (logged).
  */
 import type { Attachment, OrderStatus } from "../../events/schema.ts";
 import { summarizeIssues } from "../../lib/zod-issues.ts";
@@ -50,9 +51,9 @@ function normalizeNotification(notification: Notification): NormalizeResult {
         kind: "order",
         platformEventId: notification.tts_notification_id,
         orderId: data.data.order_id,
-        status: cancellationStatus(data.data.cancel_status),
+        status: CANCELLATION_STATUS[data.data.cancel_status] ?? "other",
         platformStatus: data.data.cancel_status,
-        at: data.data.update_time * 1000,
+        at: data.data.create_time * 1000,
       });
     }
     case NotificationType.affiliateMessage:
@@ -67,10 +68,20 @@ function normalizeMessage(notification: Notification): NormalizeResult {
   const parsed = CustomerServiceMessageSchema.safeParse(notification.data);
   if (!parsed.success) return { ok: false, reason: `customer-service message: ${summarizeIssues(parsed.error)}` };
   const message = parsed.data;
+  const content = parseContent(message.content);
+  const entered = ENTERED_FROM[message.type];
+  if (entered) {
+    // Where the buyer opened the chat from: context, not a question (no reply, no SLA clock).
+    const id = entered.field ? stringField(content, entered.field) : null;
+    return ignore(
+      `message ${message.message_id} in conversation ${message.conversation_id}: the buyer entered from ${entered.what}${id ? ` ${id}` : ""}`,
+    );
+  }
   if (message.sender.role !== "BUYER") {
     return ignore(`message ${message.message_id} was sent by the ${message.sender.role.toLowerCase()} side`);
   }
-  const content = parseContent(message.content);
+  // The page: not to be displayed to customer service, so neither routed, answered nor announced.
+  if (message.is_visible === false) return ignore(`message ${message.message_id} is not visible to customer service`);
   const { text, attachments } = readContent(message.type, content);
   return single({
     kind: "message",
@@ -120,7 +131,17 @@ function readContent(type: string, content: Content): { text: string | null; att
   }
 }
 
-/** @see platforms/tiktok-shop.md §3, Order API 202309 status values. */
+/** `BUYER_ENTER_FROM_*` kinds ("(14) New message"), with the id their `content` carries. */
+const ENTERED_FROM: Record<string, { what: string; field: string | null }> = {
+  BUYER_ENTER_FROM_PRODUCT: { what: "product", field: "product_id" },
+  BUYER_ENTER_FROM_ORDER: { what: "order", field: "order_id" },
+  BUYER_ENTER_FROM_TRANSFER: { what: "a transfer", field: null },
+};
+
+/**
+ * Type 1 `order_status` as the "(1) Order status change" page lists it (`CANCEL`), plus the
+ * Order API 202309 spellings (`CANCELLED`, `PARTIALLY_SHIPPING`). @see platforms/tiktok-shop.md §3
+ */
 export const ORDER_STATUS: Record<string, OrderStatus> = {
   UNPAID: "pending",
   ON_HOLD: "pending",
@@ -130,14 +151,21 @@ export const ORDER_STATUS: Record<string, OrderStatus> = {
   IN_TRANSIT: "shipped",
   DELIVERED: "delivered",
   COMPLETED: "completed",
+  CANCEL: "cancelled",
   CANCELLED: "cancelled",
 };
 
-function cancellationStatus(cancelStatus: string): OrderStatus {
-  if (/PENDING|REQUEST/.test(cancelStatus) && !/SUCCESS|COMPLETE/.test(cancelStatus)) return "cancellation_requested";
-  if (/SUCCESS|COMPLETE/.test(cancelStatus)) return "cancelled";
-  return "other";
-}
+/**
+ * Type 11 `cancel_status` ("(11) Cancellation status change"). `_CANCELLED` means the buyer
+ * or the system closed the *request*: the order stands, in a status this push does not
+ * give, hence `other` (platformStatus says which). Unknown values are `other` too.
+ */
+export const CANCELLATION_STATUS: Record<string, OrderStatus> = {
+  CANCELLATION_REQUEST_PENDING: "cancellation_requested",
+  CANCELLATION_REQUEST_SUCCESS: "cancelled",
+  CANCELLATION_REQUEST_COMPLETE: "cancelled",
+  CANCELLATION_REQUEST_CANCELLED: "other",
+};
 
 function single(item: InboundItem): NormalizeResult {
   return { ok: true, items: [item], ignored: [] };

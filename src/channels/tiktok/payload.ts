@@ -28,6 +28,9 @@ export const CustomerServiceMessageSchema = z.looseObject({
   /** A JSON document serialised into a string: `{"content":"hi"}`, `{"url","width","height"}`. */
   content: z.string(),
   create_time: z.number().int(),
+  // `index` (a string that sorts the conversation's messages) is not read: see NOTES.md.
+  /** `false`: "not to be displayed to customer service" ("(14) New message"); absent counts as visible. */
+  is_visible: z.boolean().optional(),
   sender: z.looseObject({
     im_user_id: idString,
     /** BUYER, CUSTOMER_SERVICE, SHOP, SYSTEM, ROBOT: only BUYER is an inbound customer message. */
@@ -42,11 +45,18 @@ export const OrderStatusChangeSchema = z.looseObject({
   update_time: z.number().int(),
 });
 
-/** Field names from one client library (platforms/tiktok-shop.md: UNCONFIRMED). */
+/**
+ * Type 11 as the "(11) Cancellation status change" page defines it: `create_time` (when the
+ * cancellation was asked for), no `update_time` (platforms/tiktok-shop.md §3).
+ */
 export const CancellationStatusChangeSchema = z.looseObject({
   order_id: idString,
+  /** CANCELLATION_REQUEST_PENDING, _SUCCESS, _CANCELLED (the request closed, the order stands), _COMPLETE. */
   cancel_status: z.string(),
-  update_time: z.number().int(),
+  create_time: z.number().int(),
+  /** BUYER, SELLER or SYSTEM. */
+  cancellations_role: z.string().optional(),
+  cancel_id: idString.optional(),
 });
 
 /** Numeric `type` codes; the body never names the event. */

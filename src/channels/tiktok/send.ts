@@ -10,6 +10,11 @@ import { signApiRequest } from "./api-sign.ts";
 import type { TikTokCredentials } from "./index.ts";
 
 export const TIKTOK_API_ORIGIN = "https://open-api.tiktokglobalshop.com";
+/**
+ * Throttling reported in an HTTP 200 answer (platforms/tiktok-shop.md §5, secondary source,
+ * UNCONFIRMED): like a 429, worth retrying later rather than a refusal.
+ */
+export const THROTTLED_CODE = 36009002;
 /** TikTok's limit for one text message. */
 export const MAX_TEXT_LENGTH = 2000;
 
@@ -45,6 +50,11 @@ export async function sendTikTok(message: OutboundText, credentials: TikTokCrede
   const reply = (response.json ?? {}) as TikTokApiBody;
   const error = `TikTok Shop API: ${reply.message ?? response.text.slice(0, 200)} (HTTP ${response.status}, code ${reply.code ?? "none"})`;
   if (response.status < 200 || response.status >= 300) return failureFromStatus(response, error);
+  if (reply.code === THROTTLED_CODE) {
+    return response.retryAfterSeconds === undefined
+      ? { ok: false, kind: "retry", error, status: response.status }
+      : { ok: false, kind: "retry", error, status: response.status, retryAfterSeconds: response.retryAfterSeconds };
+  }
   if (reply.code !== 0) return { ok: false, kind: "failed", error, status: response.status };
   const id = reply.data?.message_id;
   return { ok: true, platformMessageId: id === undefined ? null : String(id) };

@@ -46,10 +46,13 @@ function normalizeMessage(eventName: string, value: unknown, sentAt: number): No
   const event = UserMessageEventSchema.safeParse(value);
   if (!event.success) return { ok: false, reason: `${eventName}: ${summarizeIssues(event.error)}` };
   const { sender, message } = event.data;
+  // A follower's conversation is the user (replies go to `sender.id`). An anonymous user (not
+  // following the OA) is answered by `anonymous_id` + `conversation_id`, so the thread is
+  // Zalo's conversation id: a thread id unlike the user id is what tells send.ts to use it.
+  const anonymousConversation = eventName.startsWith("anonymous_") ? message.conversation_id : undefined;
   return single({
     kind: "message",
-    // Zalo has no thread id: the conversation is the user, and replies go to `sender.id`.
-    platformThreadId: sender.id,
+    platformThreadId: anonymousConversation ?? sender.id,
     sender: { platformUserId: sender.id, displayName: null },
     // `msg_id` is unique per OA, not per chat, so it needs no qualifying.
     platformMessageId: message.msg_id,

@@ -59,6 +59,8 @@ export const UserMessageEventSchema = z.looseObject({
     attachments: z.array(ZaloAttachmentSchema).optional(),
     /** One partner doc puts a location here instead of in an attachment (UNCONFIRMED). */
     location: CoordinatesSchema.optional(),
+    /** `anonymous_send_*` only: the conversation an anonymous user's reply must name (platforms/zalo.md §3, §5). */
+    conversation_id: idString.optional(),
   }),
 });
 export type UserMessageEvent = z.infer<typeof UserMessageEventSchema>;

@@ -9,6 +9,12 @@ import { callPlatformApi, failureFromStatus, insideWindow, isApiResponse, withAp
 import type { OutboundText, SendIo, SendResult } from "../types.ts";
 
 const CONSULTATION_URL = "https://openapi.zalo.me/v3.0/oa/message/cs";
+/**
+ * Users who do not follow the OA are refused by `user_id`; they are answered here, naming the
+ * anonymous id and the webhook's conversation id. From the official Java SDK's
+ * `SendTextAnonymousMessage` example only (platforms/zalo.md §5): UNCONFIRMED.
+ */
+const ANONYMOUS_URL = "https://openapi.zalo.me/v2.0/oa/message";
 
 /**
  * Consultation messages are free only within 48 hours of the user's last message (the "reply"
@@ -41,11 +47,14 @@ export async function sendZaloText(message: OutboundText, accessToken: string, i
       reason: "Zalo consultation replies are only sent within 48 hours of the user's last message",
     };
   }
-  const response = await callPlatformApi(io, withApiBase(CONSULTATION_URL, io.apiBase), {
+  const { platformThreadId, platformUserId } = message.context;
+  // A follower's thread is the user id; an anonymous user's is Zalo's conversation id (normalize.ts).
+  const anonymous = platformThreadId !== platformUserId;
+  const recipient = anonymous ? { anonymous_id: platformUserId, conversation_id: platformThreadId } : { user_id: platformThreadId };
+  const response = await callPlatformApi(io, withApiBase(anonymous ? ANONYMOUS_URL : CONSULTATION_URL, io.apiBase), {
     method: "POST",
     headers: { "content-type": "application/json", access_token: accessToken },
-    // Zalo's conversation is the user: the thread id is the user id replies go to.
-    body: JSON.stringify({ recipient: { user_id: message.context.platformThreadId }, message: { text: message.text } }),
+    body: JSON.stringify({ recipient, message: { text: message.text } }),
   });
   if (!isApiResponse(response)) return response;
 

@@ -2,6 +2,12 @@ import { describe, expect, it } from "vitest";
 import { tiktok } from "../../../../src/channels/tiktok/index.ts";
 import { tiktokFixtures } from "../../../fixtures/tiktok/index.ts";
 
+/** A fixture with fields of its `data` replaced (its ids are strings, so JSON round-trips them exactly). */
+function withData(name: keyof typeof tiktokFixtures, patch: Record<string, unknown>): string {
+  const body = JSON.parse(tiktokFixtures[name]);
+  return JSON.stringify({ ...body, data: { ...body.data, ...patch } });
+}
+
 describe("TikTok Shop normalize", () => {
   it("turns a buyer's text message into one inbound message with string ids", () => {
     const result = tiktok.normalize(tiktokFixtures["new-message-text"]);
@@ -64,24 +70,64 @@ describe("TikTok Shop normalize", () => {
     });
   });
 
-  it("turns a pending cancellation into cancellation_requested", () => {
-    const result = tiktok.normalize(tiktokFixtures["cancellation-status-change"]);
-    expect(result.ok && result.items[0]).toMatchObject({
-      kind: "order",
-      status: "cancellation_requested",
-      platformStatus: "CANCELLATION_REQUEST_PENDING",
+  it("turns a real-shaped cancellation push (create_time, no update_time) into an order update", () => {
+    expect(tiktok.normalize(tiktokFixtures["cancellation-status-change"])).toEqual({
+      ok: true,
+      ignored: [],
+      items: [
+        {
+          kind: "order",
+          platformEventId: "7373001122334455800",
+          orderId: "576700112233445566",
+          status: "cancellation_requested",
+          platformStatus: "CANCELLATION_REQUEST_PENDING",
+          at: 1717401998_000,
+        },
+      ],
     });
   });
 
-  it.each(["new-conversation", "upcoming-authorization-expiration", "seller-deauthorization"] as const)(
-    "acknowledges %s without items",
-    (name) => {
-      const result = tiktok.normalize(tiktokFixtures[name]);
-      expect(result.ok).toBe(true);
-      expect(result.ok && result.items).toEqual([]);
-      expect(result.ok && result.ignored).toHaveLength(1);
-    },
-  );
+  it.each([
+    ["CANCELLATION_REQUEST_PENDING", "cancellation_requested"],
+    ["CANCELLATION_REQUEST_SUCCESS", "cancelled"],
+    ["CANCELLATION_REQUEST_COMPLETE", "cancelled"],
+    // The request was closed by the buyer or the system: the order stands, not a new request.
+    ["CANCELLATION_REQUEST_CANCELLED", "other"],
+    ["SOMETHING_NEW", "other"],
+  ])("maps cancel_status %s to %s", (cancelStatus, status) => {
+    const body = tiktokFixtures["cancellation-status-change"].replace("CANCELLATION_REQUEST_PENDING", cancelStatus);
+    expect(tiktok.normalize(body)).toMatchObject({ ok: true, items: [{ kind: "order", status, platformStatus: cancelStatus }] });
+  });
+
+  it("refuses a cancellation push without create_time, naming the field", () => {
+    const body = tiktokFixtures["cancellation-status-change"].replace('"create_time"', '"update_time"');
+    const result = tiktok.normalize(body);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason).toMatch(/cancellation status change.*create_time/);
+  });
+
+  it("maps type 1's CANCEL, the spelling the order status page lists, to cancelled", () => {
+    const body = tiktokFixtures["order-status-update"].replace("AWAITING_SHIPMENT", "CANCEL");
+    expect(tiktok.normalize(body)).toMatchObject({ ok: true, items: [{ status: "cancelled", platformStatus: "CANCEL" }] });
+  });
+
+  it("ignores a buyer message that is not visible to customer service", () => {
+    const result = tiktok.normalize(withData("new-message-text", { is_visible: false }));
+    expect(result).toMatchObject({ ok: true, items: [] });
+    expect(result.ok && result.ignored[0]).toMatch(/not visible to customer service/);
+    expect(tiktok.normalize(withData("new-message-text", { is_visible: true }))).toMatchObject({ ok: true, items: [{ kind: "message" }] });
+  });
+
+  it.each([
+    ["BUYER_ENTER_FROM_PRODUCT", { product_id: "1729384756102938475" }, /entered from product 1729384756102938475/],
+    ["BUYER_ENTER_FROM_ORDER", { order_id: "576700112233445566" }, /entered from order 576700112233445566/],
+    ["BUYER_ENTER_FROM_TRANSFER", {}, /entered from a transfer/],
+  ])("treats %s as context, not a message to answer", (kind, content, reason) => {
+    const result = tiktok.normalize(withData("new-message-text", { type: kind, content: JSON.stringify(content) }));
+    expect(result).toMatchObject({ ok: true, items: [] });
+    expect(result.ok && result.ignored[0]).toMatch(reason);
+    expect(result.ok && result.ignored[0]).toMatch(/conversation 7373009988776655443/);
+  });
 
   it.each([
     ["not JSON", "{"],

@@ -95,6 +95,16 @@ describe("TikTok Shop reply", () => {
     });
   });
 
+  it("retries when TikTok reports throttling as code 36009002 in a 200 answer", async () => {
+    const { io } = fakeIo(() => Response.json({ code: 36009002, message: "Too many requests", request_id: "r2" }));
+    expect(await tiktok.send?.(message, credentials, io)).toMatchObject({
+      ok: false,
+      kind: "retry",
+      status: 200,
+      error: expect.stringMatching(/code 36009002/),
+    });
+  });
+
   it("retries on 429 with Retry-After and on 5xx and network errors", async () => {
     const limited = fakeIo(() => new Response("slow down", { status: 429, headers: { "retry-after": "12" } }));
     expect(await tiktok.send?.(message, credentials, limited.io)).toMatchObject({ kind: "retry", retryAfterSeconds: 12, status: 429 });

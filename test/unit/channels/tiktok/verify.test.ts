@@ -8,7 +8,7 @@ import { signTikTok } from "../../../helpers/tiktok.ts";
 
 /** Published vectors for the shared fixtures (app key + exact bytes, HMAC-SHA256, hex). */
 const VECTORS: [TikTokFixtureName, number, string][] = [
-  ["cancellation-status-change", 339, "af0544a17607137463f89ec6a77895a00cd780d0a3abefb93195836167da7f9f"],
+  ["cancellation-status-change", 339, "7a83ce2ab1ef73f611449cdeefd423d589133fda09730db3fd7f9fd8fa35c0e2"],
   ["new-conversation", 220, "3c9cf0d2cdddaa638975c09529ba7b9878ff515358fb06edd247ea9b02d89f74"],
   ["new-message-image", 489, "e4c3c5f74e6eaa098f7b11f8404006957c52d40020065dca472d5f077ac74561"],
   ["new-message-text", 450, "fa8fedb3d10828b39b802295548c99bb29126ec441fd569c080ec90eb396f647"],

@@ -153,16 +153,23 @@ describe("Zalo normalize", () => {
     });
   });
 
-  it("keeps a message from a user who does not follow the OA (anonymous_send_text)", () => {
+  it("keeps a message from a user who does not follow the OA (anonymous_send_text), threaded by its conversation_id", () => {
     expect(messageOf("anonymous-send-text")).toEqual({
       kind: "message",
-      platformThreadId: "b1a2c3d4e5f6a7b8c9d0e1f2a3b4c5d6",
+      // The reply must name this conversation id: it is the thread, the anonymous id the sender.
+      platformThreadId: "c0ffee00c0ffee00c0ffee00c0ffee00",
       sender: { platformUserId: "b1a2c3d4e5f6a7b8c9d0e1f2a3b4c5d6", displayName: null },
       platformMessageId: "6d7e8f90011223344556",
       sentAt: 1717401880000,
       text: "Shop còn hàng không ạ?",
       attachments: [],
     });
+  });
+
+  it("threads an anonymous message without conversation_id by its sender, rather than lose it", () => {
+    const body = zaloFixtures["anonymous-send-text"].replace(/,\s*"conversation_id": "[^"]*"/, "");
+    expect(body).not.toContain("conversation_id");
+    expect(zalo.normalize(body)).toMatchObject({ ok: true, items: [{ platformThreadId: "b1a2c3d4e5f6a7b8c9d0e1f2a3b4c5d6" }] });
   });
 
   it("ignores the OA's own messages (oa_send_* echoes)", () => {

@@ -55,6 +55,26 @@ describe("Zalo send", () => {
     });
   });
 
+  it("answers an anonymous user (thread = Zalo's conversation id) by anonymous_id and conversation_id", async () => {
+    const { io, calls } = fakeIo(() => zaloAnswer(SENT), "http://127.0.0.1:9005");
+    const anonymous: OutboundText = {
+      text: "Dạ còn hàng ạ.",
+      context: {
+        platformThreadId: "c0ffee00c0ffee00c0ffee00c0ffee00",
+        platformUserId: "b1a2c3d4e5f6a7b8c9d0e1f2a3b4c5d6",
+        lastInboundAt: NOW - HOUR,
+        replyToken: null,
+      },
+    };
+    expect(await send(anonymous, io)).toEqual({ ok: true, platformMessageId: "9f8e7d6c5b4a39281706" });
+    expect(calls[0]?.url).toBe("http://127.0.0.1:9005/v2.0/oa/message");
+    expect(new Headers(calls[0]?.init.headers).get("access_token")).toBe(ZALO_TEST_CHANNEL.accessToken);
+    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({
+      recipient: { anonymous_id: "b1a2c3d4e5f6a7b8c9d0e1f2a3b4c5d6", conversation_id: "c0ffee00c0ffee00c0ffee00c0ffee00" },
+      message: { text: "Dạ còn hàng ạ." },
+    });
+  });
+
   it("sends to ZALO_API_BASE instead, keeping Zalo's path", async () => {
     const { io, calls } = fakeIo(() => zaloAnswer(SENT), "http://127.0.0.1:9005/");
     await send(reply("hi"), io);
