@@ -1,5 +1,7 @@
 /** The HTTP surface: health, webhook intake, the /v1 management API, and its OpenAPI document and docs. */
+
 import { createRoute } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { requireWorkspace } from "./api/auth.ts";
@@ -39,6 +41,16 @@ app.openapi(
 );
 
 app.route("/webhooks", intake);
+
+/** CONTRACT, "Limits and bad input": every /v1 body above 256 KiB is a 413, refused before it is read whole. */
+export const MAX_API_BODY_BYTES = 256 * 1024;
+app.use(
+  "/v1/*",
+  bodyLimit({
+    maxSize: MAX_API_BODY_BYTES,
+    onError: (c) => c.json(new ApiError("payload_too_large", `request bodies are at most ${MAX_API_BODY_BYTES} bytes`).toBody(), 413),
+  }),
+);
 
 app.route("/v1/workspaces", workspaceRoutes);
 const workspaceApi = createRouter();

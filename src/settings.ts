@@ -6,27 +6,34 @@
 import { z } from "zod";
 
 const seconds = z.number().int().min(1);
+/** A response window: up to 30 days (CONTRACT, "Limits and bad input"); a longer one overflows deadlines. */
+export const MAX_RESPONSE_WINDOW_SECONDS = 30 * 24 * 3600;
+const windowSeconds = seconds.max(MAX_RESPONSE_WINDOW_SECONDS);
+/** Order-lookup headers: a few credentials, each of a credential's size. */
+export const MAX_ORDER_LOOKUP_HEADERS = 10;
+const MAX_HEADER_VALUE_LENGTH = 4096;
+const orderLookupUrl = z.string().max(2048).includes("{orderId}", { message: "must contain {orderId}" });
 
 export const DeliverySettingsSchema = z.strictObject({
   /** Delays before attempts 2…n; the default is Svix's schedule (deliver/policy.ts). */
   retryDelaysSeconds: z.array(z.number().int().min(1).max(43200)).min(1).max(20).optional(),
   /** An endpoint failing without a success for this long is disabled. */
-  disableAfterFailingSeconds: seconds.default(5 * 24 * 3600),
+  disableAfterFailingSeconds: seconds.max(90 * 24 * 3600).default(5 * 24 * 3600),
   /** Events and attempts older than this are purged by the maintenance cron (every 10 minutes, in chunks). */
   retentionDays: z.number().int().min(1).max(3650).default(30),
 });
 
 export const SettingsSchema = z.strictObject({
-  responseWindowSeconds: seconds.default(43200),
+  responseWindowSeconds: windowSeconds.default(43200),
   warningRatio: z.number().gt(0).lt(1).default(0.75),
-  liveSale: z.strictObject({ enabled: z.boolean().default(false), responseWindowSeconds: seconds.default(3600) }).default({
+  liveSale: z.strictObject({ enabled: z.boolean().default(false), responseWindowSeconds: windowSeconds.default(3600) }).default({
     enabled: false,
     responseWindowSeconds: 3600,
   }),
   orderLookup: z
     .strictObject({
       /** Contains `{orderId}`; called with GET. */
-      url: z.string().includes("{orderId}", { message: "must contain {orderId}" }),
+      url: orderLookupUrl,
       /** Header name → sealed value. */
       headersSealed: z.record(z.string(), z.string()).default({}),
     })
@@ -40,19 +47,56 @@ export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 
 /** What PATCH /v1/settings takes: any subset; `orderLookup.headers` in plain text (sealed before storing). */
 export const SettingsPatchSchema = z.strictObject({
-  responseWindowSeconds: seconds.optional(),
+  responseWindowSeconds: windowSeconds.optional(),
   warningRatio: z.number().gt(0).lt(1).optional(),
-  liveSale: z.strictObject({ enabled: z.boolean().optional(), responseWindowSeconds: seconds.optional() }).optional(),
+  liveSale: z.strictObject({ enabled: z.boolean().optional(), responseWindowSeconds: windowSeconds.optional() }).optional(),
   orderLookup: z
     .strictObject({
-      url: z.string().includes("{orderId}", { message: "must contain {orderId}" }),
-      headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "not a header name"), z.string()).optional(),
+      url: orderLookupUrl,
+      headers: z
+        .record(
+          z
+            .string()
+            .max(64)
+            .regex(/^[A-Za-z0-9-]+$/, "not a header name"),
+          z.string().max(MAX_HEADER_VALUE_LENGTH),
+        )
+        .refine((headers) => Object.keys(headers).length <= MAX_ORDER_LOOKUP_HEADERS, {
+          message: `at most ${MAX_ORDER_LOOKUP_HEADERS} headers`,
+        })
+        .optional(),
     })
     .nullable()
     .optional(),
-  deliveries: DeliverySettingsSchema.partial().optional(),
+  // Not DeliverySettingsSchema.partial(): its defaults would reset every field a patch leaves out.
+  deliveries: z
+    .strictObject({
+      retryDelaysSeconds: DeliverySettingsSchema.shape.retryDelaysSeconds,
+      disableAfterFailingSeconds: DeliverySettingsSchema.shape.disableAfterFailingSeconds.unwrap().optional(),
+      retentionDays: DeliverySettingsSchema.shape.retentionDays.unwrap().optional(),
+    })
+    .optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+/**
+ * Whole-settings checks a field's schema cannot make: events must outlive their retries, or
+ * the purge deletes an event before its last attempt and the retry vanishes without
+ * `delivery.exhausted`. Returns the problems, each at its path.
+ */
+export function settingsProblems(settings: Settings, defaultRetryDelaysSeconds: readonly number[]): { path: string; message: string }[] {
+  const delays = settings.deliveries.retryDelaysSeconds ?? defaultRetryDelaysSeconds;
+  const retriesSeconds = delays.reduce((sum, delay) => sum + delay, 0);
+  // A day of slack: attempts wait for the endpoint's rate limit and the queue's own delays.
+  const minimumDays = Math.ceil(retriesSeconds / 86400) + 1;
+  if (settings.deliveries.retentionDays >= minimumDays) return [];
+  return [
+    {
+      path: "deliveries.retentionDays",
+      message: `must be at least ${minimumDays} days: the retry schedule runs ${Math.ceil(retriesSeconds / 3600)} h, and events must outlive their last retry`,
+    },
+  ];
+}
 
 /** The response window in force: live-sale mode shortens it. */
 export function responseWindowSeconds(settings: Settings): number {

@@ -51,13 +51,24 @@ function adapterFor(platform: string): AnyChannelAdapter {
   return adapter;
 }
 
+/** Platforms' tokens and secrets run to a few hundred characters; anything far longer is not one. */
+export const MAX_CREDENTIAL_LENGTH = 4096;
+
 function validCredentials(adapter: AnyChannelAdapter, credentials: unknown): Credentials {
   const parsed = adapter.credentials.safeParse(credentials);
   if (!parsed.success) {
     const details = describeIssues(parsed.error).map((d) => ({ ...d, path: `credentials.${d.path}` }));
     throw new ApiError("validation_failed", `credentials are invalid for ${adapter.platform}`, details);
   }
+  refuseOverlongCredentials(adapter, parsed.data as Credentials);
   return parsed.data as Credentials;
+}
+
+function refuseOverlongCredentials(adapter: AnyChannelAdapter, credentials: Credentials): void {
+  const tooLong = Object.entries(credentials)
+    .filter(([, value]) => typeof value === "string" && value.length > MAX_CREDENTIAL_LENGTH)
+    .map(([key]) => ({ path: `credentials.${key}`, message: `at most ${MAX_CREDENTIAL_LENGTH} characters` }));
+  if (tooLong.length > 0) throw new ApiError("validation_failed", `credentials are invalid for ${adapter.platform}`, tooLong);
 }
 
 /**
@@ -114,6 +125,7 @@ channelRoutes.openapi(
   async (c) => {
     const body = c.req.valid("json");
     const adapter = adapterFor(body.platform);
+    refuseOverlongCredentials(adapter, body.credentials);
     const now = Date.now();
     const id = randomId("ch");
     const row = {

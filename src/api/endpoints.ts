@@ -16,6 +16,7 @@ import { secretBox } from "../secrets.ts";
 import { listAttempts } from "../storage/attempts.ts";
 import { openDb } from "../storage/db.ts";
 import {
+  countWorkspaceEndpoints,
   deleteEndpoint,
   type EndpointPatch,
   getEndpoint,
@@ -83,6 +84,13 @@ const notFound = () => new ApiError("not_found", "endpoint not found");
 
 export const endpointRoutes = createRouter();
 
+/**
+ * Every message's events fan out to each endpoint inside one queue invocation: 20 DMs × a
+ * few events × 20 endpoints stays far inside a Worker's 10,000 subrequests per invocation
+ * and D1's 1,000 queries (https://developers.cloudflare.com/workers/platform/limits/).
+ */
+export const MAX_ENDPOINTS_PER_WORKSPACE = 20;
+
 endpointRoutes.openapi(
   createRoute({
     method: "post",
@@ -94,16 +102,20 @@ endpointRoutes.openapi(
     request: { body: jsonBody(CreateEndpointSchema) },
     responses: {
       201: jsonResponse(CreatedEndpointSchema, "The endpoint and its secret"),
-      ...errors(400, 401, 403),
+      ...errors(400, 401, 403, 409),
       422: { $ref: "#/components/responses/Unprocessable", description: "A URL the gateway will not call" },
     },
   }),
   async (c) => {
     const body = c.req.valid("json");
+    const db = openDb(c.env.DB);
+    if ((await countWorkspaceEndpoints(db, c.get("workspaceId"))) >= MAX_ENDPOINTS_PER_WORKSPACE) {
+      throw new ApiError("conflict", `a workspace has at most ${MAX_ENDPOINTS_PER_WORKSPACE} endpoints; delete one first`);
+    }
     const secret = encodeEndpointSecret(randomToken(32));
     const now = Date.now();
     const id = randomId("ep");
-    const row = await insertEndpoint(openDb(c.env.DB), {
+    const row = await insertEndpoint(db, {
       id,
       workspaceId: c.get("workspaceId"),
       url: acceptableUrl(c.env, body.url),

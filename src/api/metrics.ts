@@ -12,6 +12,9 @@ const RangeSchema = z.object({
   from: z.iso.datetime({ offset: true }).optional().meta({ description: "ISO 8601; default: 7 days before `to`" }),
   to: z.iso.datetime({ offset: true }).optional().meta({ description: "ISO 8601; default: now" }),
 });
+/** CONTRACT, "Limits and bad input": a range's clocks are read whole, so a range is bounded. */
+const MAX_RANGE_DAYS = 93;
+const MAX_RANGE_MS = MAX_RANGE_DAYS * 86_400_000;
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
 const count = z.number().int();
@@ -54,6 +57,10 @@ metricRoutes.openapi(
     const to = range.to ? Date.parse(range.to) : Date.now();
     const from = range.from ? Date.parse(range.from) : to - WEEK_MS;
     if (from >= to) throw new ApiError("validation_failed", "from must be before to", [{ path: "from", message: "not before to" }]);
+    if (to - from > MAX_RANGE_MS)
+      throw new ApiError("validation_failed", `the range spans at most ${MAX_RANGE_DAYS} days`, [
+        { path: "from", message: `more than ${MAX_RANGE_DAYS} days before to` },
+      ]);
     const rows = await clocksStartedBetween(openDb(c.env.DB), c.get("workspaceId"), from, to);
     return c.json({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...slaByChannel(rows) }, 200);
   },

@@ -1,12 +1,13 @@
 /** GET|PATCH /v1/settings: SLA windows, live-sale mode, order lookup, delivery policy. */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import { RETRY_DELAYS_SECONDS } from "../deliver/policy.ts";
 import { checkOutboundUrl } from "../deliver/url-guard.ts";
 import { readConfig } from "../env.ts";
 import { ApiError } from "../lib/errors.ts";
 import { sealedAt } from "../lib/secret-box.ts";
 import { secretBox } from "../secrets.ts";
-import { mergeSettings, SettingsPatchSchema, SettingsSchema, settingsView } from "../settings.ts";
+import { mergeSettings, SettingsPatchSchema, SettingsSchema, settingsProblems, settingsView } from "../settings.ts";
 import { openDb } from "../storage/db.ts";
 import { getSettings, putSettings } from "../storage/settings.ts";
 import { createRouter } from "./router.ts";
@@ -72,6 +73,8 @@ settingsRoutes.openapi(
     const next = await mergeSettings(await getSettings(db, workspaceId), patch, (value, header) =>
       box.seal(value, sealedAt.orderLookupHeader(workspaceId, header)),
     );
+    const problems = settingsProblems(next, RETRY_DELAYS_SECONDS);
+    if (problems.length > 0) throw new ApiError("validation_failed", problems.map((p) => `${p.path} ${p.message}`).join("; "), problems);
     await putSettings(db, workspaceId, next, Date.now());
     return c.json(settingsView(next), 200);
   },

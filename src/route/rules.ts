@@ -55,14 +55,25 @@ const TemplateSchema = z
   .partialRecord(z.union([LanguageSchema, z.literal("default")]), z.string().min(1).max(2000))
   .refine((texts) => Object.keys(texts).length > 0, "a template needs at least one text");
 
+/** Templates a rule set may carry: with 2,000 characters × 5 languages each, the set stays far under D1's 2 MB row. */
+const MAX_TEMPLATES = 50;
+const MAX_TAGS = 100;
+
 export const RuleSetSchema = z
   .strictObject({
     rules: z.array(RuleSchema).max(100),
-    templates: z.record(name, TemplateSchema).default({}),
+    templates: z
+      .record(name, TemplateSchema)
+      .refine((templates) => Object.keys(templates).length <= MAX_TEMPLATES, `at most ${MAX_TEMPLATES} templates`)
+      .default({}),
     /** Extra order-number patterns: regular expressions with one capture group. */
     orderPatterns: z.array(z.string().min(1).max(300)).max(20).default([]),
   })
   .superRefine((set, ctx) => {
+    // A conversation keeps every tag its rules give it: bounded here, its row stays small.
+    const tags = new Set(set.rules.flatMap((rule) => rule.actions.flatMap((action) => (action.type === "tag" ? action.tags : []))));
+    if (tags.size > MAX_TAGS)
+      ctx.addIssue({ code: "custom", path: ["rules"], message: `the rules name at most ${MAX_TAGS} distinct tags` });
     const seen = new Set<string>();
     set.rules.forEach((rule, i) => {
       if (seen.has(rule.id)) ctx.addIssue({ code: "custom", path: ["rules", i, "id"], message: `duplicate rule id '${rule.id}'` });

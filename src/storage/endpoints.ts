@@ -48,6 +48,10 @@ export async function listEndpoints(db: Db, workspaceId: string, page: Page): Pr
 }
 
 /** Every endpoint of a workspace, disabled ones too: the fan-out's audience (disabled ones hold events). */
+export async function countWorkspaceEndpoints(db: Db, workspaceId: string): Promise<number> {
+  return db.$count(endpoints, eq(endpoints.workspaceId, workspaceId));
+}
+
 export async function listWorkspaceEndpoints(db: Db, workspaceId: string): Promise<EndpointRow[]> {
   return db.select().from(endpoints).where(eq(endpoints.workspaceId, workspaceId)).all();
 }
