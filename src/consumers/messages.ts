@@ -41,13 +41,5 @@ export type ReplyJob = z.infer<typeof ReplyJobSchema>;
 export const DeliveryMessageSchema = z.discriminatedUnion("kind", [EventDeliverySchema, ReplyJobSchema]);
 export type DeliveryQueueMessage = z.infer<typeof DeliveryMessageSchema>;
 
-/** Queue names as configured in wrangler.toml; the consumer dispatches on them. */
-export const QUEUES = {
-  inbound: "switchboard-inbound",
-  inboundDeadLetters: "switchboard-inbound-dlq",
-  deliveries: "switchboard-deliveries",
-  deliveriesDeadLetters: "switchboard-deliveries-dlq",
-} as const;
-
 /** Inline bodies stay well under Cloudflare Queues' 128 KB message limit. */
 export const MAX_INLINE_BODY_BYTES = 96 * 1024;

@@ -3,7 +3,6 @@ import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { consumeDeliveries, type DeliveryIo } from "../../src/consumers/deliveries.ts";
-import { QUEUES } from "../../src/consumers/messages.ts";
 import worker from "../../src/index.ts";
 import { attemptsOf, deliveryRow, eventsOfType, storeEvent, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
 import { call, count, json } from "./helpers.ts";
@@ -31,7 +30,7 @@ function io(answer: (request: Request) => Promise<Response> | Response): Deliver
 }
 
 async function runBatch(body: unknown, fake: DeliveryIo, consumerEnv: Env = env) {
-  const batch = createMessageBatch(QUEUES.deliveries, [{ id: "m1", timestamp: new Date(), attempts: 1, body }]);
+  const batch = createMessageBatch(env.DELIVERIES_QUEUE_NAME, [{ id: "m1", timestamp: new Date(), attempts: 1, body }]);
   const ctx = createExecutionContext();
   await consumeDeliveries(batch, consumerEnv, fake);
   return getQueueResult(batch, ctx);
@@ -165,12 +164,30 @@ describe("delivery attempts", () => {
   });
 
   it("routes each queue's batches to its consumer through the worker's queue handler", async () => {
-    const batch = createMessageBatch(QUEUES.inboundDeadLetters, [
+    const batch = createMessageBatch(env.INBOUND_DLQ_NAME, [
       { id: "dlq1", timestamp: new Date(), attempts: 1, body: { v: 1, workspaceId: "ws_x", channelId: "ch_x" } },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["dlq1"]);
     expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = 'ch_x' AND queue = 'inbound'")).toBe(1);
+  });
+
+  it("dispatches by the environment's queue names, and never acks a queue it does not know", async () => {
+    const renamed = { ...env, INBOUND_DLQ_NAME: "eu-inbound-dlq" } as unknown as Env;
+    const known = createMessageBatch("eu-inbound-dlq", [
+      { id: "dlq2", timestamp: new Date(), attempts: 1, body: { v: 1, workspaceId: "ws_y", channelId: "ch_y" } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(known, renamed, ctx);
+    expect((await getQueueResult(known, ctx)).explicitAcks).toEqual(["dlq2"]);
+    expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = 'ch_y' AND queue = 'inbound'")).toBe(1);
+
+    const stale = createMessageBatch(env.INBOUND_DLQ_NAME, [{ id: "dlq3", timestamp: new Date(), attempts: 1, body: {} }]);
+    const staleCtx = createExecutionContext();
+    await worker.queue(stale, renamed, staleCtx);
+    const result = await getQueueResult(stale, staleCtx);
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryBatch.retry).toBe(true);
   });
 });
