@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { consumeDeliveries, type DeliveryIo } from "../../src/consumers/deliveries.ts";
 import worker from "../../src/index.ts";
 import { attemptsOf, deliveryRow, eventsOfType, storeEvent, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
@@ -171,6 +171,25 @@ describe("delivery attempts", () => {
     await worker.queue(batch, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["dlq1"]);
     expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = 'ch_x' AND queue = 'inbound'")).toBe(1);
+  });
+
+  it("never acks a dead letter it could not record: retries it alone, later each time", async () => {
+    const unavailable = () => {
+      throw new Error("D1_ERROR: database unavailable");
+    };
+    const brokenDb = { prepare: unavailable, batch: unavailable, exec: unavailable } as unknown as D1Database;
+    const batch = createMessageBatch(env.INBOUND_DLQ_NAME, [
+      { id: "lost1", timestamp: new Date(), attempts: 3, body: { v: 1, workspaceId: "ws_z", channelId: "ch_z" } },
+    ]);
+    // getQueueResult does not report a retry's delay: read it off the call.
+    const retry = vi.spyOn(batch.messages[0] as Message<unknown>, "retry");
+    const ctx = createExecutionContext();
+    await worker.queue(batch, { ...env, DB: brokenDb } as Env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages).toEqual([{ msgId: "lost1" }]);
+    expect(retry).toHaveBeenCalledWith({ delaySeconds: 240 });
+    expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = 'ch_z'")).toBe(0);
   });
 
   it("dispatches by the environment's queue names, and never acks a queue it does not know", async () => {

@@ -40,7 +40,10 @@ describe("queue dispatch", () => {
 /** The part of wrangler's resolved configuration these tests read. */
 interface ResolvedConfig {
   vars: Record<string, unknown>;
-  queues: { producers?: { binding: string; queue: string }[]; consumers?: { queue: string; dead_letter_queue?: string }[] };
+  queues: {
+    producers?: { binding: string; queue: string }[];
+    consumers?: { queue: string; dead_letter_queue?: string; max_retries?: number; retry_delay?: number }[];
+  };
   d1_databases: { database_name?: string }[];
 }
 
@@ -63,6 +66,23 @@ describe("wrangler.toml", () => {
       const deadLetterQueues = Object.fromEntries(consumed.map((consumer) => [consumer.queue, consumer.dead_letter_queue]));
       expect(deadLetterQueues[names.inbound]).toBe(names["inbound-dead-letters"]);
       expect(deadLetterQueues[names.deliveries]).toBe(names["deliveries-dead-letters"]);
+    }, 20_000);
+  }
+
+  for (const env of [undefined, "staging"]) {
+    it(`retries every consumer after a delay, and parks what a dead-letter queue cannot record (${env ?? "top level"})`, async () => {
+      const config = await load(env);
+      const names = readQueueNames(config.vars);
+      const consumed = config.queues.consumers ?? [];
+      for (const consumer of consumed) expect(consumer.retry_delay, consumer.queue).toBeGreaterThan(0);
+      for (const queue of [names["inbound-dead-letters"], names["deliveries-dead-letters"]]) {
+        const consumer = consumed.find((candidate) => candidate.queue === queue);
+        expect(consumer?.max_retries, queue).toBe(100);
+        // Its own parked queue: one nothing consumes, so what lands there stays until read.
+        const parked = consumer?.dead_letter_queue;
+        expect(parked, queue).toMatch(/-parked$/);
+        expect(consumed.map((candidate) => candidate.queue)).not.toContain(parked);
+      }
     }, 20_000);
   }
 
