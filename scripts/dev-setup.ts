@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { fakePlatformBlock, mentionsApiBases } from "./demo/dev-vars.ts";
+import { fakePlatformBlock, mentionsApiBases, parseDevVars } from "./demo/dev-vars.ts";
 
 const path = ".dev.vars";
 
@@ -43,5 +43,5 @@ if (migrate.status !== 0) {
   process.exit(migrate.status ?? 1);
 }
 
-const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(path, "utf8"))?.[1];
+const adminToken = parseDevVars(readFileSync(path, "utf8")).get("ADMIN_TOKEN");
 console.log(`\nADMIN_TOKEN=${adminToken ?? "(missing from .dev.vars)"}\n`);
