@@ -30,6 +30,7 @@ describe("scripts on the command line", () => {
   it("runs on a Node that executes TypeScript, as npm scripts do (the pinned node package)", () => {
     const major = Number(process.versions.node.split(".")[0]);
     expect(major, "run the tests through npm (npm test), not a system Node").toBeGreaterThanOrEqual(23);
+    expect(scripts).toContain("scripts/deploy.ts");
   });
 
   for (const script of scripts) {
