@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { failUsage, readCommandLine } from "../scripts/lib/cli.ts";
 import { benchBurst } from "./burst.ts";
 import { installSignalHandlers, runCleanup } from "./cleanup.ts";
 import { costModel } from "./cost.ts";
@@ -31,7 +32,7 @@ const SECTIONS = ["pure", "intake", "burst", "flood"] as const;
 const ALL_SECTIONS = [...SECTIONS, "profile"] as const;
 type Section = (typeof ALL_SECTIONS)[number];
 
-const HELP = `usage: node bench/run.ts [options]
+const HELP = `usage: npm run bench -- [options]
   --quick                 smoke run: short durations, small counts (about a minute)
   --only LIST             comma-separated sections: ${ALL_SECTIONS.join(",")} (flood includes the cost model;
                           profile, the worker's CPU profile through the workerd inspector, runs only when named)
@@ -48,46 +49,45 @@ const HELP = `usage: node bench/run.ts [options]
   --[no-]intake-alone     also measure intake with no queue consumers (default on; off with --quick)
   --keep-state            keep the temporary --persist-to directories
   --root DIR              the checkout to benchmark (default: the one holding this bench/)
-  --out PATH              results file prefix (default bench/results for a full run, else bench/out/results-<tag>)`;
+  --out PATH              results file prefix (default bench/results for a full run, else bench/out/results-<tag>)
+  --help                  this text`;
 
 function positive(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got '${value}'`);
+  if (!Number.isFinite(n) || n <= 0) failUsage(HELP, `--${name} must be a positive number, not '${value}'`);
   return n;
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    allowNegative: true,
-    options: {
-      quick: { type: "boolean", default: false },
-      only: { type: "string" },
-      duration: { type: "string" },
-      burst: { type: "string" },
-      concurrency: { type: "string" },
-      flood: { type: "string" },
-      conversations: { type: "string" },
-      "flood-connections": { type: "string" },
-      "pure-ms": { type: "string" },
-      "profile-dms": { type: "string" },
-      "profile-interval": { type: "string" },
-      timeout: { type: "string" },
-      "keep-state": { type: "boolean", default: false },
-      "intake-alone": { type: "boolean" },
-      out: { type: "string" },
-      root: { type: "string" },
-      help: { type: "boolean", default: false },
-    },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const { values } = readCommandLine(HELP, () =>
+    parseArgs({
+      allowNegative: true,
+      options: {
+        quick: { type: "boolean", default: false },
+        only: { type: "string" },
+        duration: { type: "string" },
+        burst: { type: "string" },
+        concurrency: { type: "string" },
+        flood: { type: "string" },
+        conversations: { type: "string" },
+        "flood-connections": { type: "string" },
+        "pure-ms": { type: "string" },
+        "profile-dms": { type: "string" },
+        "profile-interval": { type: "string" },
+        timeout: { type: "string" },
+        "keep-state": { type: "boolean", default: false },
+        "intake-alone": { type: "boolean" },
+        out: { type: "string" },
+        root: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }),
+  );
   const quick = values.quick === true;
   const only = values.only ? values.only.split(",").map((s) => s.trim()) : [...SECTIONS];
   for (const section of only)
-    if (!ALL_SECTIONS.includes(section as Section)) throw new Error(`--only: unknown section '${section}' (${ALL_SECTIONS.join(", ")})`);
+    if (!ALL_SECTIONS.includes(section as Section)) failUsage(HELP, `--only: unknown section '${section}' (${ALL_SECTIONS.join(", ")})`);
   const run = (section: Section) => only.includes(section);
   const flood = Math.round(positive(values.flood, quick ? 150 : 10_000, "flood"));
   const profileDms = Math.round(positive(values["profile-dms"], quick ? 150 : 1500, "profile-dms"));

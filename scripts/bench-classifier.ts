@@ -4,9 +4,20 @@
 import { parseArgs } from "node:util";
 import { classify } from "../src/route/classifier/index.ts";
 import { loadLabelledSet } from "../test/classifier/evaluate.ts";
+import { failUsage, readCommandLine } from "./lib/cli.ts";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "2" } } });
-const seconds = Math.min(Math.max(Number(values.seconds) || 2, 0.1), 30);
+const USAGE = `usage: npm run bench:classifier -- [--seconds S]
+
+Times the built-in classifier over the labelled set and prints a Markdown row.
+
+  --seconds S   how long to measure, 0.1 to 30 (default 2)
+  --help        this text`;
+
+const { values } = readCommandLine(USAGE, () =>
+  parseArgs({ options: { seconds: { type: "string", default: "2" }, help: { type: "boolean", short: "h" } } }),
+);
+const seconds = Number(values.seconds);
+if (!(seconds >= 0.1 && seconds <= 30)) failUsage(USAGE, `--seconds must be a number from 0.1 to 30, not '${values.seconds}'`);
 const texts = loadLabelledSet().map((item) => item.text);
 
 // Warm up: the first calls pay for JIT compilation, not for classifying.

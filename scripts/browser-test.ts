@@ -15,9 +15,22 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import { parseArgs } from "node:util";
 import { type BrowserContext, chromium } from "playwright-core";
 import { type ConsoleTestContext, type RecordedRequest, runConsoleSpec, type StepResult } from "../test/browser/console.spec.ts";
 import { runDocsSpec } from "../test/browser/docs.spec.ts";
+import { readCommandLine } from "./lib/cli.ts";
+
+readCommandLine(
+  `usage: npm run test:browser
+
+Runs the agent console and the API docs in headless Chromium (/usr/bin/chromium) against a
+wrangler dev it starts on 127.0.0.1:8799, with fresh local state; at most 90 s. Ends with
+"N passed, N failed"; exits 1 on any failure.
+
+  --help   this text`,
+  () => parseArgs({ options: { help: { type: "boolean", short: "h" } } }),
+);
 
 const ROOT = resolve(import.meta.dirname, "..");
 const PORT = 8799;

@@ -4,7 +4,20 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { fakePlatformBlock, mentionsApiBases } from "./demo/dev-vars.ts";
+import { parseArgs } from "node:util";
+import { fakePlatformBlock, mentionsApiBases, parseDevVars } from "./demo/dev-vars.ts";
+import { readCommandLine } from "./lib/cli.ts";
+
+readCommandLine(
+  `usage: npx node scripts/dev-setup.ts   (\`npm run dev\` runs it first)
+
+Creates .dev.vars with a fresh ADMIN_TOKEN and MASTER_KEY when it is missing (and points the
+platform APIs at the demo's fakes, once, in an existing one), applies the D1 migrations to
+the local database, and prints the admin token.
+
+  --help   this text`,
+  () => parseArgs({ options: { help: { type: "boolean", short: "h" } } }),
+);
 
 const path = ".dev.vars";
 
@@ -43,5 +56,5 @@ if (migrate.status !== 0) {
   process.exit(migrate.status ?? 1);
 }
 
-const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(path, "utf8"))?.[1];
+const adminToken = parseDevVars(readFileSync(path, "utf8")).get("ADMIN_TOKEN");
 console.log(`\nADMIN_TOKEN=${adminToken ?? "(missing from .dev.vars)"}\n`);

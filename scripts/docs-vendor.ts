@@ -5,6 +5,18 @@
 // test/unit/openapi-docs-vendor.test.ts fails while the copy differs from the installed package.
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import { parseArgs } from "node:util";
+import { readCommandLine } from "./lib/cli.ts";
+
+readCommandLine(
+  `usage: npm run docs:vendor
+
+Copies Swagger UI's bundle from node_modules/swagger-ui-dist into public/docs/vendor (served
+by /docs). Run it after installing or upgrading swagger-ui-dist.
+
+  --help   this text`,
+  () => parseArgs({ options: { help: { type: "boolean", short: "h" } } }),
+);
 
 const root = path.join(import.meta.dirname, "..");
 const from = path.join(root, "node_modules", "swagger-ui-dist");

@@ -5,8 +5,19 @@
 import { parseArgs } from "node:util";
 import { classify } from "../src/route/classifier/index.ts";
 import { evaluate, formatFailures, formatReport, loadLabelledSet, missedTargets, PRODUCT_TARGETS } from "../test/classifier/evaluate.ts";
+import { readCommandLine } from "./lib/cli.ts";
 
-const { values } = parseArgs({ options: { "all-failures": { type: "boolean", default: false } } });
+const USAGE = `usage: npm run eval:classifier -- [--all-failures]
+
+Scores the built-in classifier on test/classifier/labelled.json and prints Markdown: all
+items, the holdout split and its failures. Exits 1 when the product targets are missed.
+
+  --all-failures   also list the failures on tuning items
+  --help           this text`;
+
+const { values } = readCommandLine(USAGE, () =>
+  parseArgs({ options: { "all-failures": { type: "boolean", default: false }, help: { type: "boolean", short: "h" } } }),
+);
 
 const items = loadLabelledSet();
 const holdout = items.filter((item) => item.split === "holdout");

@@ -2,8 +2,8 @@
 import { app } from "./app.ts";
 import { consumeDeadLetterQueue } from "./consumers/dead-letter-queues.ts";
 import { consumeDeliveries } from "./consumers/deliveries.ts";
+import { consumerFor, readQueueNames } from "./consumers/dispatch.ts";
 import { consumeInbound } from "./consumers/inbound.ts";
-import { QUEUES } from "./consumers/messages.ts";
 import { runMaintenance } from "./maintenance/index.ts";
 
 export { ConversationObject } from "./objects/conversation.ts";
@@ -12,14 +12,15 @@ export { EndpointLimiterObject } from "./objects/endpoint-limiter.ts";
 export default {
   fetch: app.fetch,
   async queue(batch, env, _ctx) {
-    switch (batch.queue) {
-      case QUEUES.inbound:
+    // A missing queue-name var throws here: the whole batch is retried, nothing is acked.
+    switch (consumerFor(batch.queue, readQueueNames(env))) {
+      case "inbound":
         return consumeInbound(batch, env);
-      case QUEUES.deliveries:
+      case "deliveries":
         return consumeDeliveries(batch, env);
-      case QUEUES.inboundDeadLetters:
+      case "inbound-dead-letters":
         return consumeDeadLetterQueue(batch, env, "inbound");
-      case QUEUES.deliveriesDeadLetters:
+      case "deliveries-dead-letters":
         return consumeDeadLetterQueue(batch, env, "deliveries");
       default:
         // Never ack what we do not understand: retry, and say so loudly.

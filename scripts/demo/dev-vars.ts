@@ -3,6 +3,7 @@
  * that every platform's API calls go to the demo's fake platform APIs on one fixed loopback
  * port (a running dev server cannot be told a port later: its vars are read at start-up).
  */
+import { parse } from "dotenv";
 import type { Platform } from "../../src/events/schema.ts";
 
 export const FAKE_PLATFORM_PORT = 8790;
@@ -24,18 +25,16 @@ export function fakePlatformBlock(): string[] {
 
 /** Whether the file already says anything, set or commented out, about platform API bases. */
 export function mentionsApiBases(devVars: string): boolean {
-  return PLATFORMS.some((platform) => new RegExp(`^\\s*#?\\s*${apiBaseVar(platform)}\\s*=`, "m").test(devVars));
+  return PLATFORMS.some((platform) => new RegExp(`^\\s*#?\\s*(?:export\\s+)?${apiBaseVar(platform)}\\s*=`, "m").test(devVars));
 }
 
-/** KEY=value lines (comments and blanks skipped; surrounding quotes removed), as wrangler reads them. */
+/**
+ * `.dev.vars` as wrangler reads it: with dotenv's parser, at the version wrangler bundles
+ * (16.3.1), so `# comments` after a value, `export NAME=` lines and quoting mean here what
+ * they mean to `wrangler dev`.
+ */
 export function parseDevVars(text: string): Map<string, string> {
-  const vars = new Map<string, string>();
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (!match?.[1] || match[2] === undefined) continue;
-    vars.set(match[1], match[2].replace(/^(["'])(.*)\1$/, "$2"));
-  }
-  return vars;
+  return new Map(Object.entries(parse(text)));
 }
 
 /** The platforms whose API base in `.dev.vars` is not the demo's fake platform APIs. */

@@ -1,5 +1,6 @@
 /** `npm run demo -- …`: the options, their bounds, and the help text. */
 import { parseArgs } from "node:util";
+import { describeParseError } from "../lib/cli.ts";
 import { DemoError } from "./setup.ts";
 
 export interface DemoOptions {
@@ -12,7 +13,7 @@ export interface DemoOptions {
   help: boolean;
 }
 
-export const HELP = `npm run demo -- [options]
+export const HELP = `usage: npm run demo -- [options]
 
 Against a running \`npm run dev\` (start it in another terminal first): makes a fresh demo
 workspace with a channel on every platform, an endpoint on a local receiver that verifies
@@ -42,7 +43,7 @@ export function parseOptions(args: readonly string[]): DemoOptions {
   try {
     parsed = parse(args);
   } catch (error) {
-    throw new DemoError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    throw new DemoError(`error: ${describeParseError(error)}\n\n${HELP}`);
   }
   const { values } = parsed;
   let url: URL;
@@ -74,7 +75,7 @@ function parse(args: readonly string[]) {
       url: { type: "string", default: "http://127.0.0.1:8787" },
       wait: { type: "string", default: "60" },
       seed: { type: "string", default: "20261126" },
-      help: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
     },
   });
 }

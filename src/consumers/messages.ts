@@ -42,14 +42,6 @@ export type ReplyJob = z.infer<typeof ReplyJobSchema>;
 export const DeliveryMessageSchema = z.discriminatedUnion("kind", [EventDeliverySchema, ReplyJobSchema]);
 export type DeliveryQueueMessage = z.infer<typeof DeliveryMessageSchema>;
 
-/** Queue names as configured in wrangler.toml; the consumer dispatches on them. */
-export const QUEUES = {
-  inbound: "switchboard-inbound",
-  inboundDeadLetters: "switchboard-inbound-dlq",
-  deliveries: "switchboard-deliveries",
-  deliveriesDeadLetters: "switchboard-deliveries-dlq",
-} as const;
-
 /**
  * Cloudflare Queues refuses a message over 128 KB (128,000 bytes), counted on the message
  * as serialized (JSON for `contentType: "json"`) plus up to ~100 bytes of its own metadata;

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { type DeliveryProducer, fanOut } from "../../src/actions/fan-out.ts";
 import { type ConsumerIo, consumeDeliveries } from "../../src/consumers/deliveries.ts";
-import { type EventDelivery, QUEUES } from "../../src/consumers/messages.ts";
+import type { EventDelivery } from "../../src/consumers/messages.ts";
 import { openDb } from "../../src/storage/db.ts";
 import { call, createEndpoint, createWorkspace, json } from "./helpers.ts";
 
@@ -88,7 +88,7 @@ export class VirtualQueue implements DeliveryProducer {
     this.messages = this.messages.filter((m) => !visible.includes(m));
     const outcomes = new Map<string, Processed["outcome"]>();
     const batch: MessageBatch<unknown> = {
-      queue: QUEUES.deliveries,
+      queue: env.DELIVERIES_QUEUE_NAME,
       metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } },
       messages: visible.map((m) => ({
         id: m.id,

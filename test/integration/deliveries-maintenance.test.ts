@@ -3,7 +3,6 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fanOut } from "../../src/actions/fan-out.ts";
-import { QUEUES } from "../../src/consumers/messages.ts";
 import worker from "../../src/index.ts";
 import { purgeExpired, resumeStalledDeliveries, runMaintenance } from "../../src/maintenance/index.ts";
 import { STALL_GRACE_MS } from "../../src/maintenance/resume-stalled.ts";
@@ -61,7 +60,7 @@ describe("the deliveries dead-letter queue", () => {
     const event = await storeEvent(workspace.id);
     await fanOut(db(), dropEverything, workspace.id, [event.id], Date.now());
     const body = { v: 1, kind: "event", workspaceId: workspace.id, eventId: event.id, endpointId: endpoint.id };
-    const batch = createMessageBatch(QUEUES.deliveriesDeadLetters, [{ id: "dead1", timestamp: new Date(), attempts: 1, body }]);
+    const batch = createMessageBatch(env.DELIVERIES_DLQ_NAME, [{ id: "dead1", timestamp: new Date(), attempts: 1, body }]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["dead1"]);

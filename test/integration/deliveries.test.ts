@@ -1,9 +1,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { consumeDeliveries, type DeliveryIo } from "../../src/consumers/deliveries.ts";
-import { QUEUES } from "../../src/consumers/messages.ts";
 import worker from "../../src/index.ts";
 import { attemptsOf, deliveryRow, eventsOfType, storeEvent, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
 import { call, count, json } from "./helpers.ts";
@@ -31,7 +30,7 @@ function io(answer: (request: Request) => Promise<Response> | Response): Deliver
 }
 
 async function runBatch(body: unknown, fake: DeliveryIo, consumerEnv: Env = env) {
-  const batch = createMessageBatch(QUEUES.deliveries, [{ id: "m1", timestamp: new Date(), attempts: 1, body }]);
+  const batch = createMessageBatch(env.DELIVERIES_QUEUE_NAME, [{ id: "m1", timestamp: new Date(), attempts: 1, body }]);
   const ctx = createExecutionContext();
   await consumeDeliveries(batch, consumerEnv, fake);
   return getQueueResult(batch, ctx);
@@ -201,12 +200,49 @@ describe("delivery attempts", () => {
   });
 
   it("routes each queue's batches to its consumer through the worker's queue handler", async () => {
-    const batch = createMessageBatch(QUEUES.inboundDeadLetters, [
+    const batch = createMessageBatch(env.INBOUND_DLQ_NAME, [
       { id: "dlq1", timestamp: new Date(), attempts: 1, body: { v: 1, workspaceId: "ws_x", channelId: "ch_x" } },
     ]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual(["dlq1"]);
     expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = 'ch_x' AND queue = 'inbound'")).toBe(1);
+  });
+
+  it("never acks a dead letter it could not record: retries it alone, later each time", async () => {
+    const unavailable = () => {
+      throw new Error("D1_ERROR: database unavailable");
+    };
+    const brokenDb = { prepare: unavailable, batch: unavailable, exec: unavailable } as unknown as D1Database;
+    const batch = createMessageBatch(env.INBOUND_DLQ_NAME, [
+      { id: "lost1", timestamp: new Date(), attempts: 3, body: { v: 1, workspaceId: "ws_z", channelId: "ch_z" } },
+    ]);
+    // getQueueResult does not report a retry's delay: read it off the call.
+    const retry = vi.spyOn(batch.messages[0] as Message<unknown>, "retry");
+    const ctx = createExecutionContext();
+    await worker.queue(batch, { ...env, DB: brokenDb } as Env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryMessages).toEqual([{ msgId: "lost1" }]);
+    expect(retry).toHaveBeenCalledWith({ delaySeconds: 240 });
+    expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = 'ch_z'")).toBe(0);
+  });
+
+  it("dispatches by the environment's queue names, and never acks a queue it does not know", async () => {
+    const renamed = { ...env, INBOUND_DLQ_NAME: "eu-inbound-dlq" } as unknown as Env;
+    const known = createMessageBatch("eu-inbound-dlq", [
+      { id: "dlq2", timestamp: new Date(), attempts: 1, body: { v: 1, workspaceId: "ws_y", channelId: "ch_y" } },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(known, renamed, ctx);
+    expect((await getQueueResult(known, ctx)).explicitAcks).toEqual(["dlq2"]);
+    expect(await count("SELECT count(*) n FROM dead_letters WHERE channel_id = 'ch_y' AND queue = 'inbound'")).toBe(1);
+
+    const stale = createMessageBatch(env.INBOUND_DLQ_NAME, [{ id: "dlq3", timestamp: new Date(), attempts: 1, body: {} }]);
+    const staleCtx = createExecutionContext();
+    await worker.queue(stale, renamed, staleCtx);
+    const result = await getQueueResult(stale, staleCtx);
+    expect(result.explicitAcks).toEqual([]);
+    expect(result.retryBatch.retry).toBe(true);
   });
 });

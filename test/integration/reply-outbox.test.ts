@@ -5,7 +5,6 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SEND_CLAIM_MS } from "../../src/actions/reply.ts";
 import { consumeDeliveries } from "../../src/consumers/deliveries.ts";
-import { QUEUES } from "../../src/consumers/messages.ts";
 import { runMaintenance } from "../../src/maintenance/index.ts";
 import { conversationStub } from "../../src/objects/conversation.ts";
 import { call, captureOutbound, count, json, postTikTok } from "./helpers.ts";
@@ -77,7 +76,7 @@ describe("the reply outbox", () => {
         return Response.json({ code: 0, data: { message_id: `77${sends}` } });
       },
     };
-    const batches = ["a", "b"].map((id) => createMessageBatch(QUEUES.deliveries, [retryJob(workspace.id, pending.id, 2, id)]));
+    const batches = ["a", "b"].map((id) => createMessageBatch(env.DELIVERIES_QUEUE_NAME, [retryJob(workspace.id, pending.id, 2, id)]));
     await Promise.all(batches.map((batch) => consumeDeliveries(batch, env, io)));
     expect(sends).toBe(1);
     for (const batch of batches) expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(1);

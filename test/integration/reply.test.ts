@@ -2,7 +2,6 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { consumeDeliveries } from "../../src/consumers/deliveries.ts";
-import { QUEUES } from "../../src/consumers/messages.ts";
 import { TIKTOK_TEST_APP, tiktokFixtures } from "../fixtures/tiktok/index.ts";
 import { call, captureOutbound, createEndpoint, createWorkspace, disableRouting, json, postTikTok } from "./helpers.ts";
 
@@ -101,7 +100,7 @@ describe("agent replies", () => {
     expect(pending).toMatchObject({ status: "pending", error: expect.stringMatching(/HTTP 429/) });
 
     // The retry job, as the DELIVERIES queue hands it over once the delay has passed.
-    const batch = createMessageBatch(QUEUES.deliveries, [
+    const batch = createMessageBatch(env.DELIVERIES_QUEUE_NAME, [
       {
         id: "r1",
         timestamp: new Date(),

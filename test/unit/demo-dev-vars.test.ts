@@ -10,6 +10,7 @@ describe(".dev.vars for the demo's fake platform APIs", () => {
     expect(mentionsApiBases(block)).toBe(true);
     expect(mentionsApiBases("ADMIN_TOKEN=x\n# TIKTOK_API_BASE=http://127.0.0.1:8790\n")).toBe(true);
     expect(mentionsApiBases("ADMIN_TOKEN=x\nMASTER_KEY=y\n")).toBe(false);
+    expect(mentionsApiBases("export ZALO_API_BASE=http://127.0.0.1:8790\n")).toBe(true);
     const commented = block.replace(/^LINE_API_BASE/m, "# LINE_API_BASE");
     expect(platformsNotOnFakes(parseDevVars(commented))).toEqual(["line"]);
   });
@@ -20,5 +21,24 @@ describe(".dev.vars for the demo's fake platform APIs", () => {
       ["ADMIN_TOKEN", "abc=="],
       ["MASTER_KEY", "xyz"],
     ]);
+  });
+
+  it("drops a # comment after an unquoted value, and keeps a # inside quotes", () => {
+    const vars = parseDevVars("TIKTOK_API_BASE=http://127.0.0.1:8790 # the demo's fakes\nX_TOKEN='a#b' # note\nY=\"c # d\"\n");
+    expect(vars.get("TIKTOK_API_BASE")).toBe("http://127.0.0.1:8790");
+    expect(vars.get("X_TOKEN")).toBe("a#b");
+    expect(vars.get("Y")).toBe("c # d");
+  });
+
+  it("reads export lines, as a shell-sourced file has them", () => {
+    const vars = parseDevVars("export LINE_API_BASE=http://127.0.0.1:8790\nexport  ADMIN_TOKEN=tok\n");
+    expect(vars.get("LINE_API_BASE")).toBe("http://127.0.0.1:8790");
+    expect(vars.get("ADMIN_TOKEN")).toBe("tok");
+    expect(platformsNotOnFakes(vars)).not.toContain("line");
+  });
+
+  it("unquotes single, double and backtick quotes, expands \\n only in double quotes, and reads CRLF files", () => {
+    const vars = parseDevVars("A='one two'\r\nB=\"multi\\nline\"\r\nC=`back`\r\nD='raw\\n'\r\nE=\r\n");
+    expect(Object.fromEntries(vars)).toEqual({ A: "one two", B: "multi\nline", C: "back", D: "raw\\n", E: "" });
   });
 });
