@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { describeParseError, USAGE_EXIT } from "../lib/cli.ts";
 import { isSignable, type SecretOption, SIGNERS } from "./signers.ts";
 
 export interface CliIo {
@@ -34,6 +35,9 @@ export function usage(): string {
     "",
     "Options are the channel's credentials: --app-key appKey, --app-secret appSecret, --secret-token",
     "secretToken, --channel-secret channelSecret, --oa-secret-key oaSecretKey, --consumer-secret consumerSecret.",
+    "",
+    "  --url URL   the channel's webhook URL, e.g. http://127.0.0.1:8787/webhooks/telegram/<channel id>",
+    "  --help      this text",
   ].join("\n");
 }
 
@@ -43,7 +47,7 @@ export async function runSign(argv: string[], io: CliIo): Promise<number> {
   try {
     parsed = parse(argv);
   } catch (error) {
-    return fail(io, error instanceof Error ? error.message : String(error));
+    return fail(io, describeParseError(error));
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -103,8 +107,8 @@ function parse(argv: string[]) {
 }
 
 function fail(io: CliIo, message: string): number {
-  io.err(`${message}\n\n${usage()}`);
-  return 2;
+  io.err(`error: ${message}\n\n${usage()}`);
+  return USAGE_EXIT;
 }
 
 function shellQuote(text: string): string {
