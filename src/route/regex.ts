@@ -1,0 +1,51 @@
+/**
+ * Workspaces' regular expressions (`textMatches`, `orderPatterns`) run on RE2 (re2js, pure
+ * JavaScript): time linear in the text whatever the pattern, where a backtracking engine can
+ * take minutes on `(a+)+$`. RE2 has no backreferences or lookaround, so patterns using them do
+ * not compile. Validation and routing both compile through `compilePattern`, so they agree.
+ */
+import { RE2JS } from "re2js";
+
+export type LinearRegex = RE2JS;
+
+/**
+ * Patterns see this much of a message, as the classifier does: it bounds a message's cost at
+ * (characters × program size), and every platform's DM point is in its start.
+ */
+export const MAX_MATCHED_LENGTH = 2000;
+
+export type CompiledPattern = { ok: true; regex: LinearRegex; size: number } | { ok: false; message: string };
+
+const CACHE_LIMIT = 512;
+const cache = new Map<string, CompiledPattern>();
+
+/**
+ * `source` in RE2 syntax, matched case-insensitively on Unicode code points (what `new
+ * RegExp(source, "iu")` did, less backreferences, lookaround and `\u` escapes). Never throws.
+ * `size` is RE2's program size, which a message's matching time is proportional to.
+ */
+export function compilePattern(source: string): CompiledPattern {
+  let compiled = cache.get(source);
+  if (compiled === undefined) {
+    compiled = compileUncached(source);
+    // Workspaces come and go; a bounded cache cannot grow with them.
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(source, compiled);
+  }
+  return compiled;
+}
+
+function compileUncached(source: string): CompiledPattern {
+  try {
+    const regex = RE2JS.compile(source, RE2JS.CASE_INSENSITIVE);
+    return { ok: true, regex, size: regex.programSize() };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/^error parsing regexp: /, "") : "not a regular expression";
+    return { ok: false, message: `not a regular expression RE2 runs in linear time (no backreferences or lookaround): ${reason}` };
+  }
+}
+
+/** Whether the pattern matches anywhere in the first MAX_MATCHED_LENGTH characters. */
+export function testPattern(regex: LinearRegex, text: string): boolean {
+  return regex.test(text.slice(0, MAX_MATCHED_LENGTH));
+}
