@@ -24,8 +24,10 @@ const ConditionSchema = z.strictObject({
   channel: z.array(PlatformSchema).min(1).optional(),
   hasOrderId: z.boolean().optional(),
   newContact: z.boolean().optional(),
-  /** A regular expression (RE2 syntax), matched case-insensitively against the message text. */
-  textMatches: z.string().min(1).max(500).optional(),
+  textMatches: z.string().min(1).max(500).optional().meta({
+    description:
+      "A regular expression in RE2 syntax (no backreferences or lookaround), matched case-insensitively against the first 2,000 characters of the text",
+  }),
 });
 export type Condition = z.infer<typeof ConditionSchema>;
 
@@ -62,8 +64,11 @@ export const StoredRulesSchema = z
   .strictObject({
     rules: z.array(RuleSchema).max(100),
     templates: z.record(name, TemplateSchema).default({}),
-    /** Extra order-number patterns: regular expressions (RE2 syntax) with one capture group. */
-    orderPatterns: z.array(z.string().min(1).max(MAX_ORDER_PATTERN_LENGTH)).max(MAX_ORDER_PATTERNS).default([]),
+    orderPatterns: z
+      .array(z.string().min(1).max(MAX_ORDER_PATTERN_LENGTH))
+      .max(MAX_ORDER_PATTERNS)
+      .default([])
+      .meta({ description: "Extra order-number formats: regular expressions in RE2 syntax, each with exactly one capture group (the id)" }),
   })
   .superRefine((set, ctx) => {
     const seen = new Set<string>();
