@@ -51,7 +51,7 @@ export function compileOrderPattern(
   if (!compiled.ok) return fail("invalid_syntax", compiled.message);
   const groups = compiled.regex.groupCount();
   if (groups !== 1) return fail("wrong_group_count", `needs exactly one capture group (the order id), found ${groups}`);
-  if (compiled.regex.test("")) return fail("matches_empty", "matches an empty text, so it would find ids everywhere");
+  if (compiled.regex.matcher("").find()) return fail("matches_empty", "matches an empty text, so it would find ids everywhere");
   return { ok: true, pattern: { source, regex: compiled.regex, size: compiled.size } };
 }
 
