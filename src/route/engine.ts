@@ -5,7 +5,6 @@
  */
 import type { Platform } from "../events/schema.ts";
 import type { Classification } from "./classifier/types.ts";
-import { type LinearRegex, testPattern } from "./regex.ts";
 import { rulePatterns } from "./rule-patterns.ts";
 import type { Condition, RuleAction, RuleSet } from "./rules.ts";
 
@@ -38,9 +37,14 @@ const isReply = (action: RuleAction) => action.type === "reply_order_status" || 
 
 export function decide(input: RouteInput, rules: RuleSet): Decision {
   const decision: Decision = { classification: input.classification, actions: [], skipped: [] };
-  const { textMatches } = rulePatterns(rules);
+  // Every textMatches in one pass over the text, the first time a rule needs it.
+  let matching: ReadonlySet<number> | undefined;
+  const textMatches = (i: number) => {
+    matching ??= input.text ? rulePatterns(rules).matchingRules(input.text) : new Set<number>();
+    return matching.has(i);
+  };
   for (const [i, rule] of rules.rules.entries()) {
-    const why = matches(rule.when, textMatches[i] ?? null, input);
+    const why = matches(rule.when, () => textMatches(i), input);
     if (why === null) continue;
     for (const action of rule.actions) {
       const held = holdBack(action, input, decision);
@@ -68,11 +72,11 @@ function holdBack(action: RuleAction, input: RouteInput, decision: Decision): st
 }
 
 /**
- * Why the condition holds (for the agent), or null when it does not. `textMatches` is the
- * condition's pattern compiled; null for one the engine skips (a rule set saved before the
- * check), which then never matches.
+ * Why the condition holds (for the agent), or null when it does not. `textMatched` says whether
+ * the condition's pattern matches the text; one the engine skips (a rule set saved before the
+ * checks) never does.
  */
-function matches(when: Condition, textMatches: LinearRegex | null, input: RouteInput): string | null {
+function matches(when: Condition, textMatched: () => boolean, input: RouteInput): string | null {
   const { classification: c } = input;
   const reasons: string[] = [];
   if (when.intent) {
@@ -100,7 +104,7 @@ function matches(when: Condition, textMatches: LinearRegex | null, input: RouteI
     reasons.push(input.isNewContact ? "first message from a new contact" : "returning contact");
   }
   if (when.textMatches !== undefined) {
-    if (!textMatches || !input.text || !testPattern(textMatches, input.text)) return null;
+    if (!textMatched()) return null;
     reasons.push(`text matches /${when.textMatches}/`);
   }
   return reasons.length > 0 ? reasons.join(", ") : "always";

@@ -6,11 +6,11 @@
  */
 import { compileOrderPattern } from "./classifier/order-patterns.ts";
 import type { OrderPattern } from "./classifier/types.ts";
-import { compilePattern, type LinearRegex } from "./regex.ts";
+import { compilePattern, compilePatternSet } from "./regex.ts";
 
 /**
  * The sum of RE2 program sizes a rule set's patterns may reach. Matching costs at most about
- * (program size × characters) steps, so this bounds a message's worst case: 0.1–0.2 s of CPU
+ * (program size × characters) steps, so this bounds a message's worst case: about 0.1 s of CPU
  * for a 2,000-character text on the 2-core dev machine (test/unit/route/rule-patterns.test.ts),
  * for a contract of one second. `\bvip\b` is 7 instructions, a 30-word alternation about 200.
  */
@@ -23,8 +23,8 @@ export interface PatternProblem {
 }
 
 export interface RulePatterns {
-  /** Per rule, by position: its compiled `textMatches`, null when it has none or it is skipped. */
-  textMatches: (LinearRegex | null)[];
+  /** The rules, by position, whose `textMatches` matches the text; a skipped pattern never does. */
+  matchingRules: (text: string) => ReadonlySet<number>;
   orderPatterns: OrderPattern[];
   problems: PatternProblem[];
 }
@@ -47,7 +47,8 @@ export function rulePatterns(set: PatternSources): RulePatterns {
 }
 
 function compileRulePatterns(set: PatternSources): RulePatterns {
-  const result: RulePatterns = { textMatches: [], orderPatterns: [], problems: [] };
+  const problems: PatternProblem[] = [];
+  const orderPatterns: OrderPattern[] = [];
   let spent = 0;
   /** Whether a pattern of this size still fits; one that does not is skipped, and the rest may fit. */
   const afford = (path: (string | number)[], size: number): boolean => {
@@ -56,24 +57,32 @@ function compileRulePatterns(set: PatternSources): RulePatterns {
       return true;
     }
     const message = `the rule set's patterns together may be at most ${PATTERN_BUDGET} RE2 instructions; this one (${size}) brings them to ${spent + size}`;
-    result.problems.push({ path, message });
+    problems.push({ path, message });
     return false;
   };
 
+  const textRules: number[] = [];
+  const textSources: string[] = [];
   set.rules.forEach((rule, i) => {
     const source = rule.when.textMatches;
-    result.textMatches.push(null);
     if (source === undefined) return;
     const path = ["rules", i, "when", "textMatches"];
     const compiled = compilePattern(source);
-    if (!compiled.ok) result.problems.push({ path, message: compiled.message });
-    else if (afford(path, compiled.size)) result.textMatches[i] = compiled.regex;
+    if (!compiled.ok) problems.push({ path, message: compiled.message });
+    else if (afford(path, compiled.size)) {
+      textRules.push(i);
+      textSources.push(source);
+    }
   });
   set.orderPatterns.forEach((source, i) => {
     const path = ["orderPatterns", i];
     const compiled = compileOrderPattern(source, i);
-    if (!compiled.ok) result.problems.push({ path, message: compiled.error.message });
-    else if (afford(path, compiled.pattern.size)) result.orderPatterns.push(compiled.pattern);
+    if (!compiled.ok) problems.push({ path, message: compiled.error.message });
+    else if (afford(path, compiled.pattern.size)) orderPatterns.push(compiled.pattern);
   });
-  return result;
+
+  const matchText = textSources.length > 0 ? compilePatternSet(textSources) : null;
+  const matchingRules = (text: string): ReadonlySet<number> =>
+    new Set(matchText ? matchText(text).map((index) => textRules[index] as number) : []);
+  return { matchingRules, orderPatterns, problems };
 }

@@ -179,7 +179,7 @@ describe("routing time: every message within a second of CPU", () => {
       const decision = route(text, heavy);
       const spent = cpuMs() - started;
       expect(decision.classification.orderIds).toEqual([]);
-      // Measured 0.05–0.2 s on the 2-core dev machine; CPU time, so other processes' load does not count.
+      // Measured 0.07–0.11 s on the 2-core dev machine; CPU time, so other processes' load does not count.
       expect(spent).toBeLessThan(1000);
     }
   });
