@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { classify } from "../../../src/route/classifier/index.ts";
 import { decide, type RouteInput } from "../../../src/route/engine.ts";
-import { compilePattern, MAX_MATCHED_LENGTH } from "../../../src/route/regex.ts";
+import { compilePattern, MAX_MATCHED_LENGTH, testPattern } from "../../../src/route/regex.ts";
 import { PATTERN_BUDGET, rulePatterns } from "../../../src/route/rule-patterns.ts";
 import { type RuleSet, RuleSetSchema, StoredRulesSchema } from "../../../src/route/rules.ts";
 
@@ -60,6 +61,58 @@ describe("compilePattern", () => {
     expect(test("^.$", "😀")).toBe(true);
     expect(test("\\p{Thai}+", "สวัสดี")).toBe(true);
     expect(test("(?<n>\\d+)", "12")).toBe(true);
+  });
+});
+
+describe("rulePatterns: every textMatches in one pass", () => {
+  it("gives each rule the answer its own pattern gives, by the rule's position", () => {
+    // A rule without textMatches and a skipped one shift positions: the answers must not.
+    const sources = [
+      "\\bvip\\b",
+      "^thanks",
+      "(a)\\1",
+      "ship(?:ped|ping)?$",
+      "(a+)+$",
+      "đơn|order",
+      "\\d{3,}",
+      "[^\\x00-\\x7f]",
+      "\\bno\\b.*\\brefund",
+    ];
+    const set = StoredRulesSchema.parse({
+      rules: [
+        { id: "en", when: { language: ["en"] }, actions: [{ type: "tag", tags: ["en"] }] },
+        ...sources.map((source, i) => tagRule(`r${i}`, source)),
+      ],
+    });
+    const alone = [null, ...sources.map((source) => compilePattern(source))];
+    const words = [
+      "vip",
+      "VIP",
+      "thanks",
+      "Thanks",
+      "shipped",
+      "ship",
+      "aaa",
+      "đơn",
+      "ORDER",
+      "123",
+      "4567",
+      "no",
+      "refund",
+      "x",
+      " ",
+      "!",
+      "\n",
+      "😀",
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...words), { maxLength: 12 }), (parts) => {
+        const text = parts.join("");
+        const expected = alone.flatMap((compiled, i) => (compiled?.ok && testPattern(compiled.regex, text) ? [i] : []));
+        expect([...rulePatterns(set).matchingRules(text)].sort((a, b) => a - b)).toEqual(expected);
+      }),
+      { seed: 11, numRuns: 500 },
+    );
   });
 });
 
