@@ -13,6 +13,7 @@ import { derivedId } from "../lib/ids.ts";
 import { sealedAt } from "../lib/secret-box.ts";
 import { classifyMessage } from "../route/classify.ts";
 import { type Decision, decide } from "../route/engine.ts";
+import { rulePatterns } from "../route/rule-patterns.ts";
 import type { RuleAction, RuleSet } from "../route/rules.ts";
 import { orderValues, render, templateText } from "../route/templates.ts";
 import { secretBox } from "../secrets.ts";
@@ -62,7 +63,9 @@ export async function decideRoute(env: Env, db: Db, request: RouteRequest): Prom
     getSettings(db, scope.workspaceId),
     lookUpChannel(db, () => secretBox(env), scope.channel.id, now),
   ]);
-  const classification = await classifyMessage(readConfig(env), item.text ?? "", ruleSet.rules.orderPatterns);
+  // Compiled within the rule set's budget, the same patterns PUT /v1/rules checked.
+  const { orderPatterns } = rulePatterns(ruleSet.rules);
+  const classification = await classifyMessage(readConfig(env), item.text ?? "", orderPatterns);
   const decision = decide(
     {
       text: item.text,

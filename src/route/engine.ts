@@ -5,6 +5,7 @@
  */
 import type { Platform } from "../events/schema.ts";
 import type { Classification } from "./classifier/types.ts";
+import { rulePatterns } from "./rule-patterns.ts";
 import type { Condition, RuleAction, RuleSet } from "./rules.ts";
 
 export type { Classification };
@@ -36,8 +37,14 @@ const isReply = (action: RuleAction) => action.type === "reply_order_status" || 
 
 export function decide(input: RouteInput, rules: RuleSet): Decision {
   const decision: Decision = { classification: input.classification, actions: [], skipped: [] };
-  for (const rule of rules.rules) {
-    const why = matches(rule.when, input);
+  // Every textMatches in one pass over the text, the first time a rule needs it.
+  let matching: ReadonlySet<number> | undefined;
+  const textMatches = (i: number) => {
+    matching ??= input.text ? rulePatterns(rules).matchingRules(input.text) : new Set<number>();
+    return matching.has(i);
+  };
+  for (const [i, rule] of rules.rules.entries()) {
+    const why = matches(rule.when, () => textMatches(i), input);
     if (why === null) continue;
     for (const action of rule.actions) {
       const held = holdBack(action, input, decision);
@@ -64,8 +71,12 @@ function holdBack(action: RuleAction, input: RouteInput, decision: Decision): st
   return null;
 }
 
-/** Why the condition holds (for the agent), or null when it does not. */
-function matches(when: Condition, input: RouteInput): string | null {
+/**
+ * Why the condition holds (for the agent), or null when it does not. `textMatched` says whether
+ * the condition's pattern matches the text; one the engine skips (a rule set saved before the
+ * checks) never does.
+ */
+function matches(when: Condition, textMatched: () => boolean, input: RouteInput): string | null {
   const { classification: c } = input;
   const reasons: string[] = [];
   if (when.intent) {
@@ -93,7 +104,7 @@ function matches(when: Condition, input: RouteInput): string | null {
     reasons.push(input.isNewContact ? "first message from a new contact" : "returning contact");
   }
   if (when.textMatches !== undefined) {
-    if (!input.text || !new RegExp(when.textMatches, "iu").test(input.text)) return null;
+    if (!textMatched()) return null;
     reasons.push(`text matches /${when.textMatches}/`);
   }
   return reasons.length > 0 ? reasons.join(", ") : "always";

@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import { PlatformSchema } from "../events/schema.ts";
+import { MAX_ORDER_PATTERN_LENGTH, MAX_ORDER_PATTERNS } from "./classifier/order-patterns.ts";
 import { INTENTS, LANGUAGES, SENTIMENTS } from "./classifier/types.ts";
+import { rulePatterns } from "./rule-patterns.ts";
 
 export const IntentSchema = z.enum(INTENTS);
 export const SentimentSchema = z.enum(SENTIMENTS);
@@ -22,8 +24,10 @@ const ConditionSchema = z.strictObject({
   channel: z.array(PlatformSchema).min(1).optional(),
   hasOrderId: z.boolean().optional(),
   newContact: z.boolean().optional(),
-  /** A regular expression, matched case-insensitively against the message text. */
-  textMatches: z.string().min(1).max(500).optional(),
+  textMatches: z.string().min(1).max(500).optional().meta({
+    description:
+      "A regular expression in RE2 syntax (no backreferences or lookaround), matched case-insensitively against the first 2,000 characters of the text",
+  }),
 });
 export type Condition = z.infer<typeof ConditionSchema>;
 
@@ -59,15 +63,19 @@ const TemplateSchema = z
 const MAX_TEMPLATES = 50;
 const MAX_TAGS = 100;
 
-export const RuleSetSchema = z
+/** The shape, the rule ids and the templates: what a stored version is read with. */
+export const StoredRulesSchema = z
   .strictObject({
     rules: z.array(RuleSchema).max(100),
     templates: z
       .record(name, TemplateSchema)
       .refine((templates) => Object.keys(templates).length <= MAX_TEMPLATES, `at most ${MAX_TEMPLATES} templates`)
       .default({}),
-    /** Extra order-number patterns: regular expressions with one capture group. */
-    orderPatterns: z.array(z.string().min(1).max(300)).max(20).default([]),
+    orderPatterns: z
+      .array(z.string().min(1).max(MAX_ORDER_PATTERN_LENGTH))
+      .max(MAX_ORDER_PATTERNS)
+      .default([])
+      .meta({ description: "Extra order-number formats: regular expressions in RE2 syntax, each with exactly one capture group (the id)" }),
   })
   .superRefine((set, ctx) => {
     // A conversation keeps every tag its rules give it: bounded here, its row stays small.
@@ -78,9 +86,6 @@ export const RuleSetSchema = z
     set.rules.forEach((rule, i) => {
       if (seen.has(rule.id)) ctx.addIssue({ code: "custom", path: ["rules", i, "id"], message: `duplicate rule id '${rule.id}'` });
       seen.add(rule.id);
-      if (rule.when.textMatches !== undefined && !compiles(rule.when.textMatches)) {
-        ctx.addIssue({ code: "custom", path: ["rules", i, "when", "textMatches"], message: "not a valid regular expression" });
-      }
       rule.actions.forEach((action, j) => {
         const needed = action.type === "reply_template" ? [action.template] : action.type === "reply_order_status" ? ORDER_TEMPLATES : [];
         for (const template of needed) {
@@ -90,20 +95,17 @@ export const RuleSetSchema = z
         }
       });
     });
-    set.orderPatterns.forEach((pattern, i) => {
-      if (!compiles(pattern)) ctx.addIssue({ code: "custom", path: ["orderPatterns", i], message: "not a valid regular expression" });
-    });
   });
-export type RuleSet = z.infer<typeof RuleSetSchema>;
 
-function compiles(pattern: string): boolean {
-  try {
-    new RegExp(pattern, "iu");
-    return true;
-  } catch {
-    return false;
-  }
-}
+/**
+ * What `PUT /v1/rules` accepts: also every pattern the engine will run (`rulePatterns`, the
+ * very function routing uses). Stored versions are read without this check, so one saved
+ * before it loses only the patterns routing skips, not the whole set.
+ */
+export const RuleSetSchema = StoredRulesSchema.superRefine((set, ctx) => {
+  for (const { path, message } of rulePatterns(set).problems) ctx.addIssue({ code: "custom", path, message });
+});
+export type RuleSet = z.infer<typeof RuleSetSchema>;
 
 export const ORDER_TEMPLATES = ["order_status", "order_not_found", "order_lookup_failed"];
 

@@ -1,7 +1,8 @@
 /** Versioned rule sets: every PUT adds a version; the newest is in force. */
 import { desc, eq } from "drizzle-orm";
 import { TtlCache } from "../lib/ttl-cache.ts";
-import { DEFAULT_RULE_SET, type RuleSet, RuleSetSchema } from "../route/rules.ts";
+import { rulePatterns } from "../route/rule-patterns.ts";
+import { DEFAULT_RULE_SET, type RuleSet, StoredRulesSchema } from "../route/rules.ts";
 import type { Db } from "./db.ts";
 import { ruleSets } from "./schema.ts";
 
@@ -23,8 +24,15 @@ export function getRuleSet(db: Db, workspaceId: string): Promise<StoredRuleSet> 
 async function readRuleSet(db: Db, workspaceId: string): Promise<StoredRuleSet> {
   const row = await db.select().from(ruleSets).where(eq(ruleSets.workspaceId, workspaceId)).orderBy(desc(ruleSets.version)).limit(1).get();
   if (!row) return { version: 0, rules: DEFAULT_RULE_SET, updatedAt: null };
-  const parsed = RuleSetSchema.safeParse(JSON.parse(row.rules));
-  return { version: row.version, rules: parsed.success ? parsed.data : DEFAULT_RULE_SET, updatedAt: row.createdAt };
+  const parsed = StoredRulesSchema.safeParse(JSON.parse(row.rules));
+  if (!parsed.success) return { version: row.version, rules: DEFAULT_RULE_SET, updatedAt: row.createdAt };
+  // A version saved before today's pattern checks: routing skips what they would refuse.
+  const { problems } = rulePatterns(parsed.data);
+  if (problems.length > 0) {
+    const paths = problems.map((problem) => ({ path: problem.path.join("."), message: problem.message }));
+    console.warn(JSON.stringify({ msg: "stored rules: patterns skipped", workspaceId, version: row.version, problems: paths }));
+  }
+  return { version: row.version, rules: parsed.data, updatedAt: row.createdAt };
 }
 
 /** Stores `rules` as the version after `previous`; a concurrent PUT that took it fails (primary key). */

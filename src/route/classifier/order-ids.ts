@@ -68,11 +68,8 @@ export function findOrderIds(text: NormalizedText, options: ClassifyOptions | un
   found.sort((a, b) => a.at - b.at);
 
   for (const { regex } of resolveOrderPatterns(options, signals)) {
-    // A hand-built OrderPattern may lack the g flag; exec would then never advance.
-    const scan = regex.global ? regex : new RegExp(regex.source, `${regex.flags}g`);
-    scan.lastIndex = 0;
-    for (let match = scan.exec(text.original); match !== null; match = scan.exec(text.original)) {
-      if (match[0] === "") scan.lastIndex++;
+    // RE2 steps past empty matches itself; the text is already cut to MAX_CLASSIFIED_LENGTH.
+    for (const match of regex.matchAll(text.original)) {
       const id = match[1]?.trim();
       if (!id) continue;
       found.push({ at: Number.MAX_SAFE_INTEGER, id });

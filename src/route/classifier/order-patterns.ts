@@ -1,20 +1,16 @@
 /**
  * A workspace's own order-number patterns (e.g. `SO-(\d{6})` for its storefront's numbers).
  * They are checked when the workspace saves them, so a bad one is reported to its author with
- * a reason; `classify` only ever skips a bad pattern, it never throws on one.
+ * a reason; `classify` only ever skips a bad pattern, it never throws on one. They run on the
+ * linear-time engine (`../regex.ts`), like every workspace pattern.
  */
+import { compilePattern } from "../regex.ts";
 import type { ClassifyOptions, OrderPattern } from "./types.ts";
 
 export const MAX_ORDER_PATTERNS = 20;
-export const MAX_ORDER_PATTERN_LENGTH = 200;
+export const MAX_ORDER_PATTERN_LENGTH = 300;
 
-export type OrderPatternErrorCode =
-  | "too_many"
-  | "too_long"
-  | "invalid_syntax"
-  | "wrong_group_count"
-  | "matches_empty"
-  | "nested_quantifier";
+export type OrderPatternErrorCode = "too_many" | "too_long" | "invalid_syntax" | "wrong_group_count" | "matches_empty";
 
 export interface OrderPatternError {
   /** Position of the pattern in the list given (-1 for the list itself). */
@@ -26,14 +22,8 @@ export interface OrderPatternError {
 export type CompileOrderPatternsResult = { ok: true; patterns: OrderPattern[] } | { ok: false; errors: OrderPatternError[] };
 
 /**
- * `(a+)+` and `(\d*)*` can take exponential time on a long digit run. A heuristic, not a proof:
- * patterns run on a few hundred characters per message, which bounds the rest.
- */
-const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)[+*{]/;
-
-/**
- * Checks and compiles patterns: each a regex source with exactly one capture group (the id),
- * matched case-insensitively with the `u` flag. Every problem is reported, not only the first.
+ * Checks and compiles patterns: each an RE2 source with exactly one capture group (the id),
+ * matched case-insensitively. Every problem is reported, not only the first.
  */
 export function compileOrderPatterns(sources: readonly string[]): CompileOrderPatternsResult {
   if (sources.length > MAX_ORDER_PATTERNS) {
@@ -57,26 +47,17 @@ export function compileOrderPattern(
   if (source.length === 0 || source.length > MAX_ORDER_PATTERN_LENGTH) {
     return fail("too_long", `a pattern is 1 to ${MAX_ORDER_PATTERN_LENGTH} characters`);
   }
-  let regex: RegExp;
-  try {
-    regex = new RegExp(source, "giu");
-  } catch (error) {
-    return fail("invalid_syntax", error instanceof SyntaxError ? error.message : "not a regular expression");
-  }
-  // An alternation with the empty string matches "", so exec counts the groups without input.
-  const groups = (new RegExp(`${source}|`, "u").exec("")?.length ?? 1) - 1;
+  const compiled = compilePattern(source);
+  if (!compiled.ok) return fail("invalid_syntax", compiled.message);
+  const groups = compiled.regex.groupCount();
   if (groups !== 1) return fail("wrong_group_count", `needs exactly one capture group (the order id), found ${groups}`);
-  if (new RegExp(source, "u").test("")) return fail("matches_empty", "matches an empty text, so it would find ids everywhere");
-  if (NESTED_QUANTIFIER.test(source)) return fail("nested_quantifier", "a repeated group that itself repeats can run for minutes");
-  return { ok: true, pattern: { source, regex } };
+  if (compiled.regex.matcher("").find()) return fail("matches_empty", "matches an empty text, so it would find ids everywhere");
+  return { ok: true, pattern: { source, regex: compiled.regex, size: compiled.size } };
 }
 
-const CACHE_LIMIT = 512;
-const cache = new Map<string, OrderPattern | null>();
-
 /**
- * The usable patterns among `options.orderPatterns`, compiling sources once per isolate.
- * Invalid sources are left out and named in `signals` by position.
+ * The usable patterns among `options.orderPatterns`; sources compile once per isolate
+ * (`compilePattern`'s cache). Invalid sources are left out and named in `signals` by position.
  */
 export function resolveOrderPatterns(options: ClassifyOptions | undefined, signals: string[]): OrderPattern[] {
   const given = options?.orderPatterns;
@@ -87,15 +68,8 @@ export function resolveOrderPatterns(options: ClassifyOptions | undefined, signa
       usable.push(entry);
       return;
     }
-    let pattern = cache.get(entry);
-    if (pattern === undefined) {
-      const compiled = compileOrderPattern(entry, index);
-      pattern = compiled.ok ? compiled.pattern : null;
-      // Workspaces come and go; a bounded cache cannot grow with them.
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(entry, pattern);
-    }
-    if (pattern) usable.push(pattern);
+    const compiled = compileOrderPattern(entry, index);
+    if (compiled.ok) usable.push(compiled.pattern);
     else signals.push(`order_pattern_invalid:${index}`);
   });
   return usable;

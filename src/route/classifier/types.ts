@@ -2,6 +2,7 @@
  * The classifier's public vocabulary: what a message is about, how it feels, which language
  * it is in, and the order numbers it names. The routing engine branches on these values.
  */
+import type { LinearRegex } from "../regex.ts";
 
 export const INTENTS = ["order_status", "shipping", "change_order", "cancel", "refund", "human", "greeting", "other"] as const;
 /**
@@ -27,10 +28,12 @@ export interface Classification {
   signals: string[];
 }
 
-/** A workspace's own order-number pattern, checked by `compileOrderPatterns`. */
+/** A workspace's own order-number pattern, compiled by `compileOrderPattern` (RE2, linear time). */
 export interface OrderPattern {
   readonly source: string;
-  readonly regex: RegExp;
+  readonly regex: LinearRegex;
+  /** RE2's program size: matching time is proportional to it. */
+  readonly size: number;
 }
 
 export interface ClassifyOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify, compileOrderPatterns, MAX_ORDER_PATTERNS } from "../../../../src/route/classifier/index.ts";
+import { classify, compileOrderPatterns, MAX_ORDER_PATTERN_LENGTH, MAX_ORDER_PATTERNS } from "../../../../src/route/classifier/index.ts";
 
 const ids = (text: string, orderPatterns?: string[]) => classify(text, orderPatterns ? { orderPatterns } : undefined).orderIds;
 
@@ -88,9 +88,16 @@ describe("order numbers: workspace patterns", () => {
     expect(result.signals).toContain("order_pattern_invalid:0");
   });
 
-  it("never loops on a hand-built pattern without the g flag", () => {
-    const result = classify("A-1 A-2", { orderPatterns: [{ source: "A-(\\d)", regex: /A-(\d)/ }] });
-    expect(result.orderIds).toEqual(["1", "2"]);
+  it("finds every match of a pattern, not only the first", () => {
+    expect(ids("A-1 A-2, a-3", ["A-(\\d)"])).toEqual(["1", "2", "3"]);
+  });
+
+  it("finds ids in linear time with a nested quantifier that backtracking takes seconds on", () => {
+    const attack = "1".repeat(1990);
+    const started = performance.now();
+    for (const pattern of ["((?:\\d)+)+x", "(\\d|\\d)+x", "(?:\\d|\\d)+(\\d)x"]) expect(ids(attack, [pattern])).toEqual([]);
+    // Each takes 4–7 s on 26 digits with a backtracking engine; RE2 a few ms on 1,990.
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });
 
@@ -115,13 +122,28 @@ describe("compileOrderPatterns", () => {
     ]);
   });
 
-  it("rejects nested quantifiers, which can take exponential time", () => {
-    const result = compileOrderPatterns(["(?:\\d+)+-(\\d+)"]);
-    expect(result).toMatchObject({ ok: false, errors: [{ index: 0, code: "nested_quantifier" }] });
+  it("accepts nested quantifiers, which RE2 runs in linear time", () => {
+    expect(compileOrderPatterns(["(?:\\d+)+-(\\d+)", "((?:\\d)+)+x", "(\\d|\\d)+x"])).toMatchObject({ ok: true });
+  });
+
+  it("refuses what RE2 cannot run: backreferences and lookaround", () => {
+    const result = compileOrderPatterns(["(\\d+)-\\1", "(?=SO)(SO-\\d+)", "(?<!#)(\\d{6})", "(\\d+)\\k<n>"]);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors.map(({ index, code }) => [index, code])).toEqual([
+      [0, "invalid_syntax"],
+      [1, "invalid_syntax"],
+      [2, "invalid_syntax"],
+      [3, "invalid_syntax"],
+    ]);
+    expect(result.errors[0]?.message).toMatch(/RE2.*no backreferences or lookaround/);
   });
 
   it("rejects over-long patterns and too many of them", () => {
-    expect(compileOrderPatterns([`(${"a".repeat(300)})`])).toMatchObject({ ok: false, errors: [{ code: "too_long" }] });
+    expect(compileOrderPatterns([`(${"a".repeat(MAX_ORDER_PATTERN_LENGTH)})`])).toMatchObject({
+      ok: false,
+      errors: [{ code: "too_long" }],
+    });
     const many = Array.from({ length: MAX_ORDER_PATTERNS + 1 }, (_, index) => `X${index}-(\\d+)`);
     expect(compileOrderPatterns(many)).toMatchObject({ ok: false, errors: [{ index: -1, code: "too_many" }] });
   });
