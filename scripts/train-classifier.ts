@@ -1,0 +1,96 @@
+// Trains the built-in classifier's model and writes src/route/classifier/model/model.json.
+//   npm run train:classifier                      train on the whole corpus (seed 16), write the model
+//   npm run train:classifier -- --seed 7          another seed (the unit test expects the shipped one: 16)
+//   npm run train:classifier -- --dev             train on 80 % of the corpus, report the other 20 % (the dev
+//                                                 split: where thresholds and options are chosen); writes nothing
+//   npm run train:classifier -- --check           exit 1 if retraining does not reproduce the shipped file
+// The corpus is scripts/classifier/corpus/ (README there). Never the frozen held-out set.
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createClassifier, NEGATIVE_THRESHOLD } from "../src/route/classifier/classify.ts";
+import { loadModel } from "../src/route/classifier/model/model.ts";
+import { evaluate, formatReport, formatVariantTable } from "../test/classifier/evaluate.ts";
+import { buildCorpus, type CorpusItem, seededRandom } from "./classifier/corpus/generate.ts";
+import { DEFAULT_SEED, DEFAULT_TRAIN_OPTIONS, serializeModel, sha256, trainModel } from "./classifier/train.ts";
+
+const MODEL_PATH = new URL("../src/route/classifier/model/model.json", import.meta.url);
+
+const { values } = parseArgs({
+  options: {
+    seed: { type: "string", default: String(DEFAULT_SEED) },
+    dev: { type: "boolean", default: false },
+    check: { type: "boolean", default: false },
+  },
+});
+const seed = Number(values.seed);
+if (!Number.isInteger(seed) || seed < 0) throw new Error("--seed takes a non-negative integer");
+
+const corpus = buildCorpus(seed);
+const options = { ...DEFAULT_TRAIN_OPTIONS, seed };
+
+if (values.dev) {
+  const random = seededRandom(seed ^ 0xde7);
+  const train: CorpusItem[] = [];
+  const dev: CorpusItem[] = [];
+  for (const item of corpus) (random() < 0.2 ? dev : train).push(item);
+  const started = performance.now();
+  const model = loadModel(trainModel(train, options));
+  console.log(`trained on ${train.length} in ${((performance.now() - started) / 1000).toFixed(1)} s; dev split ${dev.length}\n`);
+  const classify = createClassifier(() => model);
+  const sources = ["en", "vi", "vi-nodiac", "th", "id", "labelled"] as const;
+  const rows = sources.map((source) => ({
+    variant: source,
+    report: evaluate(dev.filter((item) => item.source === source).map(asScored), (text) => classify(text)),
+  }));
+  const all = evaluate(dev.map(asScored), (text) => classify(text));
+  console.log(formatVariantTable([...rows, { variant: "all", report: all }]));
+  console.log("");
+  console.log(formatReport("Dev split", all));
+  console.log(`\nNegative threshold sweep on the dev split (shipped: ${NEGATIVE_THRESHOLD}):\n`);
+  // labelled.json's items were written apart from the templates: the sterner half of the dev split.
+  const labelled = dev.filter((item) => item.source === "labelled");
+  console.log("| P(negative) ≥ | precision | recall | labelled.json items: precision | recall |\n| --- | --- | --- | --- | --- |");
+  const sweep = (items: readonly CorpusItem[], threshold: number) => {
+    let tp = 0;
+    let predicted = 0;
+    let support = 0;
+    for (const item of items) {
+      const p = classify(item.text).negativeProbability ?? 0;
+      if (item.sentiment === "negative") support++;
+      if (p >= threshold) {
+        predicted++;
+        if (item.sentiment === "negative") tp++;
+      }
+    }
+    return `${(tp / predicted).toFixed(3)} | ${(tp / support).toFixed(3)}`;
+  };
+  for (const threshold of [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6]) {
+    console.log(`| ${threshold} | ${sweep(dev, threshold)} | ${sweep(labelled, threshold)} |`);
+  }
+  console.log(`\nDev failures:\n`);
+  for (const failure of all.failures.slice(0, Number(process.env.SHOW_FAILURES ?? 0))) {
+    console.log(
+      `${failure.wrong.join(",")}\t${failure.item.intent}/${failure.item.sentiment} → ${failure.got.intent}/${failure.got.sentiment}\t${failure.item.text}`,
+    );
+  }
+} else {
+  const started = performance.now();
+  const text = serializeModel(trainModel(corpus, options));
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (values.check) {
+    const shipped = readFileSync(MODEL_PATH, "utf8");
+    const same = sha256(shipped) === sha256(text);
+    console.log(
+      `retrained in ${seconds} s: ${same ? "identical to" : "DIFFERENT from"} the shipped model (sha256 ${sha256(text).slice(0, 16)})`,
+    );
+    if (!same) process.exitCode = 1;
+  } else {
+    writeFileSync(MODEL_PATH, text);
+    console.log(`trained on ${corpus.length} messages (seed ${seed}) in ${seconds} s`);
+    console.log(`wrote src/route/classifier/model/model.json: ${Buffer.byteLength(text)} bytes, sha256 ${sha256(text)}`);
+  }
+}
+
+function asScored(item: CorpusItem) {
+  return { text: item.text, language: item.language, intent: item.intent, sentiment: item.sentiment, orderIds: [] as string[] };
+}
