@@ -14,6 +14,7 @@ import {
   evaluateByVariant,
   formatFailures,
   formatReport,
+  formatTradeoff,
   formatVariantTable,
   HELDOUT_TARGETS,
   loadHeldoutSet,
@@ -21,6 +22,8 @@ import {
   missedHeldoutTargets,
   missedTargets,
   PRODUCT_TARGETS,
+  routingTradeoff,
+  TRADEOFF_THRESHOLDS,
 } from "../test/classifier/evaluate.ts";
 
 const { values } = parseArgs({
@@ -81,6 +84,8 @@ console.log(
   `\nHeld-out targets per variant (negative recall ≥ ${HELDOUT_TARGETS.negativeRecall} at precision ≥ ${HELDOUT_TARGETS.negativePrecision}, intent accuracy ≥ ${HELDOUT_TARGETS.intentAccuracy}, order ids ≥ ${HELDOUT_TARGETS.orderIds}, language ≥ ${HELDOUT_TARGETS.languageAccuracy}): ${heldMissed.length ? `MISSED: ${heldMissed.join("; ")}` : "met"}`,
 );
 if (heldMissed.length > 0) process.exitCode = 1;
+console.log(`\n### What the default rules do with the held-out set, by the threshold of \`maybe-unhappy\`\n`);
+console.log(formatTradeoff(routingTradeoff(heldout, scorer, TRADEOFF_THRESHOLDS)));
 
 if (!values.ai) {
   const items = loadLabelledSet();

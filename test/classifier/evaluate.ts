@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { type Classification, INTENTS, type Intent, LANGUAGES, SENTIMENTS } from "../../src/route/classifier/index.ts";
+import { decide } from "../../src/route/engine.ts";
+import { DEFAULT_RULE_SET, type RuleSet } from "../../src/route/rules.ts";
 
 /** What the product promises on the whole set: angry buyers reach a person, order replies name the right order. */
 export const PRODUCT_TARGETS = { negativeRecall: 0.9, orderIdPrecision: 0.98, orderIdRecall: 0.98 } as const;
@@ -254,3 +256,59 @@ export function formatFailures(failures: readonly Failure[], width = 70): string
     }),
   ].join("\n");
 }
+
+/** The routing trade-off at one `maybe-unhappy` threshold (null: the rule removed). */
+export interface TradeoffRow {
+  threshold: number | null;
+  /** Messages the default rules answer automatically. */
+  autoReplies: number;
+  /** Of those, complaints (labelled negative): an angry buyer answered by a template. */
+  complaintsAutoAnswered: number;
+  /** Calm messages (not labelled negative) sent to a person. */
+  calmEscalated: number;
+  items: number;
+  complaints: number;
+}
+
+/** What the default rules do with each message at each threshold of `maybe-unhappy`. */
+export function routingTradeoff(
+  items: readonly ScoredItem[],
+  classify: (text: string) => Classification,
+  thresholds: readonly (number | null)[],
+): TradeoffRow[] {
+  const classified = items.map((item) => ({ item, classification: classify(item.text) }));
+  return thresholds.map((threshold) => {
+    const rules: RuleSet = {
+      ...DEFAULT_RULE_SET,
+      rules: DEFAULT_RULE_SET.rules.flatMap((rule) =>
+        rule.id !== "maybe-unhappy" ? [rule] : threshold === null ? [] : [{ ...rule, when: { negativeAtLeast: threshold } }],
+      ),
+    };
+    const row: TradeoffRow = { threshold, autoReplies: 0, complaintsAutoAnswered: 0, calmEscalated: 0, items: items.length, complaints: 0 };
+    for (const { item, classification } of classified) {
+      const decision = decide({ text: item.text, channel: "tiktok", classification, isNewContact: false, conversationState: "bot" }, rules);
+      const replied = decision.actions.some((a) => a.action.type === "reply_template" || a.action.type === "reply_order_status");
+      const escalated = decision.actions.some((a) => a.action.type === "escalate");
+      const complaint = item.sentiment === "negative";
+      if (complaint) row.complaints++;
+      if (replied) row.autoReplies++;
+      if (replied && complaint) row.complaintsAutoAnswered++;
+      if (escalated && !complaint) row.calmEscalated++;
+    }
+    return row;
+  });
+}
+
+export function formatTradeoff(rows: readonly TradeoffRow[]): string {
+  const share = (part: number, whole: number) => `${part} (${whole ? Math.round((100 * part) / whole) : 0} %)`;
+  return [
+    "| maybe-unhappy at P(negative) ≥ | automatic replies | complaints answered by a template | calm messages sent to a person |",
+    "| --- | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${r.threshold ?? "off (sentiment only)"} | ${share(r.autoReplies, r.items)} | ${share(r.complaintsAutoAnswered, r.complaints)} | ${share(r.calmEscalated, r.items - r.complaints)} |`,
+    ),
+  ].join("\n");
+}
+
+export const TRADEOFF_THRESHOLDS: readonly (number | null)[] = [null, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15];

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { foldText } from "../../../src/route/classifier/normalize.ts";
 import { INTENTS, type Intent, type Language, SENTIMENTS, type Sentiment } from "../../../src/route/classifier/types.ts";
-import { loadLabelledSet } from "../../../test/classifier/evaluate.ts";
+import { loadHeldoutSet, loadLabelledSet } from "../../../test/classifier/evaluate.ts";
 import { SLOTS, type SlotLanguage, type Slots } from "./slots.ts";
 
 export interface CorpusItem {
@@ -17,6 +17,8 @@ export interface CorpusItem {
   source: "en" | "vi" | "vi-nodiac" | "th" | "id" | "labelled";
   intent: Intent;
   sentiment: Sentiment;
+  /** Which template (`vi:12`, shared by its no-diacritics copies) or labelled row it came from: the dev split keeps groups whole. */
+  group: string;
 }
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
@@ -142,28 +144,40 @@ export function withoutDiacritics(text: string, random: () => number): string {
 export function buildCorpus(seed: number): CorpusItem[] {
   const random = seededRandom(seed);
   const items: CorpusItem[] = [];
+  // A stock phrase ("halo kak") can come out of a template exactly as a held-out message
+  // reads: it is dropped, so that the held-out set is never trained on, even by coincidence.
+  const key = (text: string) => foldText(text).replace(/\s+/g, " ").trim();
+  const heldout = new Set(loadHeldoutSet().map((item) => key(item.text)));
   const seen = new Set<string>();
   const add = (item: CorpusItem) => {
-    if (seen.has(item.text)) return;
+    if (seen.has(item.text) || heldout.has(key(item.text))) return;
     seen.add(item.text);
     items.push(item);
   };
   for (const language of ["en", "vi", "th", "id"] as const) {
     const slots = SLOTS[language];
-    for (const template of loadTemplates(language)) {
+    for (const [index, template] of loadTemplates(language).entries()) {
+      const group = `${language}:${index}`;
       for (let n = 0; n < FILLS_PER_TEMPLATE; n++) {
         const text = fill(template, slots, random);
-        add({ text, language, source: language, intent: template.intent, sentiment: template.sentiment });
+        add({ text, language, source: language, intent: template.intent, sentiment: template.sentiment, group });
         if (language === "vi") {
           const plain = withoutDiacritics(fill(template, slots, random), random);
-          add({ text: plain, language, source: "vi-nodiac", intent: template.intent, sentiment: template.sentiment });
+          add({ text: plain, language, source: "vi-nodiac", intent: template.intent, sentiment: template.sentiment, group });
         }
       }
     }
   }
-  for (const item of loadLabelledSet()) {
+  for (const [index, item] of loadLabelledSet().entries()) {
     if (item.split !== "tune" || item.language === "unknown") continue;
-    add({ text: item.text, language: item.language, source: "labelled", intent: item.intent, sentiment: item.sentiment });
+    add({
+      text: item.text,
+      language: item.language,
+      source: "labelled",
+      intent: item.intent,
+      sentiment: item.sentiment,
+      group: `labelled:${index}`,
+    });
   }
   return items;
 }

@@ -48,14 +48,14 @@ export function createClassifier(model: () => Model): (text: string, options?: C
     const orderIds = findOrderIds(normalized, options, signals);
     // The keyword layer still runs: its matches explain a decision, and its `human` is exact.
     const ruleSignals: string[] = [];
-    const ruleLanguage = detectLanguage(normalized, ruleSignals);
     const ruleIntent = decideIntent(normalized, orderIds.length, ruleSignals);
     const ruleSentiment = decideSentiment(normalized, ruleIntent, ruleSignals);
 
     // No letters (an order number alone, emoji, nothing): nothing for the model to read.
     if (!ANY_LETTER.test(normalized.lower)) {
+      const language = detectLanguage(normalized, ruleSignals);
       signals.push(...ruleSignals);
-      return { intent: ruleIntent, sentiment: ruleSentiment, language: ruleLanguage, orderIds, signals: [...new Set(signals)] };
+      return { intent: ruleIntent, sentiment: ruleSentiment, language, orderIds, signals: [...new Set(signals)] };
     }
     const scores = model().score(normalized, orderIds.length);
 
@@ -81,7 +81,7 @@ export function createClassifier(model: () => Model): (text: string, options?: C
     else sentiment = MODEL_SENTIMENTS[argmax(scores.sentiment)] === "positive" ? "positive" : "neutral";
 
     signals.push(
-      ...ruleSignals.filter((signal) => !signal.startsWith("language:")),
+      ...ruleSignals,
       `language:${language}:${language === "th" ? "script" : "model"}`,
       `model:intent:${intent}:${round(intentConfidence)}`,
       `model:negative:${round(negativeProbability)}`,
