@@ -23,7 +23,8 @@ export interface TrainOptions {
   l2: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { seed: DEFAULT_SEED, epochs: 12, learningRate: 0.5, l2: 1e-5 };
+/** Chosen by 5-fold cross-validation over whole templates (never on the held-out set). */
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { seed: DEFAULT_SEED, epochs: 20, learningRate: 3, l2: 3e-5 };
 
 const HEADS = [
   { name: "intent", classes: INTENTS as readonly string[] },

@@ -70,6 +70,8 @@ function fill(template: Template, slots: Slots, random: () => number): string {
   const chosen = new Map<string, string>();
   const value = (slot: string): string => {
     switch (slot) {
+      case "city2":
+        return pick(slots.city.filter((entry) => entry !== chosen.get("city")));
       case "item":
       case "color":
       case "size":
