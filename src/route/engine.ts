@@ -107,5 +107,10 @@ function matches(when: Condition, textMatched: () => boolean, input: RouteInput)
     if (!textMatched()) return null;
     reasons.push(`text matches /${when.textMatches}/`);
   }
+  if (when.negativeAtLeast !== undefined) {
+    const probability = c.negativeProbability ?? (c.sentiment === "negative" ? 1 : 0);
+    if (probability < when.negativeAtLeast) return null;
+    reasons.push(`probability of negative ${probability} ≥ ${when.negativeAtLeast}`);
+  }
   return reasons.length > 0 ? reasons.join(", ") : "always";
 }

@@ -28,6 +28,11 @@ const ConditionSchema = z.strictObject({
     description:
       "A regular expression in RE2 syntax (no backreferences or lookaround), matched case-insensitively against the first 2,000 characters of the text",
   }),
+  /**
+   * The classifier's probability that the message is a complaint is at least this. A classifier
+   * that gives no probability counts 1 for negative sentiment and 0 otherwise.
+   */
+  negativeAtLeast: z.number().min(0).max(1).optional(),
 });
 export type Condition = z.infer<typeof ConditionSchema>;
 
@@ -167,6 +172,12 @@ export const DEFAULT_TEMPLATES: Record<string, z.infer<typeof TemplateSchema>> =
   },
 };
 
+/**
+ * Below the classifier's own cut for `negative` (0.5): a message this likely to be a complaint
+ * goes to a person. Chosen on the training corpus's dev split; the README shows the trade-off.
+ */
+export const MAYBE_NEGATIVE_THRESHOLD = 0.3;
+
 /** The rules in force until a workspace sets its own (CONTRACT.md "Default rules"). */
 export const DEFAULT_RULE_SET: RuleSet = RuleSetSchema.parse({
   rules: [
@@ -190,6 +201,13 @@ export const DEFAULT_RULE_SET: RuleSet = RuleSetSchema.parse({
       id: "asks-for-human",
       when: { intent: ["human"] },
       actions: [{ type: "escalate", reason: "asked for a human" }],
+      stop: true,
+    },
+    {
+      id: "maybe-unhappy",
+      description: "Plausibly a complaint though not surely one: a person answers rather than a template",
+      when: { negativeAtLeast: MAYBE_NEGATIVE_THRESHOLD },
+      actions: [{ type: "escalate", reason: "possibly negative sentiment" }],
       stop: true,
     },
     {

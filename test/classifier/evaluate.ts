@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { type Classification, INTENTS, type Intent, LANGUAGES, SENTIMENTS } from "../../src/route/classifier/index.ts";
+import { decide } from "../../src/route/engine.ts";
+import { DEFAULT_RULE_SET, type RuleSet } from "../../src/route/rules.ts";
 
 /** What the product promises on the whole set: angry buyers reach a person, order replies name the right order. */
 export const PRODUCT_TARGETS = { negativeRecall: 0.9, orderIdPrecision: 0.98, orderIdRecall: 0.98 } as const;
@@ -24,6 +26,37 @@ export function loadLabelledSet(): LabelledItem[] {
   return z.array(LabelledItemSchema).parse(JSON.parse(text));
 }
 
+export const VARIANTS = ["en", "vi", "vi-nodiac", "th", "id"] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+/** The frozen held-out set (`heldout.json`, see HELDOUT.md): measured only, never trained or tuned on. */
+export const HeldoutItemSchema = z.strictObject({
+  language: z.enum(LANGUAGES),
+  variant: z.enum(VARIANTS),
+  intent: z.enum(INTENTS),
+  sentiment: z.enum(SENTIMENTS),
+  orderIds: z.array(z.string().regex(/^\d{6,20}$/)),
+  text: z.string().min(1),
+});
+export type HeldoutItem = z.infer<typeof HeldoutItemSchema>;
+
+export function loadHeldoutSet(): HeldoutItem[] {
+  const text = readFileSync(new URL("./heldout.json", import.meta.url), "utf8");
+  return z.strictObject({ about: z.string(), items: z.array(HeldoutItemSchema) }).parse(JSON.parse(text)).items;
+}
+
+/** What issue 16 asks of the held-out set, in every language variant. */
+export const HELDOUT_TARGETS = {
+  negativeRecall: 0.85,
+  negativePrecision: 0.8,
+  intentAccuracy: 0.9,
+  orderIds: 0.98,
+  languageAccuracy: 0.98,
+};
+
+/** Fields both labelled sets share, which is all `evaluate` reads. */
+export type ScoredItem = Pick<LabelledItem, "text" | "language" | "intent" | "sentiment" | "orderIds">;
+
 export interface Rate {
   /** NaN when nothing was predicted. */
   precision: number;
@@ -34,7 +67,7 @@ export interface Rate {
 }
 
 export interface Failure {
-  item: LabelledItem;
+  item: ScoredItem;
   got: Classification;
   /** The fields that differ: intent, sentiment, language, orderIds. */
   wrong: string[];
@@ -59,7 +92,7 @@ function counter() {
   return { truePositives: 0, predicted: 0, support: 0 };
 }
 
-export function evaluate(items: readonly LabelledItem[], classify: (text: string) => Classification): Report {
+export function evaluate(items: readonly ScoredItem[], classify: (text: string) => Classification): Report {
   const intents = Object.fromEntries(INTENTS.map((intent) => [intent, counter()])) as Record<Intent, ReturnType<typeof counter>>;
   const negative = counter();
   const ids = counter();
@@ -127,6 +160,57 @@ export function missedTargets(report: Report): string[] {
   return missed;
 }
 
+/** One report per language variant, in `VARIANTS` order. */
+export function evaluateByVariant(
+  items: readonly HeldoutItem[],
+  classify: (text: string) => Classification,
+): { variant: Variant; report: Report }[] {
+  return VARIANTS.map((variant) => ({
+    variant,
+    report: evaluate(
+      items.filter((item) => item.variant === variant),
+      classify,
+    ),
+  }));
+}
+
+/** The held-out targets `report` misses, as sentences; empty when all are met. */
+export function missedHeldoutTargets(report: Report): string[] {
+  const t = HELDOUT_TARGETS;
+  const checks: [string, number, number][] = [
+    ["negative recall", report.negative.recall, t.negativeRecall],
+    ["negative precision", report.negative.precision, t.negativePrecision],
+    ["intent accuracy", report.intentAccuracy, t.intentAccuracy],
+    ["order id precision", report.orderIds.precision, t.orderIds],
+    ["order id recall", report.orderIds.recall, t.orderIds],
+    ["language accuracy", report.languageAccuracy, t.languageAccuracy],
+  ];
+  return checks.filter(([, value, target]) => !(value >= target)).map(([name, value, target]) => `${name} ${fixed(value)} < ${target}`);
+}
+
+/** A Markdown table: the headline figures, one row per language variant and one for all. */
+export function formatVariantTable(rows: readonly { variant: string; report: Report }[]): string {
+  return [
+    "| variant | items | intent acc. | negative P | negative R | sentiment acc. | order id P | order id R | language acc. |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...rows
+      .map(({ variant, report: r }) =>
+        [
+          variant,
+          r.items,
+          fixed(r.intentAccuracy),
+          fixed(r.negative.precision),
+          fixed(r.negative.recall),
+          fixed(r.sentimentAccuracy),
+          fixed(r.orderIds.precision),
+          fixed(r.orderIds.recall),
+          fixed(r.languageAccuracy),
+        ].join(" | "),
+      )
+      .map((row) => `| ${row} |`),
+  ].join("\n");
+}
+
 function fixed(value: number): string {
   return Number.isNaN(value) ? "n/a" : value.toFixed(3);
 }
@@ -172,3 +256,59 @@ export function formatFailures(failures: readonly Failure[], width = 70): string
     }),
   ].join("\n");
 }
+
+/** The routing trade-off at one `maybe-unhappy` threshold (null: the rule removed). */
+export interface TradeoffRow {
+  threshold: number | null;
+  /** Messages the default rules answer automatically. */
+  autoReplies: number;
+  /** Of those, complaints (labelled negative): an angry buyer answered by a template. */
+  complaintsAutoAnswered: number;
+  /** Calm messages (not labelled negative) sent to a person. */
+  calmEscalated: number;
+  items: number;
+  complaints: number;
+}
+
+/** What the default rules do with each message at each threshold of `maybe-unhappy`. */
+export function routingTradeoff(
+  items: readonly ScoredItem[],
+  classify: (text: string) => Classification,
+  thresholds: readonly (number | null)[],
+): TradeoffRow[] {
+  const classified = items.map((item) => ({ item, classification: classify(item.text) }));
+  return thresholds.map((threshold) => {
+    const rules: RuleSet = {
+      ...DEFAULT_RULE_SET,
+      rules: DEFAULT_RULE_SET.rules.flatMap((rule) =>
+        rule.id !== "maybe-unhappy" ? [rule] : threshold === null ? [] : [{ ...rule, when: { negativeAtLeast: threshold } }],
+      ),
+    };
+    const row: TradeoffRow = { threshold, autoReplies: 0, complaintsAutoAnswered: 0, calmEscalated: 0, items: items.length, complaints: 0 };
+    for (const { item, classification } of classified) {
+      const decision = decide({ text: item.text, channel: "tiktok", classification, isNewContact: false, conversationState: "bot" }, rules);
+      const replied = decision.actions.some((a) => a.action.type === "reply_template" || a.action.type === "reply_order_status");
+      const escalated = decision.actions.some((a) => a.action.type === "escalate");
+      const complaint = item.sentiment === "negative";
+      if (complaint) row.complaints++;
+      if (replied) row.autoReplies++;
+      if (replied && complaint) row.complaintsAutoAnswered++;
+      if (escalated && !complaint) row.calmEscalated++;
+    }
+    return row;
+  });
+}
+
+export function formatTradeoff(rows: readonly TradeoffRow[]): string {
+  const share = (part: number, whole: number) => `${part} (${whole ? Math.round((100 * part) / whole) : 0} %)`;
+  return [
+    "| maybe-unhappy at P(negative) ≥ | automatic replies | complaints answered by a template | calm messages sent to a person |",
+    "| --- | --- | --- | --- |",
+    ...rows.map(
+      (r) =>
+        `| ${r.threshold ?? "off (sentiment only)"} | ${share(r.autoReplies, r.items)} | ${share(r.complaintsAutoAnswered, r.complaints)} | ${share(r.calmEscalated, r.items - r.complaints)} |`,
+    ),
+  ].join("\n");
+}
+
+export const TRADEOFF_THRESHOLDS: readonly (number | null)[] = [null, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15];

@@ -26,6 +26,10 @@ export interface Classification {
   orderIds: string[];
   /** What matched, for explaining a decision to an agent: `cancel:vi:hủy`, `order_id:tiktok`. Never message text. */
   signals: string[];
+  /** How likely the message is a complaint, 0–1, when the classifier can tell (the built-in one does). */
+  negativeProbability?: number;
+  /** The probability of `intent`, 0–1, when the classifier can tell (the built-in one does). */
+  intentConfidence?: number;
 }
 
 /** A workspace's own order-number pattern, compiled by `compileOrderPattern` (RE2, linear time). */

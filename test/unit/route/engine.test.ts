@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type Classification, decide, type RouteInput } from "../../../src/route/engine.ts";
-import { DEFAULT_RULE_SET, RuleSetSchema } from "../../../src/route/rules.ts";
+import { DEFAULT_RULE_SET, MAYBE_NEGATIVE_THRESHOLD, RuleSetSchema } from "../../../src/route/rules.ts";
 import { orderValues, render, templateText } from "../../../src/route/templates.ts";
 
 function input(classification: Partial<Classification>, extra: Partial<RouteInput> = {}): RouteInput {
@@ -58,6 +58,33 @@ describe("default rules", () => {
     const decision = decide(input({ intent: "shipping" }, { conversationState: "awaiting_human" }), DEFAULT_RULE_SET);
     expect(decision.actions).toEqual([]);
     expect(decision.skipped).toEqual([{ ruleId: "faq-shipping", reason: "a human is handling this conversation" }]);
+  });
+
+  it("hands a plausibly negative but uncertain message to a person instead of answering it", () => {
+    const unsure = input({
+      intent: "order_status",
+      orderIds: ["576700112233445566"],
+      negativeProbability: MAYBE_NEGATIVE_THRESHOLD + 0.05,
+    });
+    const decision = decide(unsure, DEFAULT_RULE_SET);
+    expect(types(decision)).toEqual(["escalate"]);
+    expect(decision.actions[0]).toMatchObject({
+      ruleId: "maybe-unhappy",
+      reason: `probability of negative ${MAYBE_NEGATIVE_THRESHOLD + 0.05} ≥ ${MAYBE_NEGATIVE_THRESHOLD}`,
+    });
+    const calm = input({ intent: "order_status", orderIds: ["576700112233445566"], negativeProbability: MAYBE_NEGATIVE_THRESHOLD - 0.05 });
+    expect(types(decide(calm, DEFAULT_RULE_SET))).toEqual(["reply_order_status"]);
+  });
+
+  it("reads sentiment as the probability when a classifier gives none (the AI tier)", () => {
+    const rules = RuleSetSchema.parse({
+      rules: [{ id: "unsure", when: { negativeAtLeast: 0.5 }, actions: [{ type: "tag", tags: ["unsure"] }] }],
+    });
+    expect(types(decide(input({ sentiment: "negative" }), rules))).toEqual(["tag"]);
+    expect(types(decide(input({ sentiment: "neutral" }), rules))).toEqual([]);
+    expect(
+      RuleSetSchema.safeParse({ rules: [{ id: "x", when: { negativeAtLeast: 1.5 }, actions: [{ type: "tag", tags: ["x"] }] }] }).success,
+    ).toBe(false);
   });
 
   it("does nothing for an ordinary message from a known contact", () => {
