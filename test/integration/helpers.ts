@@ -3,6 +3,7 @@ import { exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
 import { TIKTOK_TEST_APP } from "../fixtures/tiktok/index.ts";
 import { signTikTok, withTimestamp } from "../helpers/tiktok.ts";
+import { countSubrequest } from "./production-limits.ts";
 
 export const ADMIN_TOKEN = "test-admin-token";
 const BASE = "https://gateway.test";
@@ -73,6 +74,7 @@ export interface CapturedDelivery {
 export function captureOutbound(urlPrefix: string, answer: (request: Request) => Response | Promise<Response> = () => new Response("ok")) {
   const captured: CapturedDelivery[] = [];
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    countSubrequest("fetch");
     const request = new Request(input, init);
     const body = await request.clone().text();
     if (request.url.startsWith(urlPrefix)) captured.push({ url: request.url, headers: Object.fromEntries(request.headers), body });

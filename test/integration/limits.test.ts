@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_REPLAY_EVENT_IDS } from "../../src/deliver/replay.ts";
 import { call, type captureOutbound, count, createEndpoint, json, postTikTok } from "./helpers.ts";
+import { asInvocation, countSubrequest, D1_QUERIES_PER_INVOCATION, peakUsage, SUBREQUESTS_PER_INVOCATION } from "./production-limits.ts";
 import { dm, merchantWorld, shop } from "./shop.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
@@ -55,7 +56,7 @@ describe("at production's sizes", () => {
     expect(world.platformReplies()).toHaveLength(1);
 
     // 150 more nobody answers, then an agent does: sent once, recorded, every clock stopped.
-    await flood(channel.id, 150, (i) => `still there? ${i}`, { firstId: 7373009912000000000n, thread });
+    await flood(channel.id, 150, (i) => `hmm… ${i}`, { firstId: 7373009912000000000n, thread });
     await vi.waitFor(async () => expect(await count("SELECT count(*) AS n FROM sla_clocks WHERE stopped_at IS NULL")).toBe(150), SLOW);
     const { data } = await json<{ data: { id: string }[] }>(await call("GET", "/v1/conversations", { token: workspace.apiKey }), 200);
     const conversationId = data[0]?.id;
@@ -109,5 +110,33 @@ describe("the test runtime refuses what Cloudflare refuses", () => {
         .bind(...params)
         .all(),
     ).rejects.toThrow(/too many SQL variables/);
+  });
+});
+
+describe("each invocation's budget", () => {
+  it("fails the invocation that makes more D1 queries or subrequests than Cloudflare allows", async () => {
+    const queries = () =>
+      asInvocation("test", async () => {
+        for (let i = 0; i < D1_QUERIES_PER_INVOCATION; i++) await env.DB.prepare("SELECT 1").first();
+        await env.DB.prepare("SELECT 1").first();
+      });
+    await expect(queries()).rejects.toThrow(/too many queries in one invocation/);
+    // Each invocation has its own budget.
+    await asInvocation("test", () => env.DB.prepare("SELECT 1").first());
+    expect(() =>
+      asInvocation("test", () => {
+        for (let i = 0; i <= SUBREQUESTS_PER_INVOCATION; i++) countSubrequest("fetch");
+      }),
+    ).toThrow(/Too many subrequests/);
+  });
+
+  it("counts what the worker's own handlers do", async () => {
+    peakUsage.clear();
+    const { channel } = await shop();
+    outbound = merchantWorld().outbound;
+    await postTikTok(channel.id, dm("hello", "7373009914000000001"));
+    await vi.waitFor(async () => expect(await count("SELECT count(*) AS n FROM messages")).toBeGreaterThan(0), SLOW);
+    expect(peakUsage.get("fetch")?.d1Queries).toBeGreaterThan(0);
+    await vi.waitFor(() => expect(peakUsage.get("queue")?.d1Queries).toBeGreaterThan(0), SLOW);
   });
 });

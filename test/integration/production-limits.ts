@@ -8,7 +8,9 @@
  *   "statement too long".
  * - Queues: 128 KB per message (https://developers.cloudflare.com/queues/platform/limits/).
  */
+
 import { env } from "cloudflare:workers";
+import { AsyncLocalStorage } from "node:async_hooks";
 
 /**
  * D1: "Maximum string, BLOB or table row size: 2,000,000 bytes"
@@ -83,12 +85,12 @@ export function enforceD1RowSize(): void {
   for (const method of ["run", "all", "first", "raw"] as const) {
     const original = statement[method];
     statement[method] = function (this: object, ...args: unknown[]) {
-      const error = refusal(this);
+      const error = overBudget("d1") ?? refusal(this);
       return error ? Promise.reject(error) : original.apply(this, args);
     };
   }
   database.batch = function (this: unknown, statements: object[]) {
-    const error = statements.map(refusal).find((e) => e !== undefined);
+    const error = overBudget("d1") ?? statements.map(refusal).find((e) => e !== undefined);
     return error ? Promise.reject(error) : batch.call(this, statements);
   };
 }
@@ -112,4 +114,80 @@ export function failNextD1(match: RegExp, times = 1): void {
 
 export function clearD1Faults(): void {
   faults.length = 0;
+}
+
+/**
+ * Workers Paid: 10,000 subrequests per invocation; D1: 1,000 queries per invocation
+ * (https://developers.cloudflare.com/workers/platform/limits/,
+ * https://developers.cloudflare.com/d1/platform/limits/). Local workerd counts neither.
+ */
+export const SUBREQUESTS_PER_INVOCATION = 10_000;
+export const D1_QUERIES_PER_INVOCATION = 1_000;
+
+interface Invocation {
+  handler: string;
+  subrequests: number;
+  d1Queries: number;
+}
+
+const invocations = new AsyncLocalStorage<Invocation>();
+
+/** The most any one invocation of each handler used so far: evidence the budgets are counted. */
+export const peakUsage = new Map<string, { subrequests: number; d1Queries: number }>();
+
+function overBudget(kind: "fetch" | "d1"): Error | undefined {
+  try {
+    countSubrequest(kind);
+    return undefined;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+/** Counts one subrequest against the running invocation; throws as the runtime would past the limit. */
+export function countSubrequest(kind: "fetch" | "d1"): void {
+  const invocation = invocations.getStore();
+  if (!invocation) return;
+  invocation.subrequests += 1;
+  if (kind === "d1") invocation.d1Queries += 1;
+  const peak = peakUsage.get(invocation.handler) ?? { subrequests: 0, d1Queries: 0 };
+  peakUsage.set(invocation.handler, {
+    subrequests: Math.max(peak.subrequests, invocation.subrequests),
+    d1Queries: Math.max(peak.d1Queries, invocation.d1Queries),
+  });
+  if (invocation.subrequests > SUBREQUESTS_PER_INVOCATION) {
+    throw new Error(`Too many subrequests: ${invocation.handler} made more than ${SUBREQUESTS_PER_INVOCATION}`);
+  }
+  if (invocation.d1Queries > D1_QUERIES_PER_INVOCATION) {
+    throw new Error(`D1_ERROR: too many queries in one invocation: ${invocation.handler} made more than ${D1_QUERIES_PER_INVOCATION}`);
+  }
+}
+
+/** Runs `work` as one invocation of `handler`, with its own budget. */
+export function asInvocation<T>(handler: string, work: () => T): T {
+  return invocations.run({ handler, subrequests: 0, d1Queries: 0 }, work);
+}
+
+/**
+ * The worker's handlers (fetch, queue, scheduled) each start an invocation with its own
+ * budget: the test runtime looks them up on the module's default export at every event, so
+ * wrapping them there counts what every request, batch and cron run does.
+ */
+export function enforceInvocationBudgets(worker: Record<string, unknown>): void {
+  const fetch = globalThis.fetch as typeof globalThis.fetch & { __budgeted?: true };
+  if (!fetch.__budgeted) {
+    // A test's own fetch mock replaces this one; captureOutbound counts for itself.
+    const budgeted = (input: RequestInfo | URL, init?: RequestInit) => {
+      const error = overBudget("fetch");
+      return error ? Promise.reject(error) : fetch(input, init);
+    };
+    globalThis.fetch = Object.assign(budgeted, { __budgeted: true as const });
+  }
+  for (const key of ["fetch", "queue", "scheduled"]) {
+    const handler = worker[key];
+    if (typeof handler !== "function" || (handler as { __budgeted?: true }).__budgeted) continue;
+    const budgeted = (...args: unknown[]) => asInvocation(key, () => handler.apply(worker, args));
+    Object.assign(budgeted, { __budgeted: true });
+    worker[key] = budgeted;
+  }
 }

@@ -3,9 +3,11 @@
 import { applyD1Migrations, reset } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach } from "vitest";
-import { clearD1Faults, enforceD1RowSize } from "./production-limits.ts";
+import worker from "../../src/index.ts";
+import { clearD1Faults, enforceD1RowSize, enforceInvocationBudgets } from "./production-limits.ts";
 
 enforceD1RowSize();
+enforceInvocationBudgets(worker as unknown as Record<string, unknown>);
 
 beforeEach(async () => {
   clearD1Faults();
