@@ -12,6 +12,13 @@ import { onCleanup } from "./cleanup.ts";
 import { groupProcesses } from "./procs.ts";
 import { sleep } from "./stats.ts";
 
+/**
+ * "bench": the settings above, quick per request. "plain": as `npm run dev` runs it (info
+ * logs, one line per request; local tracing on), to measure what a new user sees. Both keep
+ * CLOUDFLARE_CF_FETCH_ENABLED=false: it only fetches the `cf` object once, from the internet.
+ */
+export type DevSettings = "bench" | "plain";
+
 const QUIET_ENV = {
   X_LOCAL_OBSERVABILITY: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
@@ -181,7 +188,9 @@ export async function startDevServer(options: {
   readyTimeoutMs?: number;
   /** The wrangler config to run (the snapshot's). */
   config: string;
+  settings?: DevSettings;
 }): Promise<DevServer> {
+  const plain = options.settings === "plain";
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const args = [
     wranglerCli(options.root),
@@ -196,18 +205,19 @@ export async function startDevServer(options: {
     "127.0.0.1",
     "--persist-to",
     options.persistDir,
-    "--log-level",
-    "warn",
+    ...(plain ? [] : ["--log-level", "warn"]),
     "--show-interactive-dev-session=false",
   ];
   args.push("--config", options.config);
   for (const [key, value] of Object.entries(options.vars)) args.push("--var", `${key}:${value}`);
   const log = openSync(options.logPath, "a");
   const started = performance.now();
+  const env: NodeJS.ProcessEnv = { ...process.env, ...QUIET_ENV };
+  if (plain) delete env.X_LOCAL_OBSERVABILITY;
   const child = spawn(process.execPath, args, {
     cwd: options.root,
     detached: true,
-    env: { ...process.env, ...QUIET_ENV },
+    env,
     stdio: ["ignore", log, log],
   });
   closeSync(log);
