@@ -27,6 +27,18 @@ const QUIET_ENV = {
   FORCE_COLOR: "0",
 };
 
+/** The flags and environment `wrangler dev` gets for these settings, on top of `base`. */
+export function devSettingsLaunch<E extends Record<string, string | undefined>>(
+  settings: DevSettings,
+  base: E,
+): { flags: string[]; env: E } {
+  const env: Record<string, string | undefined> = { ...base, ...QUIET_ENV };
+  if (settings === "bench") return { flags: ["--log-level", "warn"], env: env as E };
+  // As `npm run dev`: wrangler's defaults, even if the caller's shell turned tracing off.
+  delete env.X_LOCAL_OBSERVABILITY;
+  return { flags: [], env: env as E };
+}
+
 export function wranglerCli(root: string): string {
   return join(root, "node_modules", "wrangler", "bin", "wrangler.js");
 }
@@ -190,7 +202,7 @@ export async function startDevServer(options: {
   config: string;
   settings?: DevSettings;
 }): Promise<DevServer> {
-  const plain = options.settings === "plain";
+  const launch = devSettingsLaunch(options.settings ?? "bench", process.env);
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const args = [
     wranglerCli(options.root),
@@ -205,19 +217,17 @@ export async function startDevServer(options: {
     "127.0.0.1",
     "--persist-to",
     options.persistDir,
-    ...(plain ? [] : ["--log-level", "warn"]),
+    ...launch.flags,
     "--show-interactive-dev-session=false",
   ];
   args.push("--config", options.config);
   for (const [key, value] of Object.entries(options.vars)) args.push("--var", `${key}:${value}`);
   const log = openSync(options.logPath, "a");
   const started = performance.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, ...QUIET_ENV };
-  if (plain) delete env.X_LOCAL_OBSERVABILITY;
   const child = spawn(process.execPath, args, {
     cwd: options.root,
     detached: true,
-    env,
+    env: launch.env,
     stdio: ["ignore", log, log],
   });
   closeSync(log);
