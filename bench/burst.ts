@@ -9,7 +9,7 @@ import { duplicateDeliveries } from "./fakes.ts";
 import { say } from "./progress.ts";
 import { type Expected, expectEffects, type Routing } from "./routing.ts";
 import { acknowledged, sendDms, waitForReceived, waitQuiet } from "./send.ts";
-import { type RunContext, startStage } from "./stage.ts";
+import { type RunContext, startStage, type WorkerUnderTest } from "./stage.ts";
 import { round, type Summary, sleep, summarize, waitUntil } from "./stats.ts";
 import { traffic } from "./traffic.ts";
 
@@ -17,6 +17,8 @@ export interface BurstOptions {
   count: number;
   concurrency: number;
   timeoutS: number;
+  /** Default: Switchboard. The floor has no API, routing, replies or tickets. */
+  worker?: WorkerUnderTest;
 }
 
 export interface BurstResult {
@@ -59,21 +61,24 @@ export async function benchBurst(
   routing: Routing | null,
   routingError: string | null,
 ): Promise<BurstResult> {
-  const stage = await startStage(ctx, "burst");
+  const floor = options.worker === "floor";
+  const name = floor ? "floor-burst" : "burst";
+  const stage = await startStage(ctx, name, { worker: options.worker });
   const notes = [...stage.workspace.notes];
   try {
     const plan = traffic(options.count, 20261126);
     const messages = Array.from({ length: options.count }, (_, i) => plan.message(i));
     let expected: Expected[] | null = null;
-    if (routing) expected = expectEffects(routing, messages);
+    if (floor) notes.push("the floor: no routing, replies or tickets; message.received only");
+    else if (routing) expected = expectEffects(routing, messages);
     else
       notes.push(
         `routing expectations unavailable (${routingError ?? "unknown"}): waited for replies and tickets to stop arriving instead`,
       );
 
-    say(`[burst] ${options.count} DMs from ${options.count} buyers, ${options.concurrency} concurrent senders`);
+    say(`[${name}] ${options.count} DMs from ${options.count} buyers, ${options.concurrency} concurrent senders`);
     const { sends, load, firstSentAt, lastAckAt } = await sendDms({
-      label: `burst ${options.count} DMs ×${options.concurrency}`,
+      label: `${name} ${options.count} DMs ×${options.concurrency}`,
       baseUrl: stage.dev.url,
       channelId: stage.workspace.channelId,
       traffic: plan,
@@ -84,7 +89,7 @@ export async function benchBurst(
     const acked = acknowledged(sends);
     const timeoutMs = options.timeoutS * 1000;
     const allIn = await waitForReceived(
-      "burst: message.received",
+      `${name}: message.received`,
       stage.subscriber,
       acked.map((r) => r.message.messageId),
       timeoutMs,
@@ -109,7 +114,7 @@ export async function benchBurst(
       expected ? 1500 : 3000,
       20_000,
     );
-    const ticketsViaApi = await countTickets(stage.dev.url, stage.workspace.apiKey).catch(() => null);
+    const ticketsViaApi = floor ? null : await countTickets(stage.dev.url, stage.workspace.apiKey).catch(() => null);
     await sleep(100);
 
     const subscriber = stage.subscriber;

@@ -12,6 +12,13 @@ import { onCleanup } from "./cleanup.ts";
 import { groupProcesses } from "./procs.ts";
 import { sleep } from "./stats.ts";
 
+/**
+ * "bench": the settings above, quick per request. "plain": as `npm run dev` runs it (info
+ * logs, one line per request; local tracing on), to measure what a new user sees. Both keep
+ * CLOUDFLARE_CF_FETCH_ENABLED=false: it only fetches the `cf` object once, from the internet.
+ */
+export type DevSettings = "bench" | "plain";
+
 const QUIET_ENV = {
   X_LOCAL_OBSERVABILITY: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
@@ -19,6 +26,18 @@ const QUIET_ENV = {
   NO_COLOR: "1",
   FORCE_COLOR: "0",
 };
+
+/** The flags and environment `wrangler dev` gets for these settings, on top of `base`. */
+export function devSettingsLaunch<E extends Record<string, string | undefined>>(
+  settings: DevSettings,
+  base: E,
+): { flags: string[]; env: E } {
+  const env: Record<string, string | undefined> = { ...base, ...QUIET_ENV };
+  if (settings === "bench") return { flags: ["--log-level", "warn"], env: env as E };
+  // As `npm run dev`: wrangler's defaults, even if the caller's shell turned tracing off.
+  delete env.X_LOCAL_OBSERVABILITY;
+  return { flags: [], env: env as E };
+}
 
 export function wranglerCli(root: string): string {
   return join(root, "node_modules", "wrangler", "bin", "wrangler.js");
@@ -181,7 +200,9 @@ export async function startDevServer(options: {
   readyTimeoutMs?: number;
   /** The wrangler config to run (the snapshot's). */
   config: string;
+  settings?: DevSettings;
 }): Promise<DevServer> {
+  const launch = devSettingsLaunch(options.settings ?? "bench", process.env);
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const args = [
     wranglerCli(options.root),
@@ -196,8 +217,7 @@ export async function startDevServer(options: {
     "127.0.0.1",
     "--persist-to",
     options.persistDir,
-    "--log-level",
-    "warn",
+    ...launch.flags,
     "--show-interactive-dev-session=false",
   ];
   args.push("--config", options.config);
@@ -207,7 +227,7 @@ export async function startDevServer(options: {
   const child = spawn(process.execPath, args, {
     cwd: options.root,
     detached: true,
-    env: { ...process.env, ...QUIET_ENV },
+    env: launch.env,
     stdio: ["ignore", log, log],
   });
   closeSync(log);

@@ -13,7 +13,7 @@ import { groupSampler, type RssSample } from "./procs.ts";
 import { say } from "./progress.ts";
 import { expectEffects, type Routing } from "./routing.ts";
 import { acknowledged, sendDms, waitForReceived, waitQuiet } from "./send.ts";
-import { type RunContext, startStage } from "./stage.ts";
+import { type RunContext, startStage, type WorkerUnderTest } from "./stage.ts";
 import { round, type Summary, sleep, summarize } from "./stats.ts";
 import { traffic } from "./traffic.ts";
 
@@ -25,6 +25,8 @@ export interface FloodOptions {
   timeoutS: number;
   /** Give up waiting once nothing new has arrived for this long. */
   stallS: number;
+  /** Default: Switchboard. */
+  worker?: WorkerUnderTest;
 }
 
 export interface FloodResult {
@@ -109,10 +111,14 @@ function slope(samples: RssSample[], from: number, to: number, dms: number): num
 
 export async function benchFlood(ctx: RunContext, options: FloodOptions, routing: Routing | null): Promise<FloodResult> {
   let tables: TableInfo[] = [];
-  const stage = await startStage(ctx, "flood", {
+  const floor = options.worker === "floor";
+  const name = floor ? "floor-flood" : "flood";
+  const toolsConfig = floor ? ctx.snapshot.floor.toolsConfig : ctx.snapshot.toolsConfig;
+  const stage = await startStage(ctx, name, {
+    worker: options.worker,
     beforeStart: async (persistDir) => {
-      say("[flood] installing D1 write counters (triggers) in the temporary database");
-      tables = await installWriteCounters(ctx.root, ctx.snapshot.toolsConfig, persistDir);
+      say(`[${name}] installing D1 write counters (triggers) in the temporary database`);
+      tables = await installWriteCounters(ctx.root, toolsConfig, persistDir);
     },
   });
   const notes = [...stage.workspace.notes];
@@ -120,13 +126,13 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
   try {
     const plan = traffic(options.conversations, 7);
     const messages = Array.from({ length: options.count }, (_, i) => plan.message(i));
-    const expected = routing ? expectEffects(routing, messages) : null;
+    const expected = routing && !floor ? expectEffects(routing, messages) : null;
 
     // The set-up's writes (workspace, channel, endpoint, settings) are read now and left out.
     let writesBefore: WriteCounts | null = null;
     let d1Error: string | null = null;
     try {
-      writesBefore = await readWriteCounts(ctx.root, ctx.snapshot.toolsConfig, stage.persistDir);
+      writesBefore = await readWriteCounts(ctx.root, toolsConfig, stage.persistDir);
     } catch (error) {
       d1Error = `reading the counters before the flood: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)}`;
     }
@@ -139,11 +145,11 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
     const idleRss = sampler.sampleNow();
     const idle = sampler.cpuBetween(idleFrom, sampler.mark());
 
-    say(`[flood] ${options.count} DMs over ${options.conversations} conversations, ${options.connections} connections`);
+    say(`[${name}] ${options.count} DMs over ${options.conversations} conversations, ${options.connections} connections`);
     const busyStart = sampler.mark();
     const busyFrom = performance.now() - samplerStart;
     const { sends, load, firstSentAt, lastAckAt } = await sendDms({
-      label: `flood ${options.count} DMs ×${options.connections}`,
+      label: `${name} ${options.count} DMs ×${options.connections}`,
       baseUrl: stage.dev.url,
       channelId: stage.workspace.channelId,
       traffic: plan,
@@ -153,7 +159,7 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
     });
     const acked = acknowledged(sends);
     const allIn = await waitForReceived(
-      "flood: message.received",
+      `${name}: message.received`,
       stage.subscriber,
       acked.map((r) => r.message.messageId),
       options.timeoutS * 1000,
@@ -206,13 +212,13 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
     await stage.stopDev();
     let writes: WriteCounts | null = null;
     try {
-      if (writesBefore) writes = writesBetween(writesBefore, await readWriteCounts(ctx.root, ctx.snapshot.toolsConfig, stage.persistDir));
+      if (writesBefore) writes = writesBetween(writesBefore, await readWriteCounts(ctx.root, toolsConfig, stage.persistDir));
     } catch (error) {
       d1Error = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
     }
     // Where the missing ones stopped: recorded but not delivered, or never recorded.
     let where: Record<string, unknown> | null = null;
-    if (dms - acked.filter((r) => subscriber.received.has(r.message.messageId)).length > 0) {
+    if (!floor && dms - acked.filter((r) => subscriber.received.has(r.message.messageId)).length > 0) {
       try {
         const [rows = []] = await d1Execute(ctx.root, ctx.snapshot.toolsConfig, stage.persistDir, {
           command:

@@ -2,6 +2,7 @@
 import type { BurstResult } from "./burst.ts";
 import type { CostResult } from "./cost.ts";
 import type { FloodResult } from "./flood.ts";
+import type { FloorRatio } from "./floor.ts";
 import type { IntakeResult, IntakeRow } from "./intake.ts";
 import type { Machine } from "./machine.ts";
 import type { ProfileResult } from "./profile.ts";
@@ -17,6 +18,8 @@ export interface Results {
   cost?: CostResult;
   pure?: PureResult | { error: string };
   profile?: ProfileResult | { error: string };
+  /** The burst and the flood against bench/floor, and Switchboard ÷ floor. */
+  floor?: { burst: BurstResult | { error: string }; flood: FloodResult | { error: string }; ratios: FloorRatio[] };
   targets: Target[];
   finishedAt?: string;
 }
@@ -322,6 +325,8 @@ export function buildTables(results: Results): Table[] {
     });
   }
 
+  if (results.floor) tables.push(floorTable(results.floor, burst, flood));
+
   if (failed(profile)) tables.push({ title: "6. Worker CPU profile", headers: ["error"], rows: [[profile.error]] });
   else if (profile) tables.push(...profileTables(profile));
 
@@ -407,6 +412,15 @@ export function evaluateTargets(results: Results): Target[] {
       met: cost.totalPerMillion < 3,
     });
   }
+  if (results.floor) {
+    for (const r of results.floor.ratios)
+      targets.push({
+        section: "floor",
+        target: `Switchboard ÷ floor ${r.target}: ${r.measure}`,
+        result: r.ratio === null ? "not compared" : `${r.ratio} (${r.switchboard} vs ${r.floor})`,
+        met: r.met,
+      });
+  }
   if (pure && !failed(pure)) {
     const slow = pure.rows.filter((r) => r.flagged);
     targets.push({
@@ -417,6 +431,76 @@ export function evaluateTargets(results: Results): Target[] {
     });
   }
   return targets;
+}
+
+/** Section 7: the floor's own figures beside Switchboard's of the same run, and Switchboard ÷ floor. */
+export function floorTable(floor: NonNullable<Results["floor"]>, burst: Results["burst"], flood: Results["flood"]): Table {
+  const fb = failed(floor.burst) ? null : floor.burst;
+  const ff = failed(floor.flood) ? null : floor.flood;
+  const sb = burst && !failed(burst) ? burst : null;
+  const sf = flood && !failed(flood) ? flood : null;
+  const compared = floor.ratios.map((r) => [r.measure, r.floor, r.switchboard, r.ratio, r.target, yes(r.met)]);
+  const rows: Cell[][] = [
+    ...compared,
+    ["burst: accepted / sent", fb && `${fb.acked} / ${fb.sent}`, sb && `${sb.acked} / ${sb.sent}`, "", "", ""],
+    ["burst: ack latency p50 / p99 (ms)", fb && pair(fb.ackMs), sb && pair(sb.ackMs), "", "", ""],
+    ["burst: DM → message.received p50 / p99 (ms)", fb && pair(fb.dmToReceivedMs), sb && pair(sb.dmToReceivedMs), "", "", ""],
+    [
+      "burst: lost / duplicated messages",
+      fb && `${fb.lost.messages} / ${fb.duplicated.messages}`,
+      sb && `${sb.lost.messages} / ${sb.duplicated.messages}`,
+      "",
+      "",
+      "",
+    ],
+    ["flood: DMs / conversations", ff && `${ff.acked} / ${ff.conversations}`, sf && `${sf.acked} / ${sf.conversations}`, "", "", ""],
+    ["flood: intake rate (DMs/s)", ff?.ingestPerS, sf?.ingestPerS, "", "", ""],
+    ["flood: DM → delivery p50 / p99 (ms)", ff && pair(ff.dmToDeliveryMs, 0), sf && pair(sf.dmToDeliveryMs, 0), "", "", ""],
+    [
+      "flood: lost / duplicated messages",
+      ff && `${ff.lost} / ${ff.duplicated.messages}`,
+      sf && `${sf.lost} / ${sf.duplicated.messages}`,
+      "",
+      "",
+      "",
+    ],
+    [
+      "flood: workerd RSS idle / peak / after (MB)",
+      ff && `${ff.memory.idleMb} / ${ff.memory.peakMb} / ${ff.memory.endMb}`,
+      sf && `${sf.memory.idleMb} / ${sf.memory.peakMb} / ${sf.memory.endMb}`,
+      "",
+      "",
+      "",
+    ],
+    ["flood: workerd cores while busy", ff?.cpu.workerdCores, sf?.cpu.workerdCores, "", "", ""],
+    ["flood: D1 rows written per DM", ff && d1RowsPerDm(ff), sf && d1RowsPerDm(sf), "", "", ""],
+  ];
+  const errors = [
+    failed(floor.burst) ? `floor burst: ${floor.burst.error}` : null,
+    failed(floor.flood) ? `floor flood: ${floor.flood.error}` : null,
+  ];
+  return {
+    title: "7. The floor (bench/floor: verify → queue → one object insert → one D1 insert → signed POST), same load and dev server",
+    headers: ["measure", "floor", "Switchboard", "Switchboard ÷ floor", "target", "met"],
+    rows,
+    notes: [
+      "The floor runs after Switchboard's burst and flood, with the same senders, sizes and dev-server settings; this machine moves absolute figures by a quarter from run to run, so compare within one run: the ratio is the figure to read.",
+      ...(floor.ratios.some((r) => r.ratio === null)
+        ? ["A ratio is '—' when Switchboard's or the floor's section did not run, or failed, in this run."]
+        : []),
+      ...errors.filter((e): e is string => e !== null),
+      ...(fb?.notes ?? []).map((n) => `floor burst: ${n}`),
+      ...(ff?.notes ?? []).map((n) => `floor flood: ${n}`),
+    ],
+  };
+}
+
+/** D1 rows written per acknowledged DM, from the trigger counters (index entries not included). */
+function d1RowsPerDm(flood: FloodResult): number | null {
+  if (!flood.d1.writes || flood.acked === 0) return null;
+  let rows = 0;
+  for (const t of Object.values(flood.d1.writes.byTable)) rows += t.insert + t.update + t.delete;
+  return Math.round((rows / flood.acked) * 100) / 100;
 }
 
 /** The "Worker CPU profile" section: the run, the top functions by self time, self time by area. */

@@ -4,9 +4,10 @@
  * in time and count, and stops by itself; everything started is stopped in finally blocks
  * and on SIGINT.
  *
- *   node bench/run.ts                    full run: pure, intake, burst, flood + cost
+ *   node bench/run.ts                    full run: pure, intake, burst, flood + cost, floor
  *   node bench/run.ts --quick            smoke run (short, small) in about a minute
  *   node bench/run.ts --only flood --flood 2000
+ *   node bench/run.ts --only burst,flood,floor --flood 2000   Switchboard ÷ floor
  *   node bench/run.ts --only profile     the worker's CPU profile (not part of a full run)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import { benchBurst } from "./burst.ts";
 import { installSignalHandlers, runCleanup } from "./cleanup.ts";
 import { costModel } from "./cost.ts";
 import { benchFlood } from "./flood.ts";
+import { floorRatios } from "./floor.ts";
 import { benchIntake } from "./intake.ts";
 import { describeMachine } from "./machine.ts";
 import { benchProfile } from "./profile.ts";
@@ -28,18 +30,20 @@ import { removeSnapshot, takeSnapshot } from "./snapshot.ts";
 import type { RunContext } from "./stage.ts";
 
 /** A full run's sections; `profile` runs only when named in --only. */
-const SECTIONS = ["pure", "intake", "burst", "flood"] as const;
+const SECTIONS = ["pure", "intake", "burst", "flood", "floor"] as const;
 const ALL_SECTIONS = [...SECTIONS, "profile"] as const;
 type Section = (typeof ALL_SECTIONS)[number];
 
 const HELP = `usage: npm run bench -- [options]
   --quick                 smoke run: short durations, small counts (about a minute)
   --only LIST             comma-separated sections: ${ALL_SECTIONS.join(",")} (flood includes the cost model;
+                          floor: the burst and the flood against bench/floor, the minimal worker, and
+                          Switchboard ÷ floor when burst and flood ran too;
                           profile, the worker's CPU profile through the workerd inspector, runs only when named)
   --duration S            intake: seconds per measurement (default 10; quick 2)
-  --burst N               burst: DMs, one buyer each (default 300; quick 20)
+  --burst N               burst (and the floor's): DMs, one buyer each (default 300; quick 20)
   --concurrency N         burst: concurrent senders (default 32)
-  --flood N               flood: DMs (default 10000; quick 150)
+  --flood N               flood (and the floor's): DMs (default 10000; quick 150)
   --conversations N       flood: conversations (default flood ÷ 10, at most 1000)
   --flood-connections N   flood: sender connections (default 16)
   --pure-ms MS            pure: timing per piece (default 500; quick 80)
@@ -47,6 +51,8 @@ const HELP = `usage: npm run bench -- [options]
   --profile-interval US   profile: V8 sampling interval in µs (default 100)
   --timeout S             longest wait for a pipeline to drain (default 300; quick 90)
   --[no-]intake-alone     also measure intake with no queue consumers (default on; off with --quick)
+  --dev-settings S        bench (default: --log-level warn, local tracing off) or plain (as npm run dev:
+                          info logs, tracing on); a plain run writes bench/out/results-<tag>-plain
   --keep-state            keep the temporary --persist-to directories
   --root DIR              the checkout to benchmark (default: the one holding this bench/)
   --out PATH              results file prefix (default bench/results for a full run, else bench/out/results-<tag>)
@@ -77,6 +83,7 @@ async function main(): Promise<number> {
         "profile-interval": { type: "string" },
         timeout: { type: "string" },
         "keep-state": { type: "boolean", default: false },
+        "dev-settings": { type: "string", default: "bench" },
         "intake-alone": { type: "boolean" },
         out: { type: "string" },
         root: { type: "string" },
@@ -91,8 +98,11 @@ async function main(): Promise<number> {
   const run = (section: Section) => only.includes(section);
   const flood = Math.round(positive(values.flood, quick ? 150 : 10_000, "flood"));
   const profileDms = Math.round(positive(values["profile-dms"], quick ? 150 : 1500, "profile-dms"));
+  const devSettings = values["dev-settings"];
+  if (devSettings !== "bench" && devSettings !== "plain") failUsage(HELP, `--dev-settings must be bench or plain, not '${devSettings}'`);
   const options = {
     quick,
+    devSettings,
     only,
     durationS: positive(values.duration, quick ? 2 : 10, "duration"),
     burst: Math.round(positive(values.burst, quick ? 20 : 300, "burst")),
@@ -116,14 +126,14 @@ async function main(): Promise<number> {
   const benchDir = import.meta.dirname;
   const outDir = join(benchDir, "out");
   const snapshot = takeSnapshot(root, outDir);
-  const ctx: RunContext = { root, snapshot, outDir, keepState: values["keep-state"] === true };
+  const ctx: RunContext = { root, snapshot, outDir, keepState: values["keep-state"] === true, devSettings };
   // Only a full run of this checkout writes bench/results.{json,md}; other runs go to bench/out.
-  const full = !quick && !values.only && !values.root;
+  const full = !quick && !values.only && !values.root && devSettings === "bench";
   const outPrefix = values.out
     ? resolve(values.out)
     : full
       ? join(benchDir, "results")
-      : join(ctx.outDir, `results-${quick ? "quick" : only.join("-")}`);
+      : join(ctx.outDir, `results-${quick ? "quick" : only.join("-")}${devSettings === "plain" ? "-plain" : ""}`);
 
   const machine = { ...describeMachine(root), codeSnapshotAt: snapshot.takenAt };
   console.log(toConsole([machineTable(machine)]));
@@ -190,6 +200,42 @@ async function main(): Promise<number> {
       results.flood = floodResult;
       if (!("error" in floodResult)) results.cost = costModel(floodResult);
     }
+    if (run("floor")) {
+      // The same load, sizes and dev-server settings as the two sections above.
+      const floorBurst = await attempt("floor-burst", () =>
+        benchBurst(
+          ctx,
+          { count: options.burst, concurrency: options.concurrency, timeoutS: Math.min(options.timeoutS, 120), worker: "floor" },
+          null,
+          null,
+        ),
+      );
+      const floorFlood = await attempt("floor-flood", () =>
+        benchFlood(
+          ctx,
+          {
+            count: options.flood,
+            conversations: options.conversations,
+            connections: options.floodConnections,
+            idleSeconds: quick ? 1.5 : 4,
+            timeoutS: options.timeoutS,
+            stallS: quick ? 20 : 90,
+            worker: "floor",
+          },
+          null,
+        ),
+      );
+      const figures = (burst: Results["burst"], flood: Results["flood"]) => ({
+        burstAllReceivedS: burst && !("error" in burst) ? burst.allReceivedS : null,
+        drainPerS: flood && !("error" in flood) ? flood.drainPerS : null,
+        cpuMsPerDm: flood && !("error" in flood) ? flood.cpu.workerdMsPerDm : null,
+      });
+      results.floor = {
+        burst: floorBurst,
+        flood: floorFlood,
+        ratios: floorRatios(figures(results.burst, results.flood), figures(floorBurst, floorFlood)),
+      };
+    }
     if (run("profile")) {
       results.profile = await attempt("profile", () =>
         benchProfile(ctx, {
@@ -227,7 +273,15 @@ async function main(): Promise<number> {
     ]),
   );
   console.log(`\nwrote ${outPrefix}.json and ${outPrefix}.md (${elapsed} s)`);
-  const errored = [results.pure, results.intake, results.burst, results.flood, results.profile].some((r) => r && "error" in r);
+  const errored = [
+    results.pure,
+    results.intake,
+    results.burst,
+    results.flood,
+    results.floor?.burst,
+    results.floor?.flood,
+    results.profile,
+  ].some((r) => r && "error" in r);
   return errored ? 1 : 0;
 }
 

@@ -22,6 +22,8 @@ export interface Snapshot {
    * drops its queues) when the config it watches is touched.
    */
   toolsConfig: string;
+  /** bench/floor (the bench's own, whatever --root says), copied to `floor/` in the snapshot. */
+  floor: { dir: string; config: string; toolsConfig: string };
   takenAt: string;
 }
 
@@ -36,16 +38,16 @@ function referencedPaths(toml: string, root: string): string[] {
   return [...paths];
 }
 
-export function takeSnapshot(root: string, outDir: string): Snapshot {
-  // One folder per run: a second run must never rewrite the files a running dev server watches.
-  const takenAt = new Date().toISOString();
-  const dir = join(outDir, `snapshot-${takenAt.replace(/[:.]/g, "-")}-${process.pid}`);
+/**
+ * Copies a worker (its wrangler.toml, `parts` and whatever the config names) from `from` into
+ * `dir`, and writes `dir`/tools/wrangler.toml for `wrangler d1 …` commands.
+ */
+function copyWorker(from: string, dir: string, parts: string[]): { config: string; toolsConfig: string } {
   mkdirSync(dir, { recursive: true });
-  const toml = readFileSync(join(root, "wrangler.toml"), "utf8");
-  const referenced = referencedPaths(toml, root);
-  // package.json too: the worker reads its version from it (src/openapi/document.ts).
-  for (const part of new Set(["src", "migrations", join("test", "fixtures"), "package.json", ...referenced])) {
-    if (existsSync(join(root, part))) cpSync(join(root, part), join(dir, part), { recursive: true });
+  const toml = readFileSync(join(from, "wrangler.toml"), "utf8");
+  const referenced = referencedPaths(toml, from);
+  for (const part of new Set([...parts, ...referenced])) {
+    if (existsSync(join(from, part))) cpSync(join(from, part), join(dir, part), { recursive: true });
   }
   writeFileSync(join(dir, "wrangler.toml"), toml);
   const tools = join(dir, "tools");
@@ -59,7 +61,19 @@ export function takeSnapshot(root: string, outDir: string): Snapshot {
       return referenced.includes(bare.replace(/\/$/, "")) ? `${eq}"../${bare}"` : whole;
     }),
   );
-  return { dir, config: join(dir, "wrangler.toml"), configNoConsumers: consumerlessConfig(dir), toolsConfig, takenAt };
+  return { config: join(dir, "wrangler.toml"), toolsConfig };
+}
+
+export function takeSnapshot(root: string, outDir: string): Snapshot {
+  // One folder per run: a second run must never rewrite the files a running dev server watches.
+  const takenAt = new Date().toISOString();
+  const dir = join(outDir, `snapshot-${takenAt.replace(/[:.]/g, "-")}-${process.pid}`);
+  // package.json too: the worker reads its version from it (src/openapi/document.ts).
+  const { config, toolsConfig } = copyWorker(root, dir, ["src", "migrations", join("test", "fixtures"), "package.json"]);
+  // Inside the snapshot, so a later edit of bench/floor cannot restart a running floor either.
+  const floorDir = join(dir, "floor");
+  const floor = { dir: floorDir, ...copyWorker(join(import.meta.dirname, "floor"), floorDir, ["src", "migrations"]) };
+  return { dir, config, configNoConsumers: consumerlessConfig(dir), toolsConfig, floor, takenAt };
 }
 
 export function removeSnapshot(snapshot: Snapshot): void {

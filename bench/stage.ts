@@ -2,15 +2,17 @@
  * One benchmark stage: a fresh --persist-to directory with the migrations applied, the fake
  * subscriber / order API / platform APIs, a `wrangler dev` pointed at them with --var, and a
  * workspace set up through the API (TikTok channel with accessToken + shopCipher, an
- * endpoint on the subscriber, settings.orderLookup on the fake order API).
+ * endpoint on the subscriber, settings.orderLookup on the fake order API). A stage of the
+ * floor (bench/floor) gets the same fakes and dev server, and its configuration as --var.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENDPOINT_LIMITS, setUpWorkspace, type Workspace } from "./api.ts";
-import { applyMigrations, type DevServer, startDevServer } from "./dev-server.ts";
+import { applyMigrations, type DevServer, type DevSettings, startDevServer } from "./dev-server.ts";
 import { type OrderApi, type PlatformApi, type Subscriber, startOrderApi, startPlatformApi, startSubscriber } from "./fakes.ts";
+import { floorSetUp } from "./floor.ts";
 import { say } from "./progress.ts";
 import type { Snapshot } from "./snapshot.ts";
 import { importSrc } from "./src-loader.ts";
@@ -23,7 +25,12 @@ export interface RunContext {
   /** bench/out: wrangler logs and non-default results. */
   outDir: string;
   keepState: boolean;
+  /** How every dev server of the run is started (dev-server.ts). */
+  devSettings: DevSettings;
 }
+
+/** Which worker a stage runs: the product, or the bench's floor (bench/floor). */
+export type WorkerUnderTest = "switchboard" | "floor";
 
 export interface Stage {
   name: string;
@@ -58,8 +65,9 @@ async function highestEndpointLimits(root: string): Promise<{ rateLimitPerSecond
 export async function startStage(
   ctx: RunContext,
   name: string,
-  options: { beforeStart?: (persistDir: string) => Promise<void>; noConsumers?: boolean } = {},
+  options: { beforeStart?: (persistDir: string) => Promise<void>; noConsumers?: boolean; worker?: WorkerUnderTest } = {},
 ): Promise<Stage> {
+  const floor = options.worker === "floor";
   mkdirSync(ctx.outDir, { recursive: true });
   const persistDir = mkdtempSync(join(tmpdir(), `switchboard-bench-${name}-`));
   const started: { close(): Promise<void> }[] = [];
@@ -72,7 +80,7 @@ export async function startStage(
   };
   try {
     say(`[${name}] applying migrations into ${persistDir}`);
-    await applyMigrations(ctx.root, ctx.snapshot.toolsConfig, persistDir);
+    await applyMigrations(ctx.root, floor ? ctx.snapshot.floor.toolsConfig : ctx.snapshot.toolsConfig, persistDir);
     await options.beforeStart?.(persistDir);
     const subscriber = await startSubscriber();
     started.push(subscriber);
@@ -81,24 +89,29 @@ export async function startStage(
     const platform = await startPlatformApi();
     started.push(platform);
     const adminToken = randomBytes(24).toString("base64url");
-    const vars: Record<string, string> = {
+    const floorConfig = floor ? floorSetUp(subscriber.hooksUrl) : null;
+    const vars: Record<string, string> = floorConfig?.vars ?? {
       ADMIN_TOKEN: adminToken,
       MASTER_KEY: randomBytes(32).toString("base64"),
       ALLOW_PRIVATE_ENDPOINTS: "true",
     };
-    for (const platformName of PLATFORMS) vars[`${platformName}_API_BASE`] = platform.url;
+    if (!floor) for (const platformName of PLATFORMS) vars[`${platformName}_API_BASE`] = platform.url;
     const logPath = join(ctx.outDir, `wrangler-${name}.log`);
     rmSync(logPath, { force: true });
     say(`[${name}] starting wrangler dev (log: ${logPath})`);
-    const config = options.noConsumers ? ctx.snapshot.configNoConsumers : ctx.snapshot.config;
-    dev = await startDevServer({ root: ctx.root, persistDir, vars, logPath, config });
+    if (floor && options.noConsumers) throw new Error("the floor has no consumerless config");
+    const config = floor ? ctx.snapshot.floor.config : options.noConsumers ? ctx.snapshot.configNoConsumers : ctx.snapshot.config;
+    dev = await startDevServer({ root: ctx.root, persistDir, vars, logPath, config, settings: ctx.devSettings });
     say(`[${name}] ready at ${dev.url} in ${(dev.startupMs / 1000).toFixed(1)} s`);
-    const workspace = await setUpWorkspace(dev.url, adminToken, {
-      name: `bench-${name}`,
-      subscriberUrl: subscriber.hooksUrl,
-      orderLookupUrl: orderApi.lookupUrl,
-      endpointLimits: await highestEndpointLimits(ctx.snapshot.dir),
-    });
+    // The floor has no API: its configuration went in as --var above.
+    const workspace =
+      floorConfig?.workspace ??
+      (await setUpWorkspace(dev.url, adminToken, {
+        name: `bench-${name}`,
+        subscriberUrl: subscriber.hooksUrl,
+        orderLookupUrl: orderApi.lookupUrl,
+        endpointLimits: await highestEndpointLimits(ctx.snapshot.dir),
+      }));
     for (const note of workspace.notes) say(`[${name}] note: ${note}`);
     const running = dev;
     return {
