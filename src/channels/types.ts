@@ -79,11 +79,21 @@ export const OrderUpdateItemSchema = z.strictObject({
   at: epochMs,
 });
 
+/** The shop revoked the app, or its authorization is about to end (TikTok Shop types 6 and 7): the channel's health. */
+export const AuthorizationItemSchema = z.strictObject({
+  kind: z.literal("authorization"),
+  platformEventId: z.string().min(1),
+  change: z.enum(["deauthorized", "expiring"]),
+  /** Epoch ms the authorization ends, when the platform says. */
+  expiresAt: epochMs.nullable(),
+});
+
 export const InboundItemSchema = z.discriminatedUnion("kind", [
   InboundMessageSchema,
   MessageStatusItemSchema,
   ContactChangeItemSchema,
   OrderUpdateItemSchema,
+  AuthorizationItemSchema,
 ]);
 
 export type InboundItem = z.infer<typeof InboundItemSchema>;
@@ -91,6 +101,7 @@ export type InboundMessage = z.infer<typeof InboundMessageSchema>;
 export type MessageStatusItem = z.infer<typeof MessageStatusItemSchema>;
 export type ContactChangeItem = z.infer<typeof ContactChangeItemSchema>;
 export type OrderUpdate = z.infer<typeof OrderUpdateItemSchema>;
+export type AuthorizationItem = z.infer<typeof AuthorizationItemSchema>;
 
 export type NormalizeResult =
   | { ok: true; items: InboundItem[]; ignored: string[] }
