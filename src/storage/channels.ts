@@ -1,5 +1,5 @@
 /** Channel rows. Credentials stay sealed here; callers open them with the SecretBox. */
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, isNotNull, lte, ne } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import type { Statement } from "./event-deliveries.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
@@ -67,4 +67,15 @@ export type ChannelHealthPatch = Partial<Pick<ChannelRow, "status" | "statusReas
 export function updateChannelHealthStatement(db: Db, id: string, patch: ChannelHealthPatch, ifSealedIs?: string): Statement {
   const where = ifSealedIs === undefined ? eq(channels.id, id) : and(eq(channels.id, id), eq(channels.credentialsSealed, ifSealedIs));
   return db.update(channels).set(patch).where(where).returning({ id: channels.id });
+}
+
+/** Channels whose known token expiry is at or before `before`, soonest first; never disconnected ones. */
+export async function listChannelsDueForRefresh(db: Db, before: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(and(isNotNull(channels.tokenExpiresAt), lte(channels.tokenExpiresAt, before), ne(channels.status, "disconnected")))
+    .orderBy(asc(channels.tokenExpiresAt))
+    .limit(limit);
+  return rows.map((row) => row.id);
 }

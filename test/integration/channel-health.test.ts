@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { forgetChannel } from "../../src/channel-cache.ts";
+import { runMaintenance } from "../../src/maintenance/index.ts";
 import { TIKTOK_TEST_APP, tiktokFixtures } from "../fixtures/tiktok/index.ts";
 import { zaloKit } from "../fixtures/zalo/kit.ts";
 import { call, captureOutbound, createWorkspace, disableRouting, json, postTikTok } from "./helpers.ts";
@@ -126,6 +127,24 @@ describe("zalo token refresh", () => {
     await json(await reply(workspace.apiKey, conversation.id, "năm"), 201);
     expect(zalo.refreshes).toHaveLength(2);
     expect(new URLSearchParams(zalo.refreshes[1]?.body).get("refresh_token")).toBe("RT2");
+  });
+
+  it("renews an idle channel's token within the hour before it expires, from the cron", async () => {
+    const { workspace, channel } = await zaloConversation();
+    const { channel: later } = await zaloConversation();
+    await tokenExpiresAt(channel.id, Date.now() + 30 * 60_000);
+    await tokenExpiresAt(later.id, Date.now() + 3 * 3600_000);
+    const zalo = fakeZalo({ accepted: "AT2" });
+    outbound = zalo.fake;
+
+    const { tokens } = await runMaintenance(env, Date.now());
+    expect(tokens).toEqual({ due: 1, failed: 0 });
+    expect(zalo.refreshes).toHaveLength(1);
+    expect(zalo.sends).toEqual([]);
+    const renewed = await readChannel(workspace.apiKey, channel.id);
+    expect(Date.parse(renewed.tokenExpiresAt ?? "") - Date.now()).toBeGreaterThan(24 * 3600_000);
+    // Renewed, the channel is no longer due: the next run leaves it alone.
+    expect((await runMaintenance(env, Date.now())).tokens).toEqual({ due: 0, failed: 0 });
   });
 
   it("disconnects the channel and announces it when the refresh is refused", async () => {
