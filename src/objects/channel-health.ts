@@ -8,7 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { writeChannelHealth } from "../actions/channel-health.ts";
-import { forgetChannel } from "../channel-cache.ts";
+import { forgetChannel, type IntakeChannel } from "../channel-cache.ts";
 import { EXPIRY_WARNING_MS, HEALTHY, type Health, isDueForRefresh } from "../channels/health.ts";
 import { getAdapter } from "../channels/registry.ts";
 import type { AnyChannelAdapter, Credentials } from "../channels/types.ts";
@@ -42,6 +42,22 @@ interface PendingPair {
 
 const PENDING_KEY = "pending";
 export const AUTHORIZATION_EXPIRES = "the shop's authorization expires";
+
+/**
+ * Credentials for a call about to be made with `channel`'s token: renewed first (through the
+ * channel's object) when the token is due; the cached ones when it is not, or when renewal
+ * fails (the call then reports what the platform says).
+ */
+export async function credentialsForUse(
+  env: Env,
+  channel: Pick<IntakeChannel, "id" | "credentials" | "tokenExpiresAt">,
+  now: number,
+): Promise<Credentials> {
+  if (!isDueForRefresh(channel.tokenExpiresAt, now)) return channel.credentials;
+  const fresh = await channelHealthStub(env, channel.id).credentials(channel.id);
+  forgetChannel(channel.id);
+  return fresh.ok ? fresh.credentials : channel.credentials;
+}
 
 export function channelHealthStub(env: Env, channelId: string): DurableObjectStub<ChannelHealthObject> {
   const namespace = env.CHANNEL_HEALTH as unknown as DurableObjectNamespace<ChannelHealthObject>;

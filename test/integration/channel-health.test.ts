@@ -232,9 +232,10 @@ describe("zalo token refresh", () => {
 });
 
 describe("tiktok shop authorization", () => {
-  async function tiktokChannel() {
+  /** `routing`: the default rules stay on (order look-ups, automatic replies). */
+  async function tiktokChannel(routing = false) {
     const workspace = await createWorkspace();
-    await disableRouting(workspace.apiKey);
+    if (!routing) await disableRouting(workspace.apiKey);
     const channel = await json<Channel>(
       await call("POST", "/v1/channels", {
         token: workspace.apiKey,
@@ -285,6 +286,34 @@ describe("tiktok shop authorization", () => {
     // Webhooks still verify (the app's key and secret stay); the shop's tokens are gone.
     const intake = await postTikTok(channel.id, tiktokFixtures["new-message-text"]);
     expect(intake.status).toBe(200);
+  });
+
+  it("renews a TikTok Shop token due for refresh before the order look-up and the automatic reply use it", async () => {
+    const { workspace, channel } = await tiktokChannel(true);
+    await tokenExpiresAt(channel.id, Date.now() + 10 * 60_000);
+    const refreshes: string[] = [];
+    const used: string[] = [];
+    const expiry = Math.floor(Date.now() / 1000) + 7 * 86400;
+    outbound = captureOutbound("https://", (request) => {
+      if (request.url.startsWith(TIKTOK_AUTH)) {
+        refreshes.push(request.url);
+        return Response.json({ code: 0, data: { access_token: "TTAT2", access_token_expire_in: expiry, refresh_token: "TTRT2" } });
+      }
+      const token = request.headers.get("x-tts-access-token") ?? "";
+      used.push(`${new URL(request.url).pathname} ${token}`);
+      if (token !== "TTAT2") return Response.json({ code: 105002, message: "Access token is expired" });
+      if (request.url.includes("/order/202309/orders")) {
+        return Response.json({ code: 0, data: { orders: [{ id: "576700112233445566", status: "IN_TRANSIT" }] } });
+      }
+      return Response.json({ code: 0, message: "Success", data: { message_id: "7373009988776600011" } });
+    });
+    expect((await postTikTok(channel.id, tiktokFixtures["new-message-text"])).status).toBe(200);
+    await vi.waitFor(async () => {
+      const sent = await json<{ data: unknown[] }>(await call("GET", "/v1/events?type=message.sent", { token: workspace.apiKey }), 200);
+      expect(sent.data).toHaveLength(1);
+    });
+    expect(refreshes).toHaveLength(1);
+    expect(used).toEqual(["/order/202309/orders TTAT2", "/customer_service/202309/conversations/7373009988776655443/messages TTAT2"]);
   });
 
   it("refreshes a TikTok Shop token refused as unauthorized through the auth host, then sends", async () => {
