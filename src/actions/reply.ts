@@ -16,6 +16,7 @@ import type { ReplyJob } from "../consumers/messages.ts";
 import { readConfig } from "../env.ts";
 import { buildEvent, isoTime } from "../events/build.ts";
 import type { Platform } from "../events/schema.ts";
+import { errorMessage } from "../lib/errors.ts";
 import { derivedId, randomId } from "../lib/ids.ts";
 import { channelHealthStub, type TokenAnswer } from "../objects/channel-health.ts";
 import { conversationStub } from "../objects/conversation.ts";
@@ -255,7 +256,7 @@ async function sendWithFreshToken(
 ): Promise<SendResult> {
   let credentials = channel.credentials;
   if (isDueForRefresh(channel.tokenExpiresAt, Date.now())) {
-    const fresh = await channelHealthStub(env, channel.id).credentials(channel.id);
+    const fresh = await askForCredentials(env, channel.id);
     if (!fresh.ok) return tokenFailure(fresh);
     credentials = fresh.credentials;
     forgetChannel(channel.id);
@@ -263,7 +264,7 @@ async function sendWithFreshToken(
   const result = await send(credentials);
   if (result.ok || result.kind !== "failed" || !result.unauthorized) return result;
   const refused = credentials.accessToken ?? "";
-  const fresh = await channelHealthStub(env, channel.id).credentials(channel.id, refused);
+  const fresh = await askForCredentials(env, channel.id, refused);
   // This isolate's cached copy holds the refused token (or another isolate refreshed it).
   forgetChannel(channel.id);
   // The platform's own words first, then why the gateway could not mend it.
@@ -274,6 +275,15 @@ async function sendWithFreshToken(
     await channelHealthStub(env, channel.id).refusedAgain(channel.id, fresh.credentials.accessToken ?? "");
   }
   return retried;
+}
+
+/** The channel object's answer; its failure (D1 down mid-refresh) is a reason to try later, never a lost reply. */
+async function askForCredentials(env: Env, channelId: string, rejectedToken?: string): Promise<TokenAnswer> {
+  try {
+    return await channelHealthStub(env, channelId).credentials(channelId, rejectedToken);
+  } catch (error) {
+    return { ok: false, kind: "retry", reason: errorMessage(error) };
+  }
 }
 
 function tokenFailure(answer: Extract<TokenAnswer, { ok: false }>): SendResult {

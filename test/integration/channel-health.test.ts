@@ -8,6 +8,7 @@ import { runMaintenance } from "../../src/maintenance/index.ts";
 import { TIKTOK_TEST_APP, tiktokFixtures } from "../fixtures/tiktok/index.ts";
 import { zaloKit } from "../fixtures/zalo/kit.ts";
 import { call, captureOutbound, createWorkspace, disableRouting, json, postTikTok } from "./helpers.ts";
+import { failNextD1 } from "./production-limits.ts";
 
 const ZALO_API = "https://openapi.zalo.me";
 const ZALO_OAUTH = "https://oauth.zaloapp.com/v4/oa/access_token";
@@ -127,6 +128,24 @@ describe("zalo token refresh", () => {
     await json(await reply(workspace.apiKey, conversation.id, "năm"), 201);
     expect(zalo.refreshes).toHaveLength(2);
     expect(new URLSearchParams(zalo.refreshes[1]?.body).get("refresh_token")).toBe("RT2");
+  });
+
+  it("keeps a refreshed pair through a D1 failure: the reply waits, and the next one stores and uses it without refreshing again", async () => {
+    const { workspace, channel, conversation } = await zaloConversation();
+    await tokenExpiresAt(channel.id, Date.now() - 1);
+    const zalo = fakeZalo({ accepted: "AT2" });
+    outbound = zalo.fake;
+    // The refresh answered, then D1 failed: RT1 is spent, and AT2/RT2 are only in the channel's object.
+    failNextD1(/update "channels" set "credentials_sealed"/);
+    const waiting = await json<{ status: string; error: string }>(await reply(workspace.apiKey, conversation.id, "một"), 202);
+    expect(waiting).toMatchObject({ status: "pending", error: expect.stringContaining("token refresh") });
+    expect(zalo.refreshes).toHaveLength(1);
+    expect(zalo.sends).toEqual([]);
+
+    await json(await reply(workspace.apiKey, conversation.id, "hai"), 201);
+    expect(zalo.refreshes).toHaveLength(1);
+    expect(zalo.sends).toEqual(["AT2"]);
+    expect(Date.parse((await readChannel(workspace.apiKey, channel.id)).tokenExpiresAt ?? "")).toBeGreaterThan(Date.now());
   });
 
   it("renews an idle channel's token within the hour before it expires, from the cron", async () => {
