@@ -31,3 +31,23 @@ export function healthChange(current: Health, next: Health): { health: Health; a
   if (current.status === next.status && current.statusReason === next.statusReason) return null;
   return { health: next, announce: current.status !== next.status };
 }
+
+/** The start of every reason that says the shop's authorization ends (only the seller can renew it). */
+export const AUTHORIZATION_EXPIRES = "the shop's authorization expires";
+
+export function healthOf(row: { status: string; statusReason: string | null }): Health {
+  return { status: row.status as ChannelStatus, statusReason: row.statusReason };
+}
+
+/**
+ * After a successful refresh: active, unless the refresh token itself runs out within 72 h,
+ * or the platform warned that the shop's authorization ends (a refresh does not extend it).
+ */
+export function healthAfterRefresh(current: Health, refreshExpiresAt: number | null, now: number): Health {
+  if (current.status === "needs_attention" && current.statusReason?.startsWith(AUTHORIZATION_EXPIRES)) return current;
+  if (refreshExpiresAt !== null && refreshExpiresAt - now <= EXPIRY_WARNING_MS) {
+    const when = new Date(refreshExpiresAt).toISOString();
+    return { status: "needs_attention", statusReason: `${AUTHORIZATION_EXPIRES} at ${when}; the seller must authorize the app again` };
+  }
+  return HEALTHY;
+}

@@ -9,7 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { writeChannelHealth } from "../actions/channel-health.ts";
 import { forgetChannel, type IntakeChannel } from "../channel-cache.ts";
-import { EXPIRY_WARNING_MS, HEALTHY, type Health, isDueForRefresh } from "../channels/health.ts";
+import { AUTHORIZATION_EXPIRES, type Health, healthAfterRefresh, healthOf, isDueForRefresh } from "../channels/health.ts";
 import { getAdapter } from "../channels/registry.ts";
 import type { AnyChannelAdapter, Credentials } from "../channels/types.ts";
 import { readConfig } from "../env.ts";
@@ -41,7 +41,6 @@ interface PendingPair {
 }
 
 const PENDING_KEY = "pending";
-export const AUTHORIZATION_EXPIRES = "the shop's authorization expires";
 
 /**
  * Credentials for a call about to be made with `channel`'s token: renewed first (through the
@@ -167,7 +166,7 @@ export class ChannelHealthObject extends DurableObject<Env> {
       sealed,
       replaces: row.credentialsSealed,
       tokenExpiresAt: result.expiresAt,
-      health: healthAfterRefresh(row, result.refreshExpiresAt, now),
+      health: healthAfterRefresh(healthOf(row), result.refreshExpiresAt, now),
     };
     // Stored before it is used: the old refresh token is spent from this moment.
     this.ctx.storage.kv.put(PENDING_KEY, pending);
@@ -221,21 +220,4 @@ export class ChannelHealthObject extends DurableObject<Env> {
     await writeChannelHealth(openDb(this.env.DB), this.env.DELIVERIES_QUEUE, row, health, Date.now());
     forgetChannel(row.id);
   }
-}
-
-/**
- * After a refresh: active, unless the refresh token itself runs out within 72 h, or the
- * platform warned that the shop's authorization ends (a refresh does not extend that).
- */
-function healthAfterRefresh(row: ChannelRow, refreshExpiresAt: number | null, now: number): Health {
-  if (row.status === "needs_attention" && row.statusReason?.startsWith(AUTHORIZATION_EXPIRES)) {
-    return { status: row.status, statusReason: row.statusReason };
-  }
-  if (refreshExpiresAt !== null && refreshExpiresAt - now <= EXPIRY_WARNING_MS) {
-    return {
-      status: "needs_attention",
-      statusReason: `${AUTHORIZATION_EXPIRES} at ${new Date(refreshExpiresAt).toISOString()}; the seller must authorize the app again`,
-    };
-  }
-  return HEALTHY;
 }

@@ -13,6 +13,9 @@ import { z } from "zod";
 import { callPlatformApi, isApiResponse, withApiBase } from "../http.ts";
 import type { RefreshResult, SendIo } from "../types.ts";
 
+/** As a credential sent to the API may be (api/channels.ts): an answer with a longer token is no token. */
+const MAX_TOKEN_LENGTH = 4096;
+
 export const TIKTOK_AUTH_ORIGIN = "https://auth.tiktok-shops.com";
 
 /**
@@ -34,8 +37,8 @@ const RefreshAnswerSchema = z.looseObject({
   message: z.string().optional(),
   data: z
     .looseObject({
-      access_token: z.string().min(1),
-      refresh_token: z.string().min(1),
+      access_token: z.string().min(1).max(MAX_TOKEN_LENGTH),
+      refresh_token: z.string().min(1).max(MAX_TOKEN_LENGTH),
       access_token_expire_in: epochOrDuration.optional(),
       refresh_token_expire_in: epochOrDuration.optional(),
     })

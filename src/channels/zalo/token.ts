@@ -13,6 +13,9 @@ import { z } from "zod";
 import { callPlatformApi, isApiResponse, withApiBase } from "../http.ts";
 import type { RefreshResult, SendIo } from "../types.ts";
 
+/** As a credential sent to the API may be (api/channels.ts): an answer with a longer token is no token. */
+const MAX_TOKEN_LENGTH = 4096;
+
 export const ZALO_TOKEN_URL = "https://oauth.zaloapp.com/v4/oa/access_token";
 
 /** `-216`: access token invalid or expired (platforms/zalo.md §5); `-220`: expired, as community code reads it (UNCONFIRMED). */
@@ -27,8 +30,8 @@ const seconds = z.union([
 ]);
 
 const TokenAnswerSchema = z.looseObject({
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1),
+  access_token: z.string().min(1).max(MAX_TOKEN_LENGTH),
+  refresh_token: z.string().min(1).max(MAX_TOKEN_LENGTH),
   expires_in: seconds.optional(),
 });
 

@@ -65,6 +65,11 @@ describe("Zalo token refresh", () => {
     expect(await refresh(io)).toMatchObject({ ok: false, kind: "refused" });
   });
 
+  it("refuses a token longer than any credential the API accepts", async () => {
+    const { io } = fakeIo(() => Response.json({ access_token: "a".repeat(4097), refresh_token: "RT2", expires_in: "90000" }));
+    expect(await refresh(io)).toMatchObject({ ok: false, kind: "refused" });
+  });
+
   it.each([
     ["a 503", () => new Response("down", { status: 503 })],
     ["a 429", () => new Response("slow down", { status: 429 })],
