@@ -67,7 +67,8 @@ export async function refreshTikTokToken(keys: TikTokRefreshKeys, io: SendIo): P
   const response = await callPlatformApi(io, withApiBase(`${TIKTOK_AUTH_ORIGIN}/api/v2/token/refresh?${query}`, io.authBase), {
     method: "GET",
   });
-  if (!isApiResponse(response)) return { ok: false, kind: "retry", error: response.error };
+  // Not the fetch error's text: the URL it might quote carries app_secret.
+  if (!isApiResponse(response)) return { ok: false, kind: "retry", error: "TikTok Shop auth unreachable" };
   if (response.status === 429 || response.status === 408 || response.status >= 500) {
     return { ok: false, kind: "retry", error: `TikTok Shop auth: HTTP ${response.status}` };
   }

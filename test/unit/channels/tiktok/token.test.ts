@@ -66,6 +66,14 @@ describe("TikTok Shop token refresh", () => {
     expect(expiryOf(undefined, NOW)).toBeNull();
   });
 
+  it("never repeats a fetch error's text, which could quote the URL and its app_secret", async () => {
+    const { io } = fakeIo(() => {
+      throw new TypeError(`fetch failed for https://auth.tiktok-shops.com/api/v2/token/refresh?app_secret=${TIKTOK_TEST_APP.appSecret}`);
+    });
+    const result = await refresh(io);
+    expect(result).toEqual({ ok: false, kind: "retry", error: "TikTok Shop auth unreachable" });
+  });
+
   it("reports a non-zero code as refused and a 5xx as retry", async () => {
     expect(await refresh(fakeIo(() => Response.json({ code: 36004004, message: "refresh token is invalid" })).io)).toMatchObject({
       ok: false,
