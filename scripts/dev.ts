@@ -1,5 +1,5 @@
 // `npm run dev`: scripts/dev-setup.ts first (.dev.vars, local migrations, the admin token),
-// then `wrangler dev` with the <PLATFORM>_API_BASE lines of .dev.vars passed as --var.
+// then `wrangler dev` with the <PLATFORM>_API_BASE (and token host) lines of .dev.vars passed as --var.
 // wrangler.toml declares [secrets], and then wrangler loads from .dev.vars only the declared
 // secrets and [vars] names, silently dropping the rest; these are neither. Other arguments go
 // to wrangler unchanged (`npm run dev -- --port 8788`). The setup runs from here, not as an
@@ -7,14 +7,14 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { apiBaseVar, PLATFORMS, parseDevVars } from "./demo/dev-vars.ts";
+import { BASE_VARS, parseDevVars } from "./demo/dev-vars.ts";
 
 const USAGE = `usage: npm run dev -- [wrangler dev options]
 
 Runs the gateway on http://127.0.0.1:8787 with local D1, Queues and Durable Objects. First
 creates .dev.vars (a fresh ADMIN_TOKEN and MASTER_KEY) when it is missing, applies the D1
 migrations locally and prints the admin token (scripts/dev-setup.ts); then starts wrangler
-dev with .dev.vars' <PLATFORM>_API_BASE lines as --var. Every other argument goes to
+dev with .dev.vars' <PLATFORM>_API_BASE, TIKTOK_AUTH_BASE and ZALO_OAUTH_BASE lines as --var. Every other argument goes to
 wrangler dev as is, e.g. --port 8788 (\`npx wrangler dev --help\` lists them).
 
   --help   this text`;
@@ -29,7 +29,7 @@ const setup = spawnSync(process.execPath, [join(import.meta.dirname, "dev-setup.
 if (setup.status !== 0) process.exit(setup.status ?? 1);
 
 const vars = existsSync(".dev.vars") ? parseDevVars(readFileSync(".dev.vars", "utf8")) : new Map<string, string>();
-const forwarded = PLATFORMS.map(apiBaseVar).filter((name) => vars.has(name));
+const forwarded = BASE_VARS.filter((name) => vars.has(name));
 if (forwarded.length > 0) console.log(`from .dev.vars: ${forwarded.map((name) => `${name}=${vars.get(name)}`).join(" ")}`);
 
 const wrangler = spawn("wrangler", ["dev", ...forwarded.flatMap((name) => ["--var", `${name}:${vars.get(name)}`]), ...args], {

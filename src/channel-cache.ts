@@ -6,7 +6,7 @@
  */
 import { getAdapter } from "./channels/registry.ts";
 import type { Credentials } from "./channels/types.ts";
-import type { Platform } from "./events/schema.ts";
+import type { ChannelStatus, Platform } from "./events/schema.ts";
 import { LookupCache } from "./lib/lookup-cache.ts";
 import { type SecretBox, sealedAt } from "./lib/secret-box.ts";
 import { getChannelById } from "./storage/channels.ts";
@@ -17,6 +17,10 @@ export interface IntakeChannel {
   workspaceId: string;
   platform: Platform;
   credentials: Credentials;
+  /** Health (channels/health.ts): a reply on a disconnected channel is refused; a token due for refresh is renewed first. */
+  status: ChannelStatus;
+  statusReason: string | null;
+  tokenExpiresAt: number | null;
 }
 
 export const CACHE_TTL_MS = 30_000;
@@ -33,7 +37,15 @@ export function lookUpChannel(db: Db, box: () => Promise<SecretBox>, id: string,
     const row = await getChannelById(db, id);
     if (!row || !getAdapter(row.platform)) return null;
     const credentials = JSON.parse(await (await box()).open(row.credentialsSealed, sealedAt.channelCredentials(row.id))) as Credentials;
-    return { id: row.id, workspaceId: row.workspaceId, platform: row.platform as Platform, credentials };
+    return {
+      id: row.id,
+      workspaceId: row.workspaceId,
+      platform: row.platform as Platform,
+      credentials,
+      status: row.status as ChannelStatus,
+      statusReason: row.statusReason,
+      tokenExpiresAt: row.tokenExpiresAt,
+    };
   });
 }
 

@@ -13,6 +13,8 @@ export interface Config {
   aiClassifier: { endpoint: string; apiKey: string; model: string; timeoutMs: number } | null;
   /** `<PLATFORM>_API_BASE` overrides: an origin that replaces the platform API's. */
   apiBase: Partial<Record<Platform, string>>;
+  /** `TIKTOK_AUTH_BASE`, `ZALO_OAUTH_BASE`: an origin that replaces the platform's token host (refreshes). */
+  authBase: Partial<Record<Platform, string>>;
   /** `ZALO_SITE_VERIFICATION`: the content of Zalo's domain-verification meta tag on `/`, if set. */
   zaloSiteVerification: string | null;
 }
@@ -45,6 +47,8 @@ const ConfigSchema = z.object({
   X_API_BASE: originVar,
   MESSENGER_API_BASE: originVar,
   INSTAGRAM_API_BASE: originVar,
+  TIKTOK_AUTH_BASE: originVar,
+  ZALO_OAUTH_BASE: originVar,
   ZALO_SITE_VERIFICATION: z.string().trim().max(512).optional(),
 });
 
@@ -72,6 +76,10 @@ export function readConfig(env: object): Config {
     allowPrivateEndpoints: vars.ALLOW_PRIVATE_ENDPOINTS,
     aiClassifier: endpoint && apiKey && model ? { endpoint, apiKey, model, timeoutMs: vars.AI_CLASSIFIER_TIMEOUT_MS } : null,
     apiBase,
+    authBase: {
+      ...(vars.TIKTOK_AUTH_BASE ? { tiktok: vars.TIKTOK_AUTH_BASE } : {}),
+      ...(vars.ZALO_OAUTH_BASE ? { zalo: vars.ZALO_OAUTH_BASE } : {}),
+    },
     zaloSiteVerification: vars.ZALO_SITE_VERIFICATION || null,
   };
   cached = { source: env, config };

@@ -6,6 +6,7 @@ import { consumerFor, readQueueNames } from "./consumers/dispatch.ts";
 import { consumeInbound } from "./consumers/inbound.ts";
 import { runMaintenance } from "./maintenance/index.ts";
 
+export { ChannelHealthObject } from "./objects/channel-health.ts";
 export { ConversationObject } from "./objects/conversation.ts";
 export { EndpointLimiterObject } from "./objects/endpoint-limiter.ts";
 

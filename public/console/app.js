@@ -40,6 +40,7 @@ const PLATFORM_NAMES = {
  * @typedef {{ startedAt: string, deadline: string, windowSeconds: number, warnedAt: string|null,
  *   breachedAt: string|null, stoppedAt: string|null }} TicketSla
  * @typedef {{ id: string, platform: string, name: string, webhookUrl: string, credentials?: Record<string, string>,
+ *   status?: "active"|"needs_attention"|"disconnected", statusReason?: string|null, tokenExpiresAt?: string|null,
  *   createdAt: string }} Channel
  * @typedef {{ id: string, platformUserId: string, displayName: string|null, status?: string, tags?: string[],
  *   queue?: string|null }} Contact
@@ -1316,13 +1317,28 @@ function renderChannelsView() {
   show(byId("endpoints-empty"), endpoints.length === 0);
 }
 
+/** A channel's health as the endpoints' badges colour it. */
+const CHANNEL_STATUS_BADGE = /** @type {Record<string, string>} */ ({ active: "on", needs_attention: "pending", disconnected: "off" });
+
 /** @param {Channel} channel */
 function channelItem(channel) {
   const identifiers = Object.entries(channel.credentials ?? {}).map(([k, v]) => `${k} ${v}`);
   return h(
     "li",
     { class: "item" },
-    h("div", { class: "item-head" }, h("strong", null, channel.name), h("span", { class: "chip" }, platformName(channel.platform))),
+    h(
+      "div",
+      { class: "item-head" },
+      h("strong", null, channel.name),
+      h("span", { class: "chip" }, platformName(channel.platform)),
+      h(
+        "span",
+        { class: `badge badge-${CHANNEL_STATUS_BADGE[channel.status ?? "active"] ?? "on"}` },
+        (channel.status ?? "active").replace("_", " "),
+      ),
+    ),
+    channel.statusReason ? h("div", { class: "small" }, channel.statusReason) : null,
+    channel.tokenExpiresAt ? h("div", { class: "muted small" }, `token expires ${formatTime(channel.tokenExpiresAt)}`) : null,
     h("div", { class: "muted small" }, "Webhook URL"),
     h("code", { class: "url" }, channel.webhookUrl),
     identifiers.length ? h("div", { class: "muted small" }, identifiers.join(" · ")) : null,

@@ -13,13 +13,19 @@ export const PLATFORMS: readonly Platform[] = ["tiktok", "whatsapp", "telegram",
 
 export const apiBaseVar = (platform: Platform): string => `${platform.toUpperCase()}_API_BASE`;
 
+/** The token hosts' own overrides (token refreshes), pointed at the same fakes. */
+export const AUTH_BASE_VARS = ["TIKTOK_AUTH_BASE", "ZALO_OAUTH_BASE"] as const;
+
+/** Every origin override `npm run dev` hands to `wrangler dev`. */
+export const BASE_VARS: readonly string[] = [...PLATFORMS.map(apiBaseVar), ...AUTH_BASE_VARS];
+
 /** The block `npm run dev` writes into `.dev.vars`: a comment saying why, then one line per platform. */
 export function fakePlatformBlock(): string[] {
   return [
     `# Local dev talks to fake platform APIs on ${FAKE_PLATFORM_ORIGIN} (started by \`npm run demo\`),`,
     "# never to the real TikTok, WhatsApp, LINE… To reach the real platforms, comment these",
     "# lines out (deleting them makes `npm run dev` add them again) and restart `npm run dev`.",
-    ...PLATFORMS.map((platform) => `${apiBaseVar(platform)}=${FAKE_PLATFORM_ORIGIN}`),
+    ...BASE_VARS.map((name) => `${name}=${FAKE_PLATFORM_ORIGIN}`),
   ];
 }
 

@@ -45,6 +45,24 @@ export function answerPlatformCall(
       answer: { code: 0, message: "Success", data: { orders: ids.map((o) => ({ id: o, status: "IN_TRANSIT" })) } },
     };
   }
+  // Token refreshes (TIKTOK_AUTH_BASE, ZALO_OAUTH_BASE point here too): a fresh pair each time.
+  if (method === "GET" && path === "/api/v2/token/refresh") {
+    const expiry = Math.floor(Date.now() / 1000) + 7 * 86400;
+    const data = {
+      access_token: `demo-at-${serial}`,
+      access_token_expire_in: expiry,
+      refresh_token: `demo-rt-${serial}`,
+      refresh_token_expire_in: expiry + 300 * 86400,
+    };
+    return { replyKey: null, status: 200, answer: { code: 0, message: "success", data } };
+  }
+  if (method === "POST" && path === "/v4/oa/access_token") {
+    return {
+      replyKey: null,
+      status: 200,
+      answer: { access_token: `demo-at-${serial}`, refresh_token: `demo-rt-${serial}`, expires_in: "90000" },
+    };
+  }
   if (method !== "POST") return { replyKey: null, status: 404, answer: { error: "not a platform call the demo fakes" } };
 
   const tiktok = /^\/customer_service\/\d+\/conversations\/([^/]+)\/messages$/.exec(path);

@@ -8,14 +8,17 @@
  * a lost queue message) is resumed by the maintenance sweep once its claim lapses.
  */
 
-import { lookUpChannel } from "../channel-cache.ts";
+import { forgetChannel, type IntakeChannel, lookUpChannel } from "../channel-cache.ts";
+import { isDueForRefresh } from "../channels/health.ts";
 import { getAdapter } from "../channels/registry.ts";
-import type { ReplyContext, SendResult } from "../channels/types.ts";
+import type { Credentials, ReplyContext, SendResult } from "../channels/types.ts";
 import type { ReplyJob } from "../consumers/messages.ts";
 import { readConfig } from "../env.ts";
 import { buildEvent, isoTime } from "../events/build.ts";
 import type { Platform } from "../events/schema.ts";
+import { errorMessage } from "../lib/errors.ts";
 import { derivedId, randomId } from "../lib/ids.ts";
+import { channelHealthStub, type TokenAnswer } from "../objects/channel-health.ts";
 import { conversationStub } from "../objects/conversation.ts";
 import { secretBox } from "../secrets.ts";
 import { type Db, openDb } from "../storage/db.ts";
@@ -229,14 +232,64 @@ async function loadTarget(
   const send = adapter?.send;
   if (!adapter || !send) return { reason: `replies are not supported on ${channel.platform}` };
   if (contact.status === "blocked") return { reason: "the contact has blocked the business on this platform" };
-  const { credentials } = channel;
+  if (channel.status === "disconnected") return { reason: `the channel is disconnected: ${channel.statusReason ?? "no reason given"}` };
   const apiBase = readConfig(env).apiBase[adapter.platform];
   return {
     platform: adapter.platform,
     contact,
     send: (text, context, idempotencyKey, author, now, io) =>
-      send.call(adapter, { text, context, idempotencyKey, author }, credentials, { fetch: io.fetch, apiBase, now }),
+      sendWithFreshToken(env, channel, (credentials) =>
+        send.call(adapter, { text, context, idempotencyKey, author }, credentials, { fetch: io.fetch, apiBase, now }),
+      ),
   };
+}
+
+/**
+ * Sends with a token fit to use: one due for refresh is renewed first, and one the platform
+ * refuses as unauthorized is renewed once and the send tried again. Every renewal goes
+ * through the channel's own object, so concurrent replies wait for one refresh.
+ */
+async function sendWithFreshToken(
+  env: Env,
+  channel: IntakeChannel,
+  send: (credentials: Credentials) => Promise<SendResult>,
+): Promise<SendResult> {
+  let credentials = channel.credentials;
+  if (isDueForRefresh(channel.tokenExpiresAt, Date.now())) {
+    const fresh = await askForCredentials(env, channel.id);
+    if (!fresh.ok) return tokenFailure(fresh);
+    credentials = fresh.credentials;
+    forgetChannel(channel.id);
+  }
+  const result = await send(credentials);
+  if (result.ok || result.kind !== "failed" || !result.unauthorized) return result;
+  const refused = credentials.accessToken ?? "";
+  const fresh = await askForCredentials(env, channel.id, refused);
+  // This isolate's cached copy holds the refused token (or another isolate refreshed it).
+  forgetChannel(channel.id);
+  // The platform's own words first, then why the gateway could not mend it.
+  if (!fresh.ok) return fresh.kind === "retry" ? tokenFailure(fresh) : { ...result, error: `${result.error}; ${fresh.reason}` };
+  if (fresh.credentials.accessToken === refused) return result;
+  const retried = await send(fresh.credentials);
+  if (!retried.ok && retried.kind === "failed" && retried.unauthorized) {
+    await channelHealthStub(env, channel.id).refusedAgain(channel.id, fresh.credentials.accessToken ?? "");
+  }
+  return retried;
+}
+
+/** The channel object's answer; its failure (D1 down mid-refresh) is a reason to try later, never a lost reply. */
+async function askForCredentials(env: Env, channelId: string, rejectedToken?: string): Promise<TokenAnswer> {
+  try {
+    return await channelHealthStub(env, channelId).credentials(channelId, rejectedToken);
+  } catch (error) {
+    return { ok: false, kind: "retry", reason: errorMessage(error) };
+  }
+}
+
+function tokenFailure(answer: Extract<TokenAnswer, { ok: false }>): SendResult {
+  return answer.kind === "retry"
+    ? { ok: false, kind: "retry", error: `token refresh: ${answer.reason}`, status: null }
+    : { ok: false, kind: "failed", error: answer.reason, status: 401 };
 }
 
 function replyContext(conversation: ReplyConversation, platformUserId: string, now: number): ReplyContext {

@@ -11,6 +11,7 @@ import type { Credentials, InboundMessage } from "../channels/types.ts";
 import { readConfig } from "../env.ts";
 import { derivedId } from "../lib/ids.ts";
 import { sealedAt } from "../lib/secret-box.ts";
+import { credentialsForUse } from "../objects/channel-health.ts";
 import { classifyMessage } from "../route/classify.ts";
 import { type Decision, decide } from "../route/engine.ts";
 import { rulePatterns } from "../route/rule-patterns.ts";
@@ -142,7 +143,9 @@ export async function actOnRoute(
   // The order lookup is needed by a reply, an escalation or both: it is done at most once per message.
   let lookup: Promise<OrderLookup> | undefined;
   const orderLookup = (orderId: string) => {
-    lookup ??= lookUpOrderFor(env, scope.workspaceId, orderId, { settings, platform: scope.channel.platform, credentials }, now);
+    lookup ??= usableCredentials(env, db, scope, credentials, now).then((current) =>
+      lookUpOrderFor(env, scope.workspaceId, orderId, { settings, platform: scope.channel.platform, credentials: current }, now),
+    );
     return lookup.then((result) => {
       if (result.kind === "found") facts.orderStatus = result.order.status;
       return result;
@@ -209,6 +212,12 @@ async function replyText(
     console.warn(JSON.stringify({ msg: "order lookup failed", conversationId: context.conversationId, error: lookup.error }));
   const template = lookup.kind === "not_found" ? "order_not_found" : "order_lookup_failed";
   return render(templateText(context.rules, template, language) ?? "", { orderId });
+}
+
+/** The channel's credentials with a token fit for an order look-up (renewed first when due). */
+async function usableCredentials(env: Env, db: Db, scope: Scope, credentials: Credentials, now: number): Promise<Credentials> {
+  const channel = await lookUpChannel(db, () => secretBox(env), scope.channel.id, now);
+  return channel?.workspaceId === scope.workspaceId ? credentialsForUse(env, channel, now) : credentials;
 }
 
 function lookUpOrderFor(

@@ -1,7 +1,9 @@
 /** /v1/channels: a workspace's platform accounts. Secret credentials go in, never out. */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import { writeChannelHealth } from "../actions/channel-health.ts";
 import { forgetChannel } from "../channel-cache.ts";
+import { HEALTHY } from "../channels/health.ts";
 import { getAdapter, supportedPlatforms } from "../channels/registry.ts";
 import type { AnyChannelAdapter, Credentials } from "../channels/types.ts";
 import type { Platform } from "../events/schema.ts";
@@ -103,6 +105,11 @@ function publicPart(adapter: AnyChannelAdapter, credentials: Credentials): strin
   return JSON.stringify(shown);
 }
 
+/** Whether a PATCH brought new tokens: the expiry the gateway knew was the old token's. */
+function tokensChanged(before: Credentials, after: Credentials): boolean {
+  return before.accessToken !== after.accessToken || before.refreshToken !== after.refreshToken;
+}
+
 function origin(url: string): string {
   return new URL(url).origin;
 }
@@ -135,6 +142,10 @@ channelRoutes.openapi(
       name: body.name,
       credentialsSealed: await (await secretBox(c.env)).seal(JSON.stringify(body.credentials), sealedAt.channelCredentials(id)),
       publicCredentials: publicPart(adapter, body.credentials),
+      status: "active",
+      statusReason: null,
+      // Unknown until the first refresh answers with it.
+      tokenExpiresAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -204,10 +215,16 @@ channelRoutes.openapi(
       );
       patch.credentialsSealed = await box.seal(JSON.stringify(credentials), sealedAt.channelCredentials(id));
       patch.publicCredentials = publicPart(adapter, credentials);
+      if (tokensChanged(current.credentials, credentials)) patch.tokenExpiresAt = null;
     }
-    const updated = await updateChannel(db, workspaceId, id, patch);
+    let updated = await updateChannel(db, workspaceId, id, patch);
     if (!updated) throw new ApiError("not_found", "channel not found");
     forgetChannel(id);
+    // New tokens from the shop mend a channel: it is active again, and says so.
+    if (patch.tokenExpiresAt === null && updated.status !== "active") {
+      await writeChannelHealth(db, c.env.DELIVERIES_QUEUE, updated, HEALTHY, patch.updatedAt);
+      updated = { ...updated, ...HEALTHY };
+    }
     return c.json(channelView(updated, origin(c.req.url)), 200);
   },
 );

@@ -3,7 +3,7 @@
  * shows; the view functions are typed by them). Sealed secrets never leave through here.
  */
 import { z } from "zod";
-import { AttachmentSchema, PlatformSchema } from "../events/schema.ts";
+import { AttachmentSchema, ChannelStatusSchema, PlatformSchema } from "../events/schema.ts";
 import type { AttemptRow } from "../storage/attempts.ts";
 import type { ChannelRow } from "../storage/channels.ts";
 import type { DeadLetterRow } from "../storage/dead-letters.ts";
@@ -23,6 +23,12 @@ export const ChannelSchema = z
     credentials: z
       .record(z.string(), z.string())
       .meta({ description: "The identifying credentials only (appKey, phoneNumberId…); never a secret" }),
+    status: ChannelStatusSchema.meta({
+      description:
+        "`active`; `needs_attention` (a token expires within 72 h and cannot be renewed by the gateway, or the platform refused a call as unauthorized); `disconnected` (the shop revoked the app, or a token could not be refreshed)",
+    }),
+    statusReason: z.string().nullable().meta({ description: "Why the channel is not `active`; null when it is" }),
+    tokenExpiresAt: nullableTime.meta({ description: "When the access token expires, once known (the gateway learns it at each refresh)" }),
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,
   })
@@ -39,6 +45,9 @@ export function channelView(row: ChannelRow, origin: string | null): z.infer<typ
     name: row.name,
     webhookUrl: webhookUrl(origin, row.platform, row.id),
     credentials: JSON.parse(row.publicCredentials) as Record<string, string>,
+    status: row.status as z.infer<typeof ChannelStatusSchema>,
+    statusReason: row.statusReason,
+    tokenExpiresAt: row.tokenExpiresAt === null ? null : iso(row.tokenExpiresAt),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };

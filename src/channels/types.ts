@@ -79,11 +79,21 @@ export const OrderUpdateItemSchema = z.strictObject({
   at: epochMs,
 });
 
+/** The shop revoked the app, or its authorization is about to end (TikTok Shop types 6 and 7): the channel's health. */
+export const AuthorizationItemSchema = z.strictObject({
+  kind: z.literal("authorization"),
+  platformEventId: z.string().min(1),
+  change: z.enum(["deauthorized", "expiring"]),
+  /** Epoch ms the authorization ends, when the platform says. */
+  expiresAt: epochMs.nullable(),
+});
+
 export const InboundItemSchema = z.discriminatedUnion("kind", [
   InboundMessageSchema,
   MessageStatusItemSchema,
   ContactChangeItemSchema,
   OrderUpdateItemSchema,
+  AuthorizationItemSchema,
 ]);
 
 export type InboundItem = z.infer<typeof InboundItemSchema>;
@@ -91,6 +101,7 @@ export type InboundMessage = z.infer<typeof InboundMessageSchema>;
 export type MessageStatusItem = z.infer<typeof MessageStatusItemSchema>;
 export type ContactChangeItem = z.infer<typeof ContactChangeItemSchema>;
 export type OrderUpdate = z.infer<typeof OrderUpdateItemSchema>;
+export type AuthorizationItem = z.infer<typeof AuthorizationItemSchema>;
 
 export type NormalizeResult =
   | { ok: true; items: InboundItem[]; ignored: string[] }
@@ -122,13 +133,27 @@ export type SendResult =
   | { ok: false; kind: "refused"; reason: string }
   /** Rate-limited, 5xx or unreachable: worth retrying later. */
   | { ok: false; kind: "retry"; error: string; status: number | null; retryAfterSeconds?: number }
-  /** Any other refusal by the platform's API, with its error. */
-  | { ok: false; kind: "failed"; error: string; status: number };
+  /**
+   * Any other refusal by the platform's API, with its error. `unauthorized`: the access
+   * token was refused (expired or revoked); the gateway refreshes it once and tries again.
+   */
+  | { ok: false; kind: "failed"; error: string; status: number; unauthorized?: true };
+
+/** What a token refresh (`ChannelAdapter.refreshToken`) answered. */
+export type RefreshResult =
+  /** The new pair, to be stored before it is used; `expiresAt` and `refreshExpiresAt` in epoch ms when the platform says. */
+  | { ok: true; accessToken: string; refreshToken: string; expiresAt: number | null; refreshExpiresAt: number | null }
+  /** The platform refused the refresh token or the app's secret: only the shop can mend it (authorize again). */
+  | { ok: false; kind: "refused"; reason: string }
+  /** Unreachable, 5xx or rate-limited: nothing changed, try again later. */
+  | { ok: false; kind: "retry"; error: string };
 
 export interface SendIo {
   fetch: typeof fetch;
   /** `<PLATFORM>_API_BASE`: an origin that replaces the platform API's own. */
   apiBase: string | undefined;
+  /** `TIKTOK_AUTH_BASE`, `ZALO_OAUTH_BASE`: an origin that replaces the platform's token host. */
+  authBase?: string | undefined;
   now: number;
 }
 
@@ -151,6 +176,14 @@ export interface ChannelAdapter<Creds extends Credentials = Credentials> {
   normalize(body: string): NormalizeResult;
   /** Sends a text reply through the platform's API. Never throws. */
   send?(message: OutboundText, credentials: Creds, io: SendIo): Promise<SendResult>;
+  /**
+   * Whether these credentials let the gateway renew the access token itself (a refresh
+   * token, and whatever secret the platform asks with it). Platforms whose tokens never
+   * expire have no `refreshToken`.
+   */
+  canRefresh?(credentials: Creds): boolean;
+  /** Exchanges the refresh token for a new pair. Never throws. Single-use refresh tokens: call it from one place at a time. */
+  refreshToken?(credentials: Creds, io: SendIo): Promise<RefreshResult>;
   /** Answers an item's `acknowledge` (Telegram: the spinner on a tapped button stops). Never throws. */
   acknowledge?(interactionId: string, credentials: Creds, io: SendIo): Promise<SendResult>;
 }

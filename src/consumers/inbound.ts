@@ -14,6 +14,7 @@ import { InlineDeliveries } from "../deliver/inline.ts";
 import type { ChannelRef } from "../events/build.ts";
 import { errorMessage, PermanentError } from "../lib/errors.ts";
 import { summarizeIssues } from "../lib/zod-issues.ts";
+import { channelHealthStub } from "../objects/channel-health.ts";
 import { conversationObjectName, conversationStub } from "../objects/conversation.ts";
 import type { Db } from "../storage/db.ts";
 import { openDb } from "../storage/db.ts";
@@ -103,6 +104,11 @@ async function recordAndFanOut(
   channel: ChannelRef,
   item: Exclude<InboundItem, { kind: "message" }>,
 ): Promise<void> {
+  if (item.kind === "authorization") {
+    // Serialized with the channel's token refreshes; the object announces the change itself.
+    await channelHealthStub(env, channel.id).authorizationNotice(channel.id, item);
+    return;
+  }
   const now = Date.now();
   const scope = { workspaceId, channel, now };
   let eventIds: string[];

@@ -182,6 +182,17 @@ export const EndpointDisabledDataSchema = z
   })
   .meta({ id: "EndpointDisabledData" });
 
+/** A channel's health (`GET /v1/channels/{id}` shows the same three fields). */
+export const ChannelStatusSchema = z.enum(["active", "needs_attention", "disconnected"]).meta({ id: "ChannelStatus" });
+export type ChannelStatus = z.infer<typeof ChannelStatusSchema>;
+
+export const ChannelStatusChangedDataSchema = z
+  .strictObject({
+    ...base,
+    channel: z.strictObject({ id: z.string(), platform: PlatformSchema, status: ChannelStatusSchema, statusReason: z.string().nullable() }),
+  })
+  .meta({ id: "ChannelStatusChangedData" });
+
 /** `message.received` → `MessageReceivedEvent`: the envelope's name in /openapi.json. */
 export function eventSchemaId(type: string): string {
   return `${type.replace(/(?:^|[._])([a-z])/g, (_, letter: string) => letter.toUpperCase())}Event`;
@@ -218,6 +229,11 @@ export const EventSchema = z
     envelope("order.updated", OrderUpdatedDataSchema, "The platform reported an order's new status."),
     envelope("sla.warning", SlaDataSchema, "A response clock reached `warningRatio` of its window."),
     envelope("sla.breached", SlaDataSchema, "A response clock passed its deadline."),
+    envelope(
+      "channel.status_changed",
+      ChannelStatusChangedDataSchema,
+      "A channel became `active`, `needs_attention` (a token about to expire, or refused once) or `disconnected` (the shop revoked the app, or a token could not be refreshed).",
+    ),
     envelope("delivery.exhausted", DeliveryExhaustedDataSchema, "A delivery used up its attempts, or the gateway could not process it."),
     envelope("delivery.replayed", DeliveryReplayedDataSchema, "Events were replayed to an endpoint."),
     envelope("endpoint.disabled", EndpointDisabledDataSchema, "An endpoint was disabled: it answered 410, or failed for too long."),

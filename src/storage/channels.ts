@@ -1,6 +1,7 @@
 /** Channel rows. Credentials stay sealed here; callers open them with the SecretBox. */
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, isNotNull, lte, ne } from "drizzle-orm";
 import type { Db } from "./db.ts";
+import type { Statement } from "./event-deliveries.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
 import { channels } from "./schema.ts";
 
@@ -38,7 +39,7 @@ export async function updateChannel(
   db: Db,
   workspaceId: string,
   id: string,
-  patch: Partial<Pick<ChannelRow, "name" | "credentialsSealed" | "publicCredentials">> & { updatedAt: number },
+  patch: Partial<Pick<ChannelRow, "name" | "credentialsSealed" | "publicCredentials" | "tokenExpiresAt">> & { updatedAt: number },
 ): Promise<ChannelRow | undefined> {
   return db
     .update(channels)
@@ -54,4 +55,27 @@ export async function deleteChannel(db: Db, workspaceId: string, id: string): Pr
     .where(and(eq(channels.workspaceId, workspaceId), eq(channels.id, id)))
     .returning({ id: channels.id });
   return deleted.length > 0;
+}
+
+export type ChannelHealthPatch = Partial<Pick<ChannelRow, "status" | "statusReason" | "tokenExpiresAt" | "credentialsSealed">>;
+
+/**
+ * The channel's health (and, after a refresh, its credentials), unwritten. With
+ * `ifSealedIs`, only while the credentials are still those: a refresh never overwrites
+ * credentials a PATCH replaced meanwhile.
+ */
+export function updateChannelHealthStatement(db: Db, id: string, patch: ChannelHealthPatch, ifSealedIs?: string): Statement {
+  const where = ifSealedIs === undefined ? eq(channels.id, id) : and(eq(channels.id, id), eq(channels.credentialsSealed, ifSealedIs));
+  return db.update(channels).set(patch).where(where).returning({ id: channels.id });
+}
+
+/** Channels whose known token expiry is at or before `before`, soonest first; never disconnected ones. */
+export async function listChannelsDueForRefresh(db: Db, before: number, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(and(isNotNull(channels.tokenExpiresAt), lte(channels.tokenExpiresAt, before), ne(channels.status, "disconnected")))
+    .orderBy(asc(channels.tokenExpiresAt))
+    .limit(limit);
+  return rows.map((row) => row.id);
 }

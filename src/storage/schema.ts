@@ -39,6 +39,11 @@ export const channels = sqliteTable(
     credentialsSealed: text().notNull(),
     /** The identifiers among the credentials (appKey, phoneNumberId…), safe to show. */
     publicCredentials: text().notNull(),
+    /** `active`, `needs_attention` or `disconnected` (src/channels/health.ts). */
+    status: text().notNull().default("active"),
+    statusReason: text(),
+    /** Epoch ms when the access token expires, once the gateway knows it (a refresh tells); null otherwise. */
+    tokenExpiresAt: integer(),
     createdAt: integer().notNull(),
     updatedAt: integer().notNull(),
   },

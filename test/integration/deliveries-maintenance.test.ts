@@ -136,11 +136,12 @@ describe("retention", () => {
     expect(await count("SELECT count(*) n FROM inbound_blobs WHERE id = 'blob_new'")).toBe(1);
   });
 
-  it("runs both jobs from the one entry point the cron handler calls", async () => {
+  it("runs every job from the one entry point the cron handler calls", async () => {
     const result = await runMaintenance(env, Date.now());
     expect(result).toEqual({
       resumed: { deliveries: 0, events: 0, replies: 0 },
       purged: { events: 0, attempts: 0, deliveries: 0, inboundBlobs: 0, deadLetters: 0 },
+      tokens: { due: 0, failed: 0 },
     });
   });
 });

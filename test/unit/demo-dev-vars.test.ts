@@ -11,6 +11,9 @@ describe(".dev.vars for the demo's fake platform APIs", () => {
     expect(mentionsApiBases("ADMIN_TOKEN=x\n# TIKTOK_API_BASE=http://127.0.0.1:8790\n")).toBe(true);
     expect(mentionsApiBases("ADMIN_TOKEN=x\nMASTER_KEY=y\n")).toBe(false);
     expect(mentionsApiBases("export ZALO_API_BASE=http://127.0.0.1:8790\n")).toBe(true);
+    // The token hosts too, so a refresh in local dev reaches the fakes, never the real host.
+    expect(parseDevVars(block).get("TIKTOK_AUTH_BASE")).toBe("http://127.0.0.1:8790");
+    expect(parseDevVars(block).get("ZALO_OAUTH_BASE")).toBe("http://127.0.0.1:8790");
     const commented = block.replace(/^LINE_API_BASE/m, "# LINE_API_BASE");
     expect(platformsNotOnFakes(parseDevVars(commented))).toEqual(["line"]);
   });

@@ -136,6 +136,20 @@ describe("demo platforms against the real adapters", () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
+  it("hands out a fresh token pair where TIKTOK_AUTH_BASE and ZALO_OAUTH_BASE point, as each token host answers", async () => {
+    const { tiktok } = await import("../../src/channels/tiktok/index.ts");
+    const { zalo } = await import("../../src/channels/zalo/index.ts");
+    const fakeFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const call = answerPlatformCall(init?.method ?? "GET", new URL(String(input)), null, 7, new Map());
+      return Response.json(call.answer, { status: call.status });
+    }) as typeof fetch;
+    const io = { fetch: fakeFetch, apiBase: undefined, authBase: "http://127.0.0.1:8790", now: Date.now() };
+    const viaTikTok = await tiktok.refreshToken?.({ appKey: "k", appSecret: "s", refreshToken: "r" }, io);
+    expect(viaTikTok).toMatchObject({ ok: true, accessToken: "demo-at-7", refreshToken: "demo-rt-7" });
+    const viaZalo = await zalo.refreshToken?.({ appId: "1", oaSecretKey: "o", accessToken: "a", appSecret: "s", refreshToken: "r" }, io);
+    expect(viaZalo).toMatchObject({ ok: true, accessToken: "demo-at-7", refreshToken: "demo-rt-7" });
+  });
+
   it("answers what it does not fake with a 404, and an unknown LINE reply token with LINE's 400", () => {
     const unknown = answerPlatformCall("POST", new URL("http://fake/v1/nothing"), null, 1, new Map());
     expect(unknown).toMatchObject({ replyKey: null, status: 404 });

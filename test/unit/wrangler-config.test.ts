@@ -14,6 +14,8 @@ interface ResolvedConfig {
   };
   d1_databases: { database_name?: string }[];
   observability?: { enabled?: boolean; head_sampling_rate?: number };
+  durable_objects: { bindings: { name: string; class_name: string }[] };
+  migrations: { tag: string; new_sqlite_classes?: string[] }[];
 }
 
 describe("wrangler.toml", () => {
@@ -52,6 +54,16 @@ describe("wrangler.toml", () => {
         expect(parked, queue).toMatch(/-parked$/);
         expect(consumed.map((candidate) => candidate.queue)).not.toContain(parked);
       }
+    }, 20_000);
+  }
+
+  for (const env of [undefined, "staging"]) {
+    it(`declares every bound Durable Object class in a migration (${env ?? "top level"})`, async () => {
+      const config = await load(env);
+      const bound = config.durable_objects.bindings.map((binding) => binding.class_name).sort();
+      expect(bound).toEqual(["ChannelHealthObject", "ConversationObject", "EndpointLimiterObject"]);
+      const declared = config.migrations.flatMap((migration) => migration.new_sqlite_classes ?? []).sort();
+      expect(declared).toEqual(bound);
     }, 20_000);
   }
 

@@ -14,6 +14,7 @@ import {
   NotificationSchema,
   NotificationType,
   OrderStatusChangeSchema,
+  UpcomingAuthorizationExpirationSchema,
 } from "./payload.ts";
 
 export function normalizeTikTok(body: string): NormalizeResult {
@@ -55,6 +56,14 @@ function normalizeNotification(notification: Notification): NormalizeResult {
         platformStatus: data.data.cancel_status,
         at: data.data.create_time * 1000,
       });
+    }
+    case NotificationType.sellerDeauthorization:
+      return single({ kind: "authorization", platformEventId: notification.tts_notification_id, change: "deauthorized", expiresAt: null });
+    case NotificationType.upcomingAuthorizationExpiration: {
+      const data = UpcomingAuthorizationExpirationSchema.safeParse(notification.data);
+      if (!data.success) return { ok: false, reason: `upcoming authorization expiration: ${summarizeIssues(data.error)}` };
+      const expiresAt = data.data.expiration_time === undefined ? null : data.data.expiration_time * 1000;
+      return single({ kind: "authorization", platformEventId: notification.tts_notification_id, change: "expiring", expiresAt });
     }
     case NotificationType.affiliateMessage:
       return ignore("type 33 is an affiliate creator chat, not customer service");

@@ -59,6 +59,12 @@ export const CancellationStatusChangeSchema = z.looseObject({
   cancel_id: idString.optional(),
 });
 
+/** Type 7: `expiration_time` in Unix seconds (platforms/tiktok-shop.md §3, `upcoming-authorization-expiration.json`). */
+export const UpcomingAuthorizationExpirationSchema = z.looseObject({
+  message: z.string().optional(),
+  expiration_time: z.number().int().nonnegative().optional(),
+});
+
 /** Numeric `type` codes; the body never names the event. */
 export const NotificationType = {
   orderStatusChange: 1,

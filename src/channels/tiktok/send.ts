@@ -8,6 +8,7 @@ import { callPlatformApi, failureFromStatus, isApiResponse, withApiBase } from "
 import type { OutboundText, SendIo, SendResult } from "../types.ts";
 import { signApiRequest } from "./api-sign.ts";
 import type { TikTokCredentials } from "./index.ts";
+import { UNAUTHORIZED_CODES } from "./token.ts";
 
 export const TIKTOK_API_ORIGIN = "https://open-api.tiktokglobalshop.com";
 /**
@@ -49,6 +50,9 @@ export async function sendTikTok(message: OutboundText, credentials: TikTokCrede
   if (!isApiResponse(response)) return response;
   const reply = (response.json ?? {}) as TikTokApiBody;
   const error = `TikTok Shop API: ${reply.message ?? response.text.slice(0, 200)} (HTTP ${response.status}, code ${reply.code ?? "none"})`;
+  const unauthorized = response.status === 401 || (reply.code !== undefined && UNAUTHORIZED_CODES.has(reply.code));
+  // A refused token is refreshed and the reply tried once more (actions/reply.ts).
+  if (unauthorized) return { ok: false, kind: "failed", error, status: response.status, unauthorized: true };
   if (response.status < 200 || response.status >= 300) return failureFromStatus(response, error);
   if (reply.code === THROTTLED_CODE) {
     return response.retryAfterSeconds === undefined

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ChannelAdapter } from "../types.ts";
 import { normalizeZalo } from "./normalize.ts";
 import { sendZaloText } from "./send.ts";
+import { refreshZaloToken } from "./token.ts";
 import { MAX_ZALO_BODY_BYTES, verifyZalo } from "./verify.ts";
 
 const ZaloCredentialsSchema = z.strictObject({
@@ -12,6 +13,10 @@ const ZaloCredentialsSchema = z.strictObject({
   oaSecretKey: z.string().min(1),
   /** The OA access token (`access_token` header) for consultation replies. */
   accessToken: z.string().min(1),
+  /** The app's App Secret Key (not the OA Secret Key): with `refreshToken`, the gateway renews `accessToken` itself. */
+  appSecret: z.string().min(1).optional(),
+  /** The OA refresh token; single-use, so the gateway stores each new one it is given. */
+  refreshToken: z.string().min(1).optional(),
 });
 export type ZaloCredentials = z.infer<typeof ZaloCredentialsSchema>;
 
@@ -24,4 +29,11 @@ export const zalo: ChannelAdapter<ZaloCredentials> = {
   verify: (delivery, credentials) => verifyZalo(delivery, credentials),
   normalize: normalizeZalo,
   send: (message, credentials, io) => sendZaloText(message, credentials.accessToken, io),
+  canRefresh: (credentials) => Boolean(credentials.appSecret && credentials.refreshToken),
+  async refreshToken(credentials, io) {
+    const { appId, appSecret, refreshToken } = credentials;
+    if (!appSecret || !refreshToken)
+      return { ok: false, kind: "refused", reason: "the channel needs appSecret and refreshToken to renew its token" };
+    return refreshZaloToken({ appId, appSecret, refreshToken }, io);
+  },
 };

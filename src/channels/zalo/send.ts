@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { callPlatformApi, failureFromStatus, insideWindow, isApiResponse, withApiBase } from "../http.ts";
 import type { OutboundText, SendIo, SendResult } from "../types.ts";
+import { UNAUTHORIZED_ERRORS } from "./token.ts";
 
 const CONSULTATION_URL = "https://openapi.zalo.me/v3.0/oa/message/cs";
 /**
@@ -73,7 +74,8 @@ export async function sendZaloText(message: OutboundText, accessToken: string, i
       ? { ok: false, kind: "retry", error: description, status: response.status }
       : { ok: false, kind: "retry", error: description, status: response.status, retryAfterSeconds: response.retryAfterSeconds };
   }
-  // Token (-216, -220), window (-213, -230, -232) and quota (-211) errors need a person or a
-  // new token: retrying the same request cannot help.
+  // A refused token is refreshed and the reply tried once more (actions/reply.ts).
+  if (UNAUTHORIZED_ERRORS.has(error)) return { ok: false, kind: "failed", error: description, status: response.status, unauthorized: true };
+  // Window (-213, -230, -232) and quota (-211) errors need a person: retrying the same request cannot help.
   return { ok: false, kind: "failed", error: description, status: response.status };
 }

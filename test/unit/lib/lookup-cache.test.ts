@@ -14,7 +14,15 @@ function countingLoader<V>(known: string, value: V) {
 
 describe("LookupCache", () => {
   it("keeps a known channel cached through a flood of unknown ids (the channel cache as deployed)", async () => {
-    const channel: IntakeChannel = { id: "ch_known", workspaceId: "ws_1", platform: "tiktok", credentials: {} };
+    const channel: IntakeChannel = {
+      id: "ch_known",
+      workspaceId: "ws_1",
+      platform: "tiktok",
+      credentials: {},
+      status: "active",
+      statusReason: null,
+      tokenExpiresAt: null,
+    };
     const { load, reads } = countingLoader("ch_known", channel);
     const now = 1_000_000;
     expect(await channelCache.get("ch_known", now, load)).toBe(channel);

@@ -147,6 +147,25 @@ describe("TikTok Shop normalize", () => {
     expect(!result.ok && result.reason.length).toBeGreaterThan(0);
   });
 
+  it("turns SELLER_DEAUTHORIZATION (type 6) and UPCOMING_AUTHORIZATION_EXPIRATION (type 7) into authorization items", () => {
+    expect(tiktok.normalize(tiktokFixtures["seller-deauthorization"])).toEqual({
+      ok: true,
+      ignored: [],
+      items: [{ kind: "authorization", platformEventId: "7373001122334455950", change: "deauthorized", expiresAt: null }],
+    });
+    expect(tiktok.normalize(tiktokFixtures["upcoming-authorization-expiration"])).toEqual({
+      ok: true,
+      ignored: [],
+      items: [{ kind: "authorization", platformEventId: "7373001122334455900", change: "expiring", expiresAt: 1720051200_000 }],
+    });
+  });
+
+  it("refuses a type 7 push whose expiration_time is not a number, naming the field", () => {
+    const result = tiktok.normalize(withData("upcoming-authorization-expiration", { expiration_time: "soon" }));
+    expect(result).toMatchObject({ ok: false });
+    expect(result.ok ? "" : result.reason).toContain("expiration_time");
+  });
+
   it("is deterministic", () => {
     for (const body of Object.values(tiktokFixtures)) expect(tiktok.normalize(body)).toEqual(tiktok.normalize(body));
   });

@@ -129,6 +129,19 @@ describe("Zalo send", () => {
 
   it.each([
     [-216, "Access token is invalid"],
+    [-220, "Access token has expired"],
+  ])("marks error %i as a refusal of the access token, to be refreshed", async (code, message) => {
+    const { io } = fakeIo(() => zaloAnswer({ error: code, message }));
+    expect(await send(reply("hi"), io)).toEqual({
+      ok: false,
+      kind: "failed",
+      error: `Zalo error ${code}: ${message}`,
+      status: 200,
+      unauthorized: true,
+    });
+  });
+
+  it.each([
     [-230, "User has not interacted with the OA in the past 7 days"],
     [-211, "Out of quota"],
   ])("fails with Zalo's own message on error %i", async (code, message) => {
