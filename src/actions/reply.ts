@@ -67,7 +67,15 @@ export interface ConversationHooks {
 /** What a reply needs of its conversation. */
 export type ReplyConversation = Pick<
   ConversationRow,
-  "id" | "workspaceId" | "channelId" | "contactId" | "platformThreadId" | "replyToken" | "replyTokenExpiresAt" | "lastInboundAt"
+  | "id"
+  | "workspaceId"
+  | "channelId"
+  | "contactId"
+  | "platformThreadId"
+  | "replyToken"
+  | "replyTokenExpiresAt"
+  | "lastInboundAt"
+  | "adReferralAt"
 >;
 
 /** What a reply needs of its contact. */
@@ -141,6 +149,7 @@ export async function sendReply(
     status: "pending",
     error: null,
     author: request.author,
+    template: null,
     routing: null,
     seq: await conversationHooks.reserveSeq(),
     createdAt: now,
@@ -246,6 +255,7 @@ function replyContext(conversation: ReplyConversation, platformUserId: string, n
     platformThreadId: conversation.platformThreadId,
     platformUserId,
     lastInboundAt: conversation.lastInboundAt,
+    adReferralAt: conversation.adReferralAt,
     replyToken: token && expiresAt && expiresAt > now ? { token, expiresAt } : null,
   };
 }

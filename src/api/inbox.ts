@@ -2,9 +2,19 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { sendReply } from "../actions/reply.ts";
+import { replyWindowOf } from "../channels/registry.ts";
 import { ApiError } from "../lib/errors.ts";
+import { channelPlatforms } from "../storage/channels.ts";
 import { type Db, openDb } from "../storage/db.ts";
-import { getContact, getConversation, listContacts, listConversations, listMessages, listNotes } from "../storage/inbox.ts";
+import {
+  type ConversationRow,
+  getContact,
+  getConversation,
+  listContacts,
+  listConversations,
+  listMessages,
+  listNotes,
+} from "../storage/inbox.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
 import { createRouter } from "./router.ts";
 import { errors, IdParamSchema, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
@@ -32,6 +42,17 @@ async function conversationPage<R>(
   const db = openDb(env.DB);
   if (!(await getConversation(db, workspaceId, conversationId))) throw new ApiError("not_found", "conversation not found");
   return list(db, workspaceId, conversationId, pageOf(query));
+}
+
+/** Conversations as the API shows them, each with its platform's reply window. */
+async function withReplyWindows(db: Db, workspaceId: string, rows: ConversationRow[]) {
+  const platforms = await channelPlatforms(
+    db,
+    workspaceId,
+    rows.map((row) => row.channelId),
+  );
+  // A conversation whose channel was deleted can no longer be answered: no window to show.
+  return rows.map((row) => conversationView(row, replyWindowOf(platforms.get(row.channelId) ?? "", row)));
 }
 
 export const contactRoutes = createRouter();
@@ -87,8 +108,10 @@ conversationRoutes.openapi(
     },
   }),
   async (c) => {
-    const listed = await listConversations(openDb(c.env.DB), c.get("workspaceId"), pageOf(c.req.valid("query")));
-    return c.json({ data: listed.data.map(conversationView), nextCursor: listed.nextCursor }, 200);
+    const db = openDb(c.env.DB);
+    const listed = await listConversations(db, c.get("workspaceId"), pageOf(c.req.valid("query")));
+    const views = await withReplyWindows(db, c.get("workspaceId"), listed.data);
+    return c.json({ data: views, nextCursor: listed.nextCursor }, 200);
   },
 );
 
@@ -103,9 +126,11 @@ conversationRoutes.openapi(
     responses: { 200: jsonResponse(ConversationSchema, "The conversation"), ...errors(401, 403, 404) },
   }),
   async (c) => {
-    const row = await getConversation(openDb(c.env.DB), c.get("workspaceId"), c.req.valid("param").id);
+    const db = openDb(c.env.DB);
+    const row = await getConversation(db, c.get("workspaceId"), c.req.valid("param").id);
     if (!row) throw new ApiError("not_found", "conversation not found");
-    return c.json(conversationView(row), 200);
+    const [view] = await withReplyWindows(db, c.get("workspaceId"), [row]);
+    return c.json(view as NonNullable<typeof view>, 200);
   },
 );
 

@@ -3,6 +3,7 @@
  * shows; the view functions are typed by them). Sealed secrets never leave through here.
  */
 import { z } from "zod";
+import type { ReplyWindow } from "../channels/types.ts";
 import { AttachmentSchema, PlatformSchema } from "../events/schema.ts";
 import type { AttemptRow } from "../storage/attempts.ts";
 import type { ChannelRow } from "../storage/channels.ts";
@@ -197,6 +198,18 @@ export function contactView(row: ContactRow): z.infer<typeof ContactSchema> {
   };
 }
 
+export const ReplyWindowSchema = z
+  .strictObject({
+    closesAt: nullableTime.meta({
+      description: "When the platform stops accepting a normal reply to this buyer; null where the platform has no window",
+    }),
+    rule: z.string().meta({
+      description:
+        "Which rule: `whatsapp_customer_service_24h`, `messenger_standard_24h`, `messenger_ad_referral_7d`, `instagram_standard_24h`, `zalo_consultation_48h`, or `none`",
+    }),
+  })
+  .meta({ id: "ReplyWindow" });
+
 export const ConversationSchema = z
   .strictObject({
     id: z.string(),
@@ -208,12 +221,14 @@ export const ConversationSchema = z
     tags: z.array(z.string()),
     lastMessageAt: TimestampSchema,
     lastInboundAt: nullableTime,
+    replyWindow: ReplyWindowSchema,
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,
   })
   .meta({ id: "Conversation" });
 
-export function conversationView(row: ConversationRow): z.infer<typeof ConversationSchema> {
+/** `window`: the channel's platform's reply window for the conversation (channels/registry.ts replyWindowOf). */
+export function conversationView(row: ConversationRow, window: ReplyWindow): z.infer<typeof ConversationSchema> {
   return {
     id: row.id,
     channelId: row.channelId,
@@ -224,6 +239,7 @@ export function conversationView(row: ConversationRow): z.infer<typeof Conversat
     tags: JSON.parse(row.tags) as string[],
     lastMessageAt: iso(row.lastMessageAt),
     lastInboundAt: iso(row.lastInboundAt),
+    replyWindow: { closesAt: window.closesAt === null ? null : iso(window.closesAt), rule: window.rule },
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };

@@ -45,6 +45,8 @@ export const InboundMessageSchema = z.strictObject({
   replyToken: z.strictObject({ token: z.string().min(1), expiresAt: epochMs }).optional(),
   /** An interaction the platform waits for us to answer (a Telegram button tap's callback query id). */
   acknowledge: z.string().min(1).optional(),
+  /** The customer came from an ad (Messenger's click-to-Messenger referral): some windows are longer then. */
+  adReferral: z.strictObject({ adId: z.string().nullable() }).optional(),
 });
 
 /** A delivery or read receipt for a message the business sent. */
@@ -97,12 +99,40 @@ export type NormalizeResult =
   /** A body the adapter cannot read: it becomes a dead letter, never an exception. */
   | { ok: false; reason: string };
 
+/** What a platform's reply window is counted from (epoch ms). */
+export interface WindowFacts {
+  /** The customer's last inbound message here, null if none. */
+  lastInboundAt: number | null;
+  /** When the conversation came from an ad (Messenger's click-to-Messenger referral); absent or null if it did not. */
+  adReferralAt?: number | null;
+}
+
+/**
+ * When the platform stops accepting a normal reply: `closesAt` epoch ms (0 when the customer
+ * never wrote: closed), or null where the platform has no window. `rule` names the rule.
+ */
+export interface ReplyWindow {
+  closesAt: number | null;
+  rule: string;
+}
+
+/** A platform without a reply window. */
+export const NO_REPLY_WINDOW: ReplyWindow = { closesAt: null, rule: "none" };
+
+/** The window of `windowMs` after the customer's last message; closed if there is none. */
+export function windowAfterLastInbound(lastInboundAt: number | null, windowMs: number, rule: string): ReplyWindow {
+  return { closesAt: lastInboundAt === null ? 0 : lastInboundAt + windowMs, rule };
+}
+
+/** Whether a normal reply is accepted at `now`. */
+export function isWindowOpen(window: ReplyWindow, now: number): boolean {
+  return window.closesAt === null || now <= window.closesAt;
+}
+
 /** What a reply needs to know about the conversation, to honour the platform's rules. */
-export interface ReplyContext {
+export interface ReplyContext extends WindowFacts {
   platformThreadId: string;
   platformUserId: string;
-  /** Epoch ms of the customer's last inbound message here (24-hour windows), null if none. */
-  lastInboundAt: number | null;
   /** The last inbound message's LINE reply token, if any. */
   replyToken: { token: string; expiresAt: number } | null;
 }
@@ -149,6 +179,11 @@ export interface ChannelAdapter<Creds extends Credentials = Credentials> {
   handshake?(delivery: RawDelivery, credentials: Creds): Promise<Verdict>;
   /** Consumer. Pure and deterministic; one delivery may hold zero, one or many items. Never throws. */
   normalize(body: string): NormalizeResult;
+  /**
+   * Pure: the conversation's reply window. The adapter's `send` refuses by the same function,
+   * so the window shown and the refusal never disagree. Absent: the platform has no window.
+   */
+  replyWindow?(facts: WindowFacts): ReplyWindow;
   /** Sends a text reply through the platform's API. Never throws. */
   send?(message: OutboundText, credentials: Creds, io: SendIo): Promise<SendResult>;
   /** Answers an item's `acknowledge` (Telegram: the spinner on a tapped button stops). Never throws. */

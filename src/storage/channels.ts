@@ -1,5 +1,6 @@
 /** Channel rows. Credentials stay sealed here; callers open them with the SecretBox. */
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
+import { selectInParts } from "./chunk.ts";
 import type { Db } from "./db.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
 import { channels } from "./schema.ts";
@@ -54,4 +55,16 @@ export async function deleteChannel(db: Db, workspaceId: string, id: string): Pr
     .where(and(eq(channels.workspaceId, workspaceId), eq(channels.id, id)))
     .returning({ id: channels.id });
   return deleted.length > 0;
+}
+
+/** Each of the workspace's channels among `ids`, by id → platform (a deleted channel is absent). */
+export async function channelPlatforms(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await selectInParts([...new Set(ids)], (part) =>
+    db
+      .select({ id: channels.id, platform: channels.platform })
+      .from(channels)
+      .where(and(eq(channels.workspaceId, workspaceId), inArray(channels.id, part)))
+      .all(),
+  );
+  return new Map(rows.map((row) => [row.id, row.platform]));
 }

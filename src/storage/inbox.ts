@@ -46,6 +46,8 @@ export function upsertContact(db: Db, row: NewContact) {
     });
 }
 
+const newerReferral = sql`excluded.ad_referral_at is not null and (${conversations.adReferralAt} is null or excluded.ad_referral_at > ${conversations.adReferralAt})`;
+
 export function upsertConversation(db: Db, row: NewConversation) {
   return db
     .insert(conversations)
@@ -58,6 +60,9 @@ export function upsertConversation(db: Db, row: NewConversation) {
         // A newer message's reply token replaces the old one (each is single-use anyway).
         replyToken: sql`coalesce(excluded.reply_token, ${conversations.replyToken})`,
         replyTokenExpiresAt: sql`coalesce(excluded.reply_token_expires_at, ${conversations.replyTokenExpiresAt})`,
+        // The latest ad referral wins; a message without one keeps what the conversation had.
+        adReferralAt: sql`case when ${newerReferral} then excluded.ad_referral_at else ${conversations.adReferralAt} end`,
+        adId: sql`case when ${newerReferral} then excluded.ad_id else ${conversations.adId} end`,
         updatedAt: row.updatedAt,
       },
     });

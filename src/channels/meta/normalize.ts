@@ -18,6 +18,7 @@ import {
   PostbackEventSchema,
   ReactionEventSchema,
   ReadEventSchema,
+  type Referral,
   WebhookBodySchema,
   type WebhookEntry,
 } from "./payload.ts";
@@ -101,7 +102,7 @@ function fromMessage(raw: object, context: EventContext): Outcome {
   if (message.is_unsupported && attachments.length === 0)
     attachments.push({ kind: "other", url: null, mimeType: null, platformMediaId: null });
   // A quick reply's `text` is the button's title, as the customer saw it; its payload is the fallback.
-  return customerMessage(context, message.mid, message.text || message.quick_reply?.payload || null, attachments);
+  return customerMessage(context, message.mid, message.text || message.quick_reply?.payload || null, attachments, message.referral);
 }
 
 function fromPostback(raw: object, context: EventContext): Outcome {
@@ -110,7 +111,7 @@ function fromPostback(raw: object, context: EventContext): Outcome {
   const { postback } = parsed.data;
   // Older postbacks carry no mid: the (sender, time) pair is stable across Meta's retries.
   const id = postback.mid ?? `postback:${context.senderId}:${context.at}`;
-  return customerMessage(context, id, postback.title || postback.payload || null, []);
+  return customerMessage(context, id, postback.title || postback.payload || null, [], postback.referral);
 }
 
 function fromReaction(raw: object, context: EventContext): Outcome {
@@ -141,7 +142,13 @@ function watermarkId(watermark: number | undefined): string[] {
   return watermark === undefined ? [] : [`watermark:${watermark}`];
 }
 
-function customerMessage(context: EventContext, platformMessageId: string, text: string | null, attachments: Attachment[]): Outcome {
+function customerMessage(
+  context: EventContext,
+  platformMessageId: string,
+  text: string | null,
+  attachments: Attachment[],
+  referral?: Referral,
+): Outcome {
   if (context.fromBusiness) return ignore(`${platformMessageId} was sent by the business itself`);
   const { senderId, at } = context;
   // The sender's PSID/IGSID is the conversation: replies go to it.
@@ -154,6 +161,8 @@ function customerMessage(context: EventContext, platformMessageId: string, text:
     text,
     attachments,
   };
+  // A click-to-Messenger ad lengthens the reply window (window.ts); other referrals (m.me links) do not.
+  if (referral?.source === "ADS") message.adReferral = { adId: referral.ad_id ?? null };
   return { items: [message], ignored: [] };
 }
 

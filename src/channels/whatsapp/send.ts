@@ -7,15 +7,15 @@
  * @see https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
  */
 import { z } from "zod";
-import { type ApiResponse, callPlatformApi, failureFromStatus, insideWindow, isApiResponse, withApiBase } from "../http.ts";
-import type { OutboundText, SendIo, SendResult } from "../types.ts";
+import { type ApiResponse, callPlatformApi, failureFromStatus, isApiResponse, withApiBase } from "../http.ts";
+import { isWindowOpen, type OutboundText, type SendIo, type SendResult } from "../types.ts";
 import { phoneNumberIdOf } from "./thread.ts";
+import { whatsappReplyWindow } from "./window.ts";
 
 /** Pinned so request and response shapes do not move under us; v25.0 is supported until July 2028. */
 const GRAPH_API_VERSION = "v25.0";
 const GRAPH_ORIGIN = "https://graph.facebook.com";
 
-const CUSTOMER_SERVICE_WINDOW_MS = 24 * 3600 * 1000;
 /** Meta's limit for `text.body`. */
 const MAX_TEXT_LENGTH = 4096;
 
@@ -53,7 +53,7 @@ export async function sendWhatsApp(message: OutboundText, credentials: WhatsAppS
 
 function refusalOf(message: OutboundText, credentials: WhatsAppSendCredentials, now: number): string | null {
   const { context } = message;
-  if (!insideWindow(context.lastInboundAt, now, CUSTOMER_SERVICE_WINDOW_MS)) {
+  if (!isWindowOpen(whatsappReplyWindow(context), now)) {
     const since = context.lastInboundAt === null ? "has never written" : `last wrote at ${new Date(context.lastInboundAt).toISOString()}`;
     return `outside WhatsApp's 24-hour customer service window (the customer ${since}); only an approved template message can be sent now`;
   }

@@ -4,6 +4,7 @@ import type { ChannelAdapter } from "../types.ts";
 import { normalizeZalo } from "./normalize.ts";
 import { sendZaloText } from "./send.ts";
 import { MAX_ZALO_BODY_BYTES, verifyZalo } from "./verify.ts";
+import { zaloReplyWindow } from "./window.ts";
 
 const ZaloCredentialsSchema = z.strictObject({
   /** The Zalo app's id: public, and echoed as `app_id` in every signed body. */
@@ -23,5 +24,6 @@ export const zalo: ChannelAdapter<ZaloCredentials> = {
   maxBodyBytes: MAX_ZALO_BODY_BYTES,
   verify: (delivery, credentials) => verifyZalo(delivery, credentials),
   normalize: normalizeZalo,
+  replyWindow: zaloReplyWindow,
   send: (message, credentials, io) => sendZaloText(message, credentials.accessToken, io),
 };

@@ -1,0 +1,121 @@
+// Reply windows end to end: `replyWindow` on conversations per platform, Messenger's
+// ad-started window, `conversation.reply_window_closing`, WhatsApp templates.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ChannelTestKit } from "../contracts/kit.ts";
+import { channelKits } from "../fixtures/kits.ts";
+import { messengerFixtures } from "../fixtures/meta/index.ts";
+import { messengerKit } from "../fixtures/meta/kit.ts";
+import { call, captureOutbound, createWorkspace, disableRouting, json } from "./helpers.ts";
+
+let outbound: ReturnType<typeof captureOutbound> | undefined;
+afterEach(() => outbound?.restore());
+
+const HOUR = 3600_000;
+
+interface Conversation {
+  id: string;
+  platformThreadId: string;
+  lastInboundAt: string;
+  replyWindow: { closesAt: string | null; rule: string };
+}
+
+async function channelOf(kit: ChannelTestKit) {
+  const workspace = await createWorkspace();
+  await disableRouting(workspace.apiKey);
+  const platform = kit.adapter.platform;
+  const channel = await json<{ id: string }>(
+    await call("POST", "/v1/channels", { token: workspace.apiKey, json: { platform, name: platform, credentials: kit.credentials } }),
+    201,
+  );
+  return { workspace, channel };
+}
+
+async function deliver(kit: ChannelTestKit, channelId: string, body: string) {
+  const signed = kit.sign(body, kit.credentials, Date.now());
+  const response = await call("POST", `/webhooks/${kit.adapter.platform}/${channelId}`, {
+    body: signed.body,
+    headers: { "content-type": "application/json", ...signed.headers },
+  });
+  expect(response.status).toBe(200);
+}
+
+async function conversations(apiKey: string, count: number): Promise<Conversation[]> {
+  return vi.waitFor(async () => {
+    const list = await json<{ data: Conversation[] }>(await call("GET", "/v1/conversations", { token: apiKey }), 200);
+    expect(list.data).toHaveLength(count);
+    return list.data;
+  });
+}
+
+const WINDOW_HOURS: Record<string, [number | null, string]> = {
+  whatsapp: [24, "whatsapp_customer_service_24h"],
+  messenger: [24, "messenger_standard_24h"],
+  instagram: [24, "instagram_standard_24h"],
+  zalo: [48, "zalo_consultation_48h"],
+  tiktok: [null, "none"],
+  telegram: [null, "none"],
+  line: [null, "none"],
+  x: [null, "none"],
+};
+
+describe("replyWindow on conversations", () => {
+  const kits = channelKits.filter((kit): kit is ChannelTestKit & { messageFixture: string } => Boolean(kit.messageFixture));
+
+  it("covers every platform", () => {
+    expect(kits.map((kit) => kit.adapter.platform).sort()).toEqual(Object.keys(WINDOW_HOURS).sort());
+  });
+
+  it.each(kits.map((kit) => [kit.adapter.platform, kit] as const))(
+    "%s: the list and the conversation show its window",
+    async (platform, kit) => {
+      const { workspace, channel } = await channelOf(kit);
+      await deliver(kit, channel.id, kit.fixtures[kit.messageFixture] ?? "");
+      const [listed] = await conversations(workspace.apiKey, 1);
+      const [hours, rule] = WINDOW_HOURS[platform] ?? [];
+      const closesAt = hours === null ? null : new Date(Date.parse(listed?.lastInboundAt ?? "") + (hours ?? 0) * HOUR).toISOString();
+      expect(listed?.replyWindow).toEqual({ closesAt, rule });
+      const one = await json<Conversation>(await call("GET", `/v1/conversations/${listed?.id}`, { token: workspace.apiKey }), 200);
+      expect(one.replyWindow).toEqual({ closesAt, rule });
+    },
+  );
+});
+
+describe("Messenger's ad-started window", () => {
+  /** A postback `ago` ms old from `sender`, from a click-to-Messenger ad or not. */
+  function postback(sender: string, ago: number, fromAd: boolean): string {
+    let body = messengerFixtures["messenger-ad-referral-postback"]
+      .replaceAll("7234567890123499", sender)
+      .replace('"timestamp": 1717401900777', `"timestamp": ${Date.now() - ago}`)
+      .replace("fakeMid009", `fakeMid${sender}`);
+    if (!fromAd) body = body.replace('"source": "ADS"', '"source": "SHORTLINK"');
+    return body;
+  }
+
+  it("lets an agent answer 3 days later a buyer who came from an ad, and refuses one who did not", async () => {
+    const { workspace, channel } = await channelOf(messengerKit);
+    outbound = captureOutbound("https://graph.facebook.com", () => Response.json({ recipient_id: "x", message_id: "m_sent_late" }));
+    const threeDays = 3 * 24 * HOUR;
+    await deliver(messengerKit, channel.id, postback("7000000000000001", threeDays, true));
+    await deliver(messengerKit, channel.id, postback("7000000000000002", threeDays, false));
+    const list = await conversations(workspace.apiKey, 2);
+    const fromAd = list.find((c) => c.platformThreadId === "7000000000000001");
+    const plain = list.find((c) => c.platformThreadId === "7000000000000002");
+    expect(fromAd?.replyWindow).toEqual({
+      closesAt: new Date(Date.parse(fromAd?.lastInboundAt ?? "") + 7 * 24 * HOUR).toISOString(),
+      rule: "messenger_ad_referral_7d",
+    });
+    expect(plain?.replyWindow.rule).toBe("messenger_standard_24h");
+
+    const reply = (id: string | undefined) =>
+      call("POST", `/v1/conversations/${id}/messages`, { token: workspace.apiKey, json: { text: "Sorry for the wait!" } });
+    await json(await reply(fromAd?.id), 201);
+    const refused = await json<{ error: { message: string } }>(await reply(plain?.id), 422);
+    expect(refused.error.message).toMatch(/24-hour standard messaging window is closed/);
+    expect(outbound.captured).toHaveLength(1);
+    expect(JSON.parse(outbound.captured[0]?.body ?? "{}")).toMatchObject({
+      recipient: { id: "7000000000000001" },
+      messaging_type: "RESPONSE",
+      message: { text: "Sorry for the wait!" },
+    });
+  });
+});
