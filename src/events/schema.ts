@@ -147,6 +147,19 @@ export const SlaDataSchema = z
   })
   .meta({ id: "SlaData" });
 
+export const ReplyWindowClosingDataSchema = z
+  .strictObject({
+    ...base,
+    channel: ChannelRefSchema,
+    contact: ContactRefSchema,
+    conversation: ConversationRefSchema,
+    /** When the platform stops accepting a normal reply to this buyer. */
+    closesAt: isoTimestamp,
+    /** The platform's rule, as `replyWindow.rule` on the conversation (`whatsapp_customer_service_24h`…). */
+    rule: z.string(),
+  })
+  .meta({ id: "ReplyWindowClosingData" });
+
 const EndpointRefSchema = z.strictObject({ id: z.string(), url: z.string() }).meta({ id: "EndpointRef" });
 
 /** Operational: a delivery gave up. Endpoints receive operational events only when they list their type. */
@@ -218,6 +231,11 @@ export const EventSchema = z
     envelope("order.updated", OrderUpdatedDataSchema, "The platform reported an order's new status."),
     envelope("sla.warning", SlaDataSchema, "A response clock reached `warningRatio` of its window."),
     envelope("sla.breached", SlaDataSchema, "A response clock passed its deadline."),
+    envelope(
+      "conversation.reply_window_closing",
+      ReplyWindowClosingDataSchema,
+      "A platform's reply window closes in `settings.replyWindowWarningSeconds` and no reply has gone out since the buyer's last message; once per window.",
+    ),
     envelope("delivery.exhausted", DeliveryExhaustedDataSchema, "A delivery used up its attempts, or the gateway could not process it."),
     envelope("delivery.replayed", DeliveryReplayedDataSchema, "Events were replayed to an endpoint."),
     envelope("endpoint.disabled", EndpointDisabledDataSchema, "An endpoint was disabled: it answered 410, or failed for too long."),

@@ -1,11 +1,15 @@
 // Reply windows end to end: `replyWindow` on conversations per platform, Messenger's
 // ad-started window, `conversation.reply_window_closing`, WhatsApp templates.
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { conversationStub } from "../../src/objects/conversation.ts";
 import type { ChannelTestKit } from "../contracts/kit.ts";
 import { channelKits } from "../fixtures/kits.ts";
 import { messengerFixtures } from "../fixtures/meta/index.ts";
 import { messengerKit } from "../fixtures/meta/kit.ts";
-import { call, captureOutbound, createWorkspace, disableRouting, json } from "./helpers.ts";
+import { whatsappKit } from "../fixtures/whatsapp/kit.ts";
+import { call, captureOutbound, createEndpoint, createWorkspace, disableRouting, json } from "./helpers.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
 afterEach(() => outbound?.restore());
@@ -118,4 +122,68 @@ describe("Messenger's ad-started window", () => {
       message: { text: "Sorry for the wait!" },
     });
   });
+});
+
+describe("conversation.reply_window_closing", () => {
+  const WAMID = "wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUI0RjFDMkQzRTRGNUE2QjdDOAA=";
+
+  /** WhatsApp's text fixture from `customer`, sent so that its 24 h window closes in 4 to 5 s. */
+  function closingSoon(customer: string): string {
+    const sent = Math.floor(Date.now() / 1000) - 24 * 3600 + 5;
+    return (whatsappKit.fixtures["text-message"] ?? "")
+      .replaceAll("16505551234", customer)
+      .replace(WAMID, `wamid.${customer}`)
+      .replace(/"timestamp": "\d+"/, `"timestamp": "${sent}"`);
+  }
+
+  async function windowEvents(apiKey: string) {
+    const page = await json<{ data: { id: string; data: { conversation: { id: string }; closesAt: string; rule: string } }[] }>(
+      await call("GET", "/v1/events?type=conversation.reply_window_closing", { token: apiKey }),
+      200,
+    );
+    return page.data;
+  }
+
+  it("is delivered once, settings.replyWindowWarningSeconds before the window closes, and not after a reply", async () => {
+    const { workspace, channel } = await channelOf(whatsappKit);
+    await json(await call("PATCH", "/v1/settings", { token: workspace.apiKey, json: { replyWindowWarningSeconds: 2 } }), 200);
+    const endpoint = await createEndpoint(workspace.apiKey, undefined, ["conversation.reply_window_closing"]);
+    outbound = captureOutbound("", (request) =>
+      request.url.startsWith(whatsappKit.api?.origin ?? "-") ? (whatsappKit.api?.ok() ?? new Response()) : new Response("ok"),
+    );
+    await deliver(whatsappKit, channel.id, closingSoon("16505550001"));
+    await deliver(whatsappKit, channel.id, closingSoon("16505550002"));
+    const list = await conversations(workspace.apiKey, 2);
+    const unanswered = list.find((c) => c.platformThreadId.endsWith(":16505550001"));
+    const answered = list.find((c) => c.platformThreadId.endsWith(":16505550002"));
+    // An agent answers the second buyer: that window needs no warning.
+    await json(
+      await call("POST", `/v1/conversations/${answered?.id}/messages`, { token: workspace.apiKey, json: { text: "On its way!" } }),
+      201,
+    );
+
+    const stubs = [unanswered, answered].map((c) => conversationStub(env, channel.id, c?.platformThreadId ?? ""));
+    // Too early: the alarm runs, announces nothing and waits again.
+    for (const stub of stubs) await runDurableObjectAlarm(stub);
+    expect(await windowEvents(workspace.apiKey)).toHaveLength(0);
+
+    const closesAt = Date.parse(unanswered?.replyWindow.closesAt ?? "");
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, closesAt - 2000 - Date.now()) + 100));
+    for (const stub of stubs) await runDurableObjectAlarm(stub);
+    const events = await windowEvents(workspace.apiKey);
+    expect(events.map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        conversation: { id: unanswered?.id, platformThreadId: unanswered?.platformThreadId },
+        closesAt: unanswered?.replyWindow.closesAt,
+        rule: "whatsapp_customer_service_24h",
+      }),
+    ]);
+    await vi.waitFor(() => expect(outbound?.captured.filter((c) => c.url === endpoint.url)).toHaveLength(1));
+    const delivered = JSON.parse(outbound.captured.find((c) => c.url === endpoint.url)?.body ?? "{}");
+    expect(delivered).toMatchObject({ id: events[0]?.id, type: "conversation.reply_window_closing" });
+
+    // Alarms are at least once: another run announces nothing more.
+    for (const stub of stubs) await runDurableObjectAlarm(stub);
+    expect(await windowEvents(workspace.apiKey)).toHaveLength(1);
+  }, 15_000);
 });
