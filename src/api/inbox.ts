@@ -3,6 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { sendReply } from "../actions/reply.ts";
 import { replyWindowOf } from "../channels/registry.ts";
+import { MessageTemplateSchema } from "../channels/types.ts";
 import { ApiError } from "../lib/errors.ts";
 import { channelPlatforms } from "../storage/channels.ts";
 import { type Db, openDb } from "../storage/db.ts";
@@ -29,7 +30,17 @@ import {
   noteView,
 } from "./views.ts";
 
-const ReplySchema = z.strictObject({ text: z.string().trim().min(1).max(4096) }).meta({ id: "Reply" });
+const ReplySchema = z
+  .strictObject({
+    text: z.string().trim().min(1).max(4096).optional(),
+    template: MessageTemplateSchema.optional().meta({
+      description: "WhatsApp only: an approved message template, the only message WhatsApp accepts after its 24-hour window",
+    }),
+  })
+  .refine((body) => (body.text === undefined) !== (body.template === undefined), {
+    message: "give either text or template",
+  })
+  .meta({ id: "Reply" });
 
 /** A page of what belongs to one of the workspace's conversations (another workspace's is a 404). */
 async function conversationPage<R>(
@@ -177,7 +188,7 @@ conversationRoutes.openapi(
     path: "/{id}/messages",
     tags,
     operationId: "sendReply",
-    summary: "Send an agent's reply through the channel",
+    summary: "Send an agent's reply through the channel: `text`, or on WhatsApp an approved `template`",
     request: { params: IdParamSchema, body: jsonBody(ReplySchema) },
     responses: {
       201: jsonResponse(MessageSchema, "The platform took it (`status: sent`); `message.sent` is emitted"),
@@ -186,14 +197,15 @@ conversationRoutes.openapi(
       422: {
         $ref: "#/components/responses/Unprocessable",
         description:
-          "The platform's rules refuse it (closed window, blocked contact, missing credentials, too long; `details.reason`), nothing sent; or its API rejected it (`details.message`, recorded as failed)",
+          "The platform's rules refuse it (closed window, blocked contact, missing credentials, too long, a template on a platform other than WhatsApp; `details.reason`), nothing sent; or its API rejected it (`details.message`, recorded as failed)",
       },
     },
   }),
   async (c) => {
-    const { text } = c.req.valid("json");
+    const { text, template } = c.req.valid("json");
     const conversationId = c.req.valid("param").id;
-    const outcome = await sendReply(c.env, { workspaceId: c.get("workspaceId"), conversationId, text, author: "agent" });
+    const scope = { workspaceId: c.get("workspaceId"), conversationId, author: "agent" } as const;
+    const outcome = await sendReply(c.env, template ? { ...scope, template } : { ...scope, text: text ?? "" });
     switch (outcome.kind) {
       case "not_found":
         throw new ApiError("not_found", "conversation not found");

@@ -3,7 +3,7 @@
  * shows; the view functions are typed by them). Sealed secrets never leave through here.
  */
 import { z } from "zod";
-import type { ReplyWindow } from "../channels/types.ts";
+import { type MessageTemplate, MessageTemplateSchema, type ReplyWindow } from "../channels/types.ts";
 import { AttachmentSchema, PlatformSchema } from "../events/schema.ts";
 import type { AttemptRow } from "../storage/attempts.ts";
 import type { ChannelRow } from "../storage/channels.ts";
@@ -260,6 +260,7 @@ export const MessageSchema = z
     error: z.string().nullable().meta({ description: "Why an outbound message failed or is retried: the platform's words" }),
     sentAt: TimestampSchema,
     text: z.string().nullable(),
+    template: MessageTemplateSchema.nullable().meta({ description: "Outbound: the WhatsApp message template sent instead of text" }),
     attachments: z.array(AttachmentSchema),
     routing: z
       .record(z.string(), z.unknown())
@@ -282,6 +283,7 @@ export function messageView(row: MessageRow): z.infer<typeof MessageSchema> {
     error: row.error,
     sentAt: iso(row.sentAt),
     text: row.text,
+    template: row.template ? (JSON.parse(row.template) as MessageTemplate) : null,
     attachments: JSON.parse(row.attachments) as z.infer<typeof AttachmentSchema>[],
     routing: row.routing ? (JSON.parse(row.routing) as Record<string, unknown>) : null,
     createdAt: iso(row.createdAt),

@@ -137,6 +137,48 @@ export interface ReplyContext extends WindowFacts {
   replyToken: { token: string; expiresAt: number } | null;
 }
 
+/**
+ * An approved WhatsApp message template, the only message WhatsApp takes outside its customer
+ * service window. `components` fill its parameters, in the Cloud API's own shape.
+ * @see https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages#template-object
+ */
+export const MessageTemplateSchema = z
+  .strictObject({
+    /** Template names are lower-case letters, digits and underscores. */
+    name: z
+      .string()
+      .max(512)
+      .regex(/^[a-z0-9_]+$/, "lower-case letters, digits and underscores, as WhatsApp names templates"),
+    /** The approved translation: `en`, `en_US`, `pt_BR`, `zh_HK`… */
+    language: z
+      .string()
+      .max(16)
+      .regex(/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/, "a language code such as en or en_US"),
+    components: z
+      .array(
+        z.looseObject({
+          type: z.enum(["header", "body", "button", "footer"]),
+          sub_type: z.string().max(32).optional(),
+          index: z.union([z.number().int().min(0).max(9), z.string().regex(/^\d$/)]).optional(),
+          parameters: z
+            .array(z.looseObject({ type: z.string().min(1).max(32) }))
+            .max(50)
+            .optional(),
+        }),
+      )
+      .max(20)
+      .optional(),
+  })
+  .meta({ id: "MessageTemplate" });
+export type MessageTemplate = z.infer<typeof MessageTemplateSchema>;
+
+/** A template reply: no window applies (that is what templates are for). */
+export interface OutboundTemplate {
+  template: MessageTemplate;
+  context: ReplyContext;
+  idempotencyKey?: string;
+}
+
 export interface OutboundText {
   text: string;
   context: ReplyContext;
@@ -186,6 +228,8 @@ export interface ChannelAdapter<Creds extends Credentials = Credentials> {
   replyWindow?(facts: WindowFacts): ReplyWindow;
   /** Sends a text reply through the platform's API. Never throws. */
   send?(message: OutboundText, credentials: Creds, io: SendIo): Promise<SendResult>;
+  /** Sends an approved message template (WhatsApp only). Never throws. */
+  sendTemplate?(message: OutboundTemplate, credentials: Creds, io: SendIo): Promise<SendResult>;
   /** Answers an item's `acknowledge` (Telegram: the spinner on a tapped button stops). Never throws. */
   acknowledge?(interactionId: string, credentials: Creds, io: SendIo): Promise<SendResult>;
 }

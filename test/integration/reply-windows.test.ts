@@ -187,3 +187,81 @@ describe("conversation.reply_window_closing", () => {
     expect(await windowEvents(workspace.apiKey)).toHaveLength(1);
   }, 15_000);
 });
+
+describe("WhatsApp message templates", () => {
+  const template = {
+    name: "order_update",
+    language: "en_US",
+    components: [{ type: "body", parameters: [{ type: "text", text: "A1001" }] }],
+  };
+
+  async function conversationOn(kit: ChannelTestKit) {
+    const { workspace, channel } = await channelOf(kit);
+    await deliver(kit, channel.id, kit.fixtures[kit.messageFixture ?? ""] ?? "");
+    const [conversation] = await conversations(workspace.apiKey, 1);
+    const send = (body: unknown) => call("POST", `/v1/conversations/${conversation?.id}/messages`, { token: workspace.apiKey, json: body });
+    return { workspace, conversation, send };
+  }
+
+  it("sends a template after the window closed, with Cloud API's body, recorded and announced like any reply", async () => {
+    // The fixture's message is from 2024: the 24-hour window closed long ago.
+    const { workspace, conversation, send } = await conversationOn(whatsappKit);
+    outbound = captureOutbound("https://graph.facebook.com", () => whatsappKit.api?.ok() ?? new Response());
+    const refused = await json<{ error: { message: string } }>(await send({ text: "Hello again" }), 422);
+    expect(refused.error.message).toMatch(/only an approved template message can be sent now/);
+
+    const sent = await json<Record<string, unknown>>(await send({ template }), 201);
+    expect(sent).toMatchObject({ direction: "outbound", status: "sent", author: "agent", text: null, template });
+    expect(outbound.captured).toHaveLength(1);
+    expect(outbound.captured[0]?.url).toBe("https://graph.facebook.com/v25.0/106540352242922/messages");
+    expect(JSON.parse(outbound.captured[0]?.body ?? "{}")).toEqual({
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      to: "16505551234",
+      type: "template",
+      template: { name: "order_update", language: { policy: "deterministic", code: "en_US" }, components: template.components },
+    });
+    const thread = await json<{ data: { direction: string; template: unknown }[] }>(
+      await call("GET", `/v1/conversations/${conversation?.id}/messages`, { token: workspace.apiKey }),
+      200,
+    );
+    expect(thread.data.find((m) => m.direction === "outbound")?.template).toEqual(template);
+    await vi.waitFor(async () => {
+      const events = await json<{ data: unknown[] }>(await call("GET", "/v1/events?type=message.sent", { token: workspace.apiKey }), 200);
+      expect(events.data).toHaveLength(1);
+    });
+  });
+
+  it.each(
+    channelKits
+      .filter((kit) => kit.adapter.platform !== "whatsapp" && kit.messageFixture)
+      .map((kit) => [kit.adapter.platform, kit] as const),
+  )("answers 422 on %s, sending nothing", async (_platform, kit) => {
+    const { workspace, conversation, send } = await conversationOn(kit);
+    outbound = captureOutbound("https://");
+    const refused = await json<{ error: { code: string; details: { reason: string } } }>(await send({ template }), 422);
+    expect(refused.error).toMatchObject({
+      code: "unprocessable",
+      details: { reason: expect.stringMatching(/message templates are WhatsApp's/) },
+    });
+    expect(outbound.captured).toHaveLength(0);
+    const thread = await json<{ data: { direction: string }[] }>(
+      await call("GET", `/v1/conversations/${conversation?.id}/messages`, { token: workspace.apiKey }),
+      200,
+    );
+    expect(thread.data.map((m) => m.direction)).toEqual(["inbound"]);
+  });
+
+  it.each([
+    ["both text and template", { text: "hi", template }, ""],
+    ["neither", {}, ""],
+    ["a template name WhatsApp would not have", { template: { ...template, name: "Order Update!" } }, "template.name"],
+    ["a language that is not a code", { template: { ...template, language: "English" } }, "template.language"],
+    ["an unknown component type", { template: { ...template, components: [{ type: "sidebar" }] } }, "template.components.0.type"],
+  ])("answers 400 for %s", async (_label, body, path) => {
+    const { send } = await conversationOn(whatsappKit);
+    const answer = await json<{ error: { code: string; details?: { path: string }[] } }>(await send(body), 400);
+    expect(answer.error.code).toBe("validation_failed");
+    if (path) expect(answer.error.details?.map((d) => d.path)).toContain(path);
+  });
+});

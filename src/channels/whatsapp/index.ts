@@ -2,7 +2,7 @@
 import { z } from "zod";
 import type { ChannelAdapter } from "../types.ts";
 import { normalizeWhatsApp } from "./normalize.ts";
-import { sendWhatsApp } from "./send.ts";
+import { sendWhatsApp, sendWhatsAppTemplate } from "./send.ts";
 import { answerWhatsAppHandshake, verifyWhatsApp } from "./verify.ts";
 import { whatsappReplyWindow } from "./window.ts";
 
@@ -27,4 +27,5 @@ export const whatsapp: ChannelAdapter<WhatsAppCredentials> = {
   normalize: normalizeWhatsApp,
   replyWindow: whatsappReplyWindow,
   send: (message, credentials, io) => sendWhatsApp(message, credentials, io),
+  sendTemplate: (message, credentials, io) => sendWhatsAppTemplate(message, credentials, io),
 };
