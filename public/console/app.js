@@ -43,7 +43,9 @@ const PLATFORM_NAMES = {
  *   createdAt: string }} Channel
  * @typedef {{ id: string, platformUserId: string, displayName: string|null, status?: string, tags?: string[],
  *   queue?: string|null }} Contact
- * @typedef {{ id: string, platformThreadId: string, state?: string, queue?: string|null, tags?: string[] }} Conversation
+ * @typedef {{ closesAt: string|null, rule: string }} ReplyWindow
+ * @typedef {{ id: string, platformThreadId: string, state?: string, queue?: string|null, tags?: string[],
+ *   replyWindow?: ReplyWindow }} Conversation
  * @typedef {{ intent?: string, sentiment?: string, language?: string, orderIds?: string[], signals?: string[] }} Classification
  * @typedef {{ action: { type: string, [key: string]: unknown }, ruleId: string, reason: string }} PlannedAction
  * @typedef {{ classification?: Classification, actions?: PlannedAction[], skipped?: { ruleId: string, reason: string }[],
@@ -381,11 +383,45 @@ function setCountdown(node, ticket) {
   paintCountdown(node, Date.now());
 }
 
+/**
+ * The platform's reply window (WhatsApp, Messenger, Instagram, Zalo): how long a normal reply
+ * is still accepted. Hidden where the platform has none.
+ * @param {HTMLElement} node
+ * @param {Conversation|null} conversation
+ */
+function setReplyWindow(node, conversation) {
+  const closesAt = conversation?.replyWindow?.closesAt;
+  show(node, Boolean(closesAt));
+  if (!closesAt) {
+    delete node.dataset.closesAt;
+    return;
+  }
+  node.dataset.closesAt = String(Date.parse(closesAt));
+  node.dataset.rule = conversation?.replyWindow?.rule ?? "";
+  paintReplyWindow(node, Date.now());
+}
+
+/**
+ * @param {HTMLElement} node
+ * @param {number} now
+ */
+function paintReplyWindow(node, now) {
+  const closesAt = Number(node.dataset.closesAt);
+  const left = closesAt - now;
+  setText(node, left > 0 ? `reply window ${formatCountdown(left)}` : "reply window closed");
+  node.classList.toggle("reply-window-closed", left <= 0);
+  const title = `${left > 0 ? "Closes" : "Closed"} ${dateTimeFormat.format(new Date(closesAt))} (${node.dataset.rule})`;
+  if (node.title !== title) node.title = title;
+}
+
 /** Every second: the countdowns and the "updated Xs ago" line. */
 function tick() {
   const now = Date.now();
   for (const node of document.querySelectorAll("[data-deadline]")) {
     if (node instanceof HTMLElement) paintCountdown(node, now);
+  }
+  for (const node of document.querySelectorAll("[data-closes-at]")) {
+    if (node instanceof HTMLElement) paintReplyWindow(node, now);
   }
   paintUpdated(now);
 }
@@ -930,6 +966,7 @@ function renderThreadHead() {
   setText(status, ticket.status);
   status.className = `badge badge-${ticket.status}`;
   setCountdown(byId("thread-sla"), ticket);
+  setReplyWindow(byId("thread-window"), state.thread.conversation);
 }
 
 function renderActions() {
