@@ -265,3 +265,23 @@ describe("WhatsApp message templates", () => {
     if (path) expect(answer.error.details?.map((d) => d.path)).toContain(path);
   });
 });
+
+describe("settings.replyWindowWarningSeconds", () => {
+  it("defaults to 7200 and takes 1 s to 7 days, else a 400 naming the field", async () => {
+    const workspace = await createWorkspace();
+    const settings = await json<{ replyWindowWarningSeconds: number }>(await call("GET", "/v1/settings", { token: workspace.apiKey }), 200);
+    expect(settings.replyWindowWarningSeconds).toBe(7200);
+    for (const bad of [0, 7 * 24 * 3600 + 1, 1.5, "7200"]) {
+      const answer = await json<{ error: { details: { path: string }[] } }>(
+        await call("PATCH", "/v1/settings", { token: workspace.apiKey, json: { replyWindowWarningSeconds: bad } }),
+        400,
+      );
+      expect(answer.error.details.map((d) => d.path)).toEqual(["replyWindowWarningSeconds"]);
+    }
+    const patched = await json<{ replyWindowWarningSeconds: number }>(
+      await call("PATCH", "/v1/settings", { token: workspace.apiKey, json: { replyWindowWarningSeconds: 7 * 24 * 3600 } }),
+      200,
+    );
+    expect(patched.replyWindowWarningSeconds).toBe(7 * 24 * 3600);
+  });
+});
