@@ -188,6 +188,43 @@ describe("conversation.reply_window_closing", () => {
   }, 15_000);
 });
 
+describe("conversation.reply_window_closing after the bot's reply", () => {
+  it("is not sent for a buyer the default rules answered, and is for one they did not", async () => {
+    const workspace = await createWorkspace();
+    const channel = await json<{ id: string }>(
+      await call("POST", "/v1/channels", {
+        token: workspace.apiKey,
+        json: { platform: "whatsapp", name: "wa", credentials: whatsappKit.credentials },
+      }),
+      201,
+    );
+    await json(await call("PATCH", "/v1/settings", { token: workspace.apiKey, json: { replyWindowWarningSeconds: 2 } }), 200);
+    outbound = captureOutbound("https://graph.facebook.com", () => whatsappKit.api?.ok() ?? new Response());
+    const sent = Math.floor(Date.now() / 1000) - 24 * 3600 + 5;
+    const message = (customer: string, text: string) =>
+      (whatsappKit.fixtures["text-message"] ?? "")
+        .replaceAll("16505551234", customer)
+        .replace(/"id": "wamid[^"]*"/, `"id": "wamid.bot${customer}"`)
+        .replace(/"timestamp": "\d+"/, `"timestamp": "${sent}"`)
+        .replace(/"body": "(?:[^"\\]|\\.)*"/, `"body": ${JSON.stringify(text)}`);
+    await deliver(whatsappKit, channel.id, message("16505550011", "How long does shipping take?"));
+    await deliver(whatsappKit, channel.id, message("16505550012", "my cat is called Mochi"));
+    // The bot answers the shipping question through the fake Cloud API.
+    await vi.waitFor(() => expect(outbound?.captured).toHaveLength(1), { timeout: 5000 });
+    expect(outbound.captured[0]?.body).toContain("16505550011");
+    const list = await conversations(workspace.apiKey, 2);
+
+    const closesAt = Date.parse(list[0]?.replyWindow.closesAt ?? "");
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, closesAt - 2000 - Date.now()) + 100));
+    for (const c of list) await runDurableObjectAlarm(conversationStub(env, channel.id, c.platformThreadId));
+    const page = await json<{ data: { data: { conversation: { platformThreadId: string } } }[] }>(
+      await call("GET", "/v1/events?type=conversation.reply_window_closing", { token: workspace.apiKey }),
+      200,
+    );
+    expect(page.data.map((e) => e.data.conversation.platformThreadId)).toEqual(["106540352242922:16505550012"]);
+  }, 15_000);
+});
+
 describe("WhatsApp message templates", () => {
   const template = {
     name: "order_update",
