@@ -2,7 +2,8 @@
  * One Durable Object per (channel, platform thread). It serializes the conversation's work,
  * so messages are stored, routed and announced in arrival order; it de-duplicates platform
  * retries; it knows whether the bot or a human has the conversation; and its alarm runs the
- * SLA clocks and the reply-window warning. The decisions are pure (conversation-state.ts); this shell does the I/O.
+ * SLA clocks and the reply-window warning. The decisions are pure (conversation-state.ts);
+ * this shell does the I/O.
  */
 import { DurableObject } from "cloudflare:workers";
 import { type DueDelivery, inlineSink, queuedSink } from "../actions/event-sink.ts";
@@ -267,7 +268,8 @@ export class ConversationObject extends DurableObject<Env> {
     const known: KnownConversation | undefined = rerun
       ? undefined
       : {
-          conversation: record.conversation,
+          // The window as the object knows it: an earlier message may have come from an ad.
+          conversation: { ...record.conversation, ...withClock.windowFacts },
           contact: { ...scope.contact, status: reads.contact?.status ?? "active" },
         };
     /** `from`: the state to act on; when acting later, the state as it is then (another message may have come). */
