@@ -51,7 +51,8 @@ const PLATFORM_NAMES = {
  * @typedef {{ classification?: Classification, actions?: PlannedAction[], skipped?: { ruleId: string, reason: string }[],
  *   rulesVersion?: number }} Routing
  * @typedef {{ id: string, direction: "inbound"|"outbound", author: string|null, status: string, error: string|null,
- *   sentAt: string|null, text: string|null, attachments: unknown[], routing?: Routing|string|null }} Message
+ *   sentAt: string|null, text: string|null, attachments: unknown[], routing?: Routing|string|null,
+ *   template?: { name: string, language: string }|null }} Message
  * @typedef {{ responseWindowSeconds: number, warningRatio: number,
  *   liveSale: { enabled: boolean, responseWindowSeconds: number } }} Settings
  * @typedef {{ id: string, url: string, eventTypes: string[], description: string|null, enabled: boolean,
@@ -1074,7 +1075,12 @@ function messageItem(message) {
     h(
       "div",
       { class: "bubble" },
-      message.text ?? (message.attachments?.length ? null : h("em", { class: "muted" }, "(no text)")),
+      message.text ??
+        (message.template
+          ? h("em", { class: "muted" }, `template ${message.template.name} (${message.template.language})`)
+          : message.attachments?.length
+            ? null
+            : h("em", { class: "muted" }, "(no text)")),
       attachmentsOf(message),
     ),
     h(
