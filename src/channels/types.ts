@@ -81,11 +81,24 @@ export const OrderUpdateItemSchema = z.strictObject({
   at: epochMs,
 });
 
+/**
+ * The customer came back into an existing thread from an ad (Messenger's `referral` event),
+ * without writing: the thread's reply window may lengthen (window.ts).
+ */
+export const AdReferralItemSchema = z.strictObject({
+  kind: z.literal("referral"),
+  platformThreadId: z.string().min(1),
+  contact: PlatformUserSchema,
+  adId: z.string().nullable(),
+  at: epochMs,
+});
+
 export const InboundItemSchema = z.discriminatedUnion("kind", [
   InboundMessageSchema,
   MessageStatusItemSchema,
   ContactChangeItemSchema,
   OrderUpdateItemSchema,
+  AdReferralItemSchema,
 ]);
 
 export type InboundItem = z.infer<typeof InboundItemSchema>;
@@ -93,6 +106,7 @@ export type InboundMessage = z.infer<typeof InboundMessageSchema>;
 export type MessageStatusItem = z.infer<typeof MessageStatusItemSchema>;
 export type ContactChangeItem = z.infer<typeof ContactChangeItemSchema>;
 export type OrderUpdate = z.infer<typeof OrderUpdateItemSchema>;
+export type AdReferralItem = z.infer<typeof AdReferralItemSchema>;
 
 export type NormalizeResult =
   | { ok: true; items: InboundItem[]; ignored: string[] }

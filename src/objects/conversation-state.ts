@@ -176,6 +176,11 @@ export function noteInbound(state: ConversationState, sentAt: number, fromAd: bo
   };
 }
 
+/** The customer came back from an ad at `at`, without writing. */
+export function noteAdReferral(state: ConversationState, at: number): ConversationState {
+  return { ...state, windowFacts: { ...state.windowFacts, adReferralAt: later(state.windowFacts.adReferralAt, at) } };
+}
+
 /**
  * Arms the warning of the window the buyer's latest message opened, `warningMs` before it
  * closes. A window already closed (a late redelivery) or none at all arms nothing and leaves

@@ -33,6 +33,7 @@ import {
   finishMessage,
   newClock,
   nextAlarm,
+  noteAdReferral,
   noteInbound,
   reserveSeq,
   resolveTicket,
@@ -139,6 +140,21 @@ export class ConversationObject extends DurableObject<Env> {
       const { next, stopped } = stopClocks(this.load(), author === "agent" ? ["first_response", "agent_response"] : ["first_response"]);
       await recordClocksStopped(openDb(this.env.DB), stopped, Date.now());
       await this.save(cancelWindowWarning(next));
+    });
+  }
+
+  /**
+   * The customer came back from an ad (Messenger's `referral` event): the window may now close
+   * later. A warning still waiting (no reply since the buyer's last message) moves with it.
+   */
+  onAdReferral(at: number): Promise<void> {
+    return this.serialize(async () => {
+      const scope = this.ctx.storage.kv.get<Scope>(SCOPE_KEY);
+      const noted = noteAdReferral(this.load(), at);
+      if (!scope || !noted.windowWarning) return this.save(noted);
+      const settings = await getSettings(openDb(this.env.DB), scope.workspaceId);
+      const window = replyWindowOf(scope.channel.platform, noted.windowFacts);
+      await this.save(armWindowWarning(noted, window, settings.replyWindowWarningSeconds * 1000, Date.now()));
     });
   }
 

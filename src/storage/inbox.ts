@@ -48,6 +48,16 @@ export function upsertContact(db: Db, row: NewContact) {
 
 const newerReferral = sql`excluded.ad_referral_at is not null and (${conversations.adReferralAt} is null or excluded.ad_referral_at > ${conversations.adReferralAt})`;
 
+/** Records an ad referral on an existing conversation, if it is newer than the one it has. */
+export async function markAdReferral(db: Db, conversationId: string, at: number, adId: string | null): Promise<boolean> {
+  const updated = await db
+    .update(conversations)
+    .set({ adReferralAt: at, adId, updatedAt: at })
+    .where(and(eq(conversations.id, conversationId), sql`(${conversations.adReferralAt} is null or ${conversations.adReferralAt} < ${at})`))
+    .returning({ id: conversations.id });
+  return updated.length > 0;
+}
+
 export function upsertConversation(db: Db, row: NewConversation) {
   return db
     .insert(conversations)

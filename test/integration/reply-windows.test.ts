@@ -124,6 +124,45 @@ describe("Messenger's ad-started window", () => {
   });
 });
 
+describe("Messenger: a buyer re-entering a known thread from an ad", () => {
+  it("lengthens that thread's window to 7 days from the referral, once however often Meta redelivers it", async () => {
+    const { workspace, channel } = await channelOf(messengerKit);
+    outbound = captureOutbound("https://graph.facebook.com", () => Response.json({ recipient_id: "x", message_id: "m_after_ad" }));
+    const threeDaysAgo = Date.now() - 3 * 24 * HOUR;
+    const message = (messengerFixtures["messenger-text-message"] ?? "").replace(
+      '"timestamp": 1717401600321',
+      `"timestamp": ${threeDaysAgo}`,
+    );
+    await deliver(messengerKit, channel.id, message);
+    const [before] = await conversations(workspace.apiKey, 1);
+    expect(before?.replyWindow.rule).toBe("messenger_standard_24h");
+    const reply = () =>
+      call("POST", `/v1/conversations/${before?.id}/messages`, { token: workspace.apiKey, json: { text: "Still there?" } });
+    await json(await reply(), 422);
+
+    const clickedAt = Date.now() - 60_000;
+    const referral = messengerFixtures["messenger-ad-referral-existing-thread"].replace(
+      '"timestamp": 1717402500777',
+      `"timestamp": ${clickedAt}`,
+    );
+    await deliver(messengerKit, channel.id, referral);
+    await deliver(messengerKit, channel.id, referral);
+    const expected = { closesAt: new Date(clickedAt + 7 * 24 * HOUR).toISOString(), rule: "messenger_ad_referral_7d" };
+    await vi.waitFor(async () => {
+      const one = await json<Conversation>(await call("GET", `/v1/conversations/${before?.id}`, { token: workspace.apiKey }), 200);
+      expect(one.replyWindow).toEqual(expected);
+    });
+    // Not a message: the thread still holds only the buyer's one message.
+    const thread = await json<{ data: unknown[] }>(
+      await call("GET", `/v1/conversations/${before?.id}/messages`, { token: workspace.apiKey }),
+      200,
+    );
+    expect(thread.data).toHaveLength(1);
+    await json(await reply(), 201);
+    expect(outbound.captured).toHaveLength(1);
+  });
+});
+
 describe("conversation.reply_window_closing", () => {
   const WAMID = "wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQUI0RjFDMkQzRTRGNUE2QjdDOAA=";
 

@@ -19,6 +19,7 @@ import {
   ReactionEventSchema,
   ReadEventSchema,
   type Referral,
+  ReferralEventSchema,
   WebhookBodySchema,
   type WebhookEntry,
 } from "./payload.ts";
@@ -54,7 +55,8 @@ export function normalizeMetaWebhook(body: string, product: MetaProduct): Normal
   return { ok: true, items, ignored };
 }
 
-const EVENT_KINDS = ["message", "postback", "reaction", "delivery", "read"] as const;
+// `referral` last: a message or postback that carries one is the message.
+const EVENT_KINDS = ["message", "postback", "reaction", "delivery", "read", "referral"] as const;
 
 /** What every event kind needs: who sent it, when, and whether that is the business itself. */
 interface EventContext {
@@ -88,6 +90,8 @@ function normalizeEvent(event: unknown, entry: WebhookEntry): Outcome {
       return fromDelivery(event, context);
     case "read":
       return fromRead(event, context);
+    case "referral":
+      return fromReferral(event, context);
   }
 }
 
@@ -135,6 +139,28 @@ function fromRead(raw: object, context: EventContext): Outcome {
   if (!parsed.success) return { error: `read: ${summarizeIssues(parsed.error)}` };
   const { mid, watermark } = parsed.data.read;
   return receipts(context, "read", mid ? [mid] : watermarkId(watermark));
+}
+
+/** A customer re-entering an existing thread from a click-to-Messenger ad; other referrals (m.me links) change nothing. */
+function fromReferral(raw: object, context: EventContext): Outcome {
+  const parsed = ReferralEventSchema.safeParse(raw);
+  if (!parsed.success) return { error: `referral: ${summarizeIssues(parsed.error)}` };
+  const { referral } = parsed.data;
+  if (context.fromBusiness) return ignore("referral event from the business itself");
+  if (referral.source !== "ADS") return ignore(`referral from ${referral.source ?? "an unnamed source"}, not an ad`);
+  const { senderId, at } = context;
+  return {
+    items: [
+      {
+        kind: "referral",
+        platformThreadId: senderId,
+        contact: { platformUserId: senderId, displayName: null },
+        adId: referral.ad_id ?? null,
+        at,
+      },
+    ],
+    ignored: [],
+  };
 }
 
 /** Watermark receipts cover every message sent before it: `watermark:<epoch ms>` (types.ts). */

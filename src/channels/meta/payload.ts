@@ -65,6 +65,9 @@ export const ReferralSchema = z.looseObject({
 });
 export type Referral = z.infer<typeof ReferralSchema>;
 
+/** An existing thread re-entered from an m.me link or an ad (field `messaging_referrals`). */
+export const ReferralEventSchema = z.looseObject({ referral: ReferralSchema });
+
 export const MessageEventSchema = z.looseObject({
   message: z.looseObject({
     mid: z.string().min(1),

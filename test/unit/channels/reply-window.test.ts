@@ -92,6 +92,22 @@ describe("Messenger normalize: click-to-Messenger ads", () => {
     });
   });
 
+  it("turns the referral event of a buyer re-entering a thread from an ad into a referral item", () => {
+    expect(getAdapter("messenger")?.normalize(messengerFixtures["messenger-ad-referral-existing-thread"])).toEqual({
+      ok: true,
+      items: [
+        {
+          kind: "referral",
+          platformThreadId: "7234567890123456",
+          contact: { platformUserId: "7234567890123456", displayName: null },
+          adId: "120210000000000042",
+          at: 1717402500777,
+        },
+      ],
+      ignored: [],
+    });
+  });
+
   it("marks no referral from an m.me link, nor a message without one", () => {
     const link = messengerFixtures["messenger-ad-referral-postback"].replace('"source": "ADS"', '"source": "SHORTLINK"');
     const linked = getAdapter("messenger")?.normalize(link);

@@ -11,6 +11,7 @@ import {
   INITIAL_STATE,
   newClock,
   nextAlarm,
+  noteAdReferral,
   noteInbound,
   reserveSeq,
   resolveTicket,
@@ -153,6 +154,20 @@ describe("reply-window warning", () => {
     expect(armWindowWarning(armed, { closesAt: null, rule: "none" }, TWO_HOURS, t0).windowWarning).toBeNull();
     // An alarm that fires after the window closed does not warn about a closed window.
     expect(dueWindowWarning(armed, t0 + 24 * HOUR + 1)).toEqual({ next: { ...armed, windowWarning: null }, due: null });
+  });
+
+  it("moves a waiting warning to the later window an ad referral opens", () => {
+    const armed = armWindowWarning(INITIAL_STATE, window(t0), TWO_HOURS, t0);
+    const referred = noteAdReferral(armed, t0 + HOUR);
+    expect(referred.windowFacts.adReferralAt).toBe(t0 + HOUR);
+    const moved = armWindowWarning(
+      referred,
+      { closesAt: t0 + HOUR + 7 * 24 * HOUR, rule: "messenger_ad_referral_7d" },
+      TWO_HOURS,
+      t0 + HOUR,
+    );
+    expect(moved.windowWarning).toEqual({ closesAt: t0 + 169 * HOUR, warnAt: t0 + 167 * HOUR, rule: "messenger_ad_referral_7d" });
+    expect(noteAdReferral(referred, t0).windowFacts.adReferralAt).toBe(t0 + HOUR);
   });
 
   it("keeps the latest inbound time and the latest ad referral", () => {
