@@ -140,8 +140,8 @@ conversationRoutes.openapi(
     const db = openDb(c.env.DB);
     const row = await getConversation(db, c.get("workspaceId"), c.req.valid("param").id);
     if (!row) throw new ApiError("not_found", "conversation not found");
-    const [view] = await withReplyWindows(db, c.get("workspaceId"), [row]);
-    return c.json(view as NonNullable<typeof view>, 200);
+    const platform = (await channelPlatforms(db, row.workspaceId, [row.channelId])).get(row.channelId) ?? "";
+    return c.json(conversationView(row, replyWindowOf(platform, row)), 200);
   },
 );
 
