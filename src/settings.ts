@@ -23,9 +23,15 @@ export const DeliverySettingsSchema = z.strictObject({
   retentionDays: z.number().int().min(1).max(3650).default(30),
 });
 
+/** The longest reply window is 7 days (Messenger's ad-started one): an earlier warning says nothing. */
+export const MAX_REPLY_WINDOW_WARNING_SECONDS = 7 * 24 * 3600;
+const replyWindowWarningSeconds = seconds.max(MAX_REPLY_WINDOW_WARNING_SECONDS);
+
 export const SettingsSchema = z.strictObject({
   responseWindowSeconds: windowSeconds.default(43200),
   warningRatio: z.number().gt(0).lt(1).default(0.75),
+  /** `conversation.reply_window_closing` goes out this long before a platform's reply window closes unanswered. */
+  replyWindowWarningSeconds: replyWindowWarningSeconds.default(7200),
   liveSale: z.strictObject({ enabled: z.boolean().default(false), responseWindowSeconds: windowSeconds.default(3600) }).default({
     enabled: false,
     responseWindowSeconds: 3600,
@@ -49,6 +55,7 @@ export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
 export const SettingsPatchSchema = z.strictObject({
   responseWindowSeconds: windowSeconds.optional(),
   warningRatio: z.number().gt(0).lt(1).optional(),
+  replyWindowWarningSeconds: replyWindowWarningSeconds.optional(),
   liveSale: z.strictObject({ enabled: z.boolean().optional(), responseWindowSeconds: windowSeconds.optional() }).optional(),
   orderLookup: z
     .strictObject({
@@ -112,6 +119,7 @@ export async function mergeSettings(
   const next: Settings = structuredClone(current);
   if (patch.responseWindowSeconds !== undefined) next.responseWindowSeconds = patch.responseWindowSeconds;
   if (patch.warningRatio !== undefined) next.warningRatio = patch.warningRatio;
+  if (patch.replyWindowWarningSeconds !== undefined) next.replyWindowWarningSeconds = patch.replyWindowWarningSeconds;
   if (patch.liveSale) next.liveSale = { ...next.liveSale, ...definedOnly(patch.liveSale) };
   if (patch.deliveries) next.deliveries = { ...next.deliveries, ...definedOnly(patch.deliveries) };
   if (patch.orderLookup === null) next.orderLookup = null;

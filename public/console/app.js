@@ -44,13 +44,16 @@ const PLATFORM_NAMES = {
  *   createdAt: string }} Channel
  * @typedef {{ id: string, platformUserId: string, displayName: string|null, status?: string, tags?: string[],
  *   queue?: string|null }} Contact
- * @typedef {{ id: string, platformThreadId: string, state?: string, queue?: string|null, tags?: string[] }} Conversation
+ * @typedef {{ closesAt: string|null, rule: string }} ReplyWindow
+ * @typedef {{ id: string, platformThreadId: string, state?: string, queue?: string|null, tags?: string[],
+ *   replyWindow?: ReplyWindow }} Conversation
  * @typedef {{ intent?: string, sentiment?: string, language?: string, orderIds?: string[], signals?: string[] }} Classification
  * @typedef {{ action: { type: string, [key: string]: unknown }, ruleId: string, reason: string }} PlannedAction
  * @typedef {{ classification?: Classification, actions?: PlannedAction[], skipped?: { ruleId: string, reason: string }[],
  *   rulesVersion?: number }} Routing
  * @typedef {{ id: string, direction: "inbound"|"outbound", author: string|null, status: string, error: string|null,
- *   sentAt: string|null, text: string|null, attachments: unknown[], routing?: Routing|string|null }} Message
+ *   sentAt: string|null, text: string|null, attachments: unknown[], routing?: Routing|string|null,
+ *   template?: { name: string, language: string }|null }} Message
  * @typedef {{ responseWindowSeconds: number, warningRatio: number,
  *   liveSale: { enabled: boolean, responseWindowSeconds: number } }} Settings
  * @typedef {{ id: string, url: string, eventTypes: string[], description: string|null, enabled: boolean,
@@ -382,11 +385,45 @@ function setCountdown(node, ticket) {
   paintCountdown(node, Date.now());
 }
 
+/**
+ * The platform's reply window (WhatsApp, Messenger, Instagram, Zalo): how long a normal reply
+ * is still accepted. Hidden where the platform has none.
+ * @param {HTMLElement} node
+ * @param {Conversation|null} conversation
+ */
+function setReplyWindow(node, conversation) {
+  const closesAt = conversation?.replyWindow?.closesAt;
+  show(node, Boolean(closesAt));
+  if (!closesAt) {
+    delete node.dataset.closesAt;
+    return;
+  }
+  node.dataset.closesAt = String(Date.parse(closesAt));
+  node.dataset.rule = conversation?.replyWindow?.rule ?? "";
+  paintReplyWindow(node, Date.now());
+}
+
+/**
+ * @param {HTMLElement} node
+ * @param {number} now
+ */
+function paintReplyWindow(node, now) {
+  const closesAt = Number(node.dataset.closesAt);
+  const left = closesAt - now;
+  setText(node, left > 0 ? `reply window ${formatCountdown(left)}` : "reply window closed");
+  node.classList.toggle("reply-window-closed", left <= 0);
+  const title = `${left > 0 ? "Closes" : "Closed"} ${dateTimeFormat.format(new Date(closesAt))} (${node.dataset.rule})`;
+  if (node.title !== title) node.title = title;
+}
+
 /** Every second: the countdowns and the "updated Xs ago" line. */
 function tick() {
   const now = Date.now();
   for (const node of document.querySelectorAll("[data-deadline]")) {
     if (node instanceof HTMLElement) paintCountdown(node, now);
+  }
+  for (const node of document.querySelectorAll("[data-closes-at]")) {
+    if (node instanceof HTMLElement) paintReplyWindow(node, now);
   }
   paintUpdated(now);
 }
@@ -931,6 +968,7 @@ function renderThreadHead() {
   setText(status, ticket.status);
   status.className = `badge badge-${ticket.status}`;
   setCountdown(byId("thread-sla"), ticket);
+  setReplyWindow(byId("thread-window"), state.thread.conversation);
 }
 
 function renderActions() {
@@ -1038,7 +1076,12 @@ function messageItem(message) {
     h(
       "div",
       { class: "bubble" },
-      message.text ?? (message.attachments?.length ? null : h("em", { class: "muted" }, "(no text)")),
+      message.text ??
+        (message.template
+          ? h("em", { class: "muted" }, `template ${message.template.name} (${message.template.language})`)
+          : message.attachments?.length
+            ? null
+            : h("em", { class: "muted" }, "(no text)")),
       attachmentsOf(message),
     ),
     h(

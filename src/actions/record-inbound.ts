@@ -128,6 +128,8 @@ export async function inboundRecord(
     lastInboundAt: item.sentAt,
     replyToken: item.replyToken?.token ?? null,
     replyTokenExpiresAt: item.replyToken?.expiresAt ?? null,
+    adReferralAt: item.adReferral ? item.sentAt : null,
+    adId: item.adReferral?.adId ?? null,
     createdAt: now,
     updatedAt: now,
   };

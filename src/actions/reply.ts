@@ -11,7 +11,7 @@
 import { forgetChannel, type IntakeChannel, lookUpChannel } from "../channel-cache.ts";
 import { isDueForRefresh } from "../channels/health.ts";
 import { getAdapter } from "../channels/registry.ts";
-import type { Credentials, ReplyContext, SendResult } from "../channels/types.ts";
+import type { Credentials, MessageTemplate, ReplyContext, SendResult } from "../channels/types.ts";
 import type { ReplyJob } from "../consumers/messages.ts";
 import { readConfig } from "../env.ts";
 import { buildEvent, isoTime } from "../events/build.ts";
@@ -70,7 +70,15 @@ export interface ConversationHooks {
 /** What a reply needs of its conversation. */
 export type ReplyConversation = Pick<
   ConversationRow,
-  "id" | "workspaceId" | "channelId" | "contactId" | "platformThreadId" | "replyToken" | "replyTokenExpiresAt" | "lastInboundAt"
+  | "id"
+  | "workspaceId"
+  | "channelId"
+  | "contactId"
+  | "platformThreadId"
+  | "replyToken"
+  | "replyTokenExpiresAt"
+  | "lastInboundAt"
+  | "adReferralAt"
 >;
 
 /** What a reply needs of its contact. */
@@ -100,14 +108,16 @@ function objectHooks(env: Env, conversation: ReplyConversation): ConversationHoo
   return { reserveSeq: () => stub().reserveSeq(), replied: (author) => stub().onReplied(author) };
 }
 
-export interface ReplyRequest {
+/** What a reply says: text, or an approved message template where the platform has them (WhatsApp). */
+export type ReplyContent = { text: string; template?: undefined } | { template: MessageTemplate; text?: undefined };
+
+export type ReplyRequest = ReplyContent & {
   workspaceId: string;
   conversationId: string;
-  text: string;
   author: Author;
   /** A derived id makes the reply idempotent: a second call with it sends nothing. */
   messageId?: string;
-}
+};
 
 export async function sendReply(
   env: Env,
@@ -125,6 +135,10 @@ export async function sendReply(
   }
   const target = await loadTarget(env, db, conversation, known?.contact);
   if ("reason" in target) return { kind: "refused", reason: target.reason };
+  if (request.template && !target.takesTemplates) {
+    return { kind: "refused", reason: `message templates are WhatsApp's; ${target.platform} takes text replies` };
+  }
+  const content = contentOf(request);
 
   const now = io.now();
   const id = request.messageId ?? randomId("msg");
@@ -138,12 +152,13 @@ export async function sendReply(
     // Until the platform names it, the message is known by our id.
     platformMessageId: `outbound:${id}`,
     direction: "outbound",
-    text: request.text,
+    text: content.text ?? null,
     attachments: "[]",
     sentAt: now,
     status: "pending",
     error: null,
     author: request.author,
+    template: content.template ? JSON.stringify(content.template) : null,
     routing: null,
     seq: await conversationHooks.reserveSeq(),
     createdAt: now,
@@ -157,14 +172,7 @@ export async function sendReply(
     return earlier ? outcomeOf(earlier) : { kind: "not_found" };
   }
 
-  const result = await target.send(
-    request.text,
-    replyContext(conversation, target.contact.platformUserId, now),
-    id,
-    request.author,
-    now,
-    io,
-  );
+  const result = await target.send(content, replyContext(conversation, target.contact.platformUserId, now), id, request.author, now, io);
   if (!result.ok && result.kind === "refused") {
     // Nothing left the gateway: the reply never happened.
     await deleteMessage(db, id);
@@ -174,6 +182,15 @@ export async function sendReply(
   const outcome = await settle(env, db, message, conversation, target, result, 1, io.now(), sink, effects.statementsIfSent);
   if (outcome.kind === "sent") await conversationHooks.replied(request.author);
   return outcome;
+}
+
+function contentOf(request: ReplyContent): ReplyContent {
+  return request.template ? { template: request.template } : { text: request.text };
+}
+
+/** What a recorded reply says, for its retry. */
+function storedContent(message: Pick<MessageRow, "text" | "template">): ReplyContent {
+  return message.template ? { template: JSON.parse(message.template) as MessageTemplate } : { text: message.text ?? "" };
 }
 
 function outcomeOf(message: MessageRow): Extract<ReplyOutcome, { message: MessageRow }> {
@@ -198,7 +215,7 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
   }
   const author: Author = message.author === "agent" ? "agent" : "bot";
   const context = replyContext(conversation, target.contact.platformUserId, now);
-  const result = await target.send(message.text ?? "", context, message.id, author, now, io);
+  const result = await target.send(storedContent(message), context, message.id, author, now, io);
   const sink = queuedSink(db, env.DELIVERIES_QUEUE, job.workspaceId);
   const outcome = await settle(env, db, message, conversation, target, result, job.attempt, io.now(), sink);
   if (outcome.kind === "sent") await objectHooks(env, conversation).replied(author);
@@ -213,7 +230,9 @@ export function resumptionOf(message: Pick<MessageRow, "id" | "workspaceId" | "s
 interface Target {
   platform: Platform;
   contact: ReplyContact;
-  send(text: string, context: ReplyContext, idempotencyKey: string, author: Author, now: number, io: ReplyIo): Promise<SendResult>;
+  /** The platform sends message templates (WhatsApp). */
+  takesTemplates: boolean;
+  send(content: ReplyContent, context: ReplyContext, idempotencyKey: string, author: Author, now: number, io: ReplyIo): Promise<SendResult>;
 }
 
 async function loadTarget(
@@ -234,13 +253,24 @@ async function loadTarget(
   if (contact.status === "blocked") return { reason: "the contact has blocked the business on this platform" };
   if (channel.status === "disconnected") return { reason: `the channel is disconnected: ${channel.statusReason ?? "no reason given"}` };
   const apiBase = readConfig(env).apiBase[adapter.platform];
+  const sendTemplate = adapter.sendTemplate;
   return {
     platform: adapter.platform,
     contact,
-    send: (text, context, idempotencyKey, author, now, io) =>
-      sendWithFreshToken(env, channel, (credentials) =>
-        send.call(adapter, { text, context, idempotencyKey, author }, credentials, { fetch: io.fetch, apiBase, now }),
-      ),
+    takesTemplates: sendTemplate !== undefined,
+    send: (content, context, idempotencyKey, author, now, io) =>
+      sendWithFreshToken(env, channel, (credentials): Promise<SendResult> => {
+        const sendIo = { fetch: io.fetch, apiBase, now };
+        if (content.template === undefined)
+          return send.call(adapter, { text: content.text, context, idempotencyKey, author }, credentials, sendIo);
+        if (!sendTemplate)
+          return Promise.resolve({
+            ok: false,
+            kind: "refused",
+            reason: `message templates are WhatsApp's; ${adapter.platform} takes text replies`,
+          });
+        return sendTemplate.call(adapter, { template: content.template, context, idempotencyKey }, credentials, sendIo);
+      }),
   };
 }
 
@@ -299,6 +329,7 @@ function replyContext(conversation: ReplyConversation, platformUserId: string, n
     platformThreadId: conversation.platformThreadId,
     platformUserId,
     lastInboundAt: conversation.lastInboundAt,
+    adReferralAt: conversation.adReferralAt,
     replyToken: token && expiresAt && expiresAt > now ? { token, expiresAt } : null,
   };
 }

@@ -2,9 +2,20 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { sendReply } from "../actions/reply.ts";
+import { replyWindowOf } from "../channels/registry.ts";
+import { MessageTemplateSchema } from "../channels/types.ts";
 import { ApiError } from "../lib/errors.ts";
+import { channelPlatforms } from "../storage/channels.ts";
 import { type Db, openDb } from "../storage/db.ts";
-import { getContact, getConversation, listContacts, listConversations, listMessages, listNotes } from "../storage/inbox.ts";
+import {
+  type ConversationRow,
+  getContact,
+  getConversation,
+  listContacts,
+  listConversations,
+  listMessages,
+  listNotes,
+} from "../storage/inbox.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
 import { createRouter } from "./router.ts";
 import { errors, IdParamSchema, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
@@ -19,7 +30,17 @@ import {
   noteView,
 } from "./views.ts";
 
-const ReplySchema = z.strictObject({ text: z.string().trim().min(1).max(4096) }).meta({ id: "Reply" });
+const ReplySchema = z
+  .strictObject({
+    text: z.string().trim().min(1).max(4096).optional(),
+    template: MessageTemplateSchema.optional().meta({
+      description: "WhatsApp only: an approved message template, the only message WhatsApp accepts after its 24-hour window",
+    }),
+  })
+  .refine((body) => (body.text === undefined) !== (body.template === undefined), {
+    message: "give either text or template",
+  })
+  .meta({ id: "Reply" });
 
 /** A page of what belongs to one of the workspace's conversations (another workspace's is a 404). */
 async function conversationPage<R>(
@@ -32,6 +53,17 @@ async function conversationPage<R>(
   const db = openDb(env.DB);
   if (!(await getConversation(db, workspaceId, conversationId))) throw new ApiError("not_found", "conversation not found");
   return list(db, workspaceId, conversationId, pageOf(query));
+}
+
+/** Conversations as the API shows them, each with its platform's reply window. */
+async function withReplyWindows(db: Db, workspaceId: string, rows: ConversationRow[]) {
+  const platforms = await channelPlatforms(
+    db,
+    workspaceId,
+    rows.map((row) => row.channelId),
+  );
+  // A conversation whose channel was deleted can no longer be answered: no window to show.
+  return rows.map((row) => conversationView(row, replyWindowOf(platforms.get(row.channelId) ?? "", row)));
 }
 
 export const contactRoutes = createRouter();
@@ -87,8 +119,10 @@ conversationRoutes.openapi(
     },
   }),
   async (c) => {
-    const listed = await listConversations(openDb(c.env.DB), c.get("workspaceId"), pageOf(c.req.valid("query")));
-    return c.json({ data: listed.data.map(conversationView), nextCursor: listed.nextCursor }, 200);
+    const db = openDb(c.env.DB);
+    const listed = await listConversations(db, c.get("workspaceId"), pageOf(c.req.valid("query")));
+    const views = await withReplyWindows(db, c.get("workspaceId"), listed.data);
+    return c.json({ data: views, nextCursor: listed.nextCursor }, 200);
   },
 );
 
@@ -103,9 +137,11 @@ conversationRoutes.openapi(
     responses: { 200: jsonResponse(ConversationSchema, "The conversation"), ...errors(401, 403, 404) },
   }),
   async (c) => {
-    const row = await getConversation(openDb(c.env.DB), c.get("workspaceId"), c.req.valid("param").id);
+    const db = openDb(c.env.DB);
+    const row = await getConversation(db, c.get("workspaceId"), c.req.valid("param").id);
     if (!row) throw new ApiError("not_found", "conversation not found");
-    return c.json(conversationView(row), 200);
+    const platform = (await channelPlatforms(db, row.workspaceId, [row.channelId])).get(row.channelId) ?? "";
+    return c.json(conversationView(row, replyWindowOf(platform, row)), 200);
   },
 );
 
@@ -152,7 +188,7 @@ conversationRoutes.openapi(
     path: "/{id}/messages",
     tags,
     operationId: "sendReply",
-    summary: "Send an agent's reply through the channel",
+    summary: "Send an agent's reply through the channel: `text`, or on WhatsApp an approved `template`",
     request: { params: IdParamSchema, body: jsonBody(ReplySchema) },
     responses: {
       201: jsonResponse(MessageSchema, "The platform took it (`status: sent`); `message.sent` is emitted"),
@@ -161,14 +197,15 @@ conversationRoutes.openapi(
       422: {
         $ref: "#/components/responses/Unprocessable",
         description:
-          "The platform's rules refuse it (closed window, blocked contact, missing credentials, too long; `details.reason`), nothing sent; or its API rejected it (`details.message`, recorded as failed)",
+          "The platform's rules refuse it (closed window, blocked contact, missing credentials, too long, a template on a platform other than WhatsApp; `details.reason`), nothing sent; or its API rejected it (`details.message`, recorded as failed)",
       },
     },
   }),
   async (c) => {
-    const { text } = c.req.valid("json");
+    const { text, template } = c.req.valid("json");
     const conversationId = c.req.valid("param").id;
-    const outcome = await sendReply(c.env, { workspaceId: c.get("workspaceId"), conversationId, text, author: "agent" });
+    const scope = { workspaceId: c.get("workspaceId"), conversationId, author: "agent" } as const;
+    const outcome = await sendReply(c.env, template ? { ...scope, template } : { ...scope, text: text ?? "" });
     switch (outcome.kind) {
       case "not_found":
         throw new ApiError("not_found", "conversation not found");

@@ -3,6 +3,7 @@
  * shows; the view functions are typed by them). Sealed secrets never leave through here.
  */
 import { z } from "zod";
+import { type MessageTemplate, MessageTemplateSchema, type ReplyWindow } from "../channels/types.ts";
 import { AttachmentSchema, ChannelStatusSchema, PlatformSchema } from "../events/schema.ts";
 import type { AttemptRow } from "../storage/attempts.ts";
 import type { ChannelRow } from "../storage/channels.ts";
@@ -206,6 +207,18 @@ export function contactView(row: ContactRow): z.infer<typeof ContactSchema> {
   };
 }
 
+export const ReplyWindowSchema = z
+  .strictObject({
+    closesAt: nullableTime.meta({
+      description: "When the platform stops accepting a normal reply to this buyer; null where the platform has no window",
+    }),
+    rule: z.string().meta({
+      description:
+        "Which rule: `whatsapp_customer_service_24h`, `messenger_standard_24h`, `messenger_ad_referral_7d`, `instagram_standard_24h`, `zalo_consultation_48h`, or `none`",
+    }),
+  })
+  .meta({ id: "ReplyWindow" });
+
 export const ConversationSchema = z
   .strictObject({
     id: z.string(),
@@ -217,12 +230,14 @@ export const ConversationSchema = z
     tags: z.array(z.string()),
     lastMessageAt: TimestampSchema,
     lastInboundAt: nullableTime,
+    replyWindow: ReplyWindowSchema,
     createdAt: TimestampSchema,
     updatedAt: TimestampSchema,
   })
   .meta({ id: "Conversation" });
 
-export function conversationView(row: ConversationRow): z.infer<typeof ConversationSchema> {
+/** `window`: the channel's platform's reply window for the conversation (channels/registry.ts replyWindowOf). */
+export function conversationView(row: ConversationRow, window: ReplyWindow): z.infer<typeof ConversationSchema> {
   return {
     id: row.id,
     channelId: row.channelId,
@@ -233,6 +248,7 @@ export function conversationView(row: ConversationRow): z.infer<typeof Conversat
     tags: JSON.parse(row.tags) as string[],
     lastMessageAt: iso(row.lastMessageAt),
     lastInboundAt: iso(row.lastInboundAt),
+    replyWindow: { closesAt: window.closesAt === null ? null : iso(window.closesAt), rule: window.rule },
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   };
@@ -253,6 +269,7 @@ export const MessageSchema = z
     error: z.string().nullable().meta({ description: "Why an outbound message failed or is retried: the platform's words" }),
     sentAt: TimestampSchema,
     text: z.string().nullable(),
+    template: MessageTemplateSchema.nullable().meta({ description: "Outbound: the WhatsApp message template sent instead of text" }),
     attachments: z.array(AttachmentSchema),
     routing: z
       .record(z.string(), z.unknown())
@@ -275,6 +292,7 @@ export function messageView(row: MessageRow): z.infer<typeof MessageSchema> {
     error: row.error,
     sentAt: iso(row.sentAt),
     text: row.text,
+    template: row.template ? (JSON.parse(row.template) as MessageTemplate) : null,
     attachments: JSON.parse(row.attachments) as z.infer<typeof AttachmentSchema>[],
     routing: row.routing ? (JSON.parse(row.routing) as Record<string, unknown>) : null,
     createdAt: iso(row.createdAt),

@@ -45,6 +45,8 @@ export const InboundMessageSchema = z.strictObject({
   replyToken: z.strictObject({ token: z.string().min(1), expiresAt: epochMs }).optional(),
   /** An interaction the platform waits for us to answer (a Telegram button tap's callback query id). */
   acknowledge: z.string().min(1).optional(),
+  /** The customer came from an ad (Messenger's click-to-Messenger referral): some windows are longer then. */
+  adReferral: z.strictObject({ adId: z.string().nullable() }).optional(),
 });
 
 /** A delivery or read receipt for a message the business sent. */
@@ -88,12 +90,25 @@ export const AuthorizationItemSchema = z.strictObject({
   expiresAt: epochMs.nullable(),
 });
 
+/**
+ * The customer came back into an existing thread from an ad (Messenger's `referral` event),
+ * without writing: the thread's reply window may lengthen (window.ts).
+ */
+export const AdReferralItemSchema = z.strictObject({
+  kind: z.literal("referral"),
+  platformThreadId: z.string().min(1),
+  contact: PlatformUserSchema,
+  adId: z.string().nullable(),
+  at: epochMs,
+});
+
 export const InboundItemSchema = z.discriminatedUnion("kind", [
   InboundMessageSchema,
   MessageStatusItemSchema,
   ContactChangeItemSchema,
   OrderUpdateItemSchema,
   AuthorizationItemSchema,
+  AdReferralItemSchema,
 ]);
 
 export type InboundItem = z.infer<typeof InboundItemSchema>;
@@ -102,20 +117,91 @@ export type MessageStatusItem = z.infer<typeof MessageStatusItemSchema>;
 export type ContactChangeItem = z.infer<typeof ContactChangeItemSchema>;
 export type OrderUpdate = z.infer<typeof OrderUpdateItemSchema>;
 export type AuthorizationItem = z.infer<typeof AuthorizationItemSchema>;
+export type AdReferralItem = z.infer<typeof AdReferralItemSchema>;
 
 export type NormalizeResult =
   | { ok: true; items: InboundItem[]; ignored: string[] }
   /** A body the adapter cannot read: it becomes a dead letter, never an exception. */
   | { ok: false; reason: string };
 
+/** What a platform's reply window is counted from (epoch ms). */
+export interface WindowFacts {
+  /** The customer's last inbound message here, null if none. */
+  lastInboundAt: number | null;
+  /** When the conversation came from an ad (Messenger's click-to-Messenger referral); absent or null if it did not. */
+  adReferralAt?: number | null;
+}
+
+/**
+ * When the platform stops accepting a normal reply: `closesAt` epoch ms (0 when the customer
+ * never wrote: closed), or null where the platform has no window. `rule` names the rule.
+ */
+export interface ReplyWindow {
+  closesAt: number | null;
+  rule: string;
+}
+
+/** A platform without a reply window. */
+export const NO_REPLY_WINDOW: ReplyWindow = { closesAt: null, rule: "none" };
+
+/** The window of `windowMs` after the customer's last message; closed if there is none. */
+export function windowAfterLastInbound(lastInboundAt: number | null, windowMs: number, rule: string): ReplyWindow {
+  return { closesAt: lastInboundAt === null ? 0 : lastInboundAt + windowMs, rule };
+}
+
+/** Whether a normal reply is accepted at `now`. */
+export function isWindowOpen(window: ReplyWindow, now: number): boolean {
+  return window.closesAt === null || now <= window.closesAt;
+}
+
 /** What a reply needs to know about the conversation, to honour the platform's rules. */
-export interface ReplyContext {
+export interface ReplyContext extends WindowFacts {
   platformThreadId: string;
   platformUserId: string;
-  /** Epoch ms of the customer's last inbound message here (24-hour windows), null if none. */
-  lastInboundAt: number | null;
   /** The last inbound message's LINE reply token, if any. */
   replyToken: { token: string; expiresAt: number } | null;
+}
+
+/**
+ * An approved WhatsApp message template, the only message WhatsApp takes outside its customer
+ * service window. `components` fill its parameters, in the Cloud API's own shape.
+ * @see https://developers.facebook.com/docs/whatsapp/cloud-api/reference/messages#template-object
+ */
+export const MessageTemplateSchema = z
+  .strictObject({
+    /** Template names are lower-case letters, digits and underscores. */
+    name: z
+      .string()
+      .max(512)
+      .regex(/^[a-z0-9_]+$/, "lower-case letters, digits and underscores, as WhatsApp names templates"),
+    /** The approved translation: `en`, `en_US`, `pt_BR`, `zh_HK`… */
+    language: z
+      .string()
+      .max(16)
+      .regex(/^[a-z]{2,3}(_[A-Za-z0-9]{2,4})?$/, "a language code such as en or en_US"),
+    components: z
+      .array(
+        z.looseObject({
+          type: z.enum(["header", "body", "button", "footer"]),
+          sub_type: z.string().max(32).optional(),
+          index: z.union([z.number().int().min(0).max(9), z.string().regex(/^\d$/)]).optional(),
+          parameters: z
+            .array(z.looseObject({ type: z.string().min(1).max(32) }))
+            .max(50)
+            .optional(),
+        }),
+      )
+      .max(20)
+      .optional(),
+  })
+  .meta({ id: "MessageTemplate" });
+export type MessageTemplate = z.infer<typeof MessageTemplateSchema>;
+
+/** A template reply: no window applies (that is what templates are for). */
+export interface OutboundTemplate {
+  template: MessageTemplate;
+  context: ReplyContext;
+  idempotencyKey?: string;
 }
 
 export interface OutboundText {
@@ -174,6 +260,11 @@ export interface ChannelAdapter<Creds extends Credentials = Credentials> {
   handshake?(delivery: RawDelivery, credentials: Creds): Promise<Verdict>;
   /** Consumer. Pure and deterministic; one delivery may hold zero, one or many items. Never throws. */
   normalize(body: string): NormalizeResult;
+  /**
+   * Pure: the conversation's reply window. The adapter's `send` refuses by the same function,
+   * so the window shown and the refusal never disagree. Absent: the platform has no window.
+   */
+  replyWindow?(facts: WindowFacts): ReplyWindow;
   /** Sends a text reply through the platform's API. Never throws. */
   send?(message: OutboundText, credentials: Creds, io: SendIo): Promise<SendResult>;
   /**
@@ -184,6 +275,8 @@ export interface ChannelAdapter<Creds extends Credentials = Credentials> {
   canRefresh?(credentials: Creds): boolean;
   /** Exchanges the refresh token for a new pair. Never throws. Single-use refresh tokens: call it from one place at a time. */
   refreshToken?(credentials: Creds, io: SendIo): Promise<RefreshResult>;
+  /** Sends an approved message template (WhatsApp only). Never throws. */
+  sendTemplate?(message: OutboundTemplate, credentials: Creds, io: SendIo): Promise<SendResult>;
   /** Answers an item's `acknowledge` (Telegram: the spinner on a tapped button stops). Never throws. */
   acknowledge?(interactionId: string, credentials: Creds, io: SendIo): Promise<SendResult>;
 }

@@ -6,6 +6,7 @@
  * attempted as the objects return them, in shared rounds (deliver/inline.ts).
  */
 import { acknowledgeInteraction } from "../actions/acknowledge.ts";
+import { recordAdReferral } from "../actions/ad-referral.ts";
 import { fanOut } from "../actions/fan-out.ts";
 import { recordContactChange, recordMessageStatus, recordOrderUpdate } from "../actions/record-inbound.ts";
 import { getAdapter } from "../channels/registry.ts";
@@ -121,6 +122,9 @@ async function recordAndFanOut(
       break;
     case "contact":
       eventIds = await recordContactChange(db, item, scope);
+      break;
+    case "referral":
+      eventIds = await recordAdReferral(env, db, item, channel);
       break;
   }
   await fanOut(db, env.DELIVERIES_QUEUE, workspaceId, eventIds, now);

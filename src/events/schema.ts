@@ -147,6 +147,19 @@ export const SlaDataSchema = z
   })
   .meta({ id: "SlaData" });
 
+export const ReplyWindowClosingDataSchema = z
+  .strictObject({
+    ...base,
+    channel: ChannelRefSchema,
+    contact: ContactRefSchema,
+    conversation: ConversationRefSchema,
+    /** When the platform stops accepting a normal reply to this buyer. */
+    closesAt: isoTimestamp,
+    /** The platform's rule, as `replyWindow.rule` on the conversation (`whatsapp_customer_service_24h`…). */
+    rule: z.string(),
+  })
+  .meta({ id: "ReplyWindowClosingData" });
+
 const EndpointRefSchema = z.strictObject({ id: z.string(), url: z.string() }).meta({ id: "EndpointRef" });
 
 /** Operational: a delivery gave up. Endpoints receive operational events only when they list their type. */
@@ -233,6 +246,11 @@ export const EventSchema = z
       "channel.status_changed",
       ChannelStatusChangedDataSchema,
       "A channel became `active`, `needs_attention` (a token about to expire, or refused once) or `disconnected` (the shop revoked the app, or a token could not be refreshed).",
+    ),
+    envelope(
+      "conversation.reply_window_closing",
+      ReplyWindowClosingDataSchema,
+      "A platform's reply window closes in `settings.replyWindowWarningSeconds` and no reply has gone out since the buyer's last message; once per window.",
     ),
     envelope("delivery.exhausted", DeliveryExhaustedDataSchema, "A delivery used up its attempts, or the gateway could not process it."),
     envelope("delivery.replayed", DeliveryReplayedDataSchema, "Events were replayed to an endpoint."),

@@ -1,6 +1,6 @@
 /**
  * The Conversation object's state and the pure decisions over it: de-duplication, arrival
- * order, bot-or-human mode and the SLA clocks. The object itself (conversation.ts) only
+ * order, bot-or-human mode, the SLA clocks and the reply-window warning. The object itself (conversation.ts) only
  * loads, calls these, does the I/O they ask for, and saves.
  */
 
@@ -28,6 +28,13 @@ export interface Clock {
   breached?: boolean;
 }
 
+/** A `conversation.reply_window_closing` to announce at `warnAt`, unless a reply goes out first. */
+export interface WindowWarning {
+  closesAt: number;
+  warnAt: number;
+  rule: string;
+}
+
 export interface ConversationState {
   /** The seq the next message gets: arrival order within the conversation. */
   nextSeq: number;
@@ -42,6 +49,10 @@ export interface ConversationState {
    * when the message comes again, it is a re-run of a step that failed, not a duplicate.
    */
   unfinished: string[];
+  /** What the platform's reply window counts from, as the messages seen so far say (epoch ms). */
+  windowFacts: { lastInboundAt: number | null; adReferralAt: number | null };
+  /** The warning of the current window, null once announced, answered, or where there is no window. */
+  windowWarning: WindowWarning | null;
 }
 
 export const INITIAL_STATE: ConversationState = {
@@ -51,6 +62,8 @@ export const INITIAL_STATE: ConversationState = {
   openTicketId: null,
   clocks: [],
   unfinished: [],
+  windowFacts: { lastInboundAt: null, adReferralAt: null },
+  windowWarning: null,
 };
 
 /** States saved before a field existed get its initial value. */
@@ -149,8 +162,59 @@ export function dueClocks(state: ConversationState, now: number): { next: Conver
   return { next: { ...state, clocks }, warnings, breaches };
 }
 
-/** When the alarm should next fire, or null when no clock runs. */
+/** The latest of two optional times. */
+function later(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}
+
+/** A buyer's message (sent at `sentAt`, from an ad or not) moves what the reply window counts from. */
+export function noteInbound(state: ConversationState, sentAt: number, fromAd: boolean): ConversationState {
+  const { lastInboundAt, adReferralAt } = state.windowFacts;
+  return {
+    ...state,
+    windowFacts: { lastInboundAt: later(lastInboundAt, sentAt), adReferralAt: fromAd ? later(adReferralAt, sentAt) : adReferralAt },
+  };
+}
+
+/** The customer came back from an ad at `at`, without writing. */
+export function noteAdReferral(state: ConversationState, at: number): ConversationState {
+  return { ...state, windowFacts: { ...state.windowFacts, adReferralAt: later(state.windowFacts.adReferralAt, at) } };
+}
+
+/**
+ * Arms the warning of the window the buyer's latest message opened, `warningMs` before it
+ * closes. A window already closed (a late redelivery) or none at all arms nothing and leaves
+ * the current warning; an out-of-order older message cannot replace a later window.
+ */
+export function armWindowWarning(
+  state: ConversationState,
+  window: { closesAt: number | null; rule: string },
+  warningMs: number,
+  now: number,
+): ConversationState {
+  const { closesAt, rule } = window;
+  if (closesAt === null) return { ...state, windowWarning: null };
+  if (closesAt <= now) return state;
+  if (state.windowWarning && state.windowWarning.closesAt >= closesAt) return state;
+  return { ...state, windowWarning: { closesAt, rule, warnAt: Math.max(closesAt - warningMs, now) } };
+}
+
+/** A reply went out: the window is answered, nothing to warn about until the buyer writes again. */
+export function cancelWindowWarning(state: ConversationState): ConversationState {
+  return state.windowWarning ? { ...state, windowWarning: null } : state;
+}
+
+/** The warning due at `now`, if any, taken out of the state: each window is announced at most once. */
+export function dueWindowWarning(state: ConversationState, now: number): { next: ConversationState; due: WindowWarning | null } {
+  const warning = state.windowWarning;
+  if (!warning || warning.warnAt > now) return { next: state, due: null };
+  // A window that closed while the alarm was late is no longer worth a warning.
+  return { next: { ...state, windowWarning: null }, due: warning.closesAt > now ? warning : null };
+}
+
+/** When the alarm should next fire, or null when no clock runs and no window warning waits. */
 export function nextAlarm(state: ConversationState): number | null {
   const times = state.clocks.filter((c) => !c.breached).map((c) => (c.warned ? c.deadline : c.warnAt));
+  if (state.windowWarning) times.push(state.windowWarning.warnAt);
   return times.length > 0 ? Math.min(...times) : null;
 }

@@ -2,16 +2,19 @@
  * One Durable Object per (channel, platform thread). It serializes the conversation's work,
  * so messages are stored, routed and announced in arrival order; it de-duplicates platform
  * retries; it knows whether the bot or a human has the conversation; and its alarm runs the
- * SLA clocks. The decisions are pure (conversation-state.ts); this shell does the I/O.
+ * SLA clocks and the reply-window warning. The decisions are pure (conversation-state.ts);
+ * this shell does the I/O.
  */
 import { DurableObject } from "cloudflare:workers";
 import { type DueDelivery, inlineSink, queuedSink } from "../actions/event-sink.ts";
 import { fanOut } from "../actions/fan-out.ts";
 import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
 import type { Author, ConversationHooks, KnownConversation } from "../actions/reply.ts";
+import { announceWindowClosing } from "../actions/reply-window.ts";
 import { actOnRoute, callsOut, decideRoute, type RouteRequest, routingStatements } from "../actions/route-message.ts";
 import { announceClock, clockId, clocksStoppedStatements, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
 import { openTicket, type Scope } from "../actions/tickets.ts";
+import { replyWindowOf } from "../channels/registry.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { ChannelRef } from "../events/build.ts";
 import { responseWindowSeconds } from "../settings.ts";
@@ -20,13 +23,18 @@ import { readForIngest } from "../storage/inbox.ts";
 import { getSettings } from "../storage/settings.ts";
 import {
   admitMessage,
+  armWindowWarning,
   type Clock,
   type ConversationState,
+  cancelWindowWarning,
   dueClocks,
+  dueWindowWarning,
   escalate,
   finishMessage,
   newClock,
   nextAlarm,
+  noteAdReferral,
+  noteInbound,
   reserveSeq,
   resolveTicket,
   startClock,
@@ -131,7 +139,22 @@ export class ConversationObject extends DurableObject<Env> {
     return this.serialize(async () => {
       const { next, stopped } = stopClocks(this.load(), author === "agent" ? ["first_response", "agent_response"] : ["first_response"]);
       await recordClocksStopped(openDb(this.env.DB), stopped, Date.now());
-      await this.save(next);
+      await this.save(cancelWindowWarning(next));
+    });
+  }
+
+  /**
+   * The customer came back from an ad (Messenger's `referral` event): the window may now close
+   * later. A warning still waiting (no reply since the buyer's last message) moves with it.
+   */
+  onAdReferral(at: number): Promise<void> {
+    return this.serialize(async () => {
+      const scope = this.ctx.storage.kv.get<Scope>(SCOPE_KEY);
+      const noted = noteAdReferral(this.load(), at);
+      if (!scope || !noted.windowWarning) return this.save(noted);
+      const settings = await getSettings(openDb(this.env.DB), scope.workspaceId);
+      const window = replyWindowOf(scope.channel.platform, noted.windowFacts);
+      await this.save(armWindowWarning(noted, window, settings.replyWindowWarningSeconds * 1000, Date.now()));
     });
   }
 
@@ -153,7 +176,10 @@ export class ConversationObject extends DurableObject<Env> {
     });
   }
 
-  /** SLA clocks: warnings (and an escalation when nobody has the conversation yet), then breaches. */
+  /**
+   * SLA clocks: warnings (and an escalation when nobody has the conversation yet), then
+   * breaches; and the reply window's warning when it is due.
+   */
   override alarm(): Promise<void> {
     // The runtime clears an alarm that fired.
     this.alarmAt = undefined;
@@ -161,10 +187,12 @@ export class ConversationObject extends DurableObject<Env> {
       const scope = this.ctx.storage.kv.get<Scope>(SCOPE_KEY);
       const now = Date.now();
       const due = dueClocks(this.load(), now);
-      if (!scope) return this.save(due.next);
+      const window = dueWindowWarning(due.next, now);
+      if (!scope) return this.save(window.next);
       const db = openDb(this.env.DB);
-      let state = due.next;
+      let state = window.next;
       const eventIds: string[] = [];
+      if (window.due) eventIds.push(await announceWindowClosing(db, scope, window.due, now));
       for (const clock of due.warnings) {
         eventIds.push(await announceClock(db, scope, clock, "sla.warning", now));
         if (clock.kind === "first_response" && state.mode === "bot") state = await this.escalateFor(db, scope, state, clock, now);
@@ -243,13 +271,21 @@ export class ConversationObject extends DurableObject<Env> {
       this.ctx.storage.kv.put(STATE_KEY, finishMessage(this.load(), item.platformMessageId));
       return { duplicate: true, due: sink.due };
     }
-    const withClock = startClock(this.load(), clock);
+    // The buyer wrote: the platform's reply window (re)opens, and its warning is armed.
+    const noted = noteInbound(startClock(this.load(), clock), item.sentAt, item.adReferral !== undefined);
+    const withClock = armWindowWarning(
+      noted,
+      replyWindowOf(channel.platform, noted.windowFacts),
+      settings.replyWindowWarningSeconds * 1000,
+      now,
+    );
     const recorded = { duplicate: false as const, seq: admission.seq, ...record.recorded };
 
     const known: KnownConversation | undefined = rerun
       ? undefined
       : {
-          conversation: record.conversation,
+          // The window as the object knows it: an earlier message may have come from an ad.
+          conversation: { ...record.conversation, ...withClock.windowFacts },
           contact: { ...scope.contact, status: reads.contact?.status ?? "active" },
         };
     /** `from`: the state to act on; when acting later, the state as it is then (another message may have come). */
@@ -268,7 +304,7 @@ export class ConversationObject extends DurableObject<Env> {
       const answered = stopClocks(state, ["first_response"]);
       const statementsIfSent = clocksStoppedStatements(db, answered.stopped, now);
       const acted = await actOnRoute(this.env, db, request, routed, { hooks, sink, known, statementsIfSent });
-      if (acted.replied) state = stopClocks(state, ["first_response"]).next;
+      if (acted.replied) state = cancelWindowWarning(stopClocks(state, ["first_response"]).next);
       if (acted.ticket) {
         state = escalate(state, acted.ticket.id);
         state = await this.startAgentClock(db, scope, state, acted.ticket.id, window, settings.warningRatio, now);

@@ -1,5 +1,6 @@
 /** Channel rows. Credentials stay sealed here; callers open them with the SecretBox. */
-import { and, asc, eq, isNotNull, lte, ne } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull, lte, ne } from "drizzle-orm";
+import { selectInParts } from "./chunk.ts";
 import type { Db } from "./db.ts";
 import type { Statement } from "./event-deliveries.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
@@ -78,4 +79,16 @@ export async function listChannelsDueForRefresh(db: Db, before: number, limit: n
     .orderBy(asc(channels.tokenExpiresAt))
     .limit(limit);
   return rows.map((row) => row.id);
+}
+
+/** Each of the workspace's channels among `ids`, by id → platform (a deleted channel is absent). */
+export async function channelPlatforms(db: Db, workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await selectInParts([...new Set(ids)], (part) =>
+    db
+      .select({ id: channels.id, platform: channels.platform })
+      .from(channels)
+      .where(and(eq(channels.workspaceId, workspaceId), inArray(channels.id, part)))
+      .all(),
+  );
+  return new Map(rows.map((row) => [row.id, row.platform]));
 }

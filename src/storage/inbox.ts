@@ -46,6 +46,18 @@ export function upsertContact(db: Db, row: NewContact) {
     });
 }
 
+const newerReferral = sql`excluded.ad_referral_at is not null and (${conversations.adReferralAt} is null or excluded.ad_referral_at > ${conversations.adReferralAt})`;
+
+/** Records an ad referral on an existing conversation, if it is newer than the one it has. */
+export async function markAdReferral(db: Db, conversationId: string, at: number, adId: string | null): Promise<boolean> {
+  const updated = await db
+    .update(conversations)
+    .set({ adReferralAt: at, adId, updatedAt: at })
+    .where(and(eq(conversations.id, conversationId), sql`(${conversations.adReferralAt} is null or ${conversations.adReferralAt} < ${at})`))
+    .returning({ id: conversations.id });
+  return updated.length > 0;
+}
+
 export function upsertConversation(db: Db, row: NewConversation) {
   return db
     .insert(conversations)
@@ -58,6 +70,9 @@ export function upsertConversation(db: Db, row: NewConversation) {
         // A newer message's reply token replaces the old one (each is single-use anyway).
         replyToken: sql`coalesce(excluded.reply_token, ${conversations.replyToken})`,
         replyTokenExpiresAt: sql`coalesce(excluded.reply_token_expires_at, ${conversations.replyTokenExpiresAt})`,
+        // The latest ad referral wins; a message without one keeps what the conversation had.
+        adReferralAt: sql`case when ${newerReferral} then excluded.ad_referral_at else ${conversations.adReferralAt} end`,
+        adId: sql`case when ${newerReferral} then excluded.ad_id else ${conversations.adId} end`,
         updatedAt: row.updatedAt,
       },
     });

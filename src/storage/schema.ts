@@ -88,6 +88,9 @@ export const conversations = sqliteTable(
     /** LINE's single-use reply token from the last inbound message, and when it stops working. */
     replyToken: text(),
     replyTokenExpiresAt: integer(),
+    /** The latest click-to-Messenger ad referral (epoch ms) and its ad: Messenger's longer reply window counts from it. */
+    adReferralAt: integer(),
+    adId: text(),
     /** `bot` answers automatically; `awaiting_human` while a ticket is open. */
     state: text({ enum: ["bot", "awaiting_human"] })
       .notNull()
@@ -124,6 +127,8 @@ export const messages = sqliteTable(
     error: text(),
     /** Who wrote an outbound message: an agent through the API, or the bot. */
     author: text(),
+    /** Outbound: the WhatsApp message template sent instead of text (JSON `{name, language, components?}`). */
+    template: text(),
     /** Inbound: the classifier's reading and the routing decision (JSON), so an agent sees why. */
     routing: text(),
     /** Position in the conversation, assigned by its Durable Object in arrival order. */

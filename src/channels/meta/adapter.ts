@@ -6,6 +6,7 @@ import { normalizeMetaWebhook } from "./normalize.ts";
 import type { MetaProduct } from "./product.ts";
 import { sendMetaText } from "./send.ts";
 import { answerMetaHandshake, verifyMetaSignature } from "./verify.ts";
+import { metaReplyWindow } from "./window.ts";
 
 export function metaAdapter(platform: Extract<Platform, "messenger" | "instagram">, product: MetaProduct): ChannelAdapter<MetaCredentials> {
   return {
@@ -15,6 +16,7 @@ export function metaAdapter(platform: Extract<Platform, "messenger" | "instagram
     verify: verifyMetaSignature,
     handshake: answerMetaHandshake,
     normalize: (body) => normalizeMetaWebhook(body, product),
-    send: (message, credentials, io) => sendMetaText(message, credentials, io, product),
+    replyWindow: (facts) => metaReplyWindow(facts, platform),
+    send: (message, credentials, io) => sendMetaText(message, credentials, io, product, metaReplyWindow(message.context, platform)),
   };
 }

@@ -18,6 +18,8 @@ import {
   PostbackEventSchema,
   ReactionEventSchema,
   ReadEventSchema,
+  type Referral,
+  ReferralEventSchema,
   WebhookBodySchema,
   type WebhookEntry,
 } from "./payload.ts";
@@ -53,7 +55,8 @@ export function normalizeMetaWebhook(body: string, product: MetaProduct): Normal
   return { ok: true, items, ignored };
 }
 
-const EVENT_KINDS = ["message", "postback", "reaction", "delivery", "read"] as const;
+// `referral` last: a message or postback that carries one is the message.
+const EVENT_KINDS = ["message", "postback", "reaction", "delivery", "read", "referral"] as const;
 
 /** What every event kind needs: who sent it, when, and whether that is the business itself. */
 interface EventContext {
@@ -87,6 +90,8 @@ function normalizeEvent(event: unknown, entry: WebhookEntry): Outcome {
       return fromDelivery(event, context);
     case "read":
       return fromRead(event, context);
+    case "referral":
+      return fromReferral(event, context);
   }
 }
 
@@ -101,7 +106,7 @@ function fromMessage(raw: object, context: EventContext): Outcome {
   if (message.is_unsupported && attachments.length === 0)
     attachments.push({ kind: "other", url: null, mimeType: null, platformMediaId: null });
   // A quick reply's `text` is the button's title, as the customer saw it; its payload is the fallback.
-  return customerMessage(context, message.mid, message.text || message.quick_reply?.payload || null, attachments);
+  return customerMessage(context, message.mid, message.text || message.quick_reply?.payload || null, attachments, message.referral);
 }
 
 function fromPostback(raw: object, context: EventContext): Outcome {
@@ -110,7 +115,7 @@ function fromPostback(raw: object, context: EventContext): Outcome {
   const { postback } = parsed.data;
   // Older postbacks carry no mid: the (sender, time) pair is stable across Meta's retries.
   const id = postback.mid ?? `postback:${context.senderId}:${context.at}`;
-  return customerMessage(context, id, postback.title || postback.payload || null, []);
+  return customerMessage(context, id, postback.title || postback.payload || null, [], postback.referral);
 }
 
 function fromReaction(raw: object, context: EventContext): Outcome {
@@ -136,12 +141,40 @@ function fromRead(raw: object, context: EventContext): Outcome {
   return receipts(context, "read", mid ? [mid] : watermarkId(watermark));
 }
 
+/** A customer re-entering an existing thread from a click-to-Messenger ad; other referrals (m.me links) change nothing. */
+function fromReferral(raw: object, context: EventContext): Outcome {
+  const parsed = ReferralEventSchema.safeParse(raw);
+  if (!parsed.success) return { error: `referral: ${summarizeIssues(parsed.error)}` };
+  const { referral } = parsed.data;
+  if (context.fromBusiness) return ignore("referral event from the business itself");
+  if (referral.source !== "ADS") return ignore(`referral from ${referral.source ?? "an unnamed source"}, not an ad`);
+  const { senderId, at } = context;
+  return {
+    items: [
+      {
+        kind: "referral",
+        platformThreadId: senderId,
+        contact: { platformUserId: senderId, displayName: null },
+        adId: referral.ad_id ?? null,
+        at,
+      },
+    ],
+    ignored: [],
+  };
+}
+
 /** Watermark receipts cover every message sent before it: `watermark:<epoch ms>` (types.ts). */
 function watermarkId(watermark: number | undefined): string[] {
   return watermark === undefined ? [] : [`watermark:${watermark}`];
 }
 
-function customerMessage(context: EventContext, platformMessageId: string, text: string | null, attachments: Attachment[]): Outcome {
+function customerMessage(
+  context: EventContext,
+  platformMessageId: string,
+  text: string | null,
+  attachments: Attachment[],
+  referral?: Referral,
+): Outcome {
   if (context.fromBusiness) return ignore(`${platformMessageId} was sent by the business itself`);
   const { senderId, at } = context;
   // The sender's PSID/IGSID is the conversation: replies go to it.
@@ -154,6 +187,8 @@ function customerMessage(context: EventContext, platformMessageId: string, text:
     text,
     attachments,
   };
+  // A click-to-Messenger ad lengthens the reply window (window.ts); other referrals (m.me links) do not.
+  if (referral?.source === "ADS") message.adReferral = { adId: referral.ad_id ?? null };
   return { items: [message], ignored: [] };
 }
 

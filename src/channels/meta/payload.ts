@@ -52,6 +52,22 @@ export const AttachmentPayloadSchema = z.looseObject({
 });
 export type AttachmentPayload = z.infer<typeof AttachmentPayloadSchema>;
 
+/**
+ * How the customer entered the conversation: `source: "ADS"` (with `ad_id`) for a
+ * click-to-Messenger ad. Documented on postbacks (a new thread's Get Started) and as its own
+ * `referral` event (an existing thread); on `message` only in integrators' SDKs (UNCONFIRMED).
+ * @see https://developers.facebook.com/documentation/business-messaging/messenger-platform/webhooks/webhook-events/messaging_referrals
+ */
+export const ReferralSchema = z.looseObject({
+  source: z.string().optional(),
+  type: z.string().optional(),
+  ad_id: platformId.optional(),
+});
+export type Referral = z.infer<typeof ReferralSchema>;
+
+/** An existing thread re-entered from an m.me link or an ad (field `messaging_referrals`). */
+export const ReferralEventSchema = z.looseObject({ referral: ReferralSchema });
+
 export const MessageEventSchema = z.looseObject({
   message: z.looseObject({
     mid: z.string().min(1),
@@ -64,6 +80,7 @@ export const MessageEventSchema = z.looseObject({
     is_unsupported: z.boolean().optional(),
     quick_reply: z.looseObject({ payload: z.string() }).optional(),
     attachments: z.array(AttachmentPayloadSchema).optional(),
+    referral: ReferralSchema.optional(),
   }),
 });
 
@@ -74,6 +91,7 @@ export const PostbackEventSchema = z.looseObject({
     mid: z.string().min(1).optional(),
     title: z.string().optional(),
     payload: z.string().optional(),
+    referral: ReferralSchema.optional(),
   }),
 });
 

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { callPlatformApi, insideWindow, isApiResponse, withApiBase } from "../http.ts";
-import type { OutboundText, SendIo, SendResult } from "../types.ts";
+import { isWindowOpen, type OutboundText, type ReplyWindow, type SendIo, type SendResult } from "../types.ts";
 import type { MetaCredentials } from "./credentials.ts";
 import { failureFromGraph } from "./graph-error.ts";
 import type { MetaProduct } from "./product.ts";
@@ -16,7 +16,6 @@ import type { MetaProduct } from "./product.ts";
 export const GRAPH_API_VERSION = "v23.0";
 
 const HOUR_MS = 3600 * 1000;
-const STANDARD_WINDOW_MS = 24 * HOUR_MS;
 const HUMAN_AGENT_WINDOW_MS = 7 * 24 * HOUR_MS;
 
 const SendResponseSchema = z.looseObject({ message_id: z.string().min(1) });
@@ -26,17 +25,18 @@ export async function sendMetaText(
   credentials: MetaCredentials,
   io: SendIo,
   product: MetaProduct,
+  window: ReplyWindow,
 ): Promise<SendResult> {
   const { context } = message;
-  const standard = insideWindow(context.lastInboundAt, io.now, STANDARD_WINDOW_MS);
-  // After 24 h only a human agent may answer, for 7 days, tagged, and only with the permission.
+  const standard = isWindowOpen(window, io.now);
+  // After the standard window only a human agent may answer, for 7 days, tagged, and only with the permission.
   const humanAgent =
     !standard &&
     message.author === "agent" &&
     credentials.messageTag === "HUMAN_AGENT" &&
     insideWindow(context.lastInboundAt, io.now, HUMAN_AGENT_WINDOW_MS);
   if (!standard && !humanAgent) {
-    return { ok: false, kind: "refused", reason: windowClosedReason(product.name, context.lastInboundAt, io.now, credentials) };
+    return { ok: false, kind: "refused", reason: windowClosedReason(product.name, window, context.lastInboundAt, io.now, credentials) };
   }
 
   const page = credentials.pageId ?? "me";
@@ -67,7 +67,13 @@ export async function sendMetaText(
  * agent's reply for 7 days; it needs the Human Agent permission (the channel's
  * `messageTag: "HUMAN_AGENT"`) and must never carry an automated reply.
  */
-function windowClosedReason(product: string, lastInboundAt: number | null, now: number, credentials: MetaCredentials): string {
+function windowClosedReason(
+  product: string,
+  window: ReplyWindow,
+  lastInboundAt: number | null,
+  now: number,
+  credentials: MetaCredentials,
+): string {
   const since =
     lastInboundAt === null
       ? "the customer has not written in this conversation"
@@ -76,5 +82,7 @@ function windowClosedReason(product: string, lastInboundAt: number | null, now: 
     credentials.messageTag === "HUMAN_AGENT"
       ? "an agent's reply goes out tagged HUMAN_AGENT up to 7 days after the customer's last message; automatic replies never do"
       : "the HUMAN_AGENT tag (a human agent's reply up to 7 days later) needs Meta's Human Agent permission and the channel's `messageTag: \"HUMAN_AGENT\"`";
-  return `${product}'s 24-hour standard messaging window is closed (${since}); after it Meta accepts only tagged messages: ${tagged}`;
+  const which =
+    window.rule === "messenger_ad_referral_7d" ? "7-day window of a conversation started from an ad" : "24-hour standard messaging window";
+  return `${product}'s ${which} is closed (${since}); after it Meta accepts only tagged messages: ${tagged}`;
 }

@@ -2,8 +2,9 @@
 import { z } from "zod";
 import type { ChannelAdapter } from "../types.ts";
 import { normalizeWhatsApp } from "./normalize.ts";
-import { sendWhatsApp } from "./send.ts";
+import { sendWhatsApp, sendWhatsAppTemplate } from "./send.ts";
 import { answerWhatsAppHandshake, verifyWhatsApp } from "./verify.ts";
+import { whatsappReplyWindow } from "./window.ts";
 
 const WhatsAppCredentialsSchema = z.strictObject({
   /** Meta app → App settings → Basic; keys the X-Hub-Signature-256 HMAC. */
@@ -24,5 +25,7 @@ export const whatsapp: ChannelAdapter<WhatsAppCredentials> = {
   verify: (delivery, credentials) => verifyWhatsApp(delivery, credentials),
   handshake: (delivery, credentials) => answerWhatsAppHandshake(delivery, credentials),
   normalize: normalizeWhatsApp,
+  replyWindow: whatsappReplyWindow,
   send: (message, credentials, io) => sendWhatsApp(message, credentials, io),
+  sendTemplate: (message, credentials, io) => sendWhatsAppTemplate(message, credentials, io),
 };

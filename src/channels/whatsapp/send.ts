@@ -7,15 +7,15 @@
  * @see https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes
  */
 import { z } from "zod";
-import { type ApiResponse, callPlatformApi, failureFromStatus, insideWindow, isApiResponse, withApiBase } from "../http.ts";
-import type { OutboundText, SendIo, SendResult } from "../types.ts";
+import { type ApiResponse, callPlatformApi, failureFromStatus, isApiResponse, withApiBase } from "../http.ts";
+import { isWindowOpen, type OutboundTemplate, type OutboundText, type SendIo, type SendResult } from "../types.ts";
 import { phoneNumberIdOf } from "./thread.ts";
+import { whatsappReplyWindow } from "./window.ts";
 
 /** Pinned so request and response shapes do not move under us; v25.0 is supported until July 2028. */
 const GRAPH_API_VERSION = "v25.0";
 const GRAPH_ORIGIN = "https://graph.facebook.com";
 
-const CUSTOMER_SERVICE_WINDOW_MS = 24 * 3600 * 1000;
 /** Meta's limit for `text.body`. */
 const MAX_TEXT_LENGTH = 4096;
 
@@ -36,12 +36,37 @@ interface WhatsAppSendCredentials {
 export async function sendWhatsApp(message: OutboundText, credentials: WhatsAppSendCredentials, io: SendIo): Promise<SendResult> {
   const refusal = refusalOf(message, credentials, io.now);
   if (refusal) return { ok: false, kind: "refused", reason: refusal };
+  return postMessage(textMessageBody(message.context.platformUserId, message.text), credentials, io);
+}
 
+/**
+ * An approved template, accepted inside the window and after it; Meta checks the name,
+ * language and parameters against what it approved (an error names what is wrong).
+ * @see https://developers.facebook.com/docs/whatsapp/cloud-api/guides/send-message-templates
+ */
+export async function sendWhatsAppTemplate(
+  message: OutboundTemplate,
+  credentials: WhatsAppSendCredentials,
+  io: SendIo,
+): Promise<SendResult> {
+  const refusal = ownerRefusal(message.context.platformThreadId, credentials);
+  if (refusal) return { ok: false, kind: "refused", reason: refusal };
+  const { name, language, components } = message.template;
+  const template = {
+    name,
+    // "deterministic": the only policy; the official SDK sends it with every code.
+    language: { policy: "deterministic", code: language },
+    ...(components ? { components } : {}),
+  };
+  return postMessage({ ...messageEnvelope(message.context.platformUserId), type: "template", template }, credentials, io);
+}
+
+async function postMessage(body: Record<string, unknown>, credentials: WhatsAppSendCredentials, io: SendIo): Promise<SendResult> {
   const url = withApiBase(`${GRAPH_ORIGIN}/${GRAPH_API_VERSION}/${encodeURIComponent(credentials.phoneNumberId)}/messages`, io.apiBase);
   const response = await callPlatformApi(io, url, {
     method: "POST",
     headers: { authorization: `Bearer ${credentials.accessToken}`, "content-type": "application/json" },
-    body: JSON.stringify(textMessageBody(message.context.platformUserId, message.text)),
+    body: JSON.stringify(body),
   });
   if (!isApiResponse(response)) return response;
   if (response.status >= 200 && response.status < 300) {
@@ -53,15 +78,21 @@ export async function sendWhatsApp(message: OutboundText, credentials: WhatsAppS
 
 function refusalOf(message: OutboundText, credentials: WhatsAppSendCredentials, now: number): string | null {
   const { context } = message;
-  if (!insideWindow(context.lastInboundAt, now, CUSTOMER_SERVICE_WINDOW_MS)) {
+  if (!isWindowOpen(whatsappReplyWindow(context), now)) {
     const since = context.lastInboundAt === null ? "has never written" : `last wrote at ${new Date(context.lastInboundAt).toISOString()}`;
     return `outside WhatsApp's 24-hour customer service window (the customer ${since}); only an approved template message can be sent now`;
   }
-  const owner = phoneNumberIdOf(context.platformThreadId);
+  const owner = ownerRefusal(context.platformThreadId, credentials);
+  if (owner) return owner;
+  if ([...message.text].length > MAX_TEXT_LENGTH) return `text is longer than WhatsApp's ${MAX_TEXT_LENGTH} characters`;
+  return null;
+}
+
+function ownerRefusal(platformThreadId: string, credentials: WhatsAppSendCredentials): string | null {
+  const owner = phoneNumberIdOf(platformThreadId);
   if (owner !== null && owner !== credentials.phoneNumberId) {
     return `the conversation belongs to business number ${owner}, but this channel sends from ${credentials.phoneNumberId}`;
   }
-  if ([...message.text].length > MAX_TEXT_LENGTH) return `text is longer than WhatsApp's ${MAX_TEXT_LENGTH} characters`;
   return null;
 }
 
@@ -69,15 +100,13 @@ function refusalOf(message: OutboundText, credentials: WhatsAppSendCredentials, 
  * A phone number goes in `to`; a business-scoped user id (`US.1349…`, for customers who hide
  * their number) goes in `recipient` (UNCONFIRMED field name, see NOTES.md).
  */
-function textMessageBody(customerId: string, text: string): Record<string, unknown> {
+function messageEnvelope(customerId: string): Record<string, unknown> {
   const address = /^\d+$/.test(customerId) ? { to: customerId } : { recipient: customerId };
-  return {
-    messaging_product: "whatsapp",
-    recipient_type: "individual",
-    ...address,
-    type: "text",
-    text: { preview_url: false, body: text },
-  };
+  return { messaging_product: "whatsapp", recipient_type: "individual", ...address };
+}
+
+function textMessageBody(customerId: string, text: string): Record<string, unknown> {
+  return { ...messageEnvelope(customerId), type: "text", text: { preview_url: false, body: text } };
 }
 
 const SentSchema = z.looseObject({ messages: z.array(z.looseObject({ id: z.string().min(1) })) });

@@ -5,6 +5,7 @@ import { normalizeZalo } from "./normalize.ts";
 import { sendZaloText } from "./send.ts";
 import { refreshZaloToken } from "./token.ts";
 import { MAX_ZALO_BODY_BYTES, verifyZalo } from "./verify.ts";
+import { zaloReplyWindow } from "./window.ts";
 
 const ZaloCredentialsSchema = z.strictObject({
   /** The Zalo app's id: public, and echoed as `app_id` in every signed body. */
@@ -28,6 +29,7 @@ export const zalo: ChannelAdapter<ZaloCredentials> = {
   maxBodyBytes: MAX_ZALO_BODY_BYTES,
   verify: (delivery, credentials) => verifyZalo(delivery, credentials),
   normalize: normalizeZalo,
+  replyWindow: zaloReplyWindow,
   send: (message, credentials, io) => sendZaloText(message, credentials.accessToken, io),
   canRefresh: (credentials) => Boolean(credentials.appSecret && credentials.refreshToken),
   async refreshToken(credentials, io) {

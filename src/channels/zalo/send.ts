@@ -5,9 +5,10 @@
  * @see https://developers.zalo.me/docs/official-account/tin-nhan/tin-tu-van/gui-tin-tu-van
  */
 import { z } from "zod";
-import { callPlatformApi, failureFromStatus, insideWindow, isApiResponse, withApiBase } from "../http.ts";
-import type { OutboundText, SendIo, SendResult } from "../types.ts";
+import { callPlatformApi, failureFromStatus, isApiResponse, withApiBase } from "../http.ts";
+import { isWindowOpen, type OutboundText, type SendIo, type SendResult } from "../types.ts";
 import { UNAUTHORIZED_ERRORS } from "./token.ts";
+import { zaloReplyWindow } from "./window.ts";
 
 const CONSULTATION_URL = "https://openapi.zalo.me/v3.0/oa/message/cs";
 /**
@@ -16,14 +17,6 @@ const CONSULTATION_URL = "https://openapi.zalo.me/v3.0/oa/message/cs";
  * `SendTextAnonymousMessage` example only (platforms/zalo.md §5): UNCONFIRMED.
  */
 const ANONYMOUS_URL = "https://openapi.zalo.me/v2.0/oa/message";
-
-/**
- * Consultation messages are free only within 48 hours of the user's last message (the "reply"
- * quota, 8 messages); later ones draw on the OA's paid quota, and community reports put a hard
- * stop at 7 days (error -230). We reply inside the free window only, so the gateway never
- * spends paid quota on its own (platforms/zalo.md §5; UNCONFIRMED, see NOTES.md).
- */
-export const CONSULTATION_WINDOW_MS = 48 * 3600 * 1000;
 
 /** `-32`: "Your application (or OA) reached limit call api", a per-minute rate limit. */
 const RATE_LIMIT_ERRORS = new Set([-32]);
@@ -41,7 +34,8 @@ const ZaloAnswerSchema = z.looseObject({
 });
 
 export async function sendZaloText(message: OutboundText, accessToken: string, io: SendIo): Promise<SendResult> {
-  if (!insideWindow(message.context.lastInboundAt, io.now, CONSULTATION_WINDOW_MS)) {
+  // The window is zaloReplyWindow's (window.ts): the API shows the same one.
+  if (!isWindowOpen(zaloReplyWindow(message.context), io.now)) {
     return {
       ok: false,
       kind: "refused",

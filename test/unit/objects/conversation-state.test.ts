@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
   admitMessage,
+  armWindowWarning,
+  cancelWindowWarning,
   DEDUP_WINDOW,
   dueClocks,
+  dueWindowWarning,
   escalate,
   finishMessage,
   INITIAL_STATE,
   newClock,
   nextAlarm,
+  noteAdReferral,
+  noteInbound,
   reserveSeq,
   resolveTicket,
   startClock,
@@ -104,5 +109,69 @@ describe("SLA clocks", () => {
     const { next, stopped } = stopClocks(state, ["first_response"]);
     expect(stopped.map((c) => c.id)).toEqual(["c1", "c2"]);
     expect(next.clocks.map((c) => c.id)).toEqual(["c3"]);
+  });
+});
+
+describe("reply-window warning", () => {
+  const t0 = Date.parse("2026-12-07T10:00:00Z");
+  const HOUR = 3600_000;
+  const window = (lastInboundAt: number) => ({ closesAt: lastInboundAt + 24 * HOUR, rule: "whatsapp_customer_service_24h" });
+  const TWO_HOURS = 2 * HOUR;
+
+  it("arms a warning the given time before the window closes, and sets the alarm for it", () => {
+    const armed = armWindowWarning(INITIAL_STATE, window(t0), TWO_HOURS, t0);
+    expect(armed.windowWarning).toEqual({ closesAt: t0 + 24 * HOUR, warnAt: t0 + 22 * HOUR, rule: "whatsapp_customer_service_24h" });
+    expect(nextAlarm(armed)).toBe(t0 + 22 * HOUR);
+  });
+
+  it("is due once: at warnAt it comes out of the state, and a second run finds nothing", () => {
+    const armed = armWindowWarning(INITIAL_STATE, window(t0), TWO_HOURS, t0);
+    expect(dueWindowWarning(armed, t0 + 22 * HOUR - 1).due).toBeNull();
+    const due = dueWindowWarning(armed, t0 + 22 * HOUR);
+    expect(due.due?.closesAt).toBe(t0 + 24 * HOUR);
+    expect(due.next.windowWarning).toBeNull();
+    expect(nextAlarm(due.next)).toBeNull();
+    expect(dueWindowWarning(due.next, t0 + 23 * HOUR).due).toBeNull();
+  });
+
+  it("announces nothing when a reply went out, until the buyer writes again", () => {
+    const answered = cancelWindowWarning(armWindowWarning(INITIAL_STATE, window(t0), TWO_HOURS, t0));
+    expect(dueWindowWarning(answered, t0 + 23 * HOUR).due).toBeNull();
+    const again = armWindowWarning(answered, window(t0 + HOUR), TWO_HOURS, t0 + HOUR);
+    expect(dueWindowWarning(again, t0 + 23 * HOUR).due?.closesAt).toBe(t0 + 25 * HOUR);
+  });
+
+  it("moves the warning with a later message, never back for an older one", () => {
+    const first = armWindowWarning(INITIAL_STATE, window(t0 + HOUR), TWO_HOURS, t0 + HOUR);
+    const older = armWindowWarning(first, window(t0), TWO_HOURS, t0 + HOUR);
+    expect(older.windowWarning?.closesAt).toBe(t0 + 25 * HOUR);
+  });
+
+  it("warns at once when the window closes sooner than the warning, and never for a window already closed or none", () => {
+    expect(armWindowWarning(INITIAL_STATE, window(t0 - 23 * HOUR), TWO_HOURS, t0).windowWarning?.warnAt).toBe(t0);
+    expect(armWindowWarning(INITIAL_STATE, window(t0 - 25 * HOUR), TWO_HOURS, t0).windowWarning).toBeNull();
+    const armed = armWindowWarning(INITIAL_STATE, window(t0), TWO_HOURS, t0);
+    expect(armWindowWarning(armed, { closesAt: null, rule: "none" }, TWO_HOURS, t0).windowWarning).toBeNull();
+    // An alarm that fires after the window closed does not warn about a closed window.
+    expect(dueWindowWarning(armed, t0 + 24 * HOUR + 1)).toEqual({ next: { ...armed, windowWarning: null }, due: null });
+  });
+
+  it("moves a waiting warning to the later window an ad referral opens", () => {
+    const armed = armWindowWarning(INITIAL_STATE, window(t0), TWO_HOURS, t0);
+    const referred = noteAdReferral(armed, t0 + HOUR);
+    expect(referred.windowFacts.adReferralAt).toBe(t0 + HOUR);
+    const moved = armWindowWarning(
+      referred,
+      { closesAt: t0 + HOUR + 7 * 24 * HOUR, rule: "messenger_ad_referral_7d" },
+      TWO_HOURS,
+      t0 + HOUR,
+    );
+    expect(moved.windowWarning).toEqual({ closesAt: t0 + 169 * HOUR, warnAt: t0 + 167 * HOUR, rule: "messenger_ad_referral_7d" });
+    expect(noteAdReferral(referred, t0).windowFacts.adReferralAt).toBe(t0 + HOUR);
+  });
+
+  it("keeps the latest inbound time and the latest ad referral", () => {
+    const state = noteInbound(noteInbound(noteInbound(INITIAL_STATE, t0, true), t0 - HOUR, false), t0 + HOUR, false);
+    expect(state.windowFacts).toEqual({ lastInboundAt: t0 + HOUR, adReferralAt: t0 });
   });
 });

@@ -253,7 +253,7 @@ describe("Messenger normalize", () => {
       items: [],
       ignored: [
         `1 standby event(s) for ${PAGE}: another app owns the conversation (handover protocol)`,
-        "event [referral] is neither a customer message nor a receipt",
+        "referral from SHORTLINK, not an ad",
       ],
     });
   });

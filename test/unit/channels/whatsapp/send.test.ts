@@ -236,3 +236,60 @@ describe("WhatsApp send: failures", () => {
     );
   });
 });
+
+describe("WhatsApp template send", () => {
+  const template = {
+    name: "order_update",
+    language: "en_US",
+    components: [{ type: "body" as const, parameters: [{ type: "text", text: "A1001" }] }],
+  };
+  const context = reply("").context;
+
+  it("posts Cloud API's template body, even days after the customer's last message", async () => {
+    const { io, calls } = fakeIo(sent);
+    const late = { ...context, lastInboundAt: NOW - 30 * 24 * HOUR };
+    expect(await whatsapp.sendTemplate?.({ template, context: late }, WHATSAPP_TEST_CREDENTIALS, io)).toEqual({
+      ok: true,
+      platformMessageId: SENT_WAMID,
+    });
+    expect(calls[0]?.url).toBe(`https://graph.facebook.com/v25.0/${PHONE_NUMBER_ID}/messages`);
+    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      to: CUSTOMER,
+      type: "template",
+      template: {
+        name: "order_update",
+        language: { policy: "deterministic", code: "en_US" },
+        components: [{ type: "body", parameters: [{ type: "text", text: "A1001" }] }],
+      },
+    });
+  });
+
+  it("leaves out components when there are none", async () => {
+    const { io, calls } = fakeIo(sent);
+    await whatsapp.sendTemplate?.({ template: { name: "hello_world", language: "en" }, context }, WHATSAPP_TEST_CREDENTIALS, io);
+    expect(JSON.parse(String(calls[0]?.init.body)).template).toEqual({
+      name: "hello_world",
+      language: { policy: "deterministic", code: "en" },
+    });
+  });
+
+  it("refuses a conversation of another business number, and reports Meta's refusal of the template", async () => {
+    const other = fakeIo(sent);
+    const foreign = { ...context, platformThreadId: `999:${CUSTOMER}` };
+    expect(await whatsapp.sendTemplate?.({ template, context: foreign }, WHATSAPP_TEST_CREDENTIALS, other.io)).toMatchObject({
+      ok: false,
+      kind: "refused",
+    });
+    expect(other.calls).toHaveLength(0);
+    const rejected = fakeIo(() =>
+      graphError(400, 132001, "Template name does not exist in the translation", "template name (order_update) does not exist in en_US"),
+    );
+    expect(await whatsapp.sendTemplate?.({ template, context }, WHATSAPP_TEST_CREDENTIALS, rejected.io)).toMatchObject({
+      ok: false,
+      kind: "failed",
+      error: expect.stringContaining("does not exist in en_US"),
+    });
+  });
+});
