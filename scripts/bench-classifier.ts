@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { classify } from "../src/route/classifier/index.ts";
 import { shippedModel } from "../src/route/classifier/model/shipped.ts";
-import { loadHeldoutSet, loadLabelledSet } from "../test/classifier/evaluate.ts";
+import { HELDOUT_FILES, loadHeldoutSet, loadLabelledSet } from "../test/classifier/evaluate.ts";
 import { failUsage, readCommandLine } from "./lib/cli.ts";
 
 const USAGE = `usage: npm run bench:classifier -- [--seconds S]
@@ -20,7 +20,7 @@ const { values } = readCommandLine(USAGE, () =>
 );
 const seconds = Number(values.seconds);
 if (!(seconds >= 0.1 && seconds <= 30)) failUsage(USAGE, `--seconds must be a number from 0.1 to 30, not '${values.seconds}'`);
-const texts = [...loadLabelledSet(), ...loadHeldoutSet()].map((item) => item.text);
+const texts = [...loadLabelledSet(), ...HELDOUT_FILES.flatMap((file) => loadHeldoutSet(file))].map((item) => item.text);
 
 // Once per isolate: decoding the model, then the first call (regexes compile on first use).
 const decodeStarted = process.hrtime.bigint();

@@ -1,12 +1,13 @@
 // Scores a classifier and prints Markdown.
-//   npm run eval:classifier                      the built-in classifier: the frozen held-out set first
-//                                                (test/classifier/heldout.json, per language variant and per
-//                                                intent), then the older labelled set (labelled.json) apart
+//   npm run eval:classifier                      the built-in classifier: the two frozen held-out sets first,
+//                                                each apart (test/classifier/heldout.json and heldout-2.json,
+//                                                per language variant and per intent), then the older
+//                                                labelled set (labelled.json) apart
 //   npm run eval:classifier -- --all-failures    also the failures on labelled.json's tuning items
 //   npm run eval:classifier -- --ai              the AI classifier (src/route/classifier/ai.ts) on the held-out
-//                                                set; needs AI_CLASSIFIER_URL, _API_KEY and _MODEL in the
+//                                                sets; needs AI_CLASSIFIER_URL, _API_KEY and _MODEL in the
 //                                                environment, else says so and exits 2 (nothing was measured)
-// Exits 1 when a held-out target of issue 16 is missed in any language variant.
+// Exits 1 when a held-out target of issue 16 is missed in any language variant of either set.
 import { parseArgs } from "node:util";
 import { type Classification, classify, createAiClassifier } from "../src/route/classifier/index.ts";
 import {
@@ -16,7 +17,9 @@ import {
   formatReport,
   formatTradeoff,
   formatVariantTable,
+  HELDOUT_FILES,
   HELDOUT_TARGETS,
+  type HeldoutItem,
   loadHeldoutSet,
   loadLabelledSet,
   missedHeldoutTargets,
@@ -29,9 +32,9 @@ import { readCommandLine } from "./lib/cli.ts";
 
 const USAGE = `usage: npm run eval:classifier -- [--all-failures] [--ai]
 
-Scores a classifier and prints Markdown: the frozen held-out set (test/classifier/heldout.json)
-per language variant and per intent, then the older labelled set apart. Exits 1 when a
-held-out target is missed in any language variant.
+Scores a classifier and prints Markdown: the two frozen held-out sets (test/classifier/heldout.json,
+heldout-2.json), each apart, per language variant and per intent, then the older labelled set
+apart. Exits 1 when a held-out target is missed in any language variant of either set.
 
   --all-failures   also list the failures on labelled.json's tuning items
   --ai             the AI classifier instead (AI_CLASSIFIER_URL, _API_KEY, _MODEL); exits 2 unconfigured
@@ -47,7 +50,8 @@ const { values } = readCommandLine(USAGE, () =>
   }),
 );
 
-const heldout = loadHeldoutSet();
+const sets = HELDOUT_FILES.map((file) => ({ file, items: loadHeldoutSet(file) }));
+const heldout: HeldoutItem[] = sets.flatMap((set) => set.items);
 
 async function aiAnswers(): Promise<((text: string) => Classification) | null> {
   const { AI_CLASSIFIER_URL: endpoint, AI_CLASSIFIER_API_KEY: apiKey, AI_CLASSIFIER_MODEL: model } = process.env;
@@ -88,21 +92,24 @@ if (values.ai) {
   title = "AI classifier";
 }
 
-console.log(`## Frozen held-out set, ${title} (never trained or tuned on)\n`);
-const rows = evaluateByVariant(heldout, scorer);
-const heldAll = evaluate(heldout, scorer);
-console.log(formatVariantTable([...rows, { variant: "all", report: heldAll }]));
-console.log("");
-console.log(formatReport("Held-out set, all variants", heldAll));
-console.log(`\n### Misclassified held-out items (${heldAll.failures.length})\n`);
-console.log(formatFailures(heldAll.failures));
-const heldMissed = rows.flatMap(({ variant, report }) => missedHeldoutTargets(report).map((miss) => `${variant}: ${miss}`));
-console.log(
-  `\nHeld-out targets per variant (negative recall ≥ ${HELDOUT_TARGETS.negativeRecall} at precision ≥ ${HELDOUT_TARGETS.negativePrecision}, intent accuracy ≥ ${HELDOUT_TARGETS.intentAccuracy}, order ids ≥ ${HELDOUT_TARGETS.orderIds}, language ≥ ${HELDOUT_TARGETS.languageAccuracy}): ${heldMissed.length ? `MISSED: ${heldMissed.join("; ")}` : "met"}`,
-);
-if (heldMissed.length > 0) process.exitCode = 1;
-console.log(`\n### What the default rules do with the held-out set, by the threshold of \`maybe-unhappy\`\n`);
-console.log(formatTradeoff(routingTradeoff(heldout, scorer, TRADEOFF_THRESHOLDS)));
+for (const { file, items } of sets) {
+  console.log(`## Frozen held-out set \`${file}\` (${items.length}), ${title} (never trained or tuned on)\n`);
+  const rows = evaluateByVariant(items, scorer);
+  const heldAll = evaluate(items, scorer);
+  console.log(formatVariantTable([...rows, { variant: "all", report: heldAll }]));
+  console.log("");
+  console.log(formatReport(`${file}, all variants`, heldAll));
+  console.log(`\n### Misclassified items of ${file} (${heldAll.failures.length})\n`);
+  console.log(formatFailures(heldAll.failures));
+  const heldMissed = rows.flatMap(({ variant, report }) => missedHeldoutTargets(report).map((miss) => `${variant}: ${miss}`));
+  console.log(
+    `\n${file}: targets per variant (negative recall ≥ ${HELDOUT_TARGETS.negativeRecall} at precision ≥ ${HELDOUT_TARGETS.negativePrecision}, intent accuracy ≥ ${HELDOUT_TARGETS.intentAccuracy}, order ids ≥ ${HELDOUT_TARGETS.orderIds}, language ≥ ${HELDOUT_TARGETS.languageAccuracy}): ${heldMissed.length ? `MISSED: ${heldMissed.join("; ")}` : "met"}`,
+  );
+  if (heldMissed.length > 0) process.exitCode = 1;
+  console.log(`\n### What the default rules do with ${file}, by the threshold of \`maybe-unhappy\`\n`);
+  console.log(formatTradeoff(routingTradeoff(items, scorer, TRADEOFF_THRESHOLDS)));
+  console.log("");
+}
 
 if (!values.ai) {
   const items = loadLabelledSet();

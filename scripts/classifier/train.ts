@@ -23,8 +23,12 @@ export interface TrainOptions {
   l2: number;
 }
 
-/** Chosen by 5-fold cross-validation over whole templates (never on the held-out set). */
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { seed: DEFAULT_SEED, epochs: 20, learningRate: 3, l2: 3e-5 };
+/**
+ * Chosen by 5-fold cross-validation over whole templates and hand-written messages (never on
+ * the held-out sets): l2 3e-5 → 2e-4 once the hand-written messages were added (intent accuracy
+ * on them 0.855 → 0.867, negative precision 0.902 → 0.915); epochs and rate were level.
+ */
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { seed: DEFAULT_SEED, epochs: 20, learningRate: 3, l2: 2e-4 };
 
 const HEADS = [
   { name: "intent", classes: INTENTS as readonly string[] },

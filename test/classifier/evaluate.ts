@@ -29,7 +29,7 @@ export function loadLabelledSet(): LabelledItem[] {
 export const VARIANTS = ["en", "vi", "vi-nodiac", "th", "id"] as const;
 export type Variant = (typeof VARIANTS)[number];
 
-/** The frozen held-out set (`heldout.json`, see HELDOUT.md): measured only, never trained or tuned on. */
+/** The frozen held-out sets (`heldout.json`, `heldout-2.json`, see HELDOUT.md): measured only, never trained or tuned on. */
 export const HeldoutItemSchema = z.strictObject({
   language: z.enum(LANGUAGES),
   variant: z.enum(VARIANTS),
@@ -40,8 +40,11 @@ export const HeldoutItemSchema = z.strictObject({
 });
 export type HeldoutItem = z.infer<typeof HeldoutItemSchema>;
 
-export function loadHeldoutSet(): HeldoutItem[] {
-  const text = readFileSync(new URL("./heldout.json", import.meta.url), "utf8");
+export const HELDOUT_FILES = ["heldout.json", "heldout-2.json"] as const;
+export type HeldoutFile = (typeof HELDOUT_FILES)[number];
+
+export function loadHeldoutSet(file: HeldoutFile = "heldout.json"): HeldoutItem[] {
+  const text = readFileSync(new URL(`./${file}`, import.meta.url), "utf8");
   return z.strictObject({ about: z.string(), items: z.array(HeldoutItemSchema) }).parse(JSON.parse(text)).items;
 }
 

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { foldText } from "../../../src/route/classifier/normalize.ts";
 import { INTENTS, type Intent, type Language, SENTIMENTS, type Sentiment } from "../../../src/route/classifier/types.ts";
-import { loadHeldoutSet, loadLabelledSet } from "../../../test/classifier/evaluate.ts";
+import { HELDOUT_FILES, loadHeldoutSet, loadLabelledSet } from "../../../test/classifier/evaluate.ts";
 import { SLOTS, type SlotLanguage, type Slots } from "./slots.ts";
 
 export interface CorpusItem {
@@ -17,9 +17,15 @@ export interface CorpusItem {
   source: "en" | "vi" | "vi-nodiac" | "th" | "id" | "labelled";
   intent: Intent;
   sentiment: Sentiment;
-  /** Which template (`vi:12`, shared by its no-diacritics copies) or labelled row it came from: the dev split keeps groups whole. */
+  /**
+   * Which template (`vi:12`, shared by its no-diacritics copies), hand-written natural message
+   * (`natural:vi:3`, shared by its copies) or labelled row it came from: the dev split keeps groups whole.
+   */
   group: string;
 }
+
+/** Hand-written natural messages, one per line (`natural-<source>.txt`): no slots, each written once. */
+const NATURAL_SOURCES = ["en", "vi", "vi-nodiac", "th", "id"] as const;
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
 export function seededRandom(seed: number): () => number {
@@ -39,7 +45,7 @@ interface Template {
   text: string;
 }
 
-function loadTemplates(language: SlotLanguage): Template[] {
+function loadTemplates(language: SlotLanguage | `natural-${(typeof NATURAL_SOURCES)[number]}`): Template[] {
   const text = readFileSync(new URL(`./${language}.txt`, import.meta.url), "utf8");
   return text
     .split("\n")
@@ -110,14 +116,20 @@ function fill(template: Template, slots: Slots, random: () => number): string {
         throw new Error(`unknown slot {${slot}} in "${template.text}"`);
     }
   };
-  let text = template.text.replace(/\{(\w+)\}/g, (_, slot: string) => {
+  const text = template.text.replace(/\{(\w+)\}/g, (_, slot: string) => {
     const got = value(slot);
     chosen.set(slot, got);
     return got;
   });
+  return dress(text, template.sentiment, slots, random);
+}
+
+/** Openers and closers that never change the label, and the odd change of case. */
+function dress(body: string, sentiment: Sentiment, slots: Slots, random: () => number): string {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const opener = pick(slots.openers);
-  const closer = template.sentiment === "negative" && random() < 0.4 ? pick(slots.angryClosers) : pick(slots.closers);
-  text = `${opener}${text}${closer}`;
+  const closer = sentiment === "negative" && random() < 0.4 ? pick(slots.angryClosers) : pick(slots.closers);
+  let text = `${opener}${body}${closer}`;
   if (random() < 0.15) text = text.toLowerCase();
   else if (random() < 0.1) text = text.charAt(0).toUpperCase() + text.slice(1);
   return text;
@@ -149,7 +161,7 @@ export function buildCorpus(seed: number): CorpusItem[] {
   // A stock phrase ("halo kak") can come out of a template exactly as a held-out message
   // reads: it is dropped, so that the held-out set is never trained on, even by coincidence.
   const key = (text: string) => foldText(text).replace(/\s+/g, " ").trim();
-  const heldout = new Set(loadHeldoutSet().map((item) => key(item.text)));
+  const heldout = new Set(HELDOUT_FILES.flatMap((file) => loadHeldoutSet(file)).map((item) => key(item.text)));
   const seen = new Set<string>();
   const add = (item: CorpusItem) => {
     if (seen.has(item.text) || heldout.has(key(item.text))) return;
@@ -168,6 +180,20 @@ export function buildCorpus(seed: number): CorpusItem[] {
           add({ text: plain, language, source: "vi-nodiac", intent: template.intent, sentiment: template.sentiment, group });
         }
       }
+    }
+  }
+  // Hand-written natural messages: each as written, once more dressed with an opener or a
+  // closer, and the Vietnamese ones once more typed without diacritics.
+  for (const source of NATURAL_SOURCES) {
+    const language = source === "vi-nodiac" ? "vi" : source;
+    const slots = SLOTS[language];
+    for (const [index, message] of loadTemplates(`natural-${source}`).entries()) {
+      const group = `natural:${source}:${index}`;
+      const base = { language, intent: message.intent, sentiment: message.sentiment, group } as const;
+      add({ ...base, text: message.text, source });
+      const dressed = dress(message.text, message.sentiment, slots, random);
+      add({ ...base, text: source === "vi-nodiac" ? withoutDiacritics(dressed, random) : dressed, source });
+      if (source === "vi") add({ ...base, text: withoutDiacritics(message.text, random), source: "vi-nodiac" });
     }
   }
   for (const [index, item] of loadLabelledSet().entries()) {

@@ -3,6 +3,7 @@ import { type Classification, classify, INTENTS } from "../../../../src/route/cl
 import {
   evaluate,
   evaluateByVariant,
+  HELDOUT_FILES,
   type HeldoutItem,
   loadHeldoutSet,
   missedHeldoutTargets,
@@ -10,8 +11,18 @@ import {
   VARIANTS,
 } from "../../../classifier/evaluate.ts";
 
-const items = loadHeldoutSet();
-const byText = new Map(items.map((item) => [item.text, item]));
+/**
+ * Regression floors, set below what the shipped model measured (never targets, never tuned on):
+ * heldout-2.json's negative precision measured 0.790 over all variants on 2026-12-07, below the
+ * 0.8 target, so its floor is 0.75 (see README, "The classifier").
+ */
+const FLOORS = {
+  "heldout.json": { negativePrecision: 0.8 },
+  "heldout-2.json": { negativePrecision: 0.75 },
+} as const;
+const sets = HELDOUT_FILES.map((file) => ({ file, items: loadHeldoutSet(file), floors: FLOORS[file] }));
+const everything = sets.flatMap((set) => set.items);
+const byText = new Map(everything.map((item) => [item.text, item]));
 
 /** Answers each held-out message with its own labels, and a probability that agrees. */
 function oracle(text: string): Classification {
@@ -20,7 +31,15 @@ function oracle(text: string): Classification {
   return { ...item, signals: [], negativeProbability: negative ? 0.9 : 0.1 };
 }
 
-describe("the frozen held-out set", () => {
+describe("the two frozen held-out sets", () => {
+  it("share no message", () => {
+    const fold = (text: string) => text.trim().toLowerCase();
+    const first = new Set(sets[0]?.items.map((item) => fold(item.text)));
+    expect(sets[1]?.items.filter((item) => first.has(fold(item.text))).map((item) => item.text)).toEqual([]);
+  });
+});
+
+describe.each(sets)("the frozen held-out set $file", ({ items }) => {
   it("has at least 80 messages per language variant, every intent, and complaints in each", () => {
     expect(items.length).toBeGreaterThanOrEqual(400);
     for (const variant of VARIANTS) {
@@ -45,7 +64,7 @@ describe("the frozen held-out set", () => {
   });
 });
 
-describe("the held-out evaluation", () => {
+describe.each(sets)("the held-out evaluation of $file", ({ items, floors }) => {
   it("scores a perfect classifier as perfect, and a lazy one as missing the targets", () => {
     for (const { variant, report } of evaluateByVariant(items, oracle)) {
       expect(missedHeldoutTargets(report), variant).toEqual([]);
@@ -73,7 +92,7 @@ describe("the held-out evaluation", () => {
   it("keeps the shipped classifier above a floor on it (a regression guard, not a target)", () => {
     const report = evaluate(items, (text) => classify(text));
     expect(report.negative.recall).toBeGreaterThanOrEqual(0.8);
-    expect(report.negative.precision).toBeGreaterThanOrEqual(0.8);
+    expect(report.negative.precision).toBeGreaterThanOrEqual(floors.negativePrecision);
     expect(report.intentAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(report.orderIds.precision).toBeGreaterThanOrEqual(0.98);
     expect(report.orderIds.recall).toBeGreaterThanOrEqual(0.98);
