@@ -48,7 +48,7 @@ const PLATFORM_NAMES = {
  * @typedef {{ action: { type: string, [key: string]: unknown }, ruleId: string, reason: string }} PlannedAction
  * @typedef {{ classification?: Classification, actions?: PlannedAction[], skipped?: { ruleId: string, reason: string }[],
  *   rulesVersion?: number }} Routing
- * @typedef {{ id: string, direction: "inbound"|"outbound", author: string|null, status: string, error: string|null,
+ * @typedef {{ id: string, direction: "inbound"|"outbound", author: { type: string, agentId?: string, name?: string }|null, status: string, error: string|null,
  *   sentAt: string|null, text: string|null, attachments: unknown[], routing?: Routing|string|null }} Message
  * @typedef {{ responseWindowSeconds: number, warningRatio: number,
  *   liveSale: { enabled: boolean, responseWindowSeconds: number } }} Settings
@@ -1030,7 +1030,7 @@ function onMessagesScroll() {
  */
 function messageItem(message) {
   const inbound = message.direction === "inbound";
-  const who = inbound ? "customer" : message.author === "bot" ? "bot" : message.author === "agent" ? "agent" : "business";
+  const who = inbound ? "customer" : message.author?.type === "agent" ? "agent" : message.author ? "bot" : "business";
   return h(
     "li",
     { class: `message message-${message.direction} message-${message.status}` },

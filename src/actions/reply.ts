@@ -14,7 +14,7 @@ import type { ReplyContext, SendResult } from "../channels/types.ts";
 import type { ReplyJob } from "../consumers/messages.ts";
 import { readConfig } from "../env.ts";
 import { buildEvent, isoTime } from "../events/build.ts";
-import type { Platform } from "../events/schema.ts";
+import type { Author, Platform } from "../events/schema.ts";
 import { derivedId, randomId } from "../lib/ids.ts";
 import { conversationStub } from "../objects/conversation.ts";
 import { secretBox } from "../secrets.ts";
@@ -52,7 +52,23 @@ export interface ReplyIo {
 
 const runtimeIo: ReplyIo = { fetch: (input, init) => fetch(input, init), now: () => Date.now() };
 
-export type Author = "agent" | "bot";
+export type { Author };
+export type AuthorType = Author["type"];
+
+/** How an author is kept on the message row: its type, and the agent's id and name for an agent's reply. */
+export function authorColumns(author: Author): Pick<MessageRow, "author" | "authorAgentId" | "authorName"> {
+  return author.type === "agent"
+    ? { author: "agent", authorAgentId: author.agentId, authorName: author.name }
+    : { author: author.type, authorAgentId: null, authorName: null };
+}
+
+/** The author of a stored outbound message (null for an inbound one). Rows from before agents had no id: named "agent". */
+export function authorOf(row: Pick<MessageRow, "direction" | "author" | "authorAgentId" | "authorName">): Author | null {
+  if (row.direction !== "outbound") return null;
+  if (row.author === "agent") return { type: "agent", agentId: row.authorAgentId ?? "", name: row.authorName ?? "agent" };
+  if (row.author === "ai") return { type: "ai" };
+  return { type: "bot" };
+}
 
 /**
  * What the conversation's Durable Object must learn of a reply: its position, and that it was
@@ -61,7 +77,7 @@ export type Author = "agent" | "bot";
  */
 export interface ConversationHooks {
   reserveSeq(): Promise<number>;
-  replied(author: Author): Promise<void>;
+  replied(author: AuthorType): Promise<void>;
 }
 
 /** What a reply needs of its conversation. */
@@ -140,7 +156,7 @@ export async function sendReply(
     sentAt: now,
     status: "pending",
     error: null,
-    author: request.author,
+    ...authorColumns(request.author),
     routing: null,
     seq: await conversationHooks.reserveSeq(),
     createdAt: now,
@@ -158,7 +174,7 @@ export async function sendReply(
     request.text,
     replyContext(conversation, target.contact.platformUserId, now),
     id,
-    request.author,
+    request.author.type,
     now,
     io,
   );
@@ -169,7 +185,7 @@ export async function sendReply(
   }
   const sink = effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, request.workspaceId);
   const outcome = await settle(env, db, message, conversation, target, result, 1, io.now(), sink, effects.statementsIfSent);
-  if (outcome.kind === "sent") await conversationHooks.replied(request.author);
+  if (outcome.kind === "sent") await conversationHooks.replied(request.author.type);
   return outcome;
 }
 
@@ -193,7 +209,7 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
     await updateMessage(db, message.id, { status: "failed", error: "reason" in target ? target.reason : "gone", sendClaimedUntil: null });
     return;
   }
-  const author: Author = message.author === "agent" ? "agent" : "bot";
+  const author = authorOf(message)?.type ?? "bot";
   const context = replyContext(conversation, target.contact.platformUserId, now);
   const result = await target.send(message.text ?? "", context, message.id, author, now, io);
   const sink = queuedSink(db, env.DELIVERIES_QUEUE, job.workspaceId);
@@ -210,7 +226,7 @@ export function resumptionOf(message: Pick<MessageRow, "id" | "workspaceId" | "s
 interface Target {
   platform: Platform;
   contact: ReplyContact;
-  send(text: string, context: ReplyContext, idempotencyKey: string, author: Author, now: number, io: ReplyIo): Promise<SendResult>;
+  send(text: string, context: ReplyContext, idempotencyKey: string, author: AuthorType, now: number, io: ReplyIo): Promise<SendResult>;
 }
 
 async function loadTarget(
@@ -235,7 +251,11 @@ async function loadTarget(
     platform: adapter.platform,
     contact,
     send: (text, context, idempotencyKey, author, now, io) =>
-      send.call(adapter, { text, context, idempotencyKey, author }, credentials, { fetch: io.fetch, apiBase, now }),
+      send.call(adapter, { text, context, idempotencyKey, author: author === "agent" ? "agent" : "bot" }, credentials, {
+        fetch: io.fetch,
+        apiBase,
+        now,
+      }),
   };
 }
 
@@ -284,6 +304,7 @@ async function settle(
         sentAt: isoTime(now),
         text: sent.text,
         attachments: [],
+        author: authorOf(sent) ?? { type: "bot" },
       },
     });
     const recorded = updateMessage(db, sent.id, {

@@ -1,14 +1,20 @@
 /**
- * Bearer authentication. The admin token may only create workspaces; an API key sees only
- * its own workspace. Unknown credential: 401. Right credential on the wrong route: 403.
+ * Bearer authentication and roles. The admin token may only create workspaces; an API key
+ * is one agent's and sees only its workspace. Unknown credential: 401. Right credential on
+ * the wrong route: 403.
+ *
+ * Roles are decided here, once, for every /v1 route: any key reads; writes need an `admin`
+ * key, except the inbox writes in AGENT_WRITES. A route added later is admin-only for writes
+ * until it is listed, so none can forget the check (test/integration/roles.test.ts walks them all).
  */
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../env.ts";
+import type { AppEnv, AuditDetail } from "../env.ts";
 import { toHex } from "../lib/encoding.ts";
 import { ApiError } from "../lib/errors.ts";
 import { sha256, timingSafeEqualText } from "../lib/hmac.ts";
+import { randomId } from "../lib/ids.ts";
+import { type Caller, findAgentByKeyHash, insertAudit } from "../storage/agents.ts";
 import { openDb } from "../storage/db.ts";
-import { findWorkspaceIdByKeyHash } from "../storage/workspaces.ts";
 
 export const API_KEY_PREFIX = "sbk_";
 
@@ -25,28 +31,86 @@ async function isAdminToken(env: Env, token: string): Promise<boolean> {
   return Boolean(env.ADMIN_TOKEN) && timingSafeEqualText(token, env.ADMIN_TOKEN);
 }
 
-async function workspaceForKey(env: Env, token: string): Promise<string | null> {
+async function agentForKey(env: Env, token: string): Promise<Caller | null> {
   if (!token.startsWith(API_KEY_PREFIX)) return null;
-  return findWorkspaceIdByKeyHash(openDb(env.DB), await hashApiKey(token));
+  return findAgentByKeyHash(openDb(env.DB), await hashApiKey(token));
+}
+
+/** Writes an `agent` key may make: acting on the inbox. Method and the route as declared under /v1. */
+export const AGENT_WRITES: ReadonlySet<string> = new Set(["PATCH /v1/tickets/:id", "POST /v1/conversations/:id/messages"]);
+
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function isWrite(method: string): boolean {
+  return !READS.has(method.toUpperCase());
+}
+
+/** The role a route needs: `agent` (any key) or `admin`. */
+export function roleFor(method: string, route: string): "agent" | "admin" {
+  const upper = method.toUpperCase();
+  return !isWrite(upper) || AGENT_WRITES.has(`${upper} ${route}`) ? "agent" : "admin";
 }
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearer(c.req.header("authorization"));
   if (!token) throw new ApiError("unauthorized", "send Authorization: Bearer <ADMIN_TOKEN>");
   if (await isAdminToken(c.env, token)) return next();
-  if (await workspaceForKey(c.env, token)) throw new ApiError("forbidden", "an API key cannot create workspaces; use the admin token");
+  if (await agentForKey(c.env, token)) throw new ApiError("forbidden", "an API key cannot create workspaces; use the admin token");
   throw new ApiError("unauthorized", "the bearer token is not valid");
 });
+
+/** The route this request matched, as declared (`/v1/tickets/:id`); the last route that is not a wildcard middleware. */
+function declaredRoute(c: { req: { matchedRoutes: { path: string; method: string }[] } }, method: string): string | null {
+  const routes = c.req.matchedRoutes.filter((route) => route.method === method && !route.path.endsWith("*"));
+  return routes.at(-1)?.path ?? null;
+}
 
 export const requireWorkspace = createMiddleware<AppEnv>(async (c, next) => {
   const token = bearer(c.req.header("authorization"));
   if (!token) throw new ApiError("unauthorized", "send Authorization: Bearer <API key>");
-  const workspaceId = await workspaceForKey(c.env, token);
-  if (workspaceId) {
-    c.set("workspaceId", workspaceId);
-    return next();
+  const agent = await agentForKey(c.env, token);
+  if (!agent) {
+    if (await isAdminToken(c.env, token))
+      throw new ApiError("forbidden", "the admin token only creates workspaces; use the workspace's API key");
+    throw new ApiError("unauthorized", "the bearer token is not valid");
   }
-  if (await isAdminToken(c.env, token))
-    throw new ApiError("forbidden", "the admin token only creates workspaces; use the workspace's API key");
-  throw new ApiError("unauthorized", "the bearer token is not valid");
+  const method = c.req.method.toUpperCase();
+  const route = declaredRoute(c, method);
+  // An unknown path falls through to the 404 whatever the role.
+  if (route && agent.role !== "admin" && roleFor(method, route) === "admin")
+    throw new ApiError("forbidden", `an agent key may not ${method} ${route}; it needs an admin key`);
+  c.set("workspaceId", agent.workspaceId);
+  c.set("agent", agent);
+  await next();
+  if (route && isWrite(method) && c.res.status < 400)
+    await audit(c.env, agent, `${method} ${route}`, pathId(route, c.req.path), c.get("auditDetail"), c.res.status);
 });
+
+/** One row for every write that succeeded: who, which route, on what, and what the route said changed. */
+async function audit(
+  env: Env,
+  agent: Caller,
+  action: string,
+  pathId: string | null,
+  detail: AuditDetail | undefined,
+  status: number,
+): Promise<void> {
+  const now = Date.now();
+  await insertAudit(openDb(env.DB), {
+    id: randomId("aud"),
+    workspaceId: agent.workspaceId,
+    agentId: agent.id,
+    agentName: agent.name,
+    action,
+    targetId: detail?.targetId ?? pathId,
+    detail: detail?.changes ? JSON.stringify(detail.changes) : null,
+    status,
+    createdAt: now,
+  });
+}
+
+/** The `:id` segment of the path, read against the declared route. */
+function pathId(route: string, path: string): string | null {
+  const at = route.split("/").indexOf(":id");
+  return at < 0 ? null : (path.split("/")[at] ?? null);
+}

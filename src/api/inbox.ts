@@ -168,7 +168,11 @@ conversationRoutes.openapi(
   async (c) => {
     const { text } = c.req.valid("json");
     const conversationId = c.req.valid("param").id;
-    const outcome = await sendReply(c.env, { workspaceId: c.get("workspaceId"), conversationId, text, author: "agent" });
+    const agent = c.get("agent");
+    const author = { type: "agent" as const, agentId: agent.id, name: agent.name };
+    const outcome = await sendReply(c.env, { workspaceId: c.get("workspaceId"), conversationId, text, author });
+    if (outcome.kind !== "not_found" && outcome.kind !== "refused")
+      c.set("auditDetail", { targetId: outcome.message.id, changes: { conversationId, messageId: outcome.message.id } });
     switch (outcome.kind) {
       case "not_found":
         throw new ApiError("not_found", "conversation not found");

@@ -3,7 +3,8 @@
  * shows; the view functions are typed by them). Sealed secrets never leave through here.
  */
 import { z } from "zod";
-import { AttachmentSchema, PlatformSchema } from "../events/schema.ts";
+import { authorOf } from "../actions/reply.ts";
+import { AttachmentSchema, AuthorSchema, PlatformSchema } from "../events/schema.ts";
 import type { AttemptRow } from "../storage/attempts.ts";
 import type { ChannelRow } from "../storage/channels.ts";
 import type { DeadLetterRow } from "../storage/dead-letters.ts";
@@ -237,7 +238,7 @@ export const MessageSchema = z
     channelId: z.string(),
     platformMessageId: z.string(),
     direction: z.enum(["inbound", "outbound"]),
-    author: z.string().nullable().meta({ description: "Outbound: `agent` or `bot`" }),
+    author: AuthorSchema.nullable().meta({ description: "Outbound: who wrote it; null for an inbound message" }),
     status: z
       .enum(["received", "pending", "sent", "failed"])
       .meta({ description: "Inbound: `received`. Outbound: `pending` (retrying), `sent` or `failed`" }),
@@ -261,7 +262,7 @@ export function messageView(row: MessageRow): z.infer<typeof MessageSchema> {
     channelId: row.channelId,
     platformMessageId: row.platformMessageId,
     direction: row.direction,
-    author: row.author,
+    author: authorOf(row),
     status: row.status,
     error: row.error,
     sentAt: iso(row.sentAt),
