@@ -3,6 +3,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { sendReply } from "../actions/reply.ts";
 import { ApiError } from "../lib/errors.ts";
+import { MAX_QUERY_CHARS, MIN_QUERY_CHARS, normalizeQuery, searchPhrase } from "../lib/search-query.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import { getContact, getConversation, listContacts, listConversations, listMessages, listNotes } from "../storage/inbox.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
@@ -18,6 +19,16 @@ import {
   NoteSchema,
   noteView,
 } from "./views.ts";
+
+const ConversationQuerySchema = PageQuerySchema.extend({
+  q: z
+    .string()
+    .refine((q) => [...normalizeQuery(q)].length >= MIN_QUERY_CHARS, `must be at least ${MIN_QUERY_CHARS} characters`)
+    .refine((q) => [...q].length <= MAX_QUERY_CHARS, `must be at most ${MAX_QUERY_CHARS} characters`)
+    .optional()
+    .meta({ description: `Search text, ${MIN_QUERY_CHARS}–${MAX_QUERY_CHARS} characters` }),
+  channelId: z.string().min(1).max(64).optional().meta({ description: "Only this channel's conversations" }),
+});
 
 const ReplySchema = z.strictObject({ text: z.string().trim().min(1).max(4096) }).meta({ id: "Reply" });
 
@@ -80,14 +91,19 @@ conversationRoutes.openapi(
     tags,
     operationId: "listConversations",
     summary: "List conversations",
-    request: { query: PageQuerySchema },
+    description: `\`q\` finds conversations by the contact's display name or platform user id, or by any text of their messages (order numbers included), as a substring of ${MIN_QUERY_CHARS} characters or more: case-insensitive, Vietnamese with or without diacritics, Thai without spaces. Replies are searchable once sent.`,
+    request: { query: ConversationQuerySchema },
     responses: {
       200: jsonResponse(listOf(ConversationSchema, "ConversationList"), "A page of conversations, newest first"),
       ...errors(400, 401, 403),
     },
   }),
   async (c) => {
-    const listed = await listConversations(openDb(c.env.DB), c.get("workspaceId"), pageOf(c.req.valid("query")));
+    const query = c.req.valid("query");
+    const listed = await listConversations(openDb(c.env.DB), c.get("workspaceId"), pageOf(query), {
+      match: query.q === undefined ? undefined : searchPhrase(query.q),
+      channelId: query.channelId,
+    });
     return c.json({ data: listed.data.map(conversationView), nextCursor: listed.nextCursor }, 200);
   },
 );
