@@ -49,3 +49,11 @@ BEGIN
 	INSERT INTO `contact_search` (body, contact_id, workspace_id)
 	VALUES (replace(replace(new.display_name, 'đ', 'd'), 'Đ', 'd'), new.id, new.workspace_id);
 END;
+--> statement-breakpoint
+-- What was recorded before search existed, indexed once as the triggers would have.
+INSERT INTO `message_search` (body, conversation_id, workspace_id)
+SELECT replace(replace(text, 'đ', 'd'), 'Đ', 'd'), conversation_id, workspace_id FROM `messages`
+WHERE text IS NOT NULL AND (direction = 'inbound' OR status = 'sent');
+--> statement-breakpoint
+INSERT INTO `contact_search` (body, contact_id, workspace_id)
+SELECT replace(replace(coalesce(display_name, '') || ' ' || platform_user_id, 'đ', 'd'), 'Đ', 'd'), id, workspace_id FROM `contacts`;

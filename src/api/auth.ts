@@ -10,7 +10,7 @@
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, AuditDetail } from "../env.ts";
 import { toHex } from "../lib/encoding.ts";
-import { ApiError } from "../lib/errors.ts";
+import { ApiError, errorMessage } from "../lib/errors.ts";
 import { sha256, timingSafeEqualText } from "../lib/hmac.ts";
 import { randomId } from "../lib/ids.ts";
 import { type Caller, findAgentByKeyHash, insertAudit } from "../storage/agents.ts";
@@ -86,7 +86,11 @@ export const requireWorkspace = createMiddleware<AppEnv>(async (c, next) => {
     await audit(c.env, agent, `${method} ${route}`, pathId(route, c.req.path), c.get("auditDetail"), c.res.status);
 });
 
-/** One row for every write that succeeded: who, which route, on what, and what the route said changed. */
+/**
+ * One row for every write that succeeded: who, which route, on what, and what the route said
+ * changed. The write is done by then: a failure to record it is logged, never answered as an
+ * error (a client retrying a reply it thinks failed would send it twice).
+ */
 async function audit(
   env: Env,
   agent: Caller,
@@ -95,8 +99,7 @@ async function audit(
   detail: AuditDetail | undefined,
   status: number,
 ): Promise<void> {
-  const now = Date.now();
-  await insertAudit(openDb(env.DB), {
+  const row = {
     id: randomId("aud"),
     workspaceId: agent.workspaceId,
     agentId: agent.id,
@@ -105,8 +108,13 @@ async function audit(
     targetId: detail?.targetId ?? pathId,
     detail: detail?.changes ? JSON.stringify(detail.changes) : null,
     status,
-    createdAt: now,
-  });
+    createdAt: Date.now(),
+  };
+  try {
+    await insertAudit(openDb(env.DB), row);
+  } catch (error) {
+    console.error(JSON.stringify({ msg: "audit entry not recorded", action, agentId: agent.id, error: errorMessage(error) }));
+  }
 }
 
 /** The `:id` segment of the path, read against the declared route. */

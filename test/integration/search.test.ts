@@ -1,5 +1,6 @@
 // Finding conversations: GET /v1/conversations?q= over contacts' names and ids and messages'
 // text (order numbers, Vietnamese without diacritics, Thai without spaces), &channelId=.
+import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { telegramKit } from "../fixtures/telegram/kit.ts";
@@ -158,5 +159,47 @@ describe("GET /v1/conversations?q=", () => {
       .first<{ n: number }>();
     // The four buyers' messages.
     expect(rows?.n).toBe(4);
+  });
+
+  it("indexes, when the migration runs, what was recorded before search existed", async () => {
+    // Back to before 0008: its tables, triggers and record gone, then one more buyer's message and a reply recorded.
+    for (const statement of [
+      "DROP TRIGGER message_search_inbound",
+      "DROP TRIGGER message_search_sent",
+      "DROP TRIGGER contact_search_created",
+      "DROP TRIGGER contact_search_renamed",
+      "DROP TABLE message_search",
+      "DROP TABLE contact_search",
+      "DELETE FROM d1_migrations WHERE name = '0008_search.sql'",
+    ])
+      await env.DB.prepare(statement).run();
+    const conversationId = world.threads["7373009988776600013"];
+    const row = await env.DB.prepare("SELECT workspace_id, channel_id, contact_id FROM conversations WHERE id = ?")
+      .bind(conversationId)
+      .first<{ workspace_id: string; channel_id: string; contact_id: string }>();
+    const insert = env.DB.prepare(
+      "INSERT INTO messages (id, workspace_id, channel_id, conversation_id, contact_id, platform_message_id, direction, text, sent_at, status, seq, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, 99, 1)",
+    );
+    await insert
+      .bind(
+        "msg_old1",
+        row?.workspace_id,
+        row?.channel_id,
+        conversationId,
+        row?.contact_id,
+        "old-1",
+        "outbound",
+        "Giao hàng đã xong",
+        "sent",
+      )
+      .run();
+    await insert
+      .bind("msg_old2", row?.workspace_id, row?.channel_id, conversationId, row?.contact_id, "old-2", "outbound", "never sent", "failed")
+      .run();
+    await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+    expect(await search(`q=${encodeURIComponent("giao hang da")}`)).toEqual(["7373009988776600013"]);
+    expect(await search("q=never%20sent")).toEqual([]);
+    expect(await search("q=576700112233445566")).toEqual(["7373009988776600011"]);
+    expect(await search("q=nguyen")).toEqual(["6012345601"]);
   });
 });
