@@ -1294,8 +1294,12 @@ async function onReply(event) {
   const platform = platformName(state.channels.get(ticket.channelId)?.platform ?? "the channel");
   try {
     const { status } = await api("POST", `/v1/conversations/${enc(ticket.conversationId)}/messages`, { text });
+    // A poll that read the thread while the reply was being sent drew it as pending: the
+    // thread is read again before the outcome is shown, so the two never disagree.
+    state.changes += 1;
     if (textarea.value.trim() === text) textarea.value = "";
     state.drafts.delete(ticket.conversationId);
+    if (state.selectedId === ticket.id) await loadThread(ticket.id).catch(() => undefined);
     if (status === 202) {
       setReplyState("pending", `Pending: ${platform} is busy or unreachable; the gateway keeps retrying this reply.`);
     } else {

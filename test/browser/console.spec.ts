@@ -524,6 +524,8 @@ const steps: Step[] = [
       await page.locator("#sign-out").click();
       await page.locator("#signin-form").waitFor({ state: "visible", timeout: WAIT_MS });
       await signIn(page, lan.json.apiKey);
+      await page.locator("#topbar").waitFor({ state: "visible", timeout: WAIT_MS });
+      await page.locator("#nav-tickets").click();
       await page.locator("#tickets-view").waitFor({ state: "visible", timeout: WAIT_MS });
       await waitUntil("the agent's name and role", async () => (await text(page, "#who")) === "Lan · agent");
       assert(!(await visible(page, "#live-sale-switch")), "an agent is offered the live-sale switch (PATCH /v1/settings is an admin's)");
