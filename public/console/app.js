@@ -704,6 +704,7 @@ async function runRefresh() {
   /** @type {Promise<unknown>[]} */
   const jobs = [loadSettings(), loadTickets()];
   if (!state.me) jobs.push(loadMe());
+  if (!state.agents.size) jobs.push(loadAgents());
   if (state.view === "tickets" && state.selectedId) jobs.push(loadThread(state.selectedId));
   if (state.view === "channels") jobs.push(loadChannelsView());
   const results = await Promise.allSettled(jobs);
@@ -1034,9 +1035,10 @@ function renderActions() {
   if (!ticket) return;
   const assignee = /** @type {HTMLInputElement} */ (byId("assignee"));
   // Never overwrite what the agent is typing.
-  if (document.activeElement !== assignee && assignee.dataset.ticket !== `${ticket.id}:${ticket.assignee ?? ""}`) {
-    assignee.value = ticket.assignee ?? "";
-    assignee.dataset.ticket = `${ticket.id}:${ticket.assignee ?? ""}`;
+  const label = ticket.assignee ? assigneeLabel(ticket.assignee) : "";
+  if (document.activeElement !== assignee && assignee.dataset.ticket !== `${ticket.id}:${label}`) {
+    assignee.value = label;
+    assignee.dataset.ticket = `${ticket.id}:${label}`;
   }
   show(byId("assign-me"), Boolean(state.me) && ticket.assignee !== state.me?.id);
   show(byId("unassign"), Boolean(ticket.assignee));
@@ -1377,7 +1379,10 @@ function upsert(tickets, ticket) {
 function onAssign(event) {
   event.preventDefault();
   const value = /** @type {HTMLInputElement} */ (byId("assignee")).value.trim();
-  void changeTicket({ assignee: value || null }, value ? `Assigned to ${value}.` : "Unassigned.");
+  // A teammate's name assigns that agent (by id); anything else is kept as typed.
+  const named = [...state.agents].filter(([, name]) => name.toLowerCase() === value.toLowerCase());
+  const assignee = named.length === 1 ? (named[0]?.[0] ?? value) : value;
+  void changeTicket({ assignee: assignee || null }, value ? `Assigned to ${value}.` : "Unassigned.");
 }
 
 /* ---------------------------------------------------------------- channels and endpoints */

@@ -531,7 +531,7 @@ const steps: Step[] = [
       assert(!(await visible(page, "#live-sale-switch")), "an agent is offered the live-sale switch (PATCH /v1/settings is an admin's)");
       const refused = await api(world, "PATCH", "/v1/settings", lan.json.apiKey, { liveSale: { enabled: true } });
       assert(refused.status === 403, `an agent's PATCH /v1/settings answered ${refused.status}`);
-      await screenshot(world, "07-agent-signed-in");
+      await screenshot(world, "09-agent-signed-in");
     },
   ],
   [
@@ -549,7 +549,7 @@ const steps: Step[] = [
       await waitUntil("the order number to be found", async () => (await search("576700998877")) === 1);
       assert((await search("cua toi o dau")) === 1, "the Vietnamese phrase without diacritics found nothing");
       assert((await search("khong co dau")) === 0, "a phrase no one wrote found something");
-      await screenshot(world, "08-search");
+      await screenshot(world, "10-search");
     },
   ],
   [
