@@ -5,7 +5,7 @@
  *
  * Roles are decided here, once, for every /v1 route: any key reads; writes need an `admin`
  * key, except the inbox writes in AGENT_WRITES. A route added later is admin-only for writes
- * until it is listed, so none can forget the check (test/integration/roles.test.ts walks them all).
+ * until it is listed (roles.ts), so none can forget the check (test/integration/roles.test.ts walks them all).
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, AuditDetail } from "../env.ts";
@@ -15,6 +15,7 @@ import { sha256, timingSafeEqualText } from "../lib/hmac.ts";
 import { randomId } from "../lib/ids.ts";
 import { type Caller, findAgentByKeyHash, insertAudit } from "../storage/agents.ts";
 import { openDb } from "../storage/db.ts";
+import { isWrite, roleFor } from "./roles.ts";
 
 export const API_KEY_PREFIX = "sbk_";
 
@@ -34,21 +35,6 @@ async function isAdminToken(env: Env, token: string): Promise<boolean> {
 async function agentForKey(env: Env, token: string): Promise<Caller | null> {
   if (!token.startsWith(API_KEY_PREFIX)) return null;
   return findAgentByKeyHash(openDb(env.DB), await hashApiKey(token));
-}
-
-/** Writes an `agent` key may make: acting on the inbox. Method and the route as declared under /v1. */
-export const AGENT_WRITES: ReadonlySet<string> = new Set(["PATCH /v1/tickets/:id", "POST /v1/conversations/:id/messages"]);
-
-const READS = new Set(["GET", "HEAD", "OPTIONS"]);
-
-export function isWrite(method: string): boolean {
-  return !READS.has(method.toUpperCase());
-}
-
-/** The role a route needs: `agent` (any key) or `admin`. */
-export function roleFor(method: string, route: string): "agent" | "admin" {
-  const upper = method.toUpperCase();
-  return !isWrite(upper) || AGENT_WRITES.has(`${upper} ${route}`) ? "agent" : "admin";
 }
 
 export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
@@ -82,9 +68,22 @@ export const requireWorkspace = createMiddleware<AppEnv>(async (c, next) => {
   c.set("workspaceId", agent.workspaceId);
   c.set("agent", agent);
   await next();
-  if (route && isWrite(method) && c.res.status < 400)
-    await audit(c.env, agent, `${method} ${route}`, pathId(route, c.req.path), c.get("auditDetail"), c.res.status);
+  if (route && isWrite(method) && c.res.status < 400) {
+    const target = c.get("auditDetail")?.targetId ?? pathId(route, c.req.path) ?? (await createdId(c.res));
+    await audit(c.env, agent, `${method} ${route}`, target, c.get("auditDetail"), c.res.status);
+  }
 });
+
+/** What a 201 created, read from its answer's `id` (only the id: the rest may hold a secret shown once). */
+async function createdId(response: Response): Promise<string | null> {
+  if (response.status !== 201 || !response.headers.get("content-type")?.includes("json")) return null;
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => null);
+  const id = body && typeof body === "object" && "id" in body ? body.id : null;
+  return typeof id === "string" ? id : null;
+}
 
 /**
  * One row for every write that succeeded: who, which route, on what, and what the route said
@@ -95,7 +94,7 @@ async function audit(
   env: Env,
   agent: Caller,
   action: string,
-  pathId: string | null,
+  target: string | null,
   detail: AuditDetail | undefined,
   status: number,
 ): Promise<void> {
@@ -105,7 +104,7 @@ async function audit(
     agentId: agent.id,
     agentName: agent.name,
     action,
-    targetId: detail?.targetId ?? pathId,
+    targetId: target,
     detail: detail?.changes ? JSON.stringify(detail.changes) : null,
     status,
     createdAt: Date.now(),

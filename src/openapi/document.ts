@@ -5,7 +5,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import packageJson from "../../package.json" with { type: "json" };
-import { roleFor } from "../api/auth.ts";
+import { roleFor } from "../api/roles.ts";
 import { ADMIN_TOKEN_SCHEME, ERROR_RESPONSES, ErrorBodySchema, WORKSPACE_KEY_SCHEME } from "../api/schemas.ts";
 import type { AppEnv } from "../env.ts";
 import { registerEventWebhooks } from "./events.ts";

@@ -1,6 +1,6 @@
 // Agents and roles through HTTP: per-agent keys, /v1/me, the last admin kept, deleted keys refused, the audit list.
 import { describe, expect, it } from "vitest";
-import { call, count, createWorkspace, json } from "./helpers.ts";
+import { call, count, createEndpoint, createWorkspace, json } from "./helpers.ts";
 
 interface Agent {
   id: string;
@@ -158,5 +158,17 @@ describe("the audit list", () => {
     ]);
     const mine = await json<{ data: unknown[] }>(await call("GET", `/v1/audit?agentId=${lan.id}`, { token: workspace.apiKey }), 200);
     expect(mine.data).toEqual([]);
+  });
+
+  it("names what a creating write made, by id only: never the secret it showed once", async () => {
+    const workspace = await createWorkspace();
+    const endpoint = await createEndpoint(workspace.apiKey);
+    expect(endpoint.secret).toMatch(/^whsec_/);
+    const response = await call("GET", "/v1/audit", { token: workspace.apiKey });
+    expect(await response.clone().text()).not.toContain(endpoint.secret);
+    const audit = await json<{ data: Record<string, unknown>[] }>(response, 200);
+    expect(audit.data).toEqual([
+      expect.objectContaining({ action: "POST /v1/endpoints", targetId: endpoint.id, detail: null, status: 201 }),
+    ]);
   });
 });

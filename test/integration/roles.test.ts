@@ -1,7 +1,7 @@
 // Roles on every route: an `agent` key reads what an admin reads and writes only to the inbox.
 // The write routes are taken from the app itself, so a route added later is covered here too.
 import { describe, expect, it } from "vitest";
-import { AGENT_WRITES } from "../../src/api/auth.ts";
+import { AGENT_WRITES } from "../../src/api/roles.ts";
 import { app } from "../../src/app.ts";
 import { call, createWorkspace, json } from "./helpers.ts";
 
