@@ -15,6 +15,7 @@ import type { ReplyJob } from "../consumers/messages.ts";
 import { readConfig } from "../env.ts";
 import { buildEvent, isoTime } from "../events/build.ts";
 import type { Author, Platform } from "../events/schema.ts";
+import { authorColumns, authorOf } from "../lib/author.ts";
 import { derivedId, randomId } from "../lib/ids.ts";
 import { conversationStub } from "../objects/conversation.ts";
 import { secretBox } from "../secrets.ts";
@@ -54,21 +55,6 @@ const runtimeIo: ReplyIo = { fetch: (input, init) => fetch(input, init), now: ()
 
 export type { Author };
 export type AuthorType = Author["type"];
-
-/** How an author is kept on the message row: its type, and the agent's id and name for an agent's reply. */
-export function authorColumns(author: Author): Pick<MessageRow, "author" | "authorAgentId" | "authorName"> {
-  return author.type === "agent"
-    ? { author: "agent", authorAgentId: author.agentId, authorName: author.name }
-    : { author: author.type, authorAgentId: null, authorName: null };
-}
-
-/** The author of a stored outbound message (null for an inbound one). Rows from before agents had no id: named "agent". */
-export function authorOf(row: Pick<MessageRow, "direction" | "author" | "authorAgentId" | "authorName">): Author | null {
-  if (row.direction !== "outbound") return null;
-  if (row.author === "agent") return { type: "agent", agentId: row.authorAgentId ?? "", name: row.authorName ?? "agent" };
-  if (row.author === "ai") return { type: "ai" };
-  return { type: "bot" };
-}
 
 /**
  * What the conversation's Durable Object must learn of a reply: its position, and that it was

@@ -3,8 +3,8 @@
  * shows; the view functions are typed by them). Sealed secrets never leave through here.
  */
 import { z } from "zod";
-import { authorOf } from "../actions/reply.ts";
 import { AttachmentSchema, AuthorSchema, PlatformSchema } from "../events/schema.ts";
+import { authorOf } from "../lib/author.ts";
 import type { AttemptRow } from "../storage/attempts.ts";
 import type { ChannelRow } from "../storage/channels.ts";
 import type { DeadLetterRow } from "../storage/dead-letters.ts";
