@@ -7,7 +7,9 @@
  * key, except the inbox writes in AGENT_WRITES. A route added later is admin-only for writes
  * until it is listed (roles.ts), so none can forget the check (test/integration/roles.test.ts walks them all).
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import { matchedRoutes } from "hono/route";
 import type { AppEnv, AuditDetail } from "../env.ts";
 import { toHex } from "../lib/encoding.ts";
 import { ApiError, errorMessage } from "../lib/errors.ts";
@@ -45,9 +47,9 @@ export const requireAdmin = createMiddleware<AppEnv>(async (c, next) => {
   throw new ApiError("unauthorized", "the bearer token is not valid");
 });
 
-/** The route this request matched, as declared (`/v1/tickets/:id`); the last route that is not a wildcard middleware. */
-function declaredRoute(c: { req: { matchedRoutes: { path: string; method: string }[] } }, method: string): string | null {
-  const routes = c.req.matchedRoutes.filter((route) => route.method === method && !route.path.endsWith("*"));
+/** The route this request matched, as declared (`/v1/tickets/:id`): the last one of its method, not a wildcard middleware. */
+function declaredRoute(c: Context, method: string): string | null {
+  const routes = matchedRoutes(c).filter((route) => route.method === method && !route.path.endsWith("*"));
   return routes.at(-1)?.path ?? null;
 }
 
