@@ -4,6 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
+import { agentRoutes, auditRoutes, meRoutes } from "./api/agents.ts";
 import { requireWorkspace } from "./api/auth.ts";
 import { channelRoutes } from "./api/channels.ts";
 import { deadLetterRoutes } from "./api/dead-letters.ts";
@@ -65,6 +66,9 @@ workspaceApi.route("/settings", settingsRoutes);
 workspaceApi.route("/rules", ruleRoutes);
 workspaceApi.route("/tickets", ticketRoutes);
 workspaceApi.route("/metrics", metricRoutes);
+workspaceApi.route("/agents", agentRoutes);
+workspaceApi.route("/me", meRoutes);
+workspaceApi.route("/audit", auditRoutes);
 app.route("/v1", workspaceApi);
 
 app.openapi(

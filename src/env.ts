@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { Platform } from "./events/schema.ts";
 import { summarizeIssues } from "./lib/zod-issues.ts";
+import type { Caller } from "./storage/agents.ts";
 
 export interface Config {
   allowPrivateEndpoints: boolean;
@@ -86,7 +87,14 @@ export function readConfig(env: object): Config {
   return config;
 }
 
+/** What a write route tells the audit list beyond its path: the object it created, what it changed. */
+export interface AuditDetail {
+  targetId?: string;
+  changes?: Record<string, unknown>;
+}
+
 export type AppEnv = {
   Bindings: Env;
-  Variables: { workspaceId: string; config: Config };
+  /** `agent`: the calling key's agent, set with `workspaceId` by the API's authentication. */
+  Variables: { workspaceId: string; agent: Caller; config: Config; auditDetail: AuditDetail | undefined };
 };

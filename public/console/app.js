@@ -12,7 +12,6 @@
  */
 
 const KEY_STORAGE = "switchboard.console.apiKey";
-const NAME_STORAGE = "switchboard.console.agentName";
 const POLL_MS = 3000;
 const LIST_LIMIT = 200;
 const ATTEMPT_LIMIT = 10;
@@ -45,15 +44,15 @@ const PLATFORM_NAMES = {
  * @typedef {{ id: string, platformUserId: string, displayName: string|null, status?: string, tags?: string[],
  *   queue?: string|null }} Contact
  * @typedef {{ closesAt: string|null, rule: string }} ReplyWindow
- * @typedef {{ id: string, platformThreadId: string, state?: string, queue?: string|null, tags?: string[],
- *   replyWindow?: ReplyWindow }} Conversation
+ * @typedef {{ id: string, platformThreadId: string, contactId: string, channelId: string, lastMessageAt: string, state?: string,
+ *   queue?: string|null, tags?: string[], replyWindow?: ReplyWindow }} Conversation
  * @typedef {{ intent?: string, sentiment?: string, language?: string, orderIds?: string[], signals?: string[] }} Classification
  * @typedef {{ action: { type: string, [key: string]: unknown }, ruleId: string, reason: string }} PlannedAction
  * @typedef {{ classification?: Classification, actions?: PlannedAction[], skipped?: { ruleId: string, reason: string }[],
  *   rulesVersion?: number }} Routing
- * @typedef {{ id: string, direction: "inbound"|"outbound", author: string|null, status: string, error: string|null,
- *   sentAt: string|null, text: string|null, attachments: unknown[], routing?: Routing|string|null,
- *   template?: { name: string, language: string }|null }} Message
+ * @typedef {{ id: string, direction: "inbound"|"outbound", author: { type: string, agentId?: string, name?: string }|null,
+ *   status: string, error: string|null, sentAt: string|null, text: string|null, attachments: unknown[],
+ *   routing?: Routing|string|null, template?: { name: string, language: string }|null }} Message
  * @typedef {{ responseWindowSeconds: number, warningRatio: number,
  *   liveSale: { enabled: boolean, responseWindowSeconds: number } }} Settings
  * @typedef {{ id: string, url: string, eventTypes: string[], description: string|null, enabled: boolean,
@@ -86,7 +85,12 @@ const state = {
   apiKey: null,
   /** True while a key typed into the sign-in form is being tried. */
   signingIn: false,
-  agentName: "",
+  /** The signed-in agent (`GET /v1/me`): whose key this is, and what its role may do. */
+  /** @type {{ id: string, name: string, role: "admin"|"agent", workspaceId: string }|null} */
+  me: null,
+  /** Agents' names by id, so an assignee shows as a name. */
+  /** @type {Map<string, string>} */
+  agents: new Map(),
   /** Bumped at sign-in and sign-out so late answers from an earlier session are dropped. */
   session: 0,
   /** Bumped by every change the agent makes, so a poll that started before it cannot undo it on screen. */
@@ -561,7 +565,6 @@ function hideBanner() {
 async function onSignIn(event) {
   event.preventDefault();
   const keyInput = /** @type {HTMLInputElement} */ (byId("api-key"));
-  const nameInput = /** @type {HTMLInputElement} */ (byId("agent-name"));
   const key = keyInput.value.trim();
   if (!key) return;
   const button = /** @type {HTMLButtonElement} */ (byId("signin-submit"));
@@ -571,12 +574,11 @@ async function onSignIn(event) {
   state.session += 1;
   state.signingIn = true;
   try {
-    const { data } = await api("GET", "/v1/settings");
+    const [{ data }, me] = await Promise.all([api("GET", "/v1/settings"), api("GET", "/v1/me")]);
     sessionStorage.setItem(KEY_STORAGE, key);
-    state.agentName = nameInput.value.trim();
-    if (state.agentName) sessionStorage.setItem(NAME_STORAGE, state.agentName);
-    else sessionStorage.removeItem(NAME_STORAGE);
+    state.me = me.data;
     state.settings = data;
+    renderWho();
     keyInput.value = "";
     enterConsole();
   } catch (error) {
@@ -603,7 +605,6 @@ function showSignInError(message) {
  */
 function signOut(message) {
   sessionStorage.removeItem(KEY_STORAGE);
-  sessionStorage.removeItem(NAME_STORAGE);
   state.apiKey = null;
   state.session += 1;
   stopPolling();
@@ -620,6 +621,9 @@ function signOut(message) {
 /** Clears what a session fetched, in memory and on screen. */
 function resetData() {
   state.settings = null;
+  state.me = null;
+  state.agents.clear();
+  clearSearch();
   state.tickets = [];
   state.channels.clear();
   state.contacts.clear();
@@ -737,6 +741,8 @@ async function runRefresh() {
   const session = state.session;
   /** @type {Promise<unknown>[]} */
   const jobs = [loadSettings(), loadTickets()];
+  if (!state.me) jobs.push(loadMe());
+  if (!state.agents.size) jobs.push(loadAgents());
   if (state.view === "tickets" && state.selectedId) jobs.push(loadThread(state.selectedId));
   if (state.view === "channels") jobs.push(loadChannelsView());
   const results = await Promise.allSettled(jobs);
@@ -749,6 +755,94 @@ async function runRefresh() {
     if (state.bannerSource === "poll") hideBanner();
   }
   paintUpdated(Date.now());
+}
+
+/* ---------------------------------------------------------------- who is signed in */
+
+async function loadMe() {
+  const session = state.session;
+  const { data } = await api("GET", "/v1/me");
+  if (session !== state.session) return;
+  state.me = data;
+  renderWho();
+}
+
+/** The signed-in agent's name and role; what the role may not do is not offered. */
+function renderWho() {
+  const me = state.me;
+  setText(byId("who"), me ? `${me.name} · ${me.role}` : "");
+  // Settings are an admin's: an agent key is refused PATCH /v1/settings.
+  show(byId("live-sale-switch"), me?.role === "admin");
+  renderActions();
+}
+
+/** Agents' names, for assignees; fetched again when a ticket names an agent not known yet. */
+async function loadAgents() {
+  const { data } = await api("GET", `/v1/agents?limit=${LIST_LIMIT}`);
+  state.agents = new Map(data.data.map((/** @type {{ id: string, name: string }} */ a) => [a.id, a.name]));
+}
+
+/**
+ * An assignee as people read it: the agent's name, or what was typed for tickets assigned by hand.
+ * @param {string} assignee
+ */
+function assigneeLabel(assignee) {
+  return state.agents.get(assignee) ?? assignee;
+}
+
+/* ---------------------------------------------------------------- search */
+
+/** @param {SubmitEvent} event */
+async function onSearch(event) {
+  event.preventDefault();
+  const q = /** @type {HTMLInputElement} */ (byId("search-q")).value.trim();
+  if (!q) {
+    clearSearch();
+    return;
+  }
+  const session = state.session;
+  show(byId("search-results"), true);
+  setText(byId("search-state"), "Searching…");
+  byId("search-list").replaceChildren();
+  try {
+    const { data } = await api("GET", `/v1/conversations?q=${enc(q)}&limit=50`);
+    if (session !== state.session) return;
+    /** @type {Conversation[]} */
+    const found = data.data;
+    await loadNames(found);
+    if (session !== state.session) return;
+    setText(
+      byId("search-state"),
+      found.length
+        ? `${found.length}${data.nextCursor ? "+" : ""} conversation${found.length === 1 ? "" : "s"} for “${q}”`
+        : `Nothing found for “${q}”.`,
+    );
+    byId("search-list").replaceChildren(...found.map(searchItem));
+  } catch (error) {
+    if (session !== state.session) return;
+    setText(byId("search-state"), `Search failed: ${errorText(error)}`);
+  }
+}
+
+function clearSearch() {
+  show(byId("search-results"), false);
+  byId("search-list").replaceChildren();
+  setText(byId("search-state"), "");
+}
+
+/**
+ * A found conversation: a link to its open ticket when it has one.
+ * @param {Conversation} conversation
+ */
+function searchItem(conversation) {
+  const ticket = state.tickets.find((t) => t.conversationId === conversation.id);
+  const label = `${contactLabel(conversation.contactId)} · ${channelLabel(conversation.channelId)} · ${formatTime(conversation.lastMessageAt)}`;
+  return h(
+    "li",
+    { class: "search-item" },
+    ticket ? h("a", { href: `#/tickets/${ticket.id}` }, label) : h("span", null, label),
+    ticket ? null : h("span", { class: "muted small" }, " · no open ticket"),
+  );
 }
 
 /* ---------------------------------------------------------------- settings and live sale */
@@ -822,13 +916,14 @@ async function loadTickets() {
 }
 
 /**
- * Fetches the channels and contacts these tickets name that are not known yet.
- * @param {Ticket[]} tickets
+ * Fetches the channels, contacts and agents these tickets (or conversations) name that are not known yet.
+ * @param {{ channelId: string, contactId: string, assignee?: string|null }[]} tickets
  */
 async function loadNames(tickets) {
   const needChannels = tickets.some((t) => !state.channels.has(t.channelId));
   const contactIds = [...new Set(tickets.map((t) => t.contactId))].filter((id) => !state.contacts.has(id));
-  await Promise.all([needChannels ? loadChannels() : null, ...contactIds.map((id) => loadContact(id))]);
+  const needAgents = tickets.some((t) => t.assignee?.startsWith("agt_") && !state.agents.has(t.assignee));
+  await Promise.all([needChannels ? loadChannels() : null, needAgents ? loadAgents() : null, ...contactIds.map((id) => loadContact(id))]);
 }
 
 async function loadChannels() {
@@ -860,7 +955,8 @@ function renderTickets() {
     byId("ticket-list"),
     tickets,
     (t) => t.id,
-    (t) => JSON.stringify([t, contactLabel(t.contactId), channelLabel(t.channelId), seconds]),
+    (t) =>
+      JSON.stringify([t, contactLabel(t.contactId), channelLabel(t.channelId), seconds, t.assignee ? assigneeLabel(t.assignee) : null]),
     ticketItem,
   );
   markSelected();
@@ -892,7 +988,9 @@ function ticketItem(ticket) {
         context.sentiment ? h("span", { class: `chip chip-${context.sentiment}` }, context.sentiment) : null,
         context.intent ? h("span", { class: "chip" }, context.intent) : null,
         h("span", { class: "muted" }, channelLabel(ticket.channelId)),
-        ticket.assignee ? h("span", { class: "muted" }, `→ ${ticket.assignee}`) : h("span", { class: "muted" }, "unassigned"),
+        ticket.assignee
+          ? h("span", { class: "muted" }, `→ ${assigneeLabel(ticket.assignee)}`)
+          : h("span", { class: "muted" }, "unassigned"),
       ),
     ),
   );
@@ -976,11 +1074,12 @@ function renderActions() {
   if (!ticket) return;
   const assignee = /** @type {HTMLInputElement} */ (byId("assignee"));
   // Never overwrite what the agent is typing.
-  if (document.activeElement !== assignee && assignee.dataset.ticket !== `${ticket.id}:${ticket.assignee ?? ""}`) {
-    assignee.value = ticket.assignee ?? "";
-    assignee.dataset.ticket = `${ticket.id}:${ticket.assignee ?? ""}`;
+  const label = ticket.assignee ? assigneeLabel(ticket.assignee) : "";
+  if (document.activeElement !== assignee && assignee.dataset.ticket !== `${ticket.id}:${label}`) {
+    assignee.value = label;
+    assignee.dataset.ticket = `${ticket.id}:${label}`;
   }
-  show(byId("assign-me"), Boolean(state.agentName) && ticket.assignee !== state.agentName);
+  show(byId("assign-me"), Boolean(state.me) && ticket.assignee !== state.me?.id);
   show(byId("unassign"), Boolean(ticket.assignee));
   show(byId("resolve-button"), ticket.status !== "resolved");
   show(byId("pending-button"), ticket.status === "open");
@@ -1020,7 +1119,7 @@ function contextRows(ticket, contact, conversation, context) {
     ["Sentiment", context.sentiment ?? "—", Boolean(context.sentiment)],
     ["Order", context.orderId ?? "—", false],
     ["Order status", context.orderStatus ?? "—", false],
-    ["Assignee", ticket.assignee ?? "unassigned", false],
+    ["Assignee", ticket.assignee ? assigneeLabel(ticket.assignee) : "unassigned", false],
   ];
   const tags = contact?.tags?.length ? contact.tags : conversation?.tags;
   if (tags?.length) rows.push(["Tags", tags.join(", "), false]);
@@ -1069,7 +1168,7 @@ function onMessagesScroll() {
  */
 function messageItem(message) {
   const inbound = message.direction === "inbound";
-  const who = inbound ? "customer" : message.author === "bot" ? "bot" : message.author === "agent" ? "agent" : "business";
+  const who = inbound ? "customer" : message.author?.type === "agent" ? "agent" : message.author ? "bot" : "business";
   return h(
     "li",
     { class: `message message-${message.direction} message-${message.status}` },
@@ -1241,8 +1340,12 @@ async function onReply(event) {
   const platform = platformName(state.channels.get(ticket.channelId)?.platform ?? "the channel");
   try {
     const { status } = await api("POST", `/v1/conversations/${enc(ticket.conversationId)}/messages`, { text });
+    // A poll that read the thread while the reply was being sent drew it as pending: the
+    // thread is read again before the outcome is shown, so the two never disagree.
+    state.changes += 1;
     if (textarea.value.trim() === text) textarea.value = "";
     state.drafts.delete(ticket.conversationId);
+    if (state.selectedId === ticket.id) await loadThread(ticket.id).catch(() => undefined);
     if (status === 202) {
       setReplyState("pending", `Pending: ${platform} is busy or unreachable; the gateway keeps retrying this reply.`);
     } else {
@@ -1320,7 +1423,10 @@ function upsert(tickets, ticket) {
 function onAssign(event) {
   event.preventDefault();
   const value = /** @type {HTMLInputElement} */ (byId("assignee")).value.trim();
-  void changeTicket({ assignee: value || null }, value ? `Assigned to ${value}.` : "Unassigned.");
+  // A teammate's name assigns that agent (by id); anything else is kept as typed.
+  const named = [...state.agents].filter(([, name]) => name.toLowerCase() === value.toLowerCase());
+  const assignee = named.length === 1 ? (named[0]?.[0] ?? value) : value;
+  void changeTicket({ assignee: assignee || null }, value ? `Assigned to ${value}.` : "Unassigned.");
 }
 
 /* ---------------------------------------------------------------- channels and endpoints */
@@ -1458,7 +1564,11 @@ function wire() {
   // A resize, the context folding or the viewport turning must not lose the newest message.
   new ResizeObserver(followNewest).observe(byId("messages"));
   byId("assign-form").addEventListener("submit", onAssign);
-  byId("assign-me").addEventListener("click", () => void changeTicket({ assignee: state.agentName }, `Assigned to ${state.agentName}.`));
+  byId("assign-me").addEventListener("click", () => void changeTicket({ assignee: "me" }, "Assigned to you."));
+  byId("search-form").addEventListener("submit", (e) => void onSearch(/** @type {SubmitEvent} */ (e)));
+  byId("search-q").addEventListener("search", () => {
+    if (!(/** @type {HTMLInputElement} */ (byId("search-q")).value)) clearSearch();
+  });
   byId("unassign").addEventListener("click", () => void changeTicket({ assignee: null }, "Unassigned."));
   byId("resolve-button").addEventListener("click", () => void changeTicket({ status: "resolved" }, "Resolved."));
   byId("reopen-button").addEventListener("click", () => void changeTicket({ status: "open" }, "Reopened."));
@@ -1476,7 +1586,6 @@ function start() {
     return;
   }
   state.apiKey = key;
-  state.agentName = sessionStorage.getItem(NAME_STORAGE) ?? "";
   state.session += 1;
   enterConsole();
 }

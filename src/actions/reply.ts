@@ -15,7 +15,8 @@ import type { Credentials, MessageTemplate, ReplyContext, SendResult } from "../
 import type { ReplyJob } from "../consumers/messages.ts";
 import { readConfig } from "../env.ts";
 import { buildEvent, isoTime } from "../events/build.ts";
-import type { Platform } from "../events/schema.ts";
+import type { Author, Platform } from "../events/schema.ts";
+import { authorColumns, authorOf } from "../lib/author.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { derivedId, randomId } from "../lib/ids.ts";
 import { channelHealthStub, type TokenAnswer } from "../objects/channel-health.ts";
@@ -55,7 +56,8 @@ export interface ReplyIo {
 
 const runtimeIo: ReplyIo = { fetch: (input, init) => fetch(input, init), now: () => Date.now() };
 
-export type Author = "agent" | "bot";
+export type { Author };
+export type AuthorType = Author["type"];
 
 /**
  * What the conversation's Durable Object must learn of a reply: its position, and that it was
@@ -64,7 +66,7 @@ export type Author = "agent" | "bot";
  */
 export interface ConversationHooks {
   reserveSeq(): Promise<number>;
-  replied(author: Author): Promise<void>;
+  replied(author: AuthorType): Promise<void>;
 }
 
 /** What a reply needs of its conversation. */
@@ -157,7 +159,7 @@ export async function sendReply(
     sentAt: now,
     status: "pending",
     error: null,
-    author: request.author,
+    ...authorColumns(request.author),
     template: content.template ? JSON.stringify(content.template) : null,
     routing: null,
     seq: await conversationHooks.reserveSeq(),
@@ -172,7 +174,14 @@ export async function sendReply(
     return earlier ? outcomeOf(earlier) : { kind: "not_found" };
   }
 
-  const result = await target.send(content, replyContext(conversation, target.contact.platformUserId, now), id, request.author, now, io);
+  const result = await target.send(
+    content,
+    replyContext(conversation, target.contact.platformUserId, now),
+    id,
+    request.author.type,
+    now,
+    io,
+  );
   if (!result.ok && result.kind === "refused") {
     // Nothing left the gateway: the reply never happened.
     await deleteMessage(db, id);
@@ -180,7 +189,7 @@ export async function sendReply(
   }
   const sink = effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, request.workspaceId);
   const outcome = await settle(env, db, message, conversation, target, result, 1, io.now(), sink, effects.statementsIfSent);
-  if (outcome.kind === "sent") await conversationHooks.replied(request.author);
+  if (outcome.kind === "sent") await conversationHooks.replied(request.author.type);
   return outcome;
 }
 
@@ -213,7 +222,7 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
     await updateMessage(db, message.id, { status: "failed", error: "reason" in target ? target.reason : "gone", sendClaimedUntil: null });
     return;
   }
-  const author: Author = message.author === "agent" ? "agent" : "bot";
+  const author = authorOf(message)?.type ?? "bot";
   const context = replyContext(conversation, target.contact.platformUserId, now);
   const result = await target.send(storedContent(message), context, message.id, author, now, io);
   const sink = queuedSink(db, env.DELIVERIES_QUEUE, job.workspaceId);
@@ -232,7 +241,14 @@ interface Target {
   contact: ReplyContact;
   /** The platform sends message templates (WhatsApp). */
   takesTemplates: boolean;
-  send(content: ReplyContent, context: ReplyContext, idempotencyKey: string, author: Author, now: number, io: ReplyIo): Promise<SendResult>;
+  send(
+    content: ReplyContent,
+    context: ReplyContext,
+    idempotencyKey: string,
+    author: AuthorType,
+    now: number,
+    io: ReplyIo,
+  ): Promise<SendResult>;
 }
 
 async function loadTarget(
@@ -258,9 +274,11 @@ async function loadTarget(
     platform: adapter.platform,
     contact,
     takesTemplates: sendTemplate !== undefined,
-    send: (content, context, idempotencyKey, author, now, io) =>
+    send: (content, context, idempotencyKey, authorType, now, io) =>
       sendWithFreshToken(env, channel, (credentials): Promise<SendResult> => {
         const sendIo = { fetch: io.fetch, apiBase, now };
+        // Adapters tell an agent's reply from an automatic one (Meta's HUMAN_AGENT tag); the AI's is automatic.
+        const author = authorType === "agent" ? "agent" : "bot";
         if (content.template === undefined)
           return send.call(adapter, { text: content.text, context, idempotencyKey, author }, credentials, sendIo);
         if (!sendTemplate)
@@ -368,6 +386,7 @@ async function settle(
         sentAt: isoTime(now),
         text: sent.text,
         attachments: [],
+        author: authorOf(sent) ?? { type: "bot" },
       },
     });
     const recorded = updateMessage(db, sent.id, {

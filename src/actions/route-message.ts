@@ -175,7 +175,7 @@ export async function actOnRoute(
         workspaceId: scope.workspaceId,
         conversationId: scope.conversation.id,
         text,
-        author: "bot",
+        author: { type: "bot" },
         messageId: await derivedId("msg", "auto-reply", request.messageId),
       },
       undefined,

@@ -5,6 +5,7 @@ import { sendReply } from "../actions/reply.ts";
 import { replyWindowOf } from "../channels/registry.ts";
 import { MessageTemplateSchema } from "../channels/types.ts";
 import { ApiError } from "../lib/errors.ts";
+import { MAX_QUERY_CHARS, MIN_QUERY_CHARS, normalizeQuery, searchPhrase } from "../lib/search-query.ts";
 import { channelPlatforms } from "../storage/channels.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import {
@@ -29,6 +30,16 @@ import {
   NoteSchema,
   noteView,
 } from "./views.ts";
+
+const ConversationQuerySchema = PageQuerySchema.extend({
+  q: z
+    .string()
+    .refine((q) => [...normalizeQuery(q)].length >= MIN_QUERY_CHARS, `must be at least ${MIN_QUERY_CHARS} characters`)
+    .refine((q) => [...q].length <= MAX_QUERY_CHARS, `must be at most ${MAX_QUERY_CHARS} characters`)
+    .optional()
+    .meta({ description: `Search text, ${MIN_QUERY_CHARS}–${MAX_QUERY_CHARS} characters` }),
+  channelId: z.string().min(1).max(64).optional().meta({ description: "Only this channel's conversations" }),
+});
 
 const ReplySchema = z
   .strictObject({
@@ -112,15 +123,20 @@ conversationRoutes.openapi(
     tags,
     operationId: "listConversations",
     summary: "List conversations",
-    request: { query: PageQuerySchema },
+    description: `\`q\` finds conversations by the contact's display name or platform user id, or by any text of their messages (order numbers included), as a substring of ${MIN_QUERY_CHARS} characters or more: case-insensitive, Vietnamese with or without diacritics, Thai without spaces. Replies are searchable once sent.`,
+    request: { query: ConversationQuerySchema },
     responses: {
       200: jsonResponse(listOf(ConversationSchema, "ConversationList"), "A page of conversations, newest first"),
       ...errors(400, 401, 403),
     },
   }),
   async (c) => {
+    const query = c.req.valid("query");
     const db = openDb(c.env.DB);
-    const listed = await listConversations(db, c.get("workspaceId"), pageOf(c.req.valid("query")));
+    const listed = await listConversations(db, c.get("workspaceId"), pageOf(query), {
+      match: query.q === undefined ? undefined : searchPhrase(query.q),
+      channelId: query.channelId,
+    });
     const views = await withReplyWindows(db, c.get("workspaceId"), listed.data);
     return c.json({ data: views, nextCursor: listed.nextCursor }, 200);
   },
@@ -204,8 +220,12 @@ conversationRoutes.openapi(
   async (c) => {
     const { text, template } = c.req.valid("json");
     const conversationId = c.req.valid("param").id;
-    const scope = { workspaceId: c.get("workspaceId"), conversationId, author: "agent" } as const;
+    const agent = c.get("agent");
+    const author = { type: "agent" as const, agentId: agent.id, name: agent.name };
+    const scope = { workspaceId: c.get("workspaceId"), conversationId, author };
     const outcome = await sendReply(c.env, template ? { ...scope, template } : { ...scope, text: text ?? "" });
+    if (outcome.kind !== "not_found" && outcome.kind !== "refused")
+      c.set("auditDetail", { targetId: outcome.message.id, changes: { conversationId, messageId: outcome.message.id } });
     switch (outcome.kind) {
       case "not_found":
         throw new ApiError("not_found", "conversation not found");

@@ -20,11 +20,28 @@ const StatusSchema = TicketSchema.shape.status;
 const PatchTicketSchema = z
   .strictObject({
     status: StatusSchema.optional().meta({ description: "`resolved` hands the conversation back to the bot; `open` reopens" }),
-    assignee: z.string().trim().min(1).max(200).nullable().optional().meta({ description: "null unassigns" }),
+    assignee: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .nullable()
+      .optional()
+      .meta({ description: "An agent's id; `me` assigns the calling key's agent; null unassigns" }),
   })
   .refine((patch) => patch.status !== undefined || patch.assignee !== undefined, "send status or assignee")
   .meta({ id: "PatchTicket", description: "Send `status`, `assignee`, or both" });
-const TicketQuerySchema = PageQuerySchema.extend({ status: StatusSchema.optional().meta({ description: "Only tickets in this status" }) });
+const TicketQuerySchema = PageQuerySchema.extend({
+  status: StatusSchema.optional().meta({ description: "Only tickets in this status" }),
+  channelId: z.string().min(1).max(64).optional().meta({ description: "Only this channel's tickets" }),
+  assignee: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: "`me` (the calling key's agent), `none` (unassigned), or an agent's id" }),
+});
 
 const isoOrNull = z.iso.datetime().nullable();
 const TicketSlaSchema = z
@@ -85,7 +102,12 @@ ticketRoutes.openapi(
   async (c) => {
     const query = c.req.valid("query");
     const db = openDb(c.env.DB);
-    const listed = await listTickets(db, c.get("workspaceId"), pageOf(query), query.status);
+    const assignee = query.assignee === "me" ? c.get("agent").id : query.assignee === "none" ? null : query.assignee;
+    const listed = await listTickets(db, c.get("workspaceId"), pageOf(query), {
+      status: query.status,
+      channelId: query.channelId,
+      ...(assignee !== undefined ? { assignee } : {}),
+    });
     return c.json({ data: await withSla(db, c.get("workspaceId"), listed.data), nextCursor: listed.nextCursor }, 200);
   },
 );
@@ -120,7 +142,9 @@ ticketRoutes.openapi(
     responses: { 200: jsonResponse(TicketWithSlaSchema, "The ticket"), ...errors(400, 401, 403, 404) },
   }),
   async (c) => {
-    const patch = c.req.valid("json");
+    const body = c.req.valid("json");
+    const patch = body.assignee === "me" ? { ...body, assignee: c.get("agent").id } : body;
+    c.set("auditDetail", { changes: patch });
     const db = openDb(c.env.DB);
     const workspaceId = c.get("workspaceId");
     const row = await getTicket(db, workspaceId, c.req.valid("param").id);

@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import { type MessageTemplate, MessageTemplateSchema, type ReplyWindow } from "../channels/types.ts";
-import { AttachmentSchema, ChannelStatusSchema, PlatformSchema } from "../events/schema.ts";
+import { AttachmentSchema, AuthorSchema, ChannelStatusSchema, PlatformSchema } from "../events/schema.ts";
+import { authorOf } from "../lib/author.ts";
 import type { AttemptRow } from "../storage/attempts.ts";
 import type { ChannelRow } from "../storage/channels.ts";
 import type { DeadLetterRow } from "../storage/dead-letters.ts";
@@ -262,7 +263,7 @@ export const MessageSchema = z
     channelId: z.string(),
     platformMessageId: z.string(),
     direction: z.enum(["inbound", "outbound"]),
-    author: z.string().nullable().meta({ description: "Outbound: `agent` or `bot`" }),
+    author: AuthorSchema.nullable().meta({ description: "Outbound: who wrote it; null for an inbound message" }),
     status: z
       .enum(["received", "pending", "sent", "failed"])
       .meta({ description: "Inbound: `received`. Outbound: `pending` (retrying), `sent` or `failed`" }),
@@ -287,7 +288,7 @@ export function messageView(row: MessageRow): z.infer<typeof MessageSchema> {
     channelId: row.channelId,
     platformMessageId: row.platformMessageId,
     direction: row.direction,
-    author: row.author,
+    author: authorOf(row),
     status: row.status,
     error: row.error,
     sentAt: iso(row.sentAt),

@@ -37,7 +37,7 @@ workspaceRoutes.openapi(
     const { name } = c.req.valid("json");
     const id = randomId("ws");
     const apiKey = `${API_KEY_PREFIX}${toBase64Url(randomToken(32))}`;
-    await insertWorkspace(openDb(c.env.DB), { id, name, keyId: randomId("key"), keyHash: await hashApiKey(apiKey), now: Date.now() });
+    await insertWorkspace(openDb(c.env.DB), { id, name, keyId: randomId("agt"), keyHash: await hashApiKey(apiKey), now: Date.now() });
     return c.json({ id, name, apiKey }, 201);
   },
 );

@@ -50,6 +50,18 @@ export const MessageSchema = z
   })
   .meta({ id: "EventMessage" });
 
+/** Who wrote an outbound message. */
+export const AuthorSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("agent"), agentId: z.string(), name: z.string() }).meta({ description: "An agent's reply" }),
+    z.strictObject({ type: z.literal("bot") }).meta({ description: "A routing rule's automatic reply" }),
+    z.strictObject({ type: z.literal("ai"), model: z.string().optional() }).meta({ description: "The AI tier's reply" }),
+  ])
+  .meta({ id: "Author" });
+export type Author = z.infer<typeof AuthorSchema>;
+
+export const SentMessageSchema = MessageSchema.extend({ author: AuthorSchema }).meta({ id: "EventSentMessage" });
+
 const base = { workspaceId: z.string() };
 
 export const MessageEventDataSchema = z
@@ -61,6 +73,8 @@ export const MessageEventDataSchema = z
     message: MessageSchema,
   })
   .meta({ id: "MessageEventData" });
+
+export const MessageSentDataSchema = MessageEventDataSchema.extend({ message: SentMessageSchema }).meta({ id: "MessageSentData" });
 
 export const MessageStatusDataSchema = z
   .strictObject({
@@ -225,11 +239,7 @@ function envelope<T extends string, D extends z.ZodType>(type: T, data: D, descr
 export const EventSchema = z
   .discriminatedUnion("type", [
     envelope("message.received", MessageEventDataSchema, "A customer's message reached the gateway."),
-    envelope(
-      "message.sent",
-      MessageEventDataSchema,
-      "A reply, the bot's or an agent's, was taken by the platform (`direction: outbound`).",
-    ),
+    envelope("message.sent", MessageSentDataSchema, "A reply, the bot's or an agent's, was taken by the platform (`direction: outbound`)."),
     envelope("message.status", MessageStatusDataSchema, "The platform reported a message delivered, read or failed."),
     envelope("contact.created", ContactCreatedDataSchema, "A customer wrote for the first time on this channel."),
     envelope("conversation.created", ConversationCreatedDataSchema, "A new thread began."),

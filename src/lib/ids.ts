@@ -5,7 +5,23 @@
  */
 import { sha256 } from "./hmac.ts";
 
-export type IdPrefix = "ws" | "key" | "ch" | "ct" | "cv" | "msg" | "evt" | "ep" | "tk" | "att" | "dl" | "blob" | "sla" | "note";
+export type IdPrefix =
+  | "ws"
+  | "key"
+  | "agt"
+  | "aud"
+  | "ch"
+  | "ct"
+  | "cv"
+  | "msg"
+  | "evt"
+  | "ep"
+  | "tk"
+  | "att"
+  | "dl"
+  | "blob"
+  | "sla"
+  | "note";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 

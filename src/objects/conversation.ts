@@ -9,7 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type DueDelivery, inlineSink, queuedSink } from "../actions/event-sink.ts";
 import { fanOut } from "../actions/fan-out.ts";
 import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
-import type { Author, ConversationHooks, KnownConversation } from "../actions/reply.ts";
+import type { AuthorType, ConversationHooks, KnownConversation } from "../actions/reply.ts";
 import { announceWindowClosing } from "../actions/reply-window.ts";
 import { actOnRoute, callsOut, decideRoute, type RouteRequest, routingStatements } from "../actions/route-message.ts";
 import { announceClock, clockId, clocksStoppedStatements, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
@@ -135,7 +135,7 @@ export class ConversationObject extends DurableObject<Env> {
   }
 
   /** A reply went out: it answers every waiting message; an agent's also answers the ticket's clock. */
-  onReplied(author: Author): Promise<void> {
+  onReplied(author: AuthorType): Promise<void> {
     return this.serialize(async () => {
       const { next, stopped } = stopClocks(this.load(), author === "agent" ? ["first_response", "agent_response"] : ["first_response"]);
       await recordClocksStopped(openDb(this.env.DB), stopped, Date.now());

@@ -5,6 +5,7 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import packageJson from "../../package.json" with { type: "json" };
+import { roleFor } from "../api/roles.ts";
 import { ADMIN_TOKEN_SCHEME, ERROR_RESPONSES, ErrorBodySchema, WORKSPACE_KEY_SCHEME } from "../api/schemas.ts";
 import type { AppEnv } from "../env.ts";
 import { registerEventWebhooks } from "./events.ts";
@@ -18,7 +19,7 @@ export const API_VERSION: string = packageJson.version;
 
 const DESCRIPTION = `A multi-channel customer-service webhook gateway: platforms' webhooks in, one event shape out, signed as [Standard Webhooks](https://www.standardwebhooks.com/).
 
-Every \`/v1\` call takes \`Authorization: Bearer <API key>\` and sees only its own workspace; creating a workspace takes the admin token. Lists answer \`{"data": [...], "nextCursor"}\`, newest first, and take \`?limit=\` (1–200, default 50) and \`?cursor=\`. Every error is \`{"error": {"code", "message", "details"?}}\`.
+Every \`/v1\` call takes \`Authorization: Bearer <API key>\` and sees only its own workspace; creating a workspace takes the admin token. Each key is one agent's: an \`admin\` key may do everything; an \`agent\` key reads everything and writes only \`PATCH /v1/tickets/{id}\` and \`POST /v1/conversations/{id}/messages\`, and gets \`403\` elsewhere. Each operation names the role it needs in \`x-required-role\`. Lists answer \`{"data": [...], "nextCursor"}\`, newest first, and take \`?limit=\` (1–200, default 50) and \`?cursor=\`. Every error is \`{"error": {"code", "message", "details"?}}\`.
 
 The events the gateway delivers are under **webhooks**, one per type, each with its envelope.`;
 
@@ -62,7 +63,20 @@ export function openApiDocument(app: App): OpenApiDocument {
       },
       { unionPreferredType: "oneOf", sortComponents: "alphabetically" },
     );
+    markRoles(document);
     built.set(app, document);
   }
   return document;
+}
+
+/** Each workspace operation says which role it needs, from the rule auth.ts enforces. */
+function markRoles(document: OpenApiDocument): void {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    if (!path.startsWith("/v1/") || path === "/v1/workspaces" || !item) continue;
+    for (const [method, operation] of Object.entries(item)) {
+      if (!operation || typeof operation !== "object" || !("responses" in operation)) continue;
+      const role = roleFor(method, path.replace(/\{(\w+)\}/g, ":$1"));
+      Object.assign(operation, { "x-required-role": role });
+    }
+  }
 }

@@ -1,5 +1,5 @@
 /** Contacts, conversations and messages as the pipeline writes them. */
-import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { selectInParts } from "./chunk.ts";
 import type { Db } from "./db.ts";
 import type { EndpointRow } from "./endpoints.ts";
@@ -137,12 +137,39 @@ export async function listContacts(db: Db, workspaceId: string, page: Page): Pro
   return toListed(rows, page, (row) => row);
 }
 
-export async function listConversations(db: Db, workspaceId: string, page: Page): Promise<Listed<ConversationRow>> {
+export interface ConversationFilter {
+  /** An FTS5 phrase (lib/search-query.ts) matched against messages' text and contacts' names and ids. */
+  match?: string | undefined;
+  channelId?: string | undefined;
+}
+
+/**
+ * Conversations whose messages or contact match: subqueries on the FTS5 tables of
+ * migrations/0010_search.sql, so no list of ids leaves the database.
+ */
+function matching(workspaceId: string, phrase: string): SQL {
+  return sql`(${conversations.id} IN (SELECT conversation_id FROM message_search WHERE message_search MATCH ${phrase} AND workspace_id = ${workspaceId})
+    OR ${conversations.contactId} IN (SELECT contact_id FROM contact_search WHERE contact_search MATCH ${phrase} AND workspace_id = ${workspaceId}))`;
+}
+
+export async function listConversations(
+  db: Db,
+  workspaceId: string,
+  page: Page,
+  filter: ConversationFilter = {},
+): Promise<Listed<ConversationRow>> {
   const { after, order } = pageQuery(page, conversations.createdAt, conversations.id);
   const rows = await db
     .select()
     .from(conversations)
-    .where(and(eq(conversations.workspaceId, workspaceId), after))
+    .where(
+      and(
+        eq(conversations.workspaceId, workspaceId),
+        filter.channelId ? eq(conversations.channelId, filter.channelId) : undefined,
+        filter.match ? matching(workspaceId, filter.match) : undefined,
+        after,
+      ),
+    )
     .orderBy(...order)
     .limit(page.limit + 1);
   return toListed(rows, page, (row) => row);

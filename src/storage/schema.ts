@@ -12,6 +12,10 @@ export const workspaces = sqliteTable("workspaces", {
   createdAt: integer().notNull(),
 });
 
+/**
+ * Agents: each one is its API key (one key an agent, shown once). Keys made before agents
+ * existed are their workspace's `Owner`, an `admin`, through the column defaults.
+ */
 export const apiKeys = sqliteTable(
   "api_keys",
   {
@@ -21,9 +25,14 @@ export const apiKeys = sqliteTable(
       .references(() => workspaces.id, { onDelete: "cascade" }),
     /** Hex SHA-256 of the key; the key itself is shown once and never stored. */
     keyHash: text().notNull(),
+    name: text().notNull().default("Owner"),
+    role: text({ enum: ["admin", "agent"] })
+      .notNull()
+      .default("admin"),
     createdAt: integer().notNull(),
+    updatedAt: integer(),
   },
-  (t) => [uniqueIndex("api_keys_hash").on(t.keyHash)],
+  (t) => [uniqueIndex("api_keys_hash").on(t.keyHash), index("api_keys_workspace").on(t.workspaceId, t.createdAt)],
 );
 
 export const channels = sqliteTable(
@@ -125,10 +134,13 @@ export const messages = sqliteTable(
       .default("received"),
     /** Why an outbound message failed or is being retried: the platform's own words. */
     error: text(),
-    /** Who wrote an outbound message: an agent through the API, or the bot. */
+    /** Who wrote an outbound message: `agent` (through the API), `bot` (a rule) or `ai`. */
     author: text(),
     /** Outbound: the WhatsApp message template sent instead of text (JSON `{name, language, components?}`). */
     template: text(),
+    /** An agent's reply: the agent's id and name as they were when it replied. */
+    authorAgentId: text(),
+    authorName: text(),
     /** Inbound: the classifier's reading and the routing decision (JSON), so an agent sees why. */
     routing: text(),
     /** Position in the conversation, assigned by its Durable Object in arrival order. */
@@ -361,4 +373,25 @@ export const slaClocks = sqliteTable(
     breachedAt: integer(),
   },
   (t) => [index("sla_clocks_workspace").on(t.workspaceId, t.startedAt), index("sla_clocks_conversation").on(t.conversationId, t.stoppedAt)],
+);
+
+/** Who did what, when: every write through the API by an agent's key (replies, assignments, admin changes). */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    agentId: text().notNull(),
+    /** The agent's name when it acted (the agent may be renamed or deleted since). */
+    agentName: text().notNull(),
+    /** The route as declared, `PATCH /v1/tickets/:id`. */
+    action: text().notNull(),
+    /** The object the route acted on (its path id, or the one it created), when there is one. */
+    targetId: text(),
+    /** JSON: what changed (a ticket's new status or assignee, a reply's message id). */
+    detail: text(),
+    status: integer().notNull(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [index("audit_workspace").on(t.workspaceId, t.createdAt)],
 );

@@ -1,5 +1,5 @@
 /** Tickets: escalations for a human, with the context already gathered. */
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "./db.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
 import { tickets } from "./schema.ts";
@@ -27,12 +27,28 @@ export async function openTicketOf(db: Db, conversationId: string): Promise<Tick
     .get();
 }
 
-export async function listTickets(db: Db, workspaceId: string, page: Page, status?: TicketStatus): Promise<Listed<TicketRow>> {
+export interface TicketFilter {
+  status?: TicketStatus | undefined;
+  channelId?: string | undefined;
+  /** An assignee; null: unassigned; absent: anyone. */
+  assignee?: string | null;
+}
+
+export async function listTickets(db: Db, workspaceId: string, page: Page, filter: TicketFilter = {}): Promise<Listed<TicketRow>> {
   const { after, order } = pageQuery(page, tickets.createdAt, tickets.id);
+  const { status, channelId, assignee } = filter;
   const rows = await db
     .select()
     .from(tickets)
-    .where(and(eq(tickets.workspaceId, workspaceId), status ? eq(tickets.status, status) : undefined, after))
+    .where(
+      and(
+        eq(tickets.workspaceId, workspaceId),
+        status ? eq(tickets.status, status) : undefined,
+        channelId ? eq(tickets.channelId, channelId) : undefined,
+        assignee === undefined ? undefined : assignee === null ? isNull(tickets.assignee) : eq(tickets.assignee, assignee),
+        after,
+      ),
+    )
     .orderBy(...order)
     .limit(page.limit + 1);
   return toListed(rows, page, (row) => row);

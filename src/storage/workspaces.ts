@@ -1,5 +1,4 @@
-/** Workspaces and their API keys (stored as SHA-256 hashes only). */
-import { eq } from "drizzle-orm";
+/** Workspaces, created with their first agent: `Owner`, an admin, whose key is stored as a SHA-256 hash only. */
 import type { Db } from "./db.ts";
 import { apiKeys, workspaces } from "./schema.ts";
 
@@ -9,11 +8,14 @@ export async function insertWorkspace(
 ): Promise<void> {
   await db.batch([
     db.insert(workspaces).values({ id: row.id, name: row.name, createdAt: row.now }),
-    db.insert(apiKeys).values({ id: row.keyId, workspaceId: row.id, keyHash: row.keyHash, createdAt: row.now }),
+    db.insert(apiKeys).values({
+      id: row.keyId,
+      workspaceId: row.id,
+      keyHash: row.keyHash,
+      name: "Owner",
+      role: "admin",
+      createdAt: row.now,
+      updatedAt: row.now,
+    }),
   ]);
-}
-
-export async function findWorkspaceIdByKeyHash(db: Db, keyHash: string): Promise<string | null> {
-  const row = await db.select({ workspaceId: apiKeys.workspaceId }).from(apiKeys).where(eq(apiKeys.keyHash, keyHash)).get();
-  return row?.workspaceId ?? null;
 }

@@ -53,6 +53,8 @@ interface World {
   ctx: ConsoleTestContext;
   page: Page;
   apiKey: string;
+  /** The workspace's first agent, whose key `apiKey` is. */
+  ownerId: string;
   channelId: string;
   endpointId: string;
   conversationThreadId: string;
@@ -168,9 +170,8 @@ async function setVisibility(page: Page, value: "hidden" | "visible"): Promise<v
   );
 }
 
-async function signIn(page: Page, key: string, name = ""): Promise<void> {
+async function signIn(page: Page, key: string): Promise<void> {
   await page.locator("#api-key").fill(key);
-  await page.locator("#agent-name").fill(name);
   await page.locator("#signin-submit").click();
 }
 
@@ -185,6 +186,11 @@ const steps: Step[] = [
       const workspace = await api<{ apiKey: string }>(world, "POST", "/v1/workspaces", world.ctx.adminToken, { name: "Browser test shop" });
       assert(workspace.status === 201, `POST /v1/workspaces answered ${workspace.status}`);
       world.apiKey = workspace.json.apiKey;
+      // The workspace's key is its Owner's, an admin: named as the agent using the console.
+      const me = await api<{ id: string }>(world, "GET", "/v1/me", world.apiKey);
+      world.ownerId = me.json.id;
+      const renamed = await api(world, "PATCH", `/v1/agents/${world.ownerId}`, world.apiKey, { name: AGENT });
+      assert(renamed.status === 200, `PATCH /v1/agents/:id answered ${renamed.status}`);
       const channel = await api<{ id: string }>(world, "POST", "/v1/channels", world.apiKey, {
         platform: "tiktok",
         name: "Acme on TikTok",
@@ -226,8 +232,10 @@ const steps: Step[] = [
     "signing in keeps the key in sessionStorage only (no localStorage, no cookie)",
     async (world) => {
       const { page } = world;
-      await signIn(page, world.apiKey, AGENT);
+      await signIn(page, world.apiKey);
       await page.locator("#tickets-view").waitFor({ state: "visible", timeout: WAIT_MS });
+      await waitUntil("who is signed in", async () => (await text(page, "#who")) === `${AGENT} · admin`);
+      assert(await visible(page, "#live-sale-switch"), "an admin is not offered the live-sale switch");
       assert(!(await visible(page, "#signin-view")), "the sign-in form is still shown");
       const stored = (await page.evaluate("JSON.stringify(Object.values(sessionStorage))")) as string;
       assert(stored.includes(world.apiKey), "the key is not in sessionStorage");
@@ -445,7 +453,7 @@ const steps: Step[] = [
       );
       assert((await page.locator("#ticket-list .ticket").count()) === 1, "the other ticket left the list too");
       const ticket = await api<{ status: string; assignee: string | null }>(world, "GET", `/v1/tickets/${world.ticketId}`, world.apiKey);
-      assert(ticket.json.status === "resolved" && ticket.json.assignee === AGENT, `the API has ${JSON.stringify(ticket.json)}`);
+      assert(ticket.json.status === "resolved" && ticket.json.assignee === world.ownerId, `the API has ${JSON.stringify(ticket.json)}`);
       assert(await visible(page, "#reopen-button"), "a resolved ticket offers no reopen");
     },
   ],
@@ -508,6 +516,43 @@ const steps: Step[] = [
     },
   ],
   [
+    "an agent signs in with its own key: its name and role show, admin controls are hidden, the API refuses it an admin action",
+    async (world) => {
+      const { page } = world;
+      const lan = await api<{ apiKey: string }>(world, "POST", "/v1/agents", world.apiKey, { name: "Lan", role: "agent" });
+      assert(lan.status === 201, `POST /v1/agents answered ${lan.status}`);
+      await page.locator("#sign-out").click();
+      await page.locator("#signin-form").waitFor({ state: "visible", timeout: WAIT_MS });
+      await signIn(page, lan.json.apiKey);
+      await page.locator("#topbar").waitFor({ state: "visible", timeout: WAIT_MS });
+      await page.locator("#nav-tickets").click();
+      await page.locator("#tickets-view").waitFor({ state: "visible", timeout: WAIT_MS });
+      await waitUntil("the agent's name and role", async () => (await text(page, "#who")) === "Lan · agent");
+      assert(!(await visible(page, "#live-sale-switch")), "an agent is offered the live-sale switch (PATCH /v1/settings is an admin's)");
+      const refused = await api(world, "PATCH", "/v1/settings", lan.json.apiKey, { liveSale: { enabled: true } });
+      assert(refused.status === 403, `an agent's PATCH /v1/settings answered ${refused.status}`);
+      await screenshot(world, "09-agent-signed-in");
+    },
+  ],
+  [
+    "the search box finds a conversation by order number and by Vietnamese typed without diacritics",
+    async (world) => {
+      const { page } = world;
+      const thread = { conversationId: `7377${Date.now()}`, buyerId: `7199${Date.now()}` };
+      await sendTikTokMessage(world, "Đơn hàng 576700998877 của tôi ở đâu vậy?", `7377${Date.now()}01`, thread);
+      const search = async (q: string) => {
+        await page.locator("#search-q").fill(q);
+        await page.locator("#search-submit").click();
+        await waitUntil(`results for "${q}"`, async () => /for “|Nothing found/.test(await text(page, "#search-state")));
+        return page.locator("#search-list .search-item").count();
+      };
+      await waitUntil("the order number to be found", async () => (await search("576700998877")) === 1);
+      assert((await search("cua toi o dau")) === 1, "the Vietnamese phrase without diacritics found nothing");
+      assert((await search("khong co dau")) === 0, "a phrase no one wrote found something");
+      await screenshot(world, "10-search");
+    },
+  ],
+  [
     "signing out forgets the key",
     async (world) => {
       const { page } = world;
@@ -545,6 +590,7 @@ export async function runConsoleSpec(ctx: ConsoleTestContext): Promise<StepResul
     ctx,
     page,
     apiKey: "",
+    ownerId: "",
     channelId: "",
     endpointId: "",
     conversationThreadId: `7373${Date.now()}`,

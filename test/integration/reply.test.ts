@@ -47,7 +47,7 @@ describe("agent replies", () => {
     expect(sent).toMatchObject({
       direction: "outbound",
       status: "sent",
-      author: "agent",
+      author: { type: "agent", agentId: expect.stringMatching(/^agt_/), name: "Owner" },
       text: "It ships today!",
       platformMessageId: "7373009988776600001",
     });
