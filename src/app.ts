@@ -10,6 +10,7 @@ import { deadLetterRoutes } from "./api/dead-letters.ts";
 import { endpointRoutes } from "./api/endpoints.ts";
 import { eventRoutes } from "./api/events.ts";
 import { contactRoutes, conversationRoutes } from "./api/inbox.ts";
+import { knowledgeRoutes } from "./api/knowledge.ts";
 import { metricRoutes } from "./api/metrics.ts";
 import { createRouter } from "./api/router.ts";
 import { ruleRoutes } from "./api/rules.ts";
@@ -65,6 +66,7 @@ workspaceApi.route("/settings", settingsRoutes);
 workspaceApi.route("/rules", ruleRoutes);
 workspaceApi.route("/tickets", ticketRoutes);
 workspaceApi.route("/metrics", metricRoutes);
+workspaceApi.route("/knowledge", knowledgeRoutes);
 app.route("/v1", workspaceApi);
 
 app.openapi(

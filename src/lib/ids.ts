@@ -5,7 +5,7 @@
  */
 import { sha256 } from "./hmac.ts";
 
-export type IdPrefix = "ws" | "key" | "ch" | "ct" | "cv" | "msg" | "evt" | "ep" | "tk" | "att" | "dl" | "blob" | "sla" | "note";
+export type IdPrefix = "ws" | "key" | "ch" | "ct" | "cv" | "msg" | "evt" | "ep" | "tk" | "att" | "dl" | "blob" | "sla" | "note" | "kn";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
