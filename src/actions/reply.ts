@@ -52,7 +52,8 @@ export interface ReplyIo {
 
 const runtimeIo: ReplyIo = { fetch: (input, init) => fetch(input, init), now: () => Date.now() };
 
-export type Author = "agent" | "bot";
+/** `ai`: the AI tier's reply; platforms see it as the bot's. */
+export type Author = "agent" | "bot" | "ai";
 
 /**
  * What the conversation's Durable Object must learn of a reply: its position, and that it was
@@ -104,6 +105,8 @@ export interface ReplyRequest {
   author: Author;
   /** A derived id makes the reply idempotent: a second call with it sends nothing. */
   messageId?: string;
+  /** Kept with the message (JSON): an AI reply's model, tool calls, tokens and time. */
+  routing?: string;
 }
 
 export async function sendReply(
@@ -141,7 +144,7 @@ export async function sendReply(
     status: "pending",
     error: null,
     author: request.author,
-    routing: null,
+    routing: request.routing ?? null,
     seq: await conversationHooks.reserveSeq(),
     createdAt: now,
     sendClaimedUntil: now + SEND_CLAIM_MS,
@@ -193,7 +196,7 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
     await updateMessage(db, message.id, { status: "failed", error: "reason" in target ? target.reason : "gone", sendClaimedUntil: null });
     return;
   }
-  const author: Author = message.author === "agent" ? "agent" : "bot";
+  const author: Author = message.author === "agent" || message.author === "ai" ? message.author : "bot";
   const context = replyContext(conversation, target.contact.platformUserId, now);
   const result = await target.send(message.text ?? "", context, message.id, author, now, io);
   const sink = queuedSink(db, env.DELIVERIES_QUEUE, job.workspaceId);
@@ -235,7 +238,11 @@ async function loadTarget(
     platform: adapter.platform,
     contact,
     send: (text, context, idempotencyKey, author, now, io) =>
-      send.call(adapter, { text, context, idempotencyKey, author }, credentials, { fetch: io.fetch, apiBase, now }),
+      send.call(adapter, { text, context, idempotencyKey, author: author === "ai" ? "bot" : author }, credentials, {
+        fetch: io.fetch,
+        apiBase,
+        now,
+      }),
   };
 }
 

@@ -24,6 +24,7 @@ import { insertNote, tagAndAssign } from "../storage/inbox.ts";
 import { getRuleSet, type StoredRuleSet } from "../storage/rules.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { TicketRow } from "../storage/tickets.ts";
+import { aiRouting, runAiTurn } from "./ai-reply.ts";
 import type { EventSink } from "./event-sink.ts";
 import { lookUpOrder, type OrderLookup } from "./order-lookup.ts";
 import { type ReplyEffects, sendReply } from "./reply.ts";
@@ -84,7 +85,11 @@ export async function decideRoute(env: Env, db: Db, request: RouteRequest): Prom
 export function callsOut(routed: Routed): boolean {
   const hasOrderId = routed.decision.classification.orderIds.length > 0;
   return routed.decision.actions.some(
-    ({ action }) => action.type === "reply_order_status" || action.type === "reply_template" || (action.type === "escalate" && hasOrderId),
+    ({ action }) =>
+      action.type === "reply_order_status" ||
+      action.type === "reply_template" ||
+      action.type === "ai_reply" ||
+      (action.type === "escalate" && hasOrderId),
   );
 }
 
@@ -156,24 +161,16 @@ export async function actOnRoute(
     outcome.ticket = await openTicket(db, scope, { causeId: request.messageId, reason, facts, now }, effects.sink);
   };
 
-  for (const { action } of decision.actions) {
-    if (action.type === "escalate") await escalate(action.reason);
-    if (action.type !== "reply_order_status" && action.type !== "reply_template") continue;
-    const text = await replyText(action, {
-      classification,
-      rules: routed.ruleSet.rules,
-      orderLookup,
-      conversationId: scope.conversation.id,
-    });
-    if (!text) continue;
+  const reply = async (text: string, author: "bot" | "ai", key: string, routing?: string) => {
     const sent = await sendReply(
       env,
       {
         workspaceId: scope.workspaceId,
         conversationId: scope.conversation.id,
         text,
-        author: "bot",
-        messageId: await derivedId("msg", "auto-reply", request.messageId),
+        author,
+        messageId: await derivedId("msg", key, request.messageId),
+        routing,
       },
       undefined,
       effects,
@@ -182,6 +179,41 @@ export async function actOnRoute(
     // A reply the platform refuses is recorded and handed to a human.
     if (sent.kind === "refused") await escalate(`automatic reply refused: ${sent.reason}`);
     if (sent.kind === "failed") await escalate(`automatic reply failed: ${sent.message.error ?? "platform error"}`);
+  };
+
+  for (const { action } of decision.actions) {
+    if (action.type === "escalate") await escalate(action.reason);
+    if (action.type === "ai_reply") {
+      const turn = await runAiTurn(env, db, settings.ai, {
+        workspaceId: scope.workspaceId,
+        conversationId: scope.conversation.id,
+        messageId: request.messageId,
+        platform: scope.channel.platform,
+        contactName: scope.contact.displayName ?? null,
+        text: request.item.text ?? "",
+        classification,
+        now,
+        // The message's own order shares the look-up a ticket would make; another the model names is looked up apart.
+        lookupOrder: (orderId) =>
+          orderId === facts.orderId
+            ? orderLookup(orderId)
+            : lookUpOrderFor(env, scope.workspaceId, orderId, { settings, platform: scope.channel.platform, credentials }, now),
+      });
+      if (turn.outcome.kind === "handoff") {
+        console.info(JSON.stringify({ msg: "ai hand-off", conversationId: scope.conversation.id, steps: turn.outcome.trace.steps }));
+        await escalate(turn.outcome.reason);
+      } else await reply(turn.outcome.text, "ai", "ai-reply", aiRouting(turn, routed.ruleSet.version));
+      continue;
+    }
+    if (action.type !== "reply_order_status" && action.type !== "reply_template") continue;
+    const text = await replyText(action, {
+      classification,
+      rules: routed.ruleSet.rules,
+      orderLookup,
+      conversationId: scope.conversation.id,
+    });
+    if (!text) continue;
+    await reply(text, "bot", "auto-reply");
   }
   return outcome;
 }

@@ -237,7 +237,7 @@ export const MessageSchema = z
     channelId: z.string(),
     platformMessageId: z.string(),
     direction: z.enum(["inbound", "outbound"]),
-    author: z.string().nullable().meta({ description: "Outbound: `agent` or `bot`" }),
+    author: z.string().nullable().meta({ description: "Outbound: `agent`, `bot` or `ai` (the AI tier; its model is in `routing.author`)" }),
     status: z
       .enum(["received", "pending", "sent", "failed"])
       .meta({ description: "Inbound: `received`. Outbound: `pending` (retrying), `sent` or `failed`" }),
@@ -245,10 +245,10 @@ export const MessageSchema = z
     sentAt: TimestampSchema,
     text: z.string().nullable(),
     attachments: z.array(AttachmentSchema),
-    routing: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .meta({ description: "Inbound: the classification and the routing decision, for the agent" }),
+    routing: z.record(z.string(), z.unknown()).nullable().meta({
+      description:
+        "Inbound: the classification and the routing decision, for the agent. An AI reply: `author` ({type: ai, model}) and `ai` (model, tool calls with their results, tokens, time taken)",
+    }),
     createdAt: TimestampSchema,
   })
   .meta({ id: "Message" });
