@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { scriptedModelAnswer } from "../../../scripts/ai/fake-model.ts";
+import { answerPlatformCall, FAKE_MODEL_PATH } from "../../../scripts/demo/fake-platforms.ts";
+import { parseOptions } from "../../../scripts/demo/options.ts";
 import { parseOpenAiTurn, parseWorkersAiTurn } from "../../../src/ai/provider.ts";
 
 describe("model answers", () => {
@@ -58,5 +60,21 @@ describe("the scripted fake model", () => {
   it("hands off a request for a person", () => {
     const turn = parseOpenAiTurn(scriptedModelAnswer({ messages: [{ role: "user", content: "ขอคุยกับเจ้าหน้าที่หน่อย" }] }));
     expect(turn.toolCalls[0]).toMatchObject({ name: "handoff", arguments: { reason: "asked for a person" } });
+  });
+});
+
+describe("npm run demo -- --ai", () => {
+  it("takes --ai, and its fakes answer chat/completions as the scripted model", () => {
+    expect(parseOptions(["--ai"]).ai).toBe(true);
+    expect(parseOptions([]).ai).toBe(false);
+    const call = answerPlatformCall(
+      "POST",
+      new URL(`http://127.0.0.1:8790${FAKE_MODEL_PATH}`),
+      { messages: [{ role: "user", content: "can I pay cash on delivery?" }] },
+      1,
+      new Map(),
+    );
+    expect(call.status).toBe(200);
+    expect(parseOpenAiTurn(call.answer).toolCalls[0]?.name).toBe("search_knowledge");
   });
 });
