@@ -256,4 +256,28 @@ describe("the AI tier", () => {
     await vi.waitFor(async () => expect((await other.tickets()).map((t) => t.reason)).toEqual(["asked for a human"]), { timeout: 5000 });
     expect(other.modelRequests).toEqual([]);
   });
+
+  it("masks phone numbers, e-mail and addresses before the third-party model sees the message, but keeps the order number", async () => {
+    const world = await aiShop(() => toolCall("handoff", { reason: "address change" }));
+    await postTikTok(
+      world.channel.id,
+      dm(`please change order ${ORDER} to 12 Nguyen Hue Street, call 0912 345 678 or mail an.nguyen@gmail.com`, "7373009988776656011"),
+    );
+    await vi.waitFor(() => expect(world.modelRequests).toHaveLength(1), { timeout: 5000 });
+    const sent = JSON.stringify(world.modelRequests[0]?.body.messages);
+    expect(sent).not.toMatch(/0912 345 678|an\.nguyen@gmail\.com|Nguyen Hue/);
+    expect(sent).toContain("[phone]");
+    expect(sent).toContain("[email]");
+    expect(sent).toContain("[address]");
+    expect(sent).toContain(ORDER);
+  });
+
+  it("opens a ticket saying so when a rule asks for the AI and the workspace has not turned it on", async () => {
+    const world = await aiShop(() => finalText("never asked"), { ai: { enabled: false } });
+    await postTikTok(world.channel.id, dm("do you have it in blue?", "7373009988776656012"));
+    await vi.waitFor(async () => expect((await world.tickets()).map((t) => t.reason)).toEqual(["the AI tier is off (settings.ai)"]), {
+      timeout: 5000,
+    });
+    expect(world.modelRequests).toEqual([]);
+  });
 });
