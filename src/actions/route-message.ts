@@ -20,7 +20,7 @@ import { secretBox } from "../secrets.ts";
 import type { Settings } from "../settings.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
-import { insertNote, tagAndAssign } from "../storage/inbox.ts";
+import { getMessage, insertNote, tagAndAssign } from "../storage/inbox.ts";
 import { getRuleSet, type StoredRuleSet } from "../storage/rules.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { TicketRow } from "../storage/tickets.ts";
@@ -184,6 +184,12 @@ export async function actOnRoute(
   for (const { action } of decision.actions) {
     if (action.type === "escalate") await escalate(action.reason);
     if (action.type === "ai_reply") {
+      // A re-run after a crash finds the answer already recorded: the model is not asked again
+      // (a second answer could differ, and each call spends the budget); sendReply settles it.
+      if (!effects.known && (await getMessage(db, scope.workspaceId, await derivedId("msg", "ai-reply", request.messageId)))) {
+        await reply("", "ai", "ai-reply");
+        continue;
+      }
       const turn = await runAiTurn(env, db, settings.ai, {
         workspaceId: scope.workspaceId,
         conversationId: scope.conversation.id,

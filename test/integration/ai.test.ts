@@ -2,8 +2,12 @@
 // API answered by fetch interception), which looks the order up or searches the knowledge,
 // and its answer reaches the platform; hand-offs, time-outs, the budget and an answer that
 // contradicts the look-up open tickets instead.
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { conversationStub } from "../../src/objects/conversation.ts";
 import { call, captureOutbound, json, postTikTok } from "./helpers.ts";
+import { failNextD1 } from "./production-limits.ts";
 import { dm, ORDERS, shop, TIKTOK_API } from "./shop.ts";
 
 const AI_URL = "http://127.0.0.1:9999/ai/v1";
@@ -279,5 +283,29 @@ describe("the AI tier", () => {
       timeout: 5000,
     });
     expect(world.modelRequests).toEqual([]);
+  });
+
+  it("asks the model once and sends once when recording the sent answer fails and the message runs again", {
+    timeout: 40_000,
+  }, async () => {
+    const world = await aiShop(() => finalText("Hello! How can we help?"));
+    const thread = "7373009988776600009";
+    // The platform takes the answer, then the batch recording it fails: the inbound message is retried.
+    failNextD1(/^update "messages" set .*"status" = \?/);
+    await postTikTok(world.channel.id, dm("hello", "7373009988776656013", thread));
+    await vi.waitFor(() => expect(world.platformReplies()).toHaveLength(1), { timeout: 10_000 });
+    await vi.waitFor(
+      async () => {
+        const state = await runInDurableObject(conversationStub(env, world.channel.id, thread), async (_instance, object) =>
+          object.storage.kv.get<{ unfinished: string[]; recentMessageIds: string[] }>("state"),
+        );
+        expect(state?.recentMessageIds).toContain("7373009988776656013");
+        expect(state?.unfinished).toEqual([]);
+      },
+      { timeout: 30_000, interval: 200 },
+    );
+    expect(world.modelRequests).toHaveLength(1);
+    expect(world.platformReplies()).toHaveLength(1);
+    expect(await world.tickets()).toEqual([]);
   });
 });
