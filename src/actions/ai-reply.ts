@@ -171,3 +171,18 @@ export function aiRouting(turn: AiTurn, rulesVersion: number): string {
     },
   });
 }
+
+/** A note's most characters: enough for a few tool calls, never a page of results. */
+const MAX_NOTE_CHARS = 2000;
+
+/** What the model did before it handed off, for the human who takes over; null when it was never asked. */
+export function aiHandoffNote(turn: AiTurn): string | null {
+  const { outcome } = turn;
+  if (outcome.kind !== "handoff" || outcome.trace.steps === 0) return null;
+  const calls = outcome.trace.toolCalls.map((call) => `${call.name}(${JSON.stringify(call.arguments)}) → ${JSON.stringify(call.result)}`);
+  const text = [
+    `The AI (${turn.model}) handed off after ${outcome.trace.steps} model call${outcome.trace.steps === 1 ? "" : "s"}: ${outcome.reason}.`,
+    ...calls,
+  ].join("\n");
+  return text.length > MAX_NOTE_CHARS ? `${text.slice(0, MAX_NOTE_CHARS - 1)}…` : text;
+}

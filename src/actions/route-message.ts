@@ -24,7 +24,7 @@ import { getMessage, insertNote, tagAndAssign } from "../storage/inbox.ts";
 import { getRuleSet, type StoredRuleSet } from "../storage/rules.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { TicketRow } from "../storage/tickets.ts";
-import { aiRouting, runAiTurn } from "./ai-reply.ts";
+import { aiHandoffNote, aiRouting, runAiTurn } from "./ai-reply.ts";
 import type { EventSink } from "./event-sink.ts";
 import { lookUpOrder, type OrderLookup } from "./order-lookup.ts";
 import { type ReplyEffects, sendReply } from "./reply.ts";
@@ -206,7 +206,18 @@ export async function actOnRoute(
             : lookUpOrderFor(env, scope.workspaceId, orderId, { settings, platform: scope.channel.platform, credentials }, now),
       });
       if (turn.outcome.kind === "handoff") {
-        console.info(JSON.stringify({ msg: "ai hand-off", conversationId: scope.conversation.id, steps: turn.outcome.trace.steps }));
+        // What the model tried stays with the conversation for the human who takes over.
+        const note = aiHandoffNote(turn);
+        if (note)
+          await insertNote(db, {
+            id: await derivedId("note", request.messageId, "ai-handoff"),
+            workspaceId: scope.workspaceId,
+            contactId: scope.contact.id,
+            conversationId: scope.conversation.id,
+            text: note,
+            author: `ai:${turn.model}`,
+            createdAt: now,
+          });
         await escalate(turn.outcome.reason);
       } else await reply(turn.outcome.text, "ai", "ai-reply", aiRouting(turn, routed.ruleSet.version));
       continue;

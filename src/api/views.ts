@@ -278,7 +278,10 @@ export const NoteSchema = z
     conversationId: z.string().nullable(),
     contactId: z.string().nullable(),
     text: z.string(),
-    author: z.string().meta({ description: "Who wrote it: `rule:<rule id>` for a routing rule's `note` action" }),
+    author: z.string().meta({
+      description:
+        "Who wrote it: `rule:<rule id>` for a routing rule's `note` action, `ai:<model>` for what the AI tried before a hand-off",
+    }),
     createdAt: TimestampSchema,
   })
   .meta({ id: "Note" });

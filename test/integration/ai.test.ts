@@ -235,6 +235,18 @@ describe("the AI tier", () => {
     // The ticket carries the status the look-up really returned.
     expect(ticket?.context).toMatchObject({ orderId: ORDER, orderStatus: "processing" });
     expect(world.platformReplies()).toEqual([]);
+    // The human who takes over sees what the AI tried.
+    const conversations = await json<{ data: { id: string }[] }>(await call("GET", "/v1/conversations", { token: world.token }), 200);
+    const notes = await json<{ data: { text: string; author: string }[] }>(
+      await call("GET", `/v1/conversations/${conversations.data[0]?.id}/notes`, { token: world.token }),
+      200,
+    );
+    expect(notes.data).toHaveLength(1);
+    expect(notes.data[0]?.author).toBe("ai:fake-model");
+    expect(notes.data[0]?.text).toMatch(/^The AI \(fake-model\) handed off after 2 model calls: the AI stated an order status/);
+    expect(notes.data[0]?.text).toContain(
+      `lookup_order({"orderId":"${ORDER}"}) → {"found":true,"orderId":"${ORDER}","status":"processing"}`,
+    );
   });
 
   it("stops after maxRepliesPerConversation: a human takes over", async () => {
