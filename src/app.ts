@@ -11,6 +11,7 @@ import { deadLetterRoutes } from "./api/dead-letters.ts";
 import { endpointRoutes } from "./api/endpoints.ts";
 import { eventRoutes } from "./api/events.ts";
 import { contactRoutes, conversationRoutes } from "./api/inbox.ts";
+import { knowledgeRoutes } from "./api/knowledge.ts";
 import { metricRoutes } from "./api/metrics.ts";
 import { createRouter } from "./api/router.ts";
 import { ruleRoutes } from "./api/rules.ts";
@@ -69,6 +70,7 @@ workspaceApi.route("/metrics", metricRoutes);
 workspaceApi.route("/agents", agentRoutes);
 workspaceApi.route("/me", meRoutes);
 workspaceApi.route("/audit", auditRoutes);
+workspaceApi.route("/knowledge", knowledgeRoutes);
 app.route("/v1", workspaceApi);
 
 app.openapi(

@@ -14,6 +14,31 @@ export const MAX_ORDER_LOOKUP_HEADERS = 10;
 const MAX_HEADER_VALUE_LENGTH = 4096;
 const orderLookupUrl = z.string().max(2048).includes("{orderId}", { message: "must contain {orderId}" });
 
+/** The AI tier's bounds: a model name, an API base URL, a key of a key's size. */
+const aiModel = z.string().trim().min(1).max(200);
+const aiUrl = z.string().max(2048);
+const aiApiKey = z.string().min(1).max(4096);
+const aiMaxReplies = z.number().int().min(1).max(50);
+/** Model calls a workspace may make in a UTC day: a runaway loop or a flood costs at most this. */
+const aiDailyCalls = z.number().int().min(1).max(100_000);
+/** The whole turn (every model call and tool) must end within this, or a human takes over. */
+const aiTimeoutSeconds = z.number().int().min(1).max(60);
+
+export const AiSettingsSchema = z.strictObject({
+  enabled: z.boolean(),
+  model: aiModel,
+  /** The base of an OpenAI-compatible API; null: the deployment's Workers AI binding. */
+  url: aiUrl.nullable().default(null),
+  /** Sealed at `settings:<workspace>:ai.apiKey`; sent only to `url`. */
+  apiKeySealed: z.string().nullable().default(null),
+  maxRepliesPerConversation: aiMaxReplies.default(3),
+  dailyCallBudget: aiDailyCalls.default(1000),
+  timeoutSeconds: aiTimeoutSeconds.default(20),
+  /** Mask phone numbers, e-mail and street addresses before anything goes to a third-party model. */
+  maskPersonalData: z.boolean().default(true),
+});
+export type AiSettings = z.infer<typeof AiSettingsSchema>;
+
 export const DeliverySettingsSchema = z.strictObject({
   /** Delays before attempts 2…n; the default is Svix's schedule (deliver/policy.ts). */
   retryDelaysSeconds: z.array(z.number().int().min(1).max(43200)).min(1).max(20).optional(),
@@ -46,6 +71,8 @@ export const SettingsSchema = z.strictObject({
     .nullable()
     .default(null),
   deliveries: DeliverySettingsSchema.default({ disableAfterFailingSeconds: 5 * 24 * 3600, retentionDays: 30 }),
+  /** The AI first tier: off (null) by default. */
+  ai: AiSettingsSchema.nullable().default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -83,6 +110,28 @@ export const SettingsPatchSchema = z.strictObject({
       retentionDays: DeliverySettingsSchema.shape.retentionDays.unwrap().optional(),
     })
     .optional(),
+  ai: z
+    .strictObject({
+      enabled: z.boolean(),
+      model: aiModel,
+      url: aiUrl.nullable().optional().meta({ description: "The base of an OpenAI-compatible API; omitted or null: Workers AI" }),
+      apiKey: aiApiKey.optional().meta({ description: "Sealed, never shown. Omitted: the stored key is kept while `url` stays the same" }),
+      maxRepliesPerConversation: aiMaxReplies
+        .optional()
+        .meta({ description: "AI replies in a conversation before a human takes over; default 3" }),
+      dailyCallBudget: aiDailyCalls.optional().meta({ description: "Model calls a day (UTC) for the workspace; default 1000" }),
+      timeoutSeconds: aiTimeoutSeconds.optional().meta({ description: "The whole AI turn; default 20" }),
+      maskPersonalData: z
+        .boolean()
+        .optional()
+        .meta({ description: "Mask phone numbers, e-mail and street addresses before a third-party model sees them; default true" }),
+    })
+    .refine((ai) => ai.apiKey === undefined || (ai.url ?? null) !== null, {
+      path: ["apiKey"],
+      message: "needs url: Workers AI takes no key",
+    })
+    .nullable()
+    .optional(),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
@@ -110,11 +159,15 @@ export function responseWindowSeconds(settings: Settings): number {
   return settings.liveSale.enabled ? settings.liveSale.responseWindowSeconds : settings.responseWindowSeconds;
 }
 
-/** Applies a patch; `seal` turns an order-lookup header value into its stored form, bound to its (lowercase) name. */
+/**
+ * Applies a patch; `seal` turns an order-lookup header value into its stored form, bound to
+ * its (lowercase) name, and `sealAiKey` the AI provider's key.
+ */
 export async function mergeSettings(
   current: Settings,
   patch: SettingsPatch,
   seal: (value: string, header: string) => Promise<string>,
+  sealAiKey: (value: string) => Promise<string> = () => Promise.reject(new Error("no sealer for ai.apiKey")),
 ): Promise<Settings> {
   const next: Settings = structuredClone(current);
   if (patch.responseWindowSeconds !== undefined) next.responseWindowSeconds = patch.responseWindowSeconds;
@@ -131,15 +184,40 @@ export async function mergeSettings(
     }
     next.orderLookup = { url: patch.orderLookup.url, headersSealed };
   }
+  if (patch.ai === null) next.ai = null;
+  else if (patch.ai) next.ai = await mergeAi(current.ai, patch.ai, sealAiKey);
   return SettingsSchema.parse(next);
 }
 
-/** The settings as the API shows them: header names, never their values. */
+async function mergeAi(
+  current: AiSettings | null,
+  patch: NonNullable<SettingsPatch["ai"]>,
+  sealAiKey: (value: string) => Promise<string>,
+): Promise<AiSettings> {
+  const { apiKey, ...fields } = patch;
+  const url = patch.url ?? null;
+  // A stored key follows only its own URL: pointing the tier elsewhere must not send the key there.
+  const keptKey = current && current.url === url ? current.apiKeySealed : null;
+  return AiSettingsSchema.parse({
+    ...current,
+    ...definedOnly(fields),
+    url,
+    apiKeySealed: apiKey !== undefined && url !== null ? await sealAiKey(apiKey) : url === null ? null : keptKey,
+  });
+}
+
+/** The settings as the API shows them: header names and whether a key is set, never their values. */
 export function settingsView(settings: Settings) {
-  const { orderLookup, ...rest } = settings;
+  const { orderLookup, ai, ...rest } = settings;
+  let aiView = null;
+  if (ai) {
+    const { apiKeySealed, ...shown } = ai;
+    aiView = { ...shown, hasApiKey: apiKeySealed !== null };
+  }
   return {
     ...rest,
     orderLookup: orderLookup ? { url: orderLookup.url, headers: Object.keys(orderLookup.headersSealed) } : null,
+    ai: aiView,
   };
 }
 

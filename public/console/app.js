@@ -49,8 +49,10 @@ const PLATFORM_NAMES = {
  * @typedef {{ intent?: string, sentiment?: string, language?: string, orderIds?: string[], signals?: string[] }} Classification
  * @typedef {{ action: { type: string, [key: string]: unknown }, ruleId: string, reason: string }} PlannedAction
  * @typedef {{ classification?: Classification, actions?: PlannedAction[], skipped?: { ruleId: string, reason: string }[],
- *   rulesVersion?: number }} Routing
- * @typedef {{ id: string, direction: "inbound"|"outbound", author: { type: string, agentId?: string, name?: string }|null,
+ *   rulesVersion?: number, ai?: AiTrace }} Routing
+ * @typedef {{ model?: string, provider?: string, steps?: number, durationMs?: number, tokens?: { total?: number },
+ *   toolCalls?: { name: string, arguments: unknown, result: unknown }[] }} AiTrace
+ * @typedef {{ id: string, direction: "inbound"|"outbound", author: { type: string, agentId?: string, name?: string, model?: string }|null,
  *   status: string, error: string|null, sentAt: string|null, text: string|null, attachments: unknown[],
  *   routing?: Routing|string|null, template?: { name: string, language: string }|null }} Message
  * @typedef {{ responseWindowSeconds: number, warningRatio: number,
@@ -1168,7 +1170,17 @@ function onMessagesScroll() {
  */
 function messageItem(message) {
   const inbound = message.direction === "inbound";
-  const who = inbound ? "customer" : message.author?.type === "agent" ? "agent" : message.author ? "bot" : "business";
+  const ai = inbound ? null : parseRouting(message.routing)?.ai;
+  const model = message.author?.model ?? ai?.model;
+  const who = inbound
+    ? "customer"
+    : message.author?.type === "ai"
+      ? `AI${model ? ` (${model})` : ""}`
+      : message.author?.type === "bot"
+        ? "bot"
+        : message.author?.type === "agent"
+          ? "agent"
+          : "business";
   return h(
     "li",
     { class: `message message-${message.direction} message-${message.status}` },
@@ -1191,7 +1203,38 @@ function messageItem(message) {
       inbound ? null : h("span", { class: `delivery delivery-${message.status}` }, message.status),
       message.error ? h("span", { class: "delivery-error" }, message.error) : null,
     ),
-    inbound ? routingOf(message) : null,
+    inbound ? routingOf(message) : ai ? aiTraceOf(ai) : null,
+  );
+}
+
+/**
+ * Why the AI answered as it did: every tool call with its arguments and result, the tokens and the time.
+ * @param {AiTrace} ai
+ */
+function aiTraceOf(ai) {
+  const calls = Array.isArray(ai.toolCalls) ? ai.toolCalls : [];
+  const brief = (/** @type {unknown} */ value) => {
+    const text = JSON.stringify(value) ?? "";
+    return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+  };
+  return h(
+    "div",
+    { class: "routing" },
+    h(
+      "details",
+      { class: "why" },
+      h("summary", null, `Why: AI answer after ${calls.length} tool call${calls.length === 1 ? "" : "s"}`),
+      h(
+        "ul",
+        null,
+        ...calls.map((call) => h("li", null, `${call.name}(${brief(call.arguments)}) → ${brief(call.result)}`)),
+        h(
+          "li",
+          { class: "muted" },
+          `${ai.model ?? "model"} · ${ai.steps ?? 0} model calls · ${ai.tokens?.total ?? 0} tokens · ${ai.durationMs ?? 0} ms`,
+        ),
+      ),
+    ),
   );
 }
 
@@ -1293,6 +1336,8 @@ function describeAction(action) {
       return "auto-reply with the order status";
     case "note":
       return "note";
+    case "ai_reply":
+      return "hand to the AI";
     default:
       return action.type;
   }

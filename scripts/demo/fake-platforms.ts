@@ -5,6 +5,7 @@
  */
 import { type Listening, listen, now } from "../../bench/fakes.ts";
 import type { Platform } from "../../src/events/schema.ts";
+import { scriptedModelAnswer } from "../ai/fake-model.ts";
 import { FAKE_PLATFORM_PORT } from "./dev-vars.ts";
 import { META_PAGES, replyKeyOf } from "./platforms.ts";
 
@@ -64,6 +65,8 @@ export function answerPlatformCall(
     };
   }
   if (method !== "POST") return { replyKey: null, status: 404, answer: { error: "not a platform call the demo fakes" } };
+  // The AI tier's model (`npm run demo -- --ai`): an OpenAI-compatible chat/completions.
+  if (path === FAKE_MODEL_PATH) return { replyKey: null, status: 200, answer: scriptedModelAnswer((body ?? {}) as { messages?: [] }) };
 
   const tiktok = /^\/customer_service\/\d+\/conversations\/([^/]+)\/messages$/.exec(path);
   if (tiktok?.[1]) {
@@ -117,6 +120,9 @@ export function answerPlatformCall(
   }
   return { replyKey: null, status: 404, answer: { error: "not a platform call the demo fakes" } };
 }
+
+/** Where the fakes answer as an OpenAI-compatible model; settings.ai.url is this path's base. */
+export const FAKE_MODEL_PATH = "/ai/v1/chat/completions";
 
 export interface FakePlatforms extends Listening {
   /** Arrival times (performance.now()) of the replies to each buyer. */

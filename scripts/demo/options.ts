@@ -10,6 +10,8 @@ export interface DemoOptions {
   /** How long to wait for the pipeline to drain after the last DM. */
   waitSeconds: number;
   seed: number;
+  /** The AI first tier on, answered by the scripted fake model the fakes serve. */
+  ai: boolean;
   help: boolean;
 }
 
@@ -25,6 +27,8 @@ DMs and prints what was acknowledged, answered, escalated, delivered and lost.
   --url URL      the dev server (default http://127.0.0.1:8787; loopback only)
   --wait S       how long to wait for the pipeline to drain afterwards (default 60)
   --seed N       the traffic mix's random seed (default 20261126)
+  --ai           hand what the rules do not escalate to the AI first tier, answered by a scripted
+                 fake model on the fake platform APIs' port (no network), with the demo's knowledge
   --help         this text
 
 Open <url>/console/ and sign in with the printed API key to watch the escalations arrive.`;
@@ -61,6 +65,7 @@ export function parseOptions(args: readonly string[]): DemoOptions {
     url: url.origin,
     waitSeconds: integer("wait", values.wait, 1, 3600),
     seed: integer("seed", values.seed, 0, 2 ** 32 - 1),
+    ai: values.ai,
     help: values.help,
   };
 }
@@ -75,6 +80,7 @@ function parse(args: readonly string[]) {
       url: { type: "string", default: "http://127.0.0.1:8787" },
       wait: { type: "string", default: "60" },
       seed: { type: "string", default: "20261126" },
+      ai: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });

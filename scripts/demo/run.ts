@@ -11,13 +11,13 @@ import { expectEffects, loadRouting } from "../../bench/routing.ts";
 import { waitUntil } from "../../bench/stats.ts";
 import type { TextKind } from "../../bench/texts.ts";
 import { apiBaseVar, FAKE_PLATFORM_ORIGIN, FAKE_PLATFORM_PORT, PLATFORMS, parseDevVars, platformsNotOnFakes } from "./dev-vars.ts";
-import { type FakePlatforms, startFakePlatforms } from "./fake-platforms.ts";
+import { FAKE_MODEL_PATH, type FakePlatforms, startFakePlatforms } from "./fake-platforms.ts";
 import type { DemoOptions } from "./options.ts";
 import { type Plan, planTraffic } from "./plan.ts";
 import { DEMO_PLATFORMS, type SignedDm } from "./platforms.ts";
 import { startReceiver } from "./receiver.ts";
 import { postDm, sendBurst, unsentRecords } from "./send.ts";
-import { DemoError, type DemoWorkspace, isUp, setUpWorkspace } from "./setup.ts";
+import { DemoError, type DemoWorkspace, enableAiTier, isUp, setUpWorkspace } from "./setup.ts";
 import { type DemoSummary, type SentDm, summarizeDemo } from "./summary.ts";
 
 const PREFLIGHT_TIMEOUT_MS = 20_000;
@@ -133,6 +133,11 @@ export async function runDemo(root: string, options: DemoOptions): Promise<DemoS
   say("Pre-flight: one DM, whose automatic reply must reach the fake platform APIs …");
   await preflight(options, workspace, fakes);
   fakes.reset();
+  if (options.ai) {
+    // After the pre-flight, whose DM must get the default rules' reply.
+    await enableAiTier(options.url, workspace.apiKey, `${FAKE_PLATFORM_ORIGIN}${FAKE_MODEL_PATH.replace(/\/chat\/completions$/, "")}`);
+    say(`AI first tier on: the scripted fake model at ${FAKE_PLATFORM_ORIGIN}${FAKE_MODEL_PATH} and the demo shop's knowledge entries`);
+  }
   say("  ok\n");
 
   const plan = planTraffic({ dms: options.dms, seconds: options.seconds, seed: options.seed });

@@ -5,6 +5,9 @@
  */
 import { call, ENDPOINT_LIMITS } from "../../bench/api.ts";
 import type { Platform } from "../../src/events/schema.ts";
+import { DEFAULT_RULE_SET } from "../../src/route/rules.ts";
+import { EVAL_KNOWLEDGE } from "../ai/eval-set.ts";
+import { FAKE_MODEL_NAME } from "../ai/fake-model.ts";
 import { PLATFORMS } from "./dev-vars.ts";
 import { DEMO_PLATFORMS } from "./platforms.ts";
 
@@ -91,4 +94,30 @@ export async function setUpWorkspace(
     preflightChannelId,
     endpointSecret: must(endpoint.json, "secret", "POST /v1/endpoints"),
   };
+}
+
+/** The rules the AI tier does not override: the CRM tags and every escalation of the defaults. */
+const KEPT_RULES = new Set(["new-contact", "unhappy-or-human", "asks-for-human", "maybe-unhappy"]);
+
+/**
+ * `--ai`: the default rules' escalations stay, and everything else goes to the AI first tier,
+ * answered by the scripted fake model at `modelUrl`, from the shop's knowledge entries.
+ */
+export async function enableAiTier(baseUrl: string, apiKey: string, modelUrl: string): Promise<void> {
+  const settings = await call(baseUrl, "PATCH", "/v1/settings", apiKey, { ai: { enabled: true, model: FAKE_MODEL_NAME, url: modelUrl } });
+  if (settings.status !== 200) throw new DemoError(`PATCH /v1/settings (ai) answered ${settings.status}: ${brief(settings.json)}`);
+  const rules = DEFAULT_RULE_SET.rules.filter((rule) => KEPT_RULES.has(rule.id));
+  rules.push({
+    id: "ai-first-tier",
+    description: "Everything the rules above do not escalate",
+    when: {},
+    actions: [{ type: "ai_reply" }],
+    stop: true,
+  });
+  const put = await call(baseUrl, "PUT", "/v1/rules", apiKey, { rules, templates: DEFAULT_RULE_SET.templates });
+  if (put.status !== 200) throw new DemoError(`PUT /v1/rules answered ${put.status}: ${brief(put.json)}`);
+  for (const { title, text, language } of EVAL_KNOWLEDGE) {
+    const entry = await call(baseUrl, "POST", "/v1/knowledge", apiKey, { title, text, language });
+    if (entry.status !== 201) throw new DemoError(`POST /v1/knowledge answered ${entry.status}: ${brief(entry.json)}`);
+  }
 }

@@ -119,6 +119,8 @@ export type ReplyRequest = ReplyContent & {
   author: Author;
   /** A derived id makes the reply idempotent: a second call with it sends nothing. */
   messageId?: string;
+  /** Kept with the message (JSON): an AI reply's model, tool calls, tokens and time. */
+  routing?: string;
 };
 
 export async function sendReply(
@@ -161,7 +163,7 @@ export async function sendReply(
     error: null,
     ...authorColumns(request.author),
     template: content.template ? JSON.stringify(content.template) : null,
-    routing: null,
+    routing: request.routing ?? null,
     seq: await conversationHooks.reserveSeq(),
     createdAt: now,
     sendClaimedUntil: now + SEND_CLAIM_MS,

@@ -21,13 +21,14 @@ import { secretBox } from "../secrets.ts";
 import type { Settings } from "../settings.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
-import { insertNote, tagAndAssign } from "../storage/inbox.ts";
+import { getMessage, insertNote, tagAndAssign } from "../storage/inbox.ts";
 import { getRuleSet, type StoredRuleSet } from "../storage/rules.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { TicketRow } from "../storage/tickets.ts";
+import { aiHandoffNote, aiRouting, runAiTurn } from "./ai-reply.ts";
 import type { EventSink } from "./event-sink.ts";
 import { lookUpOrder, type OrderLookup } from "./order-lookup.ts";
-import { type ReplyEffects, sendReply } from "./reply.ts";
+import { type Author, type ReplyEffects, sendReply } from "./reply.ts";
 import { openTicket, type Scope, type TicketFacts } from "./tickets.ts";
 
 export interface RouteRequest {
@@ -85,7 +86,11 @@ export async function decideRoute(env: Env, db: Db, request: RouteRequest): Prom
 export function callsOut(routed: Routed): boolean {
   const hasOrderId = routed.decision.classification.orderIds.length > 0;
   return routed.decision.actions.some(
-    ({ action }) => action.type === "reply_order_status" || action.type === "reply_template" || (action.type === "escalate" && hasOrderId),
+    ({ action }) =>
+      action.type === "reply_order_status" ||
+      action.type === "reply_template" ||
+      action.type === "ai_reply" ||
+      (action.type === "escalate" && hasOrderId),
   );
 }
 
@@ -159,24 +164,16 @@ export async function actOnRoute(
     outcome.ticket = await openTicket(db, scope, { causeId: request.messageId, reason, facts, now }, effects.sink);
   };
 
-  for (const { action } of decision.actions) {
-    if (action.type === "escalate") await escalate(action.reason);
-    if (action.type !== "reply_order_status" && action.type !== "reply_template") continue;
-    const text = await replyText(action, {
-      classification,
-      rules: routed.ruleSet.rules,
-      orderLookup,
-      conversationId: scope.conversation.id,
-    });
-    if (!text) continue;
+  const reply = async (text: string, author: Author, key: string, routing?: string) => {
     const sent = await sendReply(
       env,
       {
         workspaceId: scope.workspaceId,
         conversationId: scope.conversation.id,
         text,
-        author: { type: "bot" },
-        messageId: await derivedId("msg", "auto-reply", request.messageId),
+        author,
+        messageId: await derivedId("msg", key, request.messageId),
+        routing,
       },
       undefined,
       effects,
@@ -185,6 +182,58 @@ export async function actOnRoute(
     // A reply the platform refuses is recorded and handed to a human.
     if (sent.kind === "refused") await escalate(`automatic reply refused: ${sent.reason}`);
     if (sent.kind === "failed") await escalate(`automatic reply failed: ${sent.message.error ?? "platform error"}`);
+  };
+
+  for (const { action } of decision.actions) {
+    if (action.type === "escalate") await escalate(action.reason);
+    if (action.type === "ai_reply") {
+      // A re-run after a crash finds the answer already recorded: the model is not asked again
+      // (a second answer could differ, and each call spends the budget); sendReply settles it.
+      if (!effects.known && (await getMessage(db, scope.workspaceId, await derivedId("msg", "ai-reply", request.messageId)))) {
+        await reply("", { type: "ai" }, "ai-reply");
+        continue;
+      }
+      const turn = await runAiTurn(env, db, settings.ai, {
+        workspaceId: scope.workspaceId,
+        conversationId: scope.conversation.id,
+        messageId: request.messageId,
+        platform: scope.channel.platform,
+        contactName: scope.contact.displayName ?? null,
+        text: request.item.text ?? "",
+        classification,
+        now,
+        // The message's own order shares the look-up a ticket would make; another the model names is looked up apart.
+        lookupOrder: (orderId) =>
+          orderId === facts.orderId
+            ? orderLookup(orderId)
+            : lookUpOrderFor(env, scope.workspaceId, orderId, { settings, platform: scope.channel.platform, credentials }, now),
+      });
+      if (turn.outcome.kind === "handoff") {
+        // What the model tried stays with the conversation for the human who takes over.
+        const note = aiHandoffNote(turn);
+        if (note)
+          await insertNote(db, {
+            id: await derivedId("note", request.messageId, "ai-handoff"),
+            workspaceId: scope.workspaceId,
+            contactId: scope.contact.id,
+            conversationId: scope.conversation.id,
+            text: note,
+            author: `ai:${turn.model}`,
+            createdAt: now,
+          });
+        await escalate(turn.outcome.reason);
+      } else await reply(turn.outcome.text, { type: "ai", model: turn.model }, "ai-reply", aiRouting(turn, routed.ruleSet.version));
+      continue;
+    }
+    if (action.type !== "reply_order_status" && action.type !== "reply_template") continue;
+    const text = await replyText(action, {
+      classification,
+      rules: routed.ruleSet.rules,
+      orderLookup,
+      conversationId: scope.conversation.id,
+    });
+    if (!text) continue;
+    await reply(text, { type: "bot" }, "auto-reply");
   }
   return outcome;
 }

@@ -272,10 +272,10 @@ export const MessageSchema = z
     text: z.string().nullable(),
     template: MessageTemplateSchema.nullable().meta({ description: "Outbound: the WhatsApp message template sent instead of text" }),
     attachments: z.array(AttachmentSchema),
-    routing: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .meta({ description: "Inbound: the classification and the routing decision, for the agent" }),
+    routing: z.record(z.string(), z.unknown()).nullable().meta({
+      description:
+        "Inbound: the classification and the routing decision, for the agent. An AI reply: `author` ({type: ai, model}) and `ai` (model, tool calls with their results, tokens, time taken)",
+    }),
     createdAt: TimestampSchema,
   })
   .meta({ id: "Message" });
@@ -306,7 +306,10 @@ export const NoteSchema = z
     conversationId: z.string().nullable(),
     contactId: z.string().nullable(),
     text: z.string(),
-    author: z.string().meta({ description: "Who wrote it: `rule:<rule id>` for a routing rule's `note` action" }),
+    author: z.string().meta({
+      description:
+        "Who wrote it: `rule:<rule id>` for a routing rule's `note` action, `ai:<model>` for what the AI tried before a hand-off",
+    }),
     createdAt: TimestampSchema,
   })
   .meta({ id: "Note" });

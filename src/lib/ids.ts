@@ -21,7 +21,8 @@ export type IdPrefix =
   | "dl"
   | "blob"
   | "sla"
-  | "note";
+  | "note"
+  | "kn";
 
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 

@@ -21,6 +21,7 @@ export const sealedAt = {
   /** Both the current and the previous secret of a rotation: the previous is the current one moved. */
   endpointSecret: (endpointId: string) => `endpoint:${endpointId}:secret`,
   orderLookupHeader: (workspaceId: string, header: string) => `settings:${workspaceId}:orderLookup.headers.${header.toLowerCase()}`,
+  aiApiKey: (workspaceId: string) => `settings:${workspaceId}:ai.apiKey`,
 };
 
 /** A stored value that does not open. Its message names the place, never a secret. */

@@ -33,7 +33,8 @@ export interface Decision {
   skipped: { ruleId: string; reason: string }[];
 }
 
-const isReply = (action: RuleAction) => action.type === "reply_order_status" || action.type === "reply_template";
+const isReply = (action: RuleAction) =>
+  action.type === "reply_order_status" || action.type === "reply_template" || action.type === "ai_reply";
 
 export function decide(input: RouteInput, rules: RuleSet): Decision {
   const decision: Decision = { classification: input.classification, actions: [], skipped: [] };

@@ -42,6 +42,11 @@ export const RuleActionSchema = z.discriminatedUnion("type", [
   /** Look the order up and answer with its status (templates order_status, order_not_found, order_lookup_failed). */
   z.strictObject({ type: z.literal("reply_order_status") }),
   z.strictObject({ type: z.literal("reply_template"), template: name }),
+  /**
+   * Hand the message to the AI tier (settings.ai): it answers from the order look-up and the
+   * knowledge entries, or opens a ticket with its reason.
+   */
+  z.strictObject({ type: z.literal("ai_reply") }),
   /** Open a ticket for a human; the conversation gets no more automatic replies until it is resolved. */
   z.strictObject({ type: z.literal("escalate"), reason: z.string().min(1).max(200) }),
   z.strictObject({ type: z.literal("tag"), tags: z.array(name).min(1).max(20) }),

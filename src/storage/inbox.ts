@@ -1,5 +1,5 @@
 /** Contacts, conversations and messages as the pipeline writes them. */
-import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, type SQL, sql } from "drizzle-orm";
 import { selectInParts } from "./chunk.ts";
 import type { Db } from "./db.ts";
 import type { EndpointRow } from "./endpoints.ts";
@@ -313,4 +313,17 @@ export async function listNotes(db: Db, workspaceId: string, conversationId: str
 
 export function insertNote(db: Db, row: typeof notes.$inferInsert) {
   return db.insert(notes).values(row).onConflictDoNothing();
+}
+
+/** Replies the AI tier sent in a conversation: its per-conversation limit counts them. */
+export function countAiReplies(db: Db, conversationId: string): Promise<number> {
+  return db.$count(
+    messages,
+    and(
+      eq(messages.conversationId, conversationId),
+      eq(messages.direction, "outbound"),
+      eq(messages.author, "ai"),
+      ne(messages.status, "failed"),
+    ),
+  );
 }

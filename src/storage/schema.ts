@@ -395,3 +395,31 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_workspace").on(t.workspaceId, t.createdAt)],
 );
+
+/** What the AI tier may answer from: a workspace's shipping, returns, payment… texts. */
+export const knowledgeEntries = sqliteTable(
+  "knowledge_entries",
+  {
+    id: text().primaryKey(),
+    workspaceId: text().notNull(),
+    title: text().notNull(),
+    text: text().notNull(),
+    /** `en`, `vi`, `th`, `id`, or null for any. */
+    language: text(),
+    createdAt: integer().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [index("knowledge_workspace").on(t.workspaceId, t.createdAt)],
+);
+
+/** Model calls per workspace and UTC day: the AI tier's daily budget. */
+export const aiUsage = sqliteTable(
+  "ai_usage",
+  {
+    workspaceId: text().notNull(),
+    /** `YYYY-MM-DD`, UTC. */
+    day: text().notNull(),
+    calls: integer().notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.day] })],
+);

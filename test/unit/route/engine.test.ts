@@ -153,3 +153,32 @@ describe("templates", () => {
     );
   });
 });
+
+describe("the ai_reply action", () => {
+  const rules = RuleSetSchema.parse({
+    rules: [
+      { id: "unhappy", when: { sentiment: ["negative"] }, actions: [{ type: "escalate", reason: "negative sentiment" }] },
+      { id: "ai", when: {}, actions: [{ type: "ai_reply" }] },
+      { id: "faq", when: { intent: ["shipping"] }, actions: [{ type: "reply_template", template: "shipping" }] },
+    ],
+  });
+
+  it("hands the message to the AI as its one automatic reply", () => {
+    const decision = decide(input({ intent: "shipping" }), rules);
+    expect(types(decision)).toEqual(["ai_reply"]);
+    expect(decision.skipped).toEqual([{ ruleId: "faq", reason: "one automatic reply per message" }]);
+  });
+
+  it("is held back for what an earlier rule escalates, and while a human has the conversation", () => {
+    const escalated = decide(input({ sentiment: "negative" }), rules);
+    expect(types(escalated)).toEqual(["escalate"]);
+    expect(escalated.skipped).toContainEqual({ ruleId: "ai", reason: "escalated: no automatic reply" });
+    const withHuman = decide(input({}, { conversationState: "awaiting_human" }), rules);
+    expect(types(withHuman)).toEqual([]);
+    expect(withHuman.skipped).toContainEqual({ ruleId: "ai", reason: "a human is handling this conversation" });
+  });
+
+  it("takes no options", () => {
+    expect(RuleSetSchema.safeParse({ rules: [{ id: "ai", when: {}, actions: [{ type: "ai_reply", model: "x" }] }] }).success).toBe(false);
+  });
+});
