@@ -287,7 +287,7 @@ describe("WhatsApp message templates", () => {
     expect(refused.error.message).toMatch(/only an approved template message can be sent now/);
 
     const sent = await json<Record<string, unknown>>(await send({ template }), 201);
-    expect(sent).toMatchObject({ direction: "outbound", status: "sent", author: "agent", text: null, template });
+    expect(sent).toMatchObject({ direction: "outbound", status: "sent", author: { type: "agent", name: "Owner" }, text: null, template });
     expect(outbound.captured).toHaveLength(1);
     expect(outbound.captured[0]?.url).toBe("https://graph.facebook.com/v25.0/106540352242922/messages");
     expect(JSON.parse(outbound.captured[0]?.body ?? "{}")).toEqual({
