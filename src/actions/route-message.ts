@@ -28,6 +28,8 @@ import type { TicketRow } from "../storage/tickets.ts";
 import { aiHandoffNote, aiRouting, runAiTurn } from "./ai-reply.ts";
 import type { EventSink } from "./event-sink.ts";
 import { lookUpOrder, type OrderLookup } from "./order-lookup.ts";
+import type { EnteredFrom } from "../objects/conversation-state.ts";
+import { withEnteredFrom } from "../route/entered-from.ts";
 import { type Author, type ReplyEffects, sendReply } from "./reply.ts";
 import { openTicket, type Scope, type TicketFacts } from "./tickets.ts";
 
@@ -37,6 +39,8 @@ export interface RouteRequest {
   item: InboundMessage;
   isNewContact: boolean;
   mode: "bot" | "awaiting_human";
+  /** Where the buyer opened the chat from, when the platform said (TikTok Shop). */
+  enteredFrom: EnteredFrom | null;
   now: number;
 }
 
@@ -67,7 +71,7 @@ export async function decideRoute(env: Env, db: Db, request: RouteRequest): Prom
   ]);
   // Compiled within the rule set's budget, the same patterns PUT /v1/rules checked.
   const { orderPatterns } = rulePatterns(ruleSet.rules);
-  const classification = await classifyMessage(readConfig(env), item.text ?? "", orderPatterns);
+  const classification = withEnteredFrom(await classifyMessage(readConfig(env), item.text ?? "", orderPatterns), request.enteredFrom);
   const decision = decide(
     {
       text: item.text,
@@ -144,6 +148,7 @@ export async function actOnRoute(
     sentiment: classification.sentiment,
     orderId: classification.orderIds[0] ?? null,
     orderStatus: null,
+    enteredFrom: request.enteredFrom ? { source: request.enteredFrom.source, refId: request.enteredFrom.refId } : null,
   };
   // The order lookup is needed by a reply, an escalation or both: it is done at most once per message.
   let lookup: Promise<OrderLookup> | undefined;

@@ -30,6 +30,8 @@ export interface TicketFacts {
   sentiment: string | null;
   orderId: string | null;
   orderStatus: string | null;
+  /** Where the buyer opened the chat from (a product or an order), when the platform said. */
+  enteredFrom?: { source: "product" | "order" | "transfer"; refId: string | null } | null;
 }
 
 export const TICKET_CONTEXT_MESSAGES = 5;

@@ -102,6 +102,19 @@ export const AdReferralItemSchema = z.strictObject({
   at: epochMs,
 });
 
+/**
+ * Where the buyer opened the chat from (TikTok Shop's `BUYER_ENTER_FROM_*`): a product page,
+ * an order, or a transfer. Context for the conversation's next messages, not a question.
+ */
+export const EnteredFromItemSchema = z.strictObject({
+  kind: z.literal("entered_from"),
+  platformThreadId: z.string().min(1),
+  source: z.enum(["product", "order", "transfer"]),
+  /** The product's or order's id, when the platform gives one. */
+  refId: z.string().min(1).max(64).nullable(),
+  at: epochMs,
+});
+
 export const InboundItemSchema = z.discriminatedUnion("kind", [
   InboundMessageSchema,
   MessageStatusItemSchema,
@@ -109,6 +122,7 @@ export const InboundItemSchema = z.discriminatedUnion("kind", [
   OrderUpdateItemSchema,
   AuthorizationItemSchema,
   AdReferralItemSchema,
+  EnteredFromItemSchema,
 ]);
 
 export type InboundItem = z.infer<typeof InboundItemSchema>;
@@ -118,6 +132,7 @@ export type ContactChangeItem = z.infer<typeof ContactChangeItemSchema>;
 export type OrderUpdate = z.infer<typeof OrderUpdateItemSchema>;
 export type AuthorizationItem = z.infer<typeof AuthorizationItemSchema>;
 export type AdReferralItem = z.infer<typeof AdReferralItemSchema>;
+export type EnteredFromItem = z.infer<typeof EnteredFromItemSchema>;
 
 export type NormalizeResult =
   | { ok: true; items: InboundItem[]; ignored: string[] }

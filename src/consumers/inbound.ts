@@ -126,6 +126,15 @@ async function recordAndFanOut(
     case "referral":
       eventIds = await recordAdReferral(env, db, item, channel);
       break;
+    case "entered_from":
+      // Context for the thread's next messages, kept by its object; it announces nothing.
+      await conversationStub(env, channel.id, item.platformThreadId).onEnteredFrom({
+        source: item.source,
+        refId: item.refId,
+        at: item.at,
+      });
+      eventIds = [];
+      break;
   }
   await fanOut(db, env.DELIVERIES_QUEUE, workspaceId, eventIds, now);
 }

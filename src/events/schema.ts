@@ -119,6 +119,11 @@ export const TicketSchema = z
       sentiment: z.string().nullable(),
       orderId: z.string().nullable(),
       orderStatus: z.string().nullable(),
+      enteredFrom: z
+        .strictObject({ source: z.enum(["product", "order", "transfer"]), refId: z.string().nullable() })
+        .nullable()
+        .optional()
+        .meta({ description: "Where the buyer opened the chat from (TikTok Shop), when the platform said" }),
       lastMessages: z.array(
         z.strictObject({ direction: z.enum(["inbound", "outbound"]), text: z.string().nullable(), sentAt: isoTimestamp }),
       ),

@@ -53,6 +53,14 @@ export interface ConversationState {
   windowFacts: { lastInboundAt: number | null; adReferralAt: number | null };
   /** The warning of the current window, null once announced, answered, or where there is no window. */
   windowWarning: WindowWarning | null;
+  /** Where the buyer last opened the chat from (a product, an order): context for routing and tickets. */
+  enteredFrom: EnteredFrom | null;
+}
+
+export interface EnteredFrom {
+  source: "product" | "order" | "transfer";
+  refId: string | null;
+  at: number;
 }
 
 export const INITIAL_STATE: ConversationState = {
@@ -64,6 +72,7 @@ export const INITIAL_STATE: ConversationState = {
   unfinished: [],
   windowFacts: { lastInboundAt: null, adReferralAt: null },
   windowWarning: null,
+  enteredFrom: null,
 };
 
 /** States saved before a field existed get its initial value. */
@@ -174,6 +183,12 @@ export function noteInbound(state: ConversationState, sentAt: number, fromAd: bo
     ...state,
     windowFacts: { lastInboundAt: later(lastInboundAt, sentAt), adReferralAt: fromAd ? later(adReferralAt, sentAt) : adReferralAt },
   };
+}
+
+/** The buyer opened the chat from a product or an order; the latest one is the context (redeliveries and older ones change nothing). */
+export function noteEnteredFrom(state: ConversationState, entered: EnteredFrom): ConversationState {
+  if (state.enteredFrom && state.enteredFrom.at >= entered.at) return state;
+  return { ...state, enteredFrom: entered };
 }
 
 /** The customer came back from an ad at `at`, without writing. */

@@ -22,6 +22,7 @@ import { type Db, openDb } from "../storage/db.ts";
 import { readForIngest } from "../storage/inbox.ts";
 import { getSettings } from "../storage/settings.ts";
 import {
+  type EnteredFrom,
   admitMessage,
   armWindowWarning,
   type Clock,
@@ -34,6 +35,7 @@ import {
   newClock,
   nextAlarm,
   noteAdReferral,
+  noteEnteredFrom,
   noteInbound,
   reserveSeq,
   resolveTicket,
@@ -147,6 +149,15 @@ export class ConversationObject extends DurableObject<Env> {
    * The customer came back from an ad (Messenger's `referral` event): the window may now close
    * later. A warning still waiting (no reply since the buyer's last message) moves with it.
    */
+  /** The buyer opened the chat from a product or an order: kept as context for its next messages. */
+  onEnteredFrom(entered: EnteredFrom): Promise<void> {
+    return this.serialize(async () => {
+      const state = this.load();
+      const noted = noteEnteredFrom(state, entered);
+      if (noted !== state) this.ctx.storage.kv.put(STATE_KEY, noted);
+    });
+  }
+
   onAdReferral(at: number): Promise<void> {
     return this.serialize(async () => {
       const scope = this.ctx.storage.kv.get<Scope>(SCOPE_KEY);
@@ -237,6 +248,7 @@ export class ConversationObject extends DurableObject<Env> {
       item,
       isNewContact: reads.contact === null,
       mode: admission.next.mode,
+      enteredFrom: admission.next.enteredFrom,
       now,
     };
     const routed = await decideRoute(this.env, db, request);

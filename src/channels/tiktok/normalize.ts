@@ -1,12 +1,12 @@
 /**
  * TikTok Shop notification → inbound items. Buyer customer-service messages become
- * messages; order and cancellation status changes become order updates; the shop's own
- * messages (every sender role but BUYER), messages hidden from customer service, the
- * `BUYER_ENTER_FROM_*` context kinds and other notification types are ignored (logged).
+ * messages; order and cancellation status changes become order updates; `BUYER_ENTER_FROM_*`
+ * becomes the conversation's context; the shop's own messages (every sender role but BUYER),
+ * messages hidden from customer service and other notification types are ignored (logged).
  */
 import type { Attachment, OrderStatus } from "../../events/schema.ts";
 import { summarizeIssues } from "../../lib/zod-issues.ts";
-import type { InboundItem, NormalizeResult } from "../types.ts";
+import type { EnteredFromItem, InboundItem, NormalizeResult } from "../types.ts";
 import {
   CancellationStatusChangeSchema,
   CustomerServiceMessageSchema,
@@ -80,11 +80,15 @@ function normalizeMessage(notification: Notification): NormalizeResult {
   const content = parseContent(message.content);
   const entered = ENTERED_FROM[message.type];
   if (entered) {
-    // Where the buyer opened the chat from: context, not a question (no reply, no SLA clock).
+    // Where the buyer opened the chat from: context for the conversation, not a question (no reply, no SLA clock).
     const id = entered.field ? stringField(content, entered.field) : null;
-    return ignore(
-      `message ${message.message_id} in conversation ${message.conversation_id}: the buyer entered from ${entered.what}${id ? ` ${id}` : ""}`,
-    );
+    return single({
+      kind: "entered_from",
+      platformThreadId: message.conversation_id,
+      source: entered.source,
+      refId: id && id.length <= 64 ? id : null,
+      at: message.create_time * 1000,
+    });
   }
   if (message.sender.role !== "BUYER") {
     return ignore(`message ${message.message_id} was sent by the ${message.sender.role.toLowerCase()} side`);
@@ -141,10 +145,10 @@ function readContent(type: string, content: Content): { text: string | null; att
 }
 
 /** `BUYER_ENTER_FROM_*` kinds ("(14) New message"), with the id their `content` carries. */
-const ENTERED_FROM: Record<string, { what: string; field: string | null }> = {
-  BUYER_ENTER_FROM_PRODUCT: { what: "product", field: "product_id" },
-  BUYER_ENTER_FROM_ORDER: { what: "order", field: "order_id" },
-  BUYER_ENTER_FROM_TRANSFER: { what: "a transfer", field: null },
+const ENTERED_FROM: Record<string, { source: EnteredFromItem["source"]; field: string | null }> = {
+  BUYER_ENTER_FROM_PRODUCT: { source: "product", field: "product_id" },
+  BUYER_ENTER_FROM_ORDER: { source: "order", field: "order_id" },
+  BUYER_ENTER_FROM_TRANSFER: { source: "transfer", field: null },
 };
 
 /**

@@ -119,14 +119,15 @@ describe("TikTok Shop normalize", () => {
   });
 
   it.each([
-    ["BUYER_ENTER_FROM_PRODUCT", { product_id: "1729384756102938475" }, /entered from product 1729384756102938475/],
-    ["BUYER_ENTER_FROM_ORDER", { order_id: "576700112233445566" }, /entered from order 576700112233445566/],
-    ["BUYER_ENTER_FROM_TRANSFER", {}, /entered from a transfer/],
-  ])("treats %s as context, not a message to answer", (kind, content, reason) => {
+    ["BUYER_ENTER_FROM_PRODUCT", { product_id: "1729384756102938475" }, "product", "1729384756102938475"],
+    ["BUYER_ENTER_FROM_ORDER", { order_id: "576700112233445566" }, "order", "576700112233445566"],
+    ["BUYER_ENTER_FROM_TRANSFER", {}, "transfer", null],
+  ])("treats %s as the conversation's context, not a message to answer", (kind, content, source, refId) => {
     const result = tiktok.normalize(withData("new-message-text", { type: kind, content: JSON.stringify(content) }));
-    expect(result).toMatchObject({ ok: true, items: [] });
-    expect(result.ok && result.ignored[0]).toMatch(reason);
-    expect(result.ok && result.ignored[0]).toMatch(/conversation 7373009988776655443/);
+    expect(result).toMatchObject({
+      ok: true,
+      items: [{ kind: "entered_from", platformThreadId: "7373009988776655443", source, refId, at: expect.any(Number) }],
+    });
   });
 
   it.each([
