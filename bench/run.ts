@@ -182,21 +182,17 @@ async function main(): Promise<number> {
         ),
       );
     }
+    // The flood's load, the same for Switchboard and the floor.
+    const floodOptions = {
+      count: options.flood,
+      conversations: options.conversations,
+      connections: options.floodConnections,
+      idleSeconds: quick ? 1.5 : 4,
+      timeoutS: options.timeoutS,
+      stallS: quick ? 20 : 90,
+    };
     if (run("flood")) {
-      const floodResult = await attempt("flood", () =>
-        benchFlood(
-          ctx,
-          {
-            count: options.flood,
-            conversations: options.conversations,
-            connections: options.floodConnections,
-            idleSeconds: quick ? 1.5 : 4,
-            timeoutS: options.timeoutS,
-            stallS: quick ? 20 : 90,
-          },
-          routing.routing,
-        ),
-      );
+      const floodResult = await attempt("flood", () => benchFlood(ctx, floodOptions, routing.routing));
       results.flood = floodResult;
       if (!("error" in floodResult)) results.cost = costModel(floodResult);
     }
@@ -210,21 +206,7 @@ async function main(): Promise<number> {
           null,
         ),
       );
-      const floorFlood = await attempt("floor-flood", () =>
-        benchFlood(
-          ctx,
-          {
-            count: options.flood,
-            conversations: options.conversations,
-            connections: options.floodConnections,
-            idleSeconds: quick ? 1.5 : 4,
-            timeoutS: options.timeoutS,
-            stallS: quick ? 20 : 90,
-            worker: "floor",
-          },
-          null,
-        ),
-      );
+      const floorFlood = await attempt("floor-flood", () => benchFlood(ctx, { ...floodOptions, worker: "floor" }, null));
       const figures = (burst: Results["burst"], flood: Results["flood"]) => ({
         burstAllReceivedS: burst && !("error" in burst) ? burst.allReceivedS : null,
         drainPerS: flood && !("error" in flood) ? flood.drainPerS : null,
