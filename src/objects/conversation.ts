@@ -22,7 +22,6 @@ import { type Db, openDb } from "../storage/db.ts";
 import { readForIngest } from "../storage/inbox.ts";
 import { getSettings } from "../storage/settings.ts";
 import {
-  type EnteredFrom,
   admitMessage,
   armWindowWarning,
   type Clock,
@@ -30,6 +29,7 @@ import {
   cancelWindowWarning,
   dueClocks,
   dueWindowWarning,
+  type EnteredFrom,
   escalate,
   finishMessage,
   newClock,
