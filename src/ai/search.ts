@@ -5,6 +5,7 @@
  * đ → d. Thai is written without spaces between words, so Thai runs are indexed as
  * character bigrams, which match without a dictionary. Pure.
  */
+import { foldText } from "../route/classifier/normalize.ts";
 
 /** BM25's usual constants: term-frequency saturation and length normalization. */
 const K1 = 1.2;
@@ -24,15 +25,8 @@ export interface SearchHit {
   score: number;
 }
 
-/** Lowercase, without Latin combining marks (U+0300–U+036F); Thai marks are letters' parts and stay. */
-export function foldText(text: string): string {
-  return text
-    .toLowerCase()
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/đ/g, "d")
-    .normalize("NFC");
-}
+// Folded as the classifier folds: lowercase, Latin combining marks dropped (Thai marks are letters' parts and stay), đ → d.
+export { foldText };
 
 const THAI = /[\u0e00-\u0e7f]/;
 /** A word of letters or digits, or a run of Thai. */

@@ -59,8 +59,3 @@ export function failureFromStatus(response: ApiResponse, error: string, retryAft
   }
   return { ok: false, kind: "failed", error, status: response.status };
 }
-
-/** Whether `now` is within `windowMs` of the customer's last inbound message. */
-export function insideWindow(lastInboundAt: number | null, now: number, windowMs: number): boolean {
-  return lastInboundAt !== null && now - lastInboundAt <= windowMs;
-}

@@ -6,8 +6,8 @@
  * @see https://developers.facebook.com/docs/messenger-platform/instagram/features/send-message
  */
 import { z } from "zod";
-import { callPlatformApi, insideWindow, isApiResponse, withApiBase } from "../http.ts";
-import { isWindowOpen, type OutboundText, type ReplyWindow, type SendIo, type SendResult } from "../types.ts";
+import { callPlatformApi, isApiResponse, withApiBase } from "../http.ts";
+import { isWindowOpen, type OutboundText, type ReplyWindow, type SendIo, type SendResult, windowAfterLastInbound } from "../types.ts";
 import type { MetaCredentials } from "./credentials.ts";
 import { failureFromGraph } from "./graph-error.ts";
 import type { MetaProduct } from "./product.ts";
@@ -34,7 +34,7 @@ export async function sendMetaText(
     !standard &&
     message.author === "agent" &&
     credentials.messageTag === "HUMAN_AGENT" &&
-    insideWindow(context.lastInboundAt, io.now, HUMAN_AGENT_WINDOW_MS);
+    isWindowOpen(windowAfterLastInbound(context.lastInboundAt, HUMAN_AGENT_WINDOW_MS, "messenger_human_agent_7d"), io.now);
   if (!standard && !humanAgent) {
     return { ok: false, kind: "refused", reason: windowClosedReason(product.name, window, context.lastInboundAt, io.now, credentials) };
   }
