@@ -4,13 +4,6 @@
  * loads, calls these, does the I/O they ask for, and saves.
  */
 
-/**
- * How many recent platform message ids a conversation remembers for de-duplication. Older
- * retries are caught by D1 (the message's derived id); the window only spares them a
- * round trip. Small, because the state is rewritten on every message.
- */
-export const DEDUP_WINDOW = 100;
-
 export type ClockKind = "first_response" | "agent_response";
 
 export interface Clock {
@@ -38,17 +31,10 @@ export interface WindowWarning {
 export interface ConversationState {
   /** The seq the next message gets: arrival order within the conversation. */
   nextSeq: number;
-  /** Recent platform message ids, oldest first. D1's derived ids catch anything older. */
-  recentMessageIds: string[];
   /** `awaiting_human` from an escalation until its ticket is resolved: no automatic replies. */
   mode: "bot" | "awaiting_human";
   openTicketId: string | null;
   clocks: Clock[];
-  /**
-   * Messages recorded whose routing has not finished acting (a reply, a ticket). Found here
-   * when the message comes again, it is a re-run of a step that failed, not a duplicate.
-   */
-  unfinished: string[];
   /** What the platform's reply window counts from, as the messages seen so far say (epoch ms). */
   windowFacts: { lastInboundAt: number | null; adReferralAt: number | null };
   /** The warning of the current window, null once announced, answered, or where there is no window. */
@@ -65,43 +51,48 @@ export interface EnteredFrom {
 
 export const INITIAL_STATE: ConversationState = {
   nextSeq: 1,
-  recentMessageIds: [],
   mode: "bot",
   openTicketId: null,
   clocks: [],
-  unfinished: [],
   windowFacts: { lastInboundAt: null, adReferralAt: null },
   windowWarning: null,
   enteredFrom: null,
 };
 
-/** States saved before a field existed get its initial value. */
+/** States saved before a field existed get its initial value; fields since retired are dropped. */
 export function withDefaults(saved: Partial<ConversationState> | undefined): ConversationState {
-  return { ...INITIAL_STATE, ...saved };
+  // The de-duplication window and the unfinished list moved to the ledger (seen-ledger.ts).
+  const {
+    recentMessageIds: _window,
+    unfinished: _unfinished,
+    ...kept
+  } = (saved ?? {}) as Partial<ConversationState> & {
+    recentMessageIds?: unknown;
+    unfinished?: unknown;
+  };
+  return { ...INITIAL_STATE, ...kept };
+}
+
+/**
+ * What the conversation's de-duplication ledger (seen-ledger.ts) knows of a platform message
+ * id: every id ever admitted, with no time window, and whether its routing finished acting.
+ */
+export interface SeenMessage {
+  seq: number;
+  finished: boolean;
 }
 
 export type Admission = { duplicate: true } | { duplicate: false; rerun: boolean; seq: number; next: ConversationState };
 
 /**
- * Decides whether a platform message is new and, if so, its position. A message left
- * unfinished (its last attempt failed part-way) is admitted again as a re-run.
+ * Decides whether a platform message is new and, if so, its position. A message seen but
+ * not finished (its last attempt failed part-way) is admitted again as a re-run, in the
+ * position it was given the first time.
  */
-export function admitMessage(state: ConversationState, platformMessageId: string): Admission {
-  const rerun = state.unfinished.includes(platformMessageId);
-  if (!rerun && state.recentMessageIds.includes(platformMessageId)) return { duplicate: true };
-  const recent = rerun ? state.recentMessageIds : [...state.recentMessageIds, platformMessageId].slice(-DEDUP_WINDOW);
-  const unfinished = rerun ? state.unfinished : [...state.unfinished, platformMessageId];
-  return {
-    duplicate: false,
-    rerun,
-    seq: state.nextSeq,
-    next: { ...state, nextSeq: state.nextSeq + 1, recentMessageIds: recent, unfinished },
-  };
-}
-
-/** The message's routing has finished acting (or had nothing to do). */
-export function finishMessage(state: ConversationState, platformMessageId: string): ConversationState {
-  return { ...state, unfinished: state.unfinished.filter((id) => id !== platformMessageId) };
+export function admitMessage(state: ConversationState, seen: SeenMessage | null): Admission {
+  if (seen?.finished) return { duplicate: true };
+  if (seen) return { duplicate: false, rerun: true, seq: seen.seq, next: state };
+  return { duplicate: false, rerun: false, seq: state.nextSeq, next: { ...state, nextSeq: state.nextSeq + 1 } };
 }
 
 /** Takes the next position for a message that did not come from the platform (a reply). */

@@ -9,7 +9,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type DueDelivery, inlineSink, queuedSink } from "../actions/event-sink.ts";
 import { fanOut } from "../actions/fan-out.ts";
 import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
-import type { AuthorType, ConversationHooks, KnownConversation } from "../actions/reply.ts";
+import type { AuthorType, ConversationHooks, ConversationReplyRpc, KnownConversation } from "../actions/reply.ts";
 import { announceWindowClosing } from "../actions/reply-window.ts";
 import { actOnRoute, callsOut, decideRoute, type RouteRequest, routingStatements } from "../actions/route-message.ts";
 import { announceClock, clockId, clocksStoppedStatements, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
@@ -21,6 +21,7 @@ import { responseWindowSeconds } from "../settings.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import { readForIngest } from "../storage/inbox.ts";
 import { getSettings } from "../storage/settings.ts";
+import { conversationObjectName } from "./conversation-name.ts";
 import {
   admitMessage,
   armWindowWarning,
@@ -31,7 +32,6 @@ import {
   dueWindowWarning,
   type EnteredFrom,
   escalate,
-  finishMessage,
   newClock,
   nextAlarm,
   noteAdReferral,
@@ -43,6 +43,7 @@ import {
   stopClocks,
   withDefaults,
 } from "./conversation-state.ts";
+import { SeenLedger } from "./seen-ledger.ts";
 
 export interface IngestInput {
   workspaceId: string;
@@ -58,9 +59,7 @@ export type IngestOutcome =
 const STATE_KEY = "state";
 const SCOPE_KEY = "scope";
 
-export function conversationObjectName(channelId: string, platformThreadId: string): string {
-  return `${channelId}:${platformThreadId}`;
-}
+export { conversationObjectName };
 
 /** The stub for a conversation's object (`wrangler types` leaves the namespace untyped). */
 export function conversationStub(env: Env, channelId: string, platformThreadId: string): DurableObjectStub<ConversationObject> {
@@ -68,7 +67,14 @@ export function conversationStub(env: Env, channelId: string, platformThreadId: 
   return namespace.getByName(conversationObjectName(channelId, platformThreadId));
 }
 
-export class ConversationObject extends DurableObject<Env> {
+export class ConversationObject extends DurableObject<Env> implements ConversationReplyRpc {
+  private readonly seen: SeenLedger;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.seen = new SeenLedger(ctx.storage.sql);
+  }
+
   /** Input gates do not cover D1 or queue I/O, so the object's work is chained explicitly. */
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -222,15 +228,18 @@ export class ConversationObject extends DurableObject<Env> {
    */
   private async ingest(input: IngestInput, actNow: boolean): Promise<IngestOutcome> {
     const { item, workspaceId, channel } = input;
-    const admission = admitMessage(this.load(), item.platformMessageId);
+    const now = Date.now();
+    const admission = admitMessage(this.load(), this.seen.find(item.platformMessageId));
     if (admission.duplicate) return { duplicate: true, due: [] };
+    const { rerun } = admission;
     // Durable before any effect leaves (output gates): a crash from here on leaves the
     // message unfinished, and its re-run takes the careful path that reads before each effect.
-    this.ctx.storage.kv.put(STATE_KEY, admission.next);
-    const { rerun } = admission;
+    if (!rerun) {
+      this.seen.admit(item.platformMessageId, admission.seq, now);
+      this.ctx.storage.kv.put(STATE_KEY, admission.next);
+    }
 
     const db = openDb(this.env.DB);
-    const now = Date.now();
     const ids = await inboundIds(channel.id, item);
     const reads = await readForIngest(db, workspaceId, ids.contactId, ids.conversationId);
     const sink = inlineSink(db, workspaceId, reads.audience);
@@ -279,8 +288,9 @@ export class ConversationObject extends DurableObject<Env> {
       now,
     );
     if (!rerun && !record.isNew(written)) {
-      // A platform retry older than the object remembers: stored and acted on already.
-      this.ctx.storage.kv.put(STATE_KEY, finishMessage(this.load(), item.platformMessageId));
+      // D1 has the message though the ledger did not (the object's storage was lost):
+      // stored and acted on already.
+      this.seen.finish(item.platformMessageId);
       return { duplicate: true, due: sink.due };
     }
     // The buyer wrote: the platform's reply window (re)opens, and its warning is armed.
@@ -323,7 +333,8 @@ export class ConversationObject extends DurableObject<Env> {
       }
       // Finished only once everything above succeeded: a failure leaves the message
       // unfinished, and the queue's retry runs it again, every step keyed so nothing happens twice.
-      await this.save(finishMessage(state, item.platformMessageId));
+      this.seen.finish(item.platformMessageId);
+      await this.save(state);
       return sink.due.slice(before);
     };
 

@@ -6,7 +6,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { conversationStub } from "../../src/objects/conversation.ts";
-import { call, captureOutbound, json, postTikTok } from "./helpers.ts";
+import { call, captureOutbound, json, postTikTok, seenLedger } from "./helpers.ts";
 import { failNextD1 } from "./production-limits.ts";
 import { dm, ORDERS, shop, TIKTOK_API } from "./shop.ts";
 
@@ -311,11 +311,8 @@ describe("the AI tier", () => {
     await vi.waitFor(() => expect(world.platformReplies()).toHaveLength(1), { timeout: 10_000 });
     await vi.waitFor(
       async () => {
-        const state = await runInDurableObject(conversationStub(env, world.channel.id, thread), async (_instance, object) =>
-          object.storage.kv.get<{ unfinished: string[]; recentMessageIds: string[] }>("state"),
-        );
-        expect(state?.recentMessageIds).toContain("7373009988776656013");
-        expect(state?.unfinished).toEqual([]);
+        const seen = await seenLedger(world.channel.id, thread);
+        expect(seen.get("7373009988776656013")?.finished).toBe(true);
       },
       { timeout: 30_000, interval: 200 },
     );

@@ -1,6 +1,8 @@
 // Drives the worker as a platform, a merchant and a subscriber would: through HTTP.
-import { exports } from "cloudflare:workers";
+import { runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
+import { conversationStub } from "../../src/objects/conversation.ts";
 import { TIKTOK_TEST_APP } from "../fixtures/tiktok/index.ts";
 import { signTikTok, withTimestamp } from "../helpers/tiktok.ts";
 import { countSubrequest } from "./production-limits.ts";
@@ -89,4 +91,14 @@ export async function count(sql: string, ...params: unknown[]): Promise<number> 
     .bind(...params)
     .first<{ n: number }>();
   return row?.n ?? 0;
+}
+
+/** A conversation object's de-duplication ledger (src/objects/seen-ledger.ts), read in place. */
+export async function seenLedger(channelId: string, platformThreadId: string): Promise<Map<string, { seq: number; finished: boolean }>> {
+  return runInDurableObject(conversationStub(env, channelId, platformThreadId), async (_instance, object) => {
+    const rows = object.storage.sql
+      .exec<{ platform_message_id: string; seq: number; finished: number }>("SELECT platform_message_id, seq, finished FROM seen")
+      .toArray();
+    return new Map(rows.map((row) => [row.platform_message_id, { seq: row.seq, finished: row.finished === 1 }]));
+  });
 }

@@ -2,10 +2,12 @@
 // with hundreds of unanswered messages, replays of the largest allowed set. Each case binds
 // more than D1's 100 parameters (https://developers.cloudflare.com/d1/platform/limits/) if
 // a statement takes one parameter per item.
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_REPLAY_EVENT_IDS } from "../../src/deliver/replay.ts";
-import { call, type captureOutbound, count, createEndpoint, json, postTikTok } from "./helpers.ts";
+import { conversationStub } from "../../src/objects/conversation.ts";
+import { call, type captureOutbound, count, createEndpoint, json, postTikTok, seenLedger } from "./helpers.ts";
 import { asInvocation, countSubrequest, D1_QUERIES_PER_INVOCATION, peakUsage, SUBREQUESTS_PER_INVOCATION } from "./production-limits.ts";
 import { dm, merchantWorld, shop } from "./shop.ts";
 
@@ -67,6 +69,32 @@ describe("at production's sizes", () => {
     expect(sent.status).toBe("sent");
     expect(world.platformReplies()).toEqual([expect.stringContaining("576700112233445566"), "Sorry, here now!"]);
     expect(await count("SELECT count(*) AS n FROM sla_clocks WHERE stopped_at IS NULL")).toBe(0);
+  });
+
+  it("still knows a message after 150 others and a restart of the conversation's object", { timeout: 120_000 }, async () => {
+    const { channel } = await shop();
+    const world = merchantWorld({ "576700112233445566": { orderId: "576700112233445566", status: "processing" } });
+    outbound = world.outbound;
+    const thread = "7373009988776655444";
+    const first = dm("status of order 576700112233445566 please", "7373009913000000000", thread);
+    await postTikTok(channel.id, first);
+    await vi.waitFor(() => expect(world.platformReplies()).toHaveLength(1), SLOW);
+    await flood(channel.id, 150, (i) => `hmm ${i}`, { firstId: 7373009913000000001n, thread });
+    await vi.waitFor(async () => expect((await seenLedger(channel.id, thread)).size).toBe(151), SLOW);
+
+    // A fresh instance: nothing of the old one's memory, only its storage.
+    await expect(
+      runInDurableObject(conversationStub(env, channel.id, thread), (_instance, state) => state.abort("restart for the test")),
+    ).rejects.toThrow("restart for the test");
+    await postTikTok(channel.id, first);
+    // A later message of the same thread: once it is answered, the redelivery before it was handled.
+    await postTikTok(channel.id, dm("status of order 576700112233445566 please", "7373009913000000999", thread));
+    await vi.waitFor(() => expect(world.platformReplies()).toHaveLength(2), SLOW);
+
+    const seen = await seenLedger(channel.id, thread);
+    expect(seen.size).toBe(152);
+    expect(seen.get("7373009913000000000")).toEqual({ seq: 1, finished: true });
+    expect(await count("SELECT count(*) AS n FROM messages WHERE channel_id = ? AND direction = 'inbound'", channel.id)).toBe(152);
   });
 
   it(`replays the largest allowed set of event ids (${MAX_REPLAY_EVENT_IDS})`, { timeout: 90_000 }, async () => {

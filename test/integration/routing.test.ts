@@ -8,7 +8,7 @@ import type { ChannelTestKit } from "../contracts/kit.ts";
 import { lineKit } from "../fixtures/line/kit.ts";
 import { telegramKit } from "../fixtures/telegram/kit.ts";
 import { whatsappKit } from "../fixtures/whatsapp/kit.ts";
-import { call, captureOutbound, createEndpoint, createWorkspace, json, postTikTok } from "./helpers.ts";
+import { call, captureOutbound, createEndpoint, createWorkspace, json, postTikTok, seenLedger } from "./helpers.ts";
 import { dm, merchantWorld, ORDERS, shop, TIKTOK_API } from "./shop.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
@@ -142,27 +142,28 @@ describe("default rules, end to end", () => {
     expect((await call("GET", `/v1/conversations/${conversationId}/notes`, { token: other.apiKey })).status).toBe(404);
   });
 
-  it("acts on nothing again for a redelivery older than the conversation's object remembers", async () => {
+  it("acts on nothing again for a redelivery the object's ledger lost, as D1 still holds the message", async () => {
     const { workspace, channel, platformReplies } = await merchant({
       "576700112233445566": { orderId: "576700112233445566", status: "processing" },
     });
     const body = dm("status of order 576700112233445566 please", "7373009988776655613");
     await postTikTok(channel.id, body);
     await vi.waitFor(() => expect(platformReplies()).toHaveLength(1), { timeout: 5000 });
-    // The object's de-duplication window has moved past the message: only D1 still knows it.
+    // As if the object's storage were lost: only D1's derived message id still knows it.
     await runInDurableObject(conversationStub(env, channel.id, "7373009988776655443"), async (_instance, state) => {
-      const saved = state.storage.kv.get<{ recentMessageIds: string[] }>("state");
-      state.storage.kv.put("state", { ...saved, recentMessageIds: [] });
+      state.storage.sql.exec("DELETE FROM seen");
     });
     await postTikTok(channel.id, body);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await vi.waitFor(
+      async () => expect((await seenLedger(channel.id, "7373009988776655443")).get("7373009988776655613")?.finished).toBe(true),
+      { timeout: 5000 },
+    );
     expect(platformReplies()).toHaveLength(1);
     const { messages } = await waitForMessages(workspace.apiKey, 2);
     expect(messages).toHaveLength(2);
     const stored = await runInDurableObject(conversationStub(env, channel.id, "7373009988776655443"), async (_instance, state) =>
-      state.storage.kv.get<{ recentMessageIds: string[]; clocks: unknown[] }>("state"),
+      state.storage.kv.get<{ clocks: unknown[] }>("state"),
     );
-    expect(stored?.recentMessageIds).toEqual(["7373009988776655613"]);
     expect(stored?.clocks).toEqual([]);
   });
 

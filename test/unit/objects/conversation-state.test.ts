@@ -3,11 +3,9 @@ import {
   admitMessage,
   armWindowWarning,
   cancelWindowWarning,
-  DEDUP_WINDOW,
   dueClocks,
   dueWindowWarning,
   escalate,
-  finishMessage,
   INITIAL_STATE,
   newClock,
   nextAlarm,
@@ -21,43 +19,28 @@ import {
 } from "../../../src/objects/conversation-state.ts";
 
 describe("conversation state", () => {
-  it("numbers new messages in arrival order and refuses a repeat", () => {
-    const first = admitMessage(INITIAL_STATE, "m1");
-    expect(first).toMatchObject({ duplicate: false, seq: 1 });
+  it("numbers new messages in arrival order, replies in the same sequence", () => {
+    const first = admitMessage(INITIAL_STATE, null);
+    expect(first).toMatchObject({ duplicate: false, rerun: false, seq: 1 });
     if (first.duplicate) throw new Error("unreachable");
     const reply = reserveSeq(first.next);
     expect(reply.seq).toBe(2);
-    const second = admitMessage(finishMessage(reply.next, "m1"), "m2");
-    expect(second).toMatchObject({ duplicate: false, seq: 3 });
-    if (second.duplicate) throw new Error("unreachable");
-    expect(admitMessage(second.next, "m1")).toEqual({ duplicate: true });
+    expect(admitMessage(reply.next, null)).toMatchObject({ duplicate: false, seq: 3, next: { nextSeq: 4 } });
   });
 
-  it("admits an unfinished message again as a re-run, once, until it is finished", () => {
-    const first = admitMessage(INITIAL_STATE, "m1");
-    if (first.duplicate) throw new Error("unreachable");
-    expect(first).toMatchObject({ rerun: false, next: { unfinished: ["m1"], recentMessageIds: ["m1"] } });
-    const again = admitMessage(first.next, "m1");
-    expect(again).toMatchObject({ duplicate: false, rerun: true, next: { unfinished: ["m1"], recentMessageIds: ["m1"] } });
-    if (again.duplicate) throw new Error("unreachable");
-    const finished = finishMessage(again.next, "m1");
-    expect(finished.unfinished).toEqual([]);
-    expect(admitMessage(finished, "m1")).toEqual({ duplicate: true });
+  it("refuses a message the ledger saw finish, however long ago", () => {
+    expect(admitMessage({ ...INITIAL_STATE, nextSeq: 5000 }, { seq: 1, finished: true })).toEqual({ duplicate: true });
   });
 
-  it("remembers a bounded window of ids", () => {
-    let state = INITIAL_STATE;
-    for (let i = 0; i < DEDUP_WINDOW + 10; i++) {
-      const step = admitMessage(state, `m${i}`);
-      if (step.duplicate) throw new Error("unexpected duplicate");
-      state = step.next;
-    }
-    expect(state.recentMessageIds).toHaveLength(DEDUP_WINDOW);
-    expect(state.nextSeq).toBe(DEDUP_WINDOW + 11);
+  it("admits an unfinished message again as a re-run, in its first position, taking no new one", () => {
+    const state = { ...INITIAL_STATE, nextSeq: 9 };
+    expect(admitMessage(state, { seq: 4, finished: false })).toEqual({ duplicate: false, rerun: true, seq: 4, next: state });
   });
 
-  it("fills fields added since a state was saved", () => {
-    expect(withDefaults({ nextSeq: 7, recentMessageIds: ["a"] })).toEqual({ ...INITIAL_STATE, nextSeq: 7, recentMessageIds: ["a"] });
+  it("fills fields added since a state was saved and drops the retired de-duplication window", () => {
+    expect(withDefaults({ nextSeq: 7 })).toEqual({ ...INITIAL_STATE, nextSeq: 7 });
+    const saved = { nextSeq: 7, recentMessageIds: ["a"], unfinished: ["a"] } as Partial<typeof INITIAL_STATE>;
+    expect(withDefaults(saved)).toEqual({ ...INITIAL_STATE, nextSeq: 7 });
   });
 
   it("goes to a human on escalation and back to the bot when that ticket is resolved", () => {
