@@ -20,7 +20,7 @@ import { authorColumns, authorOf } from "../lib/author.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { derivedId, randomId } from "../lib/ids.ts";
 import { channelHealthStub, type TokenAnswer } from "../objects/channel-health.ts";
-import { conversationStub } from "../objects/conversation.ts";
+import { conversationObjectName } from "../objects/conversation-name.ts";
 import { secretBox } from "../secrets.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
@@ -105,8 +105,21 @@ export interface ReplyEffects {
   statementsIfSent?: Statement[];
 }
 
+/**
+ * The conversation object's methods a reply calls from outside it (objects/conversation.ts
+ * implements them). Named here rather than imported with the object's class, which itself
+ * calls the actions: the object depends on the actions, never the other way round.
+ */
+export interface ConversationReplyRpc {
+  reserveSeq(): Promise<number>;
+  onReplied(author: AuthorType): Promise<void>;
+}
+
 function objectHooks(env: Env, conversation: ReplyConversation): ConversationHooks {
-  const stub = () => conversationStub(env, conversation.channelId, conversation.platformThreadId);
+  const stub = () =>
+    env.CONVERSATION.getByName(
+      conversationObjectName(conversation.channelId, conversation.platformThreadId),
+    ) as unknown as ConversationReplyRpc;
   return { reserveSeq: () => stub().reserveSeq(), replied: (author) => stub().onReplied(author) };
 }
 

@@ -12,7 +12,6 @@ import { registerEventWebhooks } from "./events.ts";
 import { registerIntake } from "./intake.ts";
 
 type App = OpenAPIHono<AppEnv>;
-export type Registry = App["openAPIRegistry"];
 export type OpenApiDocument = ReturnType<App["getOpenAPI31Document"]>;
 
 export const API_VERSION: string = packageJson.version;

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { EventSchema, eventSchemaId, OPERATIONAL_EVENT_TYPES } from "../events/schema.ts";
-import type { Registry } from "./document.ts";
+import type { Registry } from "./registry.ts";
 
 const StandardWebhookHeadersSchema = z.object({
   "webhook-id": z.string().meta({ description: "The event id: the same on every retry and replay, so de-duplicate on it" }),

@@ -8,7 +8,7 @@ import { getAdapter, supportedPlatforms } from "../channels/registry.ts";
 import { MAX_ZALO_BODY_BYTES } from "../channels/zalo/verify.ts";
 import { type Platform, PlatformSchema } from "../events/schema.ts";
 import { MAX_WEBHOOK_BODY_BYTES } from "../intake/read-body.ts";
-import type { Registry } from "./document.ts";
+import type { Registry } from "./registry.ts";
 
 /** How each platform signs its POSTs (its adapter's verify.ts is the rule; NOTES.md has the links). */
 const SIGNATURES: Record<Platform, string> = {

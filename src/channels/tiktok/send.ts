@@ -7,7 +7,7 @@
 import { callPlatformApi, failureFromStatus, isApiResponse, withApiBase } from "../http.ts";
 import type { OutboundText, SendIo, SendResult } from "../types.ts";
 import { signApiRequest } from "./api-sign.ts";
-import type { TikTokCredentials } from "./index.ts";
+import type { TikTokCredentials } from "./credentials.ts";
 import { UNAUTHORIZED_CODES } from "./token.ts";
 
 export const TIKTOK_API_ORIGIN = "https://open-api.tiktokglobalshop.com";

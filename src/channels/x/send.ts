@@ -8,7 +8,7 @@ import { z } from "zod";
 import { toHex } from "../../lib/encoding.ts";
 import { type ApiResponse, callPlatformApi, failureFromStatus, isApiResponse, withApiBase } from "../http.ts";
 import type { OutboundText, SendIo, SendResult } from "../types.ts";
-import type { XCredentials } from "./index.ts";
+import type { XCredentials } from "./credentials.ts";
 import { oauth1Authorization } from "./oauth1.ts";
 import { idString } from "./payload.ts";
 
