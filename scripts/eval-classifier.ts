@@ -1,13 +1,14 @@
 // Scores a classifier and prints Markdown.
-//   npm run eval:classifier                      the built-in classifier: the two frozen held-out sets first,
-//                                                each apart (test/classifier/heldout.json and heldout-2.json,
-//                                                per language variant and per intent), then the older
-//                                                labelled set (labelled.json) apart
+//   npm run eval:classifier                      the built-in classifier: the frozen held-out sets first,
+//                                                each apart (test/classifier/heldout.json, heldout-2.json and
+//                                                heldout-3.json, per language variant and per intent), then the
+//                                                older labelled set (labelled.json) apart
+//   npm run eval:classifier -- --set heldout-3   only that held-out set (no labelled.json); repeatable
 //   npm run eval:classifier -- --all-failures    also the failures on labelled.json's tuning items
 //   npm run eval:classifier -- --ai              the AI classifier (src/route/classifier/ai.ts) on the held-out
 //                                                sets; needs AI_CLASSIFIER_URL, _API_KEY and _MODEL in the
 //                                                environment, else says so and exits 2 (nothing was measured)
-// Exits 1 when a held-out target of issue 16 is missed in any language variant of either set.
+// Exits 1 when a held-out target of issue 16 is missed in any language variant of a reported set.
 import { parseArgs } from "node:util";
 import { type Classification, classify, createAiClassifier } from "../src/route/classifier/index.ts";
 import {
@@ -20,6 +21,7 @@ import {
   HELDOUT_FILES,
   HELDOUT_TARGETS,
   type HeldoutItem,
+  heldoutFileNamed,
   loadHeldoutSet,
   loadLabelledSet,
   missedHeldoutTargets,
@@ -28,14 +30,15 @@ import {
   routingTradeoff,
   TRADEOFF_THRESHOLDS,
 } from "../test/classifier/evaluate.ts";
-import { readCommandLine } from "./lib/cli.ts";
+import { failUsage, readCommandLine } from "./lib/cli.ts";
 
-const USAGE = `usage: npm run eval:classifier -- [--all-failures] [--ai]
+const USAGE = `usage: npm run eval:classifier -- [--set <name>]... [--all-failures] [--ai]
 
-Scores a classifier and prints Markdown: the two frozen held-out sets (test/classifier/heldout.json,
-heldout-2.json), each apart, per language variant and per intent, then the older labelled set
-apart. Exits 1 when a held-out target is missed in any language variant of either set.
+Scores a classifier and prints Markdown: the frozen held-out sets (test/classifier/heldout.json,
+heldout-2.json, heldout-3.json), each apart, per language variant and per intent, then the older
+labelled set apart. Exits 1 when a held-out target is missed in any language variant of a reported set.
 
+  --set <name>     only this held-out set (heldout, heldout-2, heldout-3), not labelled.json; repeatable
   --all-failures   also list the failures on labelled.json's tuning items
   --ai             the AI classifier instead (AI_CLASSIFIER_URL, _API_KEY, _MODEL); exits 2 unconfigured
   --help           this text`;
@@ -43,6 +46,7 @@ apart. Exits 1 when a held-out target is missed in any language variant of eithe
 const { values } = readCommandLine(USAGE, () =>
   parseArgs({
     options: {
+      set: { type: "string", multiple: true },
       "all-failures": { type: "boolean", default: false },
       ai: { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
@@ -50,7 +54,8 @@ const { values } = readCommandLine(USAGE, () =>
   }),
 );
 
-const sets = HELDOUT_FILES.map((file) => ({ file, items: loadHeldoutSet(file) }));
+const chosen = (values.set ?? []).map((name) => heldoutFileNamed(name) ?? failUsage(USAGE, `--set: no held-out set named '${name}'`));
+const sets = (chosen.length ? [...new Set(chosen)] : HELDOUT_FILES).map((file) => ({ file, items: loadHeldoutSet(file) }));
 const heldout: HeldoutItem[] = sets.flatMap((set) => set.items);
 
 async function aiAnswers(): Promise<((text: string) => Classification) | null> {
@@ -111,7 +116,7 @@ for (const { file, items } of sets) {
   console.log("");
 }
 
-if (!values.ai) {
+if (!values.ai && chosen.length === 0) {
   const items = loadLabelledSet();
   const holdout = items.filter((item) => item.split === "holdout");
   const all = evaluate(items, (text) => classify(text));

@@ -29,7 +29,7 @@ export function loadLabelledSet(): LabelledItem[] {
 export const VARIANTS = ["en", "vi", "vi-nodiac", "th", "id"] as const;
 export type Variant = (typeof VARIANTS)[number];
 
-/** The frozen held-out sets (`heldout.json`, `heldout-2.json`, see HELDOUT.md): measured only, never trained or tuned on. */
+/** The frozen held-out sets (`heldout.json`, `heldout-2.json`, `heldout-3.json`, see HELDOUT.md): measured only, never trained or tuned on. */
 export const HeldoutItemSchema = z.strictObject({
   language: z.enum(LANGUAGES),
   variant: z.enum(VARIANTS),
@@ -40,8 +40,14 @@ export const HeldoutItemSchema = z.strictObject({
 });
 export type HeldoutItem = z.infer<typeof HeldoutItemSchema>;
 
-export const HELDOUT_FILES = ["heldout.json", "heldout-2.json"] as const;
+export const HELDOUT_FILES = ["heldout.json", "heldout-2.json", "heldout-3.json"] as const;
 export type HeldoutFile = (typeof HELDOUT_FILES)[number];
+
+/** The held-out file a name on the command line means (`heldout-3`, `heldout-3.json`), or null. */
+export function heldoutFileNamed(name: string): HeldoutFile | null {
+  const file = name.endsWith(".json") ? name : `${name}.json`;
+  return HELDOUT_FILES.find((known) => known === file) ?? null;
+}
 
 export function loadHeldoutSet(file: HeldoutFile = "heldout.json"): HeldoutItem[] {
   const text = readFileSync(new URL(`./${file}`, import.meta.url), "utf8");

@@ -4,7 +4,9 @@ import {
   evaluate,
   evaluateByVariant,
   HELDOUT_FILES,
+  type HeldoutFile,
   type HeldoutItem,
+  heldoutFileNamed,
   loadHeldoutSet,
   missedHeldoutTargets,
   routingTradeoff,
@@ -14,13 +16,24 @@ import {
 /**
  * Regression floors, set below what the shipped model measured (never targets, never tuned on):
  * heldout-2.json's negative precision measured 0.790 over all variants on 2026-12-07, below the
- * 0.8 target, so its floor is 0.75 (see README, "The classifier").
+ * 0.8 target, so its floor is 0.75 (see README, "The classifier"). heldout-3.json has none yet:
+ * it was measured once, when it was frozen (HELDOUT.md); a floor, if any, goes below that.
  */
-const FLOORS = {
+const FLOORS: Record<HeldoutFile, { negativePrecision: number } | null> = {
   "heldout.json": { negativePrecision: 0.8 },
   "heldout-2.json": { negativePrecision: 0.75 },
-} as const;
-const sets = HELDOUT_FILES.map((file) => ({ file, items: loadHeldoutSet(file), floors: FLOORS[file] }));
+  "heldout-3.json": null,
+};
+/**
+ * How big each set is per language variant. heldout-3.json has at least 100 messages per
+ * language, its Vietnamese split between the two written forms, so fewer per variant.
+ */
+const SHAPES: Record<HeldoutFile, { perVariant: number; negativesPerVariant: number }> = {
+  "heldout.json": { perVariant: 80, negativesPerVariant: 25 },
+  "heldout-2.json": { perVariant: 80, negativesPerVariant: 25 },
+  "heldout-3.json": { perVariant: 50, negativesPerVariant: 15 },
+};
+const sets = HELDOUT_FILES.map((file) => ({ file, items: loadHeldoutSet(file), floors: FLOORS[file], shape: SHAPES[file] }));
 const everything = sets.flatMap((set) => set.items);
 const byText = new Map(everything.map((item) => [item.text, item]));
 
@@ -31,21 +44,60 @@ function oracle(text: string): Classification {
   return { ...item, signals: [], negativeProbability: negative ? 0.9 : 0.1 };
 }
 
-describe("the two frozen held-out sets", () => {
+describe("the frozen held-out sets", () => {
   it("share no message", () => {
     const fold = (text: string) => text.trim().toLowerCase();
-    const first = new Set(sets[0]?.items.map((item) => fold(item.text)));
-    expect(sets[1]?.items.filter((item) => first.has(fold(item.text))).map((item) => item.text)).toEqual([]);
+    for (const [index, later] of sets.entries()) {
+      const earlier = new Set(sets.slice(0, index).flatMap((set) => set.items.map((item) => fold(item.text))));
+      expect(
+        later.items.filter((item) => earlier.has(fold(item.text))).map((item) => item.text),
+        later.file,
+      ).toEqual([]);
+    }
+  });
+
+  it("are named on the command line with or without .json", () => {
+    expect(heldoutFileNamed("heldout-3")).toBe("heldout-3.json");
+    expect(heldoutFileNamed("heldout-2.json")).toBe("heldout-2.json");
+    expect(heldoutFileNamed("heldout")).toBe("heldout.json");
+    expect(heldoutFileNamed("labelled")).toBeNull();
   });
 });
 
-describe.each(sets)("the frozen held-out set $file", ({ items }) => {
-  it("has at least 80 messages per language variant, every intent, and complaints in each", () => {
+describe("the third frozen held-out set (heldout-3.json)", () => {
+  const items = loadHeldoutSet("heldout-3.json");
+
+  it("has at least 400 messages, at least 100 per language, and Vietnamese in both written forms", () => {
+    expect(items.length).toBeGreaterThanOrEqual(400);
+    for (const language of ["en", "vi", "th", "id"] as const) {
+      const own = items.filter((item) => item.language === language);
+      expect(own.length, language).toBeGreaterThanOrEqual(100);
+      // About a third are complaints.
+      expect(own.filter((item) => item.sentiment === "negative").length, language).toBeGreaterThanOrEqual(30);
+    }
+    // Both forms, about half each: with diacritics (nearly every message shows some), and typed without
+    // (checked for every message below).
+    const withMarks = items.filter((item) => item.variant === "vi");
+    const without = items.filter((item) => item.variant === "vi-nodiac");
+    expect(withMarks.length).toBeGreaterThanOrEqual(50);
+    expect(without.length).toBeGreaterThanOrEqual(50);
+    const marked = withMarks.filter((item) => /[\u0300-\u036f]|đ/iu.test(item.text.normalize("NFD")));
+    expect(marked.length).toBeGreaterThanOrEqual(0.9 * withMarks.length);
+  });
+
+  it("names only real order numbers: every id is in its message", () => {
+    for (const item of items) for (const id of item.orderIds) expect(item.text, id).toContain(id);
+    expect(items.filter((item) => item.orderIds.length > 0).length).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe.each(sets)("the frozen held-out set $file", ({ items, shape }) => {
+  it("has enough messages per language variant, every intent, and complaints in each", () => {
     expect(items.length).toBeGreaterThanOrEqual(400);
     for (const variant of VARIANTS) {
       const own = items.filter((item) => item.variant === variant);
-      expect(own.length, variant).toBeGreaterThanOrEqual(80);
-      expect(own.filter((item) => item.sentiment === "negative").length, variant).toBeGreaterThanOrEqual(25);
+      expect(own.length, variant).toBeGreaterThanOrEqual(shape.perVariant);
+      expect(own.filter((item) => item.sentiment === "negative").length, variant).toBeGreaterThanOrEqual(shape.negativesPerVariant);
       for (const intent of INTENTS)
         expect(
           own.some((item) => item.intent === intent),
@@ -89,10 +141,10 @@ describe.each(sets)("the held-out evaluation of $file", ({ items, floors }) => {
     expect(strict?.autoReplies).toBe(off?.autoReplies);
   });
 
-  it("keeps the shipped classifier above a floor on it (a regression guard, not a target)", () => {
+  it.skipIf(floors === null)("keeps the shipped classifier above a floor on it (a regression guard, not a target)", () => {
     const report = evaluate(items, (text) => classify(text));
     expect(report.negative.recall).toBeGreaterThanOrEqual(0.8);
-    expect(report.negative.precision).toBeGreaterThanOrEqual(floors.negativePrecision);
+    expect(report.negative.precision).toBeGreaterThanOrEqual(floors?.negativePrecision ?? 1);
     expect(report.intentAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(report.orderIds.precision).toBeGreaterThanOrEqual(0.98);
     expect(report.orderIds.recall).toBeGreaterThanOrEqual(0.98);
