@@ -1,13 +1,9 @@
 /**
  * One wake-up of one (event, endpoint) delivery: whether an attempt is due (and whose it
- * is), whether it may start under the endpoint's limits, the signed POST, then its record
- * (record-attempt.ts). Answers what the queue should do with the message; the consumer
- * only applies it.
+ * is), then the attempt itself as a round of one (attempt-round.ts) and its record.
+ * Answers what the queue should do with the message; the consumer only applies it.
  */
 import type { EventDelivery } from "../consumers/messages.ts";
-import { SealedSecretError, sealedAt } from "../lib/secret-box.ts";
-import { secretBox } from "../secrets.ts";
-import type { Settings } from "../settings.ts";
 import type { Db } from "../storage/db.ts";
 import { type EndpointRow, getEndpoint } from "../storage/endpoints.ts";
 import {
@@ -17,34 +13,15 @@ import {
   getDelivery,
   getOrCreateDelivery,
   releaseClaim,
+  runAtomically,
   stopPendingDelivery,
 } from "../storage/event-deliveries.ts";
 import { type EventRow, getEventRow } from "../storage/events.ts";
-import { type DeliveryLimiter, deferralSeconds, type EndpointLimits } from "./limiter.ts";
+import { attemptRound, type DeliveryDeps } from "./attempt-round.ts";
 import { oversizeReason } from "./limits.ts";
-import { CLAIM_MS, MAX_QUEUE_DELAY_SECONDS, nextStep, retrySchedule } from "./policy.ts";
-import { recordAttempt } from "./record-attempt.ts";
-import { secretsInForce } from "./rotation.ts";
-import { type PostResult, postEvent, urlRefused } from "./send.ts";
-import { signWebhook } from "./sign.ts";
-import { checkOutboundUrl } from "./url-guard.ts";
+import { CLAIM_MS, MAX_QUEUE_DELAY_SECONDS } from "./policy.ts";
 
-export interface DeliveryIo {
-  fetch: typeof fetch;
-  now: () => number;
-  random: () => number;
-  /** The subscriber's time to answer; DELIVERY_TIMEOUT_MS unless a test shortens it. */
-  timeoutMs?: number;
-}
-
-export interface DeliveryDeps {
-  env: Pick<Env, "MASTER_KEY">;
-  db: Db;
-  io: DeliveryIo;
-  limiter: DeliveryLimiter;
-  allowPrivate: boolean;
-  settings: (workspaceId: string) => Promise<Settings>;
-}
+export type { DeliveryDeps, DeliveryIo } from "./attempt-round.ts";
 
 export type QueueVerdict = { kind: "ack" } | { kind: "retry"; delaySeconds: number };
 
@@ -134,89 +111,32 @@ interface Claimed {
 }
 
 async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<WakeUpOutcome> {
-  const { db, io } = deps;
-  const { endpoint, event, now } = claimed;
-  let result: PostResult;
-  // Checked again at every attempt: the URL passed at creation, but the rules (or the flag) may have changed.
-  const guard = checkOutboundUrl(endpoint.url, { allowPrivate: deps.allowPrivate });
-  if (!guard.ok) {
-    result = urlRefused(guard.reason);
-  } else {
-    const limits: EndpointLimits = { rateLimitPerSecond: endpoint.rateLimitPerSecond, maxConcurrency: endpoint.maxConcurrency };
-    const grant = await deps.limiter.acquire(endpoint.id, limits, now, 1);
-    if (grant.leaseIds.length === 0) {
-      // Not an attempt: the message waits in the queue and nothing is counted.
-      await releaseClaim(db, claimed.key, claimed.token);
-      return later(deferralSeconds(grant.denial, claimed.ordinal, limits) * 1000);
-    }
-    try {
-      result = await post(deps, endpoint, event, guard.url, now);
-    } finally {
-      await deps.limiter.release(endpoint.id, grant.leaseIds);
-    }
+  const { db } = deps;
+  const round = await attemptRound(
+    deps,
+    [
+      {
+        workspaceId: claimed.job.workspaceId,
+        token: claimed.token,
+        event: claimed.event,
+        endpoint: claimed.endpoint,
+        delivery: claimed.delivery,
+      },
+    ],
+    claimed.ordinal,
+  );
+  const deferred = round.deferred[0];
+  if (deferred) {
+    // Not an attempt: the message waits in the queue and nothing is counted.
+    await releaseClaim(db, claimed.key, claimed.token);
+    return later(deferred.delaySeconds * 1000);
   }
-  const settings = await deps.settings(claimed.job.workspaceId);
-  const attemptNumber = claimed.delivery.attempts + 1;
-  const step = nextStep(result, attemptNumber, retrySchedule(settings.deliveries.retryDelaysSeconds), io.random, now);
-  const finished = io.now();
-  const operationalEventIds = await recordAttempt(db, {
-    workspaceId: claimed.job.workspaceId,
-    key: claimed.key,
-    token: claimed.token,
-    event,
-    endpoint,
-    delivery: claimed.delivery,
-    result,
-    step,
-    attemptNumber,
-    finished,
-    disableAfterFailingSeconds: settings.deliveries.disableAfterFailingSeconds,
-  });
-  // Successes are in delivery_attempts already; a log line each would be noise at volume.
-  if (step.kind !== "succeeded") {
-    console.warn(
-      JSON.stringify({
-        msg: "delivery attempt failed",
-        ...claimed.key,
-        attempt: attemptNumber,
-        responseStatus: result.responseStatus,
-        step: step.kind,
-      }),
-    );
-  }
+  const attempted = round.attempted[0];
+  if (!attempted) throw new Error("an attempt round of one delivery returned nothing");
+  await runAtomically(db, attempted.statements);
+  const { step } = attempted;
   return {
     verdict: step.kind === "retry" ? { kind: "retry", delaySeconds: step.delaySeconds } : { kind: "ack" },
-    operationalEventIds,
+    operationalEventIds: attempted.eventIds,
   };
-}
-
-export async function post(
-  deps: Pick<DeliveryDeps, "env" | "io">,
-  endpoint: EndpointRow,
-  event: EventRow,
-  url: URL,
-  now: number,
-): Promise<PostResult> {
-  const box = await secretBox(deps.env);
-  const where = sealedAt.endpointSecret(endpoint.id);
-  const [current, ...previous] = secretsInForce(endpoint, now);
-  let secrets: string[];
-  try {
-    secrets = [await box.open(current ?? "", where)];
-  } catch (error) {
-    if (!(error instanceof SealedSecretError)) throw error;
-    // Recorded as a failed attempt that never left, with a reason that names no secret.
-    return { responseStatus: null, retryAfter: null, responseBody: null, durationMs: 0, error: error.message };
-  }
-  // A rotation away from a secret that does not open must still deliver: sign with the new one alone.
-  for (const sealed of previous) {
-    const opened = await box.open(sealed, where).catch((error: unknown) => {
-      if (!(error instanceof SealedSecretError)) throw error;
-      console.warn(JSON.stringify({ msg: "previous endpoint secret does not open", endpointId: endpoint.id, error: error.message }));
-      return null;
-    });
-    if (opened !== null) secrets.push(opened);
-  }
-  const headers = await signWebhook(secrets, event.id, Math.floor(now / 1000), event.payload);
-  return postEvent(deps.io, url.toString(), headers, event.payload, deps.io.timeoutMs);
 }

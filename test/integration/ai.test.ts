@@ -1,11 +1,4 @@
-// The AI first tier end to end: a rule hands the message to a model (a fake OpenAI-compatible
-// API answered by fetch interception), which looks the order up or searches the knowledge,
-// and its answer reaches the platform; hand-offs, time-outs, the budget and an answer that
-// contradicts the look-up open tickets instead.
-import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { conversationStub } from "../../src/objects/conversation.ts";
 import { call, captureOutbound, json, postTikTok, seenLedger } from "./helpers.ts";
 import { failNextD1 } from "./production-limits.ts";
 import { dm, ORDERS, shop, TIKTOK_API } from "./shop.ts";

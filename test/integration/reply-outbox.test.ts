@@ -1,12 +1,11 @@
 // Replies as an outbox: recorded and claimed before they are sent, sent by one sender at a
 // time, and resumed by the maintenance sweep when their sender vanished.
-import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SEND_CLAIM_MS } from "../../src/actions/reply.ts";
 import { consumeDeliveries } from "../../src/consumers/deliveries.ts";
 import { runMaintenance } from "../../src/maintenance/index.ts";
-import { conversationStub } from "../../src/objects/conversation.ts";
 import { call, captureOutbound, count, json, postTikTok, seenLedger } from "./helpers.ts";
 import { failNextD1 } from "./production-limits.ts";
 import { dm, merchantWorld, shop, TIKTOK_API } from "./shop.ts";
