@@ -12,18 +12,35 @@ const COUNTER = "bench_row_writes";
 
 const SYSTEM_TABLES = "name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name NOT LIKE 'd1_%' AND name <> 'd1_migrations'";
 
+/**
+ * SQLite refuses triggers on a virtual table (FTS5) and on its shadow tables, so a full-text
+ * index is counted apart: one row per document it holds (`<name>_content`) and one index
+ * entry for it. FTS5 writes a document's terms into segment blobs (`<name>_data`) that it
+ * merges as it goes, so this is a lower bound of what D1 bills for it.
+ */
+const FTS_SHADOWS = ["data", "idx", "content", "docsize", "config"];
+
 export interface TableInfo {
   name: string;
   /** Explicit (CREATE INDEX) indexes; D1 adds a row written per index an insert or delete touches. */
   indexes: number;
+  /** A full-text (virtual) table, counted from its shadow tables. */
+  fullText?: boolean;
 }
 
 export async function listTables(root: string, config: string, persistDir: string): Promise<TableInfo[]> {
   const [tables = [], indexes = []] = await d1Execute(root, config, persistDir, {
-    command: `SELECT name FROM sqlite_master WHERE type = 'table' AND ${SYSTEM_TABLES} AND name <> '${COUNTER}' ORDER BY name; SELECT tbl_name AS name, count(*) AS n FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL GROUP BY tbl_name;`,
+    command: `SELECT name, sql LIKE 'CREATE VIRTUAL TABLE%' AS virtual FROM sqlite_master WHERE type = 'table' AND ${SYSTEM_TABLES} AND name <> '${COUNTER}' ORDER BY name; SELECT tbl_name AS name, count(*) AS n FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL GROUP BY tbl_name;`,
   });
   const indexCount = new Map(indexes.map((row) => [String(row.name), Number(row.n)]));
-  return tables.map((row) => ({ name: String(row.name), indexes: indexCount.get(String(row.name)) ?? 0 }));
+  const fullText = new Set(tables.filter((row) => Number(row.virtual) === 1).map((row) => String(row.name)));
+  const shadows = new Set([...fullText].flatMap((name) => FTS_SHADOWS.map((suffix) => `${name}_${suffix}`)));
+  return tables
+    .filter((row) => !shadows.has(String(row.name)))
+    .map((row) => {
+      const name = String(row.name);
+      return fullText.has(name) ? { name, indexes: 1, fullText: true } : { name, indexes: indexCount.get(name) ?? 0 };
+    });
 }
 
 export async function installWriteCounters(root: string, config: string, persistDir: string): Promise<TableInfo[]> {
@@ -31,7 +48,7 @@ export async function installWriteCounters(root: string, config: string, persist
   const sql: string[] = [
     `CREATE TABLE ${COUNTER} (tbl TEXT NOT NULL, op TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (tbl, op));`,
   ];
-  for (const { name } of tables) {
+  for (const { name } of tables.filter((table) => !table.fullText)) {
     for (const op of ["INSERT", "UPDATE", "DELETE"]) {
       const lower = op.toLowerCase();
       sql.push(`INSERT INTO ${COUNTER} (tbl, op, n) VALUES ('${name}', '${lower}', 0);`);
@@ -55,9 +72,20 @@ export interface WriteCounts {
  * Reads the counters and the row counts. Works while wrangler dev runs (D1's local SQLite is
  * in WAL mode, so a reader does not block it) and after it stopped.
  */
-export async function readWriteCounts(root: string, config: string, persistDir: string): Promise<WriteCounts> {
+export async function readWriteCounts(root: string, config: string, persistDir: string, tables: TableInfo[]): Promise<WriteCounts> {
   const [counters = []] = await d1Execute(root, config, persistDir, { command: `SELECT tbl, op, n FROM ${COUNTER} ORDER BY tbl, op;` });
   const byTable: WriteCounts["byTable"] = {};
+  const fullText = tables.filter((table) => table.fullText).map((table) => table.name);
+  if (fullText.length > 0) {
+    const [documents = []] = await d1Execute(root, config, persistDir, {
+      command: `SELECT ${fullText.map((name) => `(SELECT count(*) FROM "${name}_content") AS "${name}"`).join(", ")};`,
+    });
+    const row = documents[0] ?? {};
+    for (const name of fullText) {
+      const indexed = Number(row[name] ?? 0);
+      byTable[name] = { insert: indexed, update: 0, delete: 0, rows: indexed };
+    }
+  }
   for (const row of counters) {
     const table = String(row.tbl);
     byTable[table] ??= { insert: 0, update: 0, delete: 0, rows: 0 };
@@ -65,7 +93,7 @@ export async function readWriteCounts(root: string, config: string, persistDir: 
     const op = String(row.op) as "insert" | "update" | "delete";
     if (entry) entry[op] = Number(row.n);
   }
-  const names = Object.keys(byTable);
+  const names = Object.keys(byTable).filter((name) => !fullText.includes(name));
   if (names.length > 0) {
     const [counts = []] = await d1Execute(root, config, persistDir, {
       command: `SELECT ${names.map((name) => `(SELECT count(*) FROM "${name}") AS "${name}"`).join(", ")};`,

@@ -132,7 +132,7 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
     let writesBefore: WriteCounts | null = null;
     let d1Error: string | null = null;
     try {
-      writesBefore = await readWriteCounts(ctx.root, toolsConfig, stage.persistDir);
+      writesBefore = await readWriteCounts(ctx.root, toolsConfig, stage.persistDir, tables);
     } catch (error) {
       d1Error = `reading the counters before the flood: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)}`;
     }
@@ -212,7 +212,7 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
     await stage.stopDev();
     let writes: WriteCounts | null = null;
     try {
-      if (writesBefore) writes = writesBetween(writesBefore, await readWriteCounts(ctx.root, toolsConfig, stage.persistDir));
+      if (writesBefore) writes = writesBetween(writesBefore, await readWriteCounts(ctx.root, toolsConfig, stage.persistDir, tables));
     } catch (error) {
       d1Error = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
     }
