@@ -94,12 +94,22 @@ export async function openTicket(
   return row;
 }
 
-/** Applies an agent's change and announces it as `ticket.updated` (a new event per change). */
+export interface TicketPatch {
+  status?: TicketRow["status"];
+  assignee?: string | null;
+}
+
+/**
+ * Applies an agent's change and announces it as `ticket.updated` (a new event per change),
+ * in one D1 batch with the conversation's mode when the status moves it. The conversation's
+ * object calls this (objects/conversation.ts `changeTicket`): it is the only writer of the
+ * mode, in D1 and in its own state.
+ */
 export async function changeTicket(
   db: Db,
   row: TicketRow,
   channel: ChannelRef | null,
-  patch: { status?: TicketRow["status"]; assignee?: string | null },
+  patch: TicketPatch,
   now: number,
 ): Promise<{ ticket: TicketRow; eventIds: string[] }> {
   const next: TicketRow = { ...row, ...patch, updatedAt: now };
@@ -117,8 +127,10 @@ export async function changeTicket(
     updateTicket(db, row.id, { status: next.status, assignee: next.assignee, updatedAt: now }),
     insertEventIfNew(db, eventRow(row.workspaceId, event, now)),
   ] as const;
-  if (next.status === "resolved" && row.status !== "resolved") {
-    await db.batch([...statements, setConversationState(db, row.conversationId, "bot", now)]);
+  const resolved = next.status === "resolved" && row.status !== "resolved";
+  const reopened = next.status !== "resolved" && row.status === "resolved";
+  if (resolved || reopened) {
+    await db.batch([...statements, setConversationState(db, row.conversationId, resolved ? "bot" : "awaiting_human", now)]);
   } else {
     await db.batch([...statements]);
   }

@@ -3,7 +3,8 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { fanOut } from "../actions/fan-out.ts";
 import { clockId } from "../actions/sla.ts";
-import { changeTicket, ticketView } from "../actions/tickets.ts";
+import { changeTicket, type TicketPatch, ticketView } from "../actions/tickets.ts";
+import type { ChannelRef } from "../events/build.ts";
 import { type Platform, TicketSchema } from "../events/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { conversationStub } from "../objects/conversation.ts";
@@ -153,19 +154,26 @@ ticketRoutes.openapi(
       getConversation(db, workspaceId, row.conversationId),
       getChannel(db, workspaceId, row.channelId),
     ]);
-    const now = Date.now();
-    const changed = await changeTicket(
-      db,
-      row,
-      channel ? { id: channel.id, platform: channel.platform as Platform } : null,
-      { ...(patch.status ? { status: patch.status } : {}), ...(patch.assignee !== undefined ? { assignee: patch.assignee } : {}) },
-      now,
-    );
-    if (conversation && patch.status && patch.status !== row.status) {
-      await conversationStub(c.env, conversation.channelId, conversation.platformThreadId).onTicketStatus(row.id, patch.status);
-    }
-    await fanOut(db, c.env.DELIVERIES_QUEUE, workspaceId, changed.eventIds, now);
-    const [ticket] = await withSla(db, workspaceId, [changed.ticket]);
+    const change = {
+      workspaceId,
+      ticketId: row.id,
+      channel: channel ? { id: channel.id, platform: channel.platform as Platform } : null,
+      patch: { ...(patch.status ? { status: patch.status } : {}), ...(patch.assignee !== undefined ? { assignee: patch.assignee } : {}) },
+    };
+    // The conversation's object writes the change (it owns the conversation's mode); a ticket
+    // whose conversation is gone has no mode to keep, and is changed here.
+    const changed = conversation
+      ? await conversationStub(c.env, conversation.channelId, conversation.platformThreadId).changeTicket(change)
+      : await changeOrphanTicket(c.env, db, row, change.channel, change.patch);
+    if (!changed) throw new ApiError("not_found", "ticket not found");
+    const [ticket] = await withSla(db, workspaceId, [changed]);
     return c.json(ticket, 200);
   },
 );
+
+async function changeOrphanTicket(env: Env, db: Db, row: TicketRow, channel: ChannelRef | null, patch: TicketPatch): Promise<TicketRow> {
+  const now = Date.now();
+  const changed = await changeTicket(db, row, channel, patch, now);
+  await fanOut(db, env.DELIVERIES_QUEUE, row.workspaceId, changed.eventIds, now);
+  return changed.ticket;
+}

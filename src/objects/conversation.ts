@@ -13,7 +13,7 @@ import type { AuthorType, ConversationHooks, ConversationReplyRpc, KnownConversa
 import { announceWindowClosing } from "../actions/reply-window.ts";
 import { actOnRoute, callsOut, decideRoute, type RouteRequest, routingStatements } from "../actions/route-message.ts";
 import { announceClock, clockId, clocksStoppedStatements, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
-import { openTicket, type Scope } from "../actions/tickets.ts";
+import { changeTicket, openTicket, type Scope, type TicketPatch } from "../actions/tickets.ts";
 import { replyWindowOf } from "../channels/registry.ts";
 import type { InboundMessage } from "../channels/types.ts";
 import type { ChannelRef } from "../events/build.ts";
@@ -21,6 +21,7 @@ import { responseWindowSeconds } from "../settings.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import { readForIngest } from "../storage/inbox.ts";
 import { getSettings } from "../storage/settings.ts";
+import { getTicket, type TicketRow } from "../storage/tickets.ts";
 import { conversationObjectName } from "./conversation-name.ts";
 import {
   admitMessage,
@@ -55,6 +56,13 @@ export interface IngestInput {
 export type IngestOutcome =
   | ({ duplicate: false } & RecordedMessage & { seq: number; due: DueDelivery[]; act: boolean })
   | { duplicate: true; due: DueDelivery[] };
+
+export interface TicketChangeRequest {
+  workspaceId: string;
+  ticketId: string;
+  channel: ChannelRef | null;
+  patch: TicketPatch;
+}
 
 const STATE_KEY = "state";
 const SCOPE_KEY = "scope";
@@ -176,21 +184,37 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   }
 
   /**
-   * An agent changed a ticket. Resolved: the bot answers again and the agent's clock stops.
-   * Reopened: a human has the conversation again.
+   * An agent's change to one of this conversation's tickets (PATCH /v1/tickets/:id). The
+   * object is the only writer of the conversation's mode: the ticket, the mode in D1 and
+   * `ticket.updated` are one D1 batch, then the object's own state follows, then the event
+   * leaves. Serialized with the conversation's messages, so a message arriving meanwhile
+   * sees the mode before or after the change, never half of it. Resolved: the bot answers
+   * again and the agent's clock stops. Reopened: a human has the conversation again.
    */
-  onTicketStatus(ticketId: string, status: "open" | "pending" | "resolved"): Promise<void> {
+  changeTicket(request: TicketChangeRequest): Promise<TicketRow | null> {
     return this.serialize(async () => {
-      const state = this.load();
-      if (status !== "resolved") {
-        if (state.openTicketId !== ticketId) await this.save(escalate(state, ticketId));
-        return;
-      }
-      if (state.openTicketId !== ticketId) return;
-      const { next, stopped } = stopClocks(resolveTicket(state, ticketId), ["agent_response"]);
-      await recordClocksStopped(openDb(this.env.DB), stopped, Date.now());
-      await this.save(next);
+      const db = openDb(this.env.DB);
+      // Read here, not by the caller: another agent's change may have been applied first.
+      const row = await getTicket(db, request.workspaceId, request.ticketId);
+      if (!row) return null;
+      const now = Date.now();
+      const changed = await changeTicket(db, row, request.channel, request.patch, now);
+      if (request.patch.status) await this.followTicketStatus(db, row.id, request.patch.status, now);
+      await fanOut(db, this.env.DELIVERIES_QUEUE, row.workspaceId, changed.eventIds, now);
+      return changed.ticket;
     });
+  }
+
+  private async followTicketStatus(db: Db, ticketId: string, status: TicketRow["status"], now: number): Promise<void> {
+    const state = this.load();
+    if (status !== "resolved") {
+      if (state.openTicketId !== ticketId) await this.save(escalate(state, ticketId));
+      return;
+    }
+    if (state.openTicketId !== ticketId) return;
+    const { next, stopped } = stopClocks(resolveTicket(state, ticketId), ["agent_response"]);
+    await recordClocksStopped(db, stopped, now);
+    await this.save(next);
   }
 
   /**

@@ -8,7 +8,7 @@ import type { ChannelTestKit } from "../contracts/kit.ts";
 import { lineKit } from "../fixtures/line/kit.ts";
 import { telegramKit } from "../fixtures/telegram/kit.ts";
 import { whatsappKit } from "../fixtures/whatsapp/kit.ts";
-import { call, captureOutbound, createEndpoint, createWorkspace, json, postTikTok, seenLedger } from "./helpers.ts";
+import { call, captureOutbound, count, createEndpoint, createWorkspace, json, postTikTok, seenLedger } from "./helpers.ts";
 import { dm, merchantWorld, ORDERS, shop, TIKTOK_API } from "./shop.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
@@ -213,6 +213,15 @@ describe("default rules, end to end", () => {
     await postTikTok(channel.id, dm("how long does shipping take?", "7373009988776655606"));
     await vi.waitFor(() => expect(platformReplies()).toHaveLength(1), { timeout: 5000 });
     expect(platformReplies()[0]).toMatch(/ship/i);
+    expect(await count("SELECT count(*) AS n FROM conversations WHERE state = 'bot'")).toBe(1);
+
+    // Reopened: a human has the conversation again, in D1's list and in its object alike.
+    await json(await call("PATCH", `/v1/tickets/${ticket?.id}`, { token: workspace.apiKey, json: { status: "open" } }), 200);
+    expect(await count("SELECT count(*) AS n FROM conversations WHERE state = 'awaiting_human'")).toBe(1);
+    await postTikTok(channel.id, dm("how long does shipping take?", "7373009988776655607"));
+    await waitForMessages(workspace.apiKey, 5);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(platformReplies()).toHaveLength(1);
 
     const events = await json<{ data: { type: string }[] }>(await call("GET", "/v1/events", { token: workspace.apiKey }), 200);
     expect(events.data.map((e) => e.type)).toEqual(expect.arrayContaining(["ticket.created", "ticket.updated", "message.sent"]));
