@@ -6,12 +6,12 @@
  * this shell does the I/O.
  */
 import { DurableObject } from "cloudflare:workers";
-import { type DueDelivery, inlineSink, queuedSink } from "../actions/event-sink.ts";
+import { type DueDelivery, type InlineSink, inlineSink, queuedSink } from "../actions/event-sink.ts";
 import { fanOut } from "../actions/fan-out.ts";
 import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
 import type { AuthorType, ConversationHooks, ConversationReplyRpc, KnownConversation } from "../actions/reply.ts";
 import { announceWindowClosing } from "../actions/reply-window.ts";
-import { actOnRoute, callsOut, decideRoute, type RouteRequest, routingStatements } from "../actions/route-message.ts";
+import { actOnRoute, callsOut, decideRoute, type Routed, type RouteRequest, routingStatements } from "../actions/route-message.ts";
 import { announceClock, clockId, clocksStoppedStatements, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
 import { changeTicket, openTicket, type Scope, type TicketPatch } from "../actions/tickets.ts";
 import { replyWindowOf } from "../channels/registry.ts";
@@ -57,6 +57,24 @@ export type IngestOutcome =
   | ({ duplicate: false } & RecordedMessage & { seq: number; due: DueDelivery[]; act: boolean })
   | { duplicate: true; due: DueDelivery[] };
 
+/**
+ * A message between its two steps in its conversation's object: what step 1 (record)
+ * learned and step 2 (act) needs. The routing request carries the message, its scope and
+ * ids; `known` is the conversation and contact as step 1 wrote them (none on a re-run).
+ */
+interface MessageInFlight {
+  request: RouteRequest;
+  routed: Routed;
+  known: KnownConversation | undefined;
+  sink: InlineSink;
+  responseWindowSeconds: number;
+}
+
+/** What step 1 leaves: a duplicate, or the message in flight with the state to act from. */
+type Recorded =
+  | { duplicate: true; due: DueDelivery[] }
+  | { duplicate: false; inFlight: MessageInFlight; state: ConversationState; outcome: RecordedMessage & { duplicate: false; seq: number } };
+
 export interface TicketChangeRequest {
   workspaceId: string;
   ticketId: string;
@@ -92,8 +110,8 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     return run;
   }
 
-  /** Step 2 of each message recorded by step 1 and not yet acted on, by platform message id. */
-  private pendingActs = new Map<string, () => Promise<DueDelivery[]>>();
+  /** Messages recorded by step 1 whose step 2 waits for `actOnMessage`, by platform message id. */
+  private awaitingAct = new Map<string, MessageInFlight>();
   /** The alarm as last set by this instance (undefined: not known), so an unchanged one is not written again. */
   private alarmAt: number | null | undefined;
   /** The scope as last stored, likewise. */
@@ -133,9 +151,10 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
    */
   actOnMessage(input: IngestInput): Promise<{ due: DueDelivery[] }> {
     return this.serialize(async () => {
-      const pending = this.pendingActs.get(input.item.platformMessageId);
-      this.pendingActs.delete(input.item.platformMessageId);
-      if (pending) return { due: await pending() };
+      const inFlight = this.awaitingAct.get(input.item.platformMessageId);
+      this.awaitingAct.delete(input.item.platformMessageId);
+      // Acted on from the state as it is now: another message may have come in between.
+      if (inFlight) return { due: await this.act(inFlight, this.load()) };
       const outcome = await this.ingest(input, true);
       return { due: outcome.due };
     });
@@ -245,12 +264,29 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   }
 
   /**
-   * One new message: decide how to route it (no writes), record it with the decision and
-   * its events in one D1 batch, then act (ticket, automatic reply) now when `actNow`, else
-   * in `actOnMessage`. The events' deliveries are created claimed and returned (`due`) for
-   * the caller to attempt at once.
+   * One new message: record it (step 1), then act on it (step 2) now when `actNow` or when
+   * acting stays inside (a ticket from D1 alone); what waits on another service (a reply, an
+   * order look-up) is left to actOnMessage, so the caller can deliver message.received first.
    */
   private async ingest(input: IngestInput, actNow: boolean): Promise<IngestOutcome> {
+    const recorded = await this.record(input);
+    if (recorded.duplicate) return recorded;
+    const { inFlight, state, outcome } = recorded;
+    if (actNow || !callsOut(inFlight.routed)) {
+      await this.act(inFlight, state);
+      return { ...outcome, due: inFlight.sink.due, act: false };
+    }
+    await this.save(state);
+    this.awaitingAct.set(input.item.platformMessageId, inFlight);
+    return { ...outcome, due: inFlight.sink.due, act: true };
+  }
+
+  /**
+   * Step 1: admit the message (the ledger), decide how to route it (no writes), record it
+   * with the decision, its clock and its events in one D1 batch. The events' deliveries are
+   * created claimed and returned (`sink.due`) for the caller to attempt at once.
+   */
+  private async record(input: IngestInput): Promise<Recorded> {
     const { item, workspaceId, channel } = input;
     const now = Date.now();
     const admission = admitMessage(this.load(), this.seen.find(item.platformMessageId));
@@ -319,58 +355,67 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     }
     // The buyer wrote: the platform's reply window (re)opens, and its warning is armed.
     const noted = noteInbound(startClock(this.load(), clock), item.sentAt, item.adReferral !== undefined);
-    const withClock = armWindowWarning(
+    const state = armWindowWarning(
       noted,
       replyWindowOf(channel.platform, noted.windowFacts),
       settings.replyWindowWarningSeconds * 1000,
       now,
     );
-    const recorded = { duplicate: false as const, seq: admission.seq, ...record.recorded };
-
     const known: KnownConversation | undefined = rerun
       ? undefined
       : {
           // The window as the object knows it: an earlier message may have come from an ad.
-          conversation: { ...record.conversation, ...withClock.windowFacts },
+          conversation: { ...record.conversation, ...state.windowFacts },
           contact: { ...scope.contact, status: reads.contact?.status ?? "active" },
         };
-    /** `from`: the state to act on; when acting later, the state as it is then (another message may have come). */
-    const act = async (from?: ConversationState): Promise<DueDelivery[]> => {
-      const before = sink.due.length;
-      let state = from ?? this.load();
-      const hooks: ConversationHooks = {
-        reserveSeq: async () => {
-          const reserved = reserveSeq(state);
-          state = reserved.next;
-          return reserved.seq;
-        },
-        replied: async () => {},
-      };
-      // An automatic reply answers the waiting messages: their clocks stop in the reply's own batch.
-      const answered = stopClocks(state, ["first_response"]);
-      const statementsIfSent = clocksStoppedStatements(db, answered.stopped, now);
-      const acted = await actOnRoute(this.env, db, request, routed, { hooks, sink, known, statementsIfSent });
-      if (acted.replied) state = cancelWindowWarning(stopClocks(state, ["first_response"]).next);
-      if (acted.ticket) {
-        state = escalate(state, acted.ticket.id);
-        state = await this.startAgentClock(db, scope, state, acted.ticket.id, window, settings.warningRatio, now);
-      }
-      // Finished only once everything above succeeded: a failure leaves the message
-      // unfinished, and the queue's retry runs it again, every step keyed so nothing happens twice.
-      this.seen.finish(item.platformMessageId);
-      await this.save(state);
-      return sink.due.slice(before);
+    return {
+      duplicate: false,
+      inFlight: { request, routed, known, sink, responseWindowSeconds: window },
+      state,
+      outcome: { duplicate: false, seq: admission.seq, ...record.recorded },
     };
+  }
 
-    // Acting that stays inside (a ticket from D1 alone) is done now; what waits on another
-    // service is left to actOnMessage, so the caller can deliver message.received first.
-    if (actNow || !callsOut(routed)) {
-      await act(withClock);
-      return { ...recorded, due: sink.due, act: false };
+  /**
+   * Step 2: act on the routing decision (an automatic reply, a ticket) from `state`, then
+   * mark the message finished. Returns the deliveries this step created claimed.
+   */
+  private async act(inFlight: MessageInFlight, from: ConversationState): Promise<DueDelivery[]> {
+    const { request, routed, known, sink } = inFlight;
+    const { scope, now } = request;
+    const db = openDb(this.env.DB);
+    const before = sink.due.length;
+    let state = from;
+    const hooks: ConversationHooks = {
+      reserveSeq: async () => {
+        const reserved = reserveSeq(state);
+        state = reserved.next;
+        return reserved.seq;
+      },
+      replied: async () => {},
+    };
+    // An automatic reply answers the waiting messages: their clocks stop in the reply's own batch.
+    const answered = stopClocks(state, ["first_response"]);
+    const statementsIfSent = clocksStoppedStatements(db, answered.stopped, now);
+    const acted = await actOnRoute(this.env, db, request, routed, { hooks, sink, known, statementsIfSent });
+    if (acted.replied) state = cancelWindowWarning(stopClocks(state, ["first_response"]).next);
+    if (acted.ticket) {
+      state = escalate(state, acted.ticket.id);
+      state = await this.startAgentClock(
+        db,
+        scope,
+        state,
+        acted.ticket.id,
+        inFlight.responseWindowSeconds,
+        routed.settings.warningRatio,
+        now,
+      );
     }
-    await this.save(withClock);
-    this.pendingActs.set(item.platformMessageId, () => act());
-    return { ...recorded, due: sink.due, act: true };
+    // Finished only once everything above succeeded: a failure leaves the message
+    // unfinished, and the queue's retry runs it again, every step keyed so nothing happens twice.
+    this.seen.finish(request.item.platformMessageId);
+    await this.save(state);
+    return sink.due.slice(before);
   }
 
   private async escalateFor(db: Db, scope: Scope, state: ConversationState, clock: Clock, now: number) {
