@@ -165,6 +165,9 @@ export async function sendReply(
     template: content.template ? JSON.stringify(content.template) : null,
     routing: request.routing ?? null,
     seq: await conversationHooks.reserveSeq(),
+    // A reply has no platform index: it is listed when it was written.
+    platformIndex: null,
+    listedAt: null,
     createdAt: now,
     sendClaimedUntil: now + SEND_CLAIM_MS,
     sendAttempts: 1,
