@@ -113,7 +113,7 @@ function normalizeMessage(notification: Notification): NormalizeResult {
  * one) zero-padded, so "9" sorts before "10". Anything else is left out: the message is then
  * listed in arrival order, like every platform's.
  */
-export function orderedBy(index: unknown): { platformIndex?: string } {
+function orderedBy(index: unknown): { platformIndex?: string } {
   const digits = typeof index === "number" && Number.isSafeInteger(index) && index >= 0 ? String(index) : index;
   if (typeof digits !== "string" || !/^\d+$/.test(digits)) return {};
   const significant = digits.replace(/^0+(?=\d)/, "");

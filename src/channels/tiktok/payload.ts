@@ -30,7 +30,7 @@ export const CustomerServiceMessageSchema = z.looseObject({
   create_time: z.number().int(),
   /**
    * "(14) New message": a string that sorts the conversation's messages, newer = larger. Read
-   * leniently (normalize.ts `platformIndex`): an unexpected shape orders by arrival, never a dead letter.
+   * leniently (normalize.ts `orderedBy`): an unexpected shape orders by arrival, never a dead letter.
    */
   index: z.unknown().optional(),
   /** `false`: "not to be displayed to customer service" ("(14) New message"); absent counts as visible. */
