@@ -8,6 +8,7 @@ import { withApiBase } from "../channels/http.ts";
 import { signApiRequest } from "../channels/tiktok/api-sign.ts";
 import { ORDER_STATUS } from "../channels/tiktok/normalize.ts";
 import { TIKTOK_API_ORIGIN } from "../channels/tiktok/send.ts";
+import { UNAUTHORIZED_CODES } from "../channels/tiktok/token.ts";
 import type { Credentials } from "../channels/types.ts";
 import { checkOutboundUrl } from "../deliver/url-guard.ts";
 import { errorMessage } from "../lib/errors.ts";
@@ -17,7 +18,11 @@ import type { Settings } from "../settings.ts";
 
 export const ORDER_LOOKUP_TIMEOUT_MS = 5_000;
 
-export type OrderLookup = { kind: "found"; order: OrderFacts } | { kind: "not_found" } | { kind: "failed"; error: string };
+export type OrderLookup =
+  | { kind: "found"; order: OrderFacts }
+  | { kind: "not_found" }
+  /** `unauthorized`: the platform refused the channel's access token; the caller renews it once and asks again. */
+  | { kind: "failed"; error: string; unauthorized?: true };
 
 export interface OrderLookupIo {
   fetch: typeof fetch;
@@ -95,10 +100,10 @@ async function lookUpWithTikTok(
   if ("error" in response) return { kind: "failed", error: response.error };
   const body = TikTokOrdersSchema.safeParse(response.json);
   if (response.status !== 200 || !body.success || body.data.code !== 0) {
-    return {
-      kind: "failed",
-      error: `TikTok Shop order API answered HTTP ${response.status}${body.success ? ` code ${body.data.code}` : ""}`,
-    };
+    const error = `TikTok Shop order API answered HTTP ${response.status}${body.success ? ` code ${body.data.code}` : ""}`;
+    // The same refusals as a reply's (channels/tiktok/send.ts): an expired or revoked token.
+    const unauthorized = response.status === 401 || (body.success && UNAUTHORIZED_CODES.has(body.data.code));
+    return unauthorized ? { kind: "failed", error, unauthorized: true } : { kind: "failed", error };
   }
   const order = body.data.data?.orders?.find((o) => o.id === orderId);
   if (!order) return { kind: "not_found" };

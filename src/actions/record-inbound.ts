@@ -10,7 +10,14 @@ import { derivedId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
 import { eventRow, insertEventIfNew } from "../storage/events.ts";
-import { contactExists, insertMessageIfNew, upsertContact, upsertContactStatus, upsertConversation } from "../storage/inbox.ts";
+import {
+  contactExists,
+  insertMessageIfNew,
+  listedBefore,
+  upsertContact,
+  upsertContactStatus,
+  upsertConversation,
+} from "../storage/inbox.ts";
 import type { ReplyConversation } from "./reply.ts";
 
 export interface MessageContext {
@@ -152,6 +159,9 @@ export async function inboundRecord(
       routing: ctx.routing,
       seq: ctx.seq,
       createdAt: now,
+      ...(item.platformIndex === undefined
+        ? {}
+        : { platformIndex: item.platformIndex, listedAt: listedBefore(conversationId, item.platformIndex) }),
     }),
   );
   const messageIndex = statements.length - 1;

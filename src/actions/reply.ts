@@ -17,9 +17,8 @@ import { readConfig } from "../env.ts";
 import { buildEvent, isoTime } from "../events/build.ts";
 import type { Author, Platform } from "../events/schema.ts";
 import { authorColumns, authorOf } from "../lib/author.ts";
-import { errorMessage } from "../lib/errors.ts";
 import { derivedId, randomId } from "../lib/ids.ts";
-import { channelHealthStub, type TokenAnswer } from "../objects/channel-health.ts";
+import type { TokenAnswer } from "../objects/channel-health.ts";
 import { conversationObjectName } from "../objects/conversation-name.ts";
 import { secretBox } from "../secrets.ts";
 import { type Db, openDb } from "../storage/db.ts";
@@ -38,6 +37,7 @@ import {
   updateMessage,
 } from "../storage/inbox.ts";
 import { type EventSink, queuedSink } from "./event-sink.ts";
+import { askForCredentials, retryWithRenewedToken } from "./fresh-token.ts";
 
 /** A reply that keeps failing transiently is given up after this many tries. */
 export const MAX_REPLY_ATTEMPTS = 6;
@@ -178,6 +178,9 @@ export async function sendReply(
     template: content.template ? JSON.stringify(content.template) : null,
     routing: request.routing ?? null,
     seq: await conversationHooks.reserveSeq(),
+    // A reply has no platform index: it is listed when it was written.
+    platformIndex: null,
+    listedAt: null,
     createdAt: now,
     sendClaimedUntil: now + SEND_CLAIM_MS,
     sendAttempts: 1,
@@ -326,27 +329,18 @@ async function sendWithFreshToken(
   }
   const result = await send(credentials);
   if (result.ok || result.kind !== "failed" || !result.unauthorized) return result;
-  const refused = credentials.accessToken ?? "";
-  const fresh = await askForCredentials(env, channel.id, refused);
-  // This isolate's cached copy holds the refused token (or another isolate refreshed it).
-  forgetChannel(channel.id);
+  const after = await retryWithRenewedToken(
+    env,
+    channel.id,
+    credentials.accessToken ?? "",
+    send,
+    (retried) => !retried.ok && retried.kind === "failed" && retried.unauthorized === true,
+  );
+  if (after.kind === "retried") return after.result;
+  if (after.kind === "unchanged") return result;
   // The platform's own words first, then why the gateway could not mend it.
-  if (!fresh.ok) return fresh.kind === "retry" ? tokenFailure(fresh) : { ...result, error: `${result.error}; ${fresh.reason}` };
-  if (fresh.credentials.accessToken === refused) return result;
-  const retried = await send(fresh.credentials);
-  if (!retried.ok && retried.kind === "failed" && retried.unauthorized) {
-    await channelHealthStub(env, channel.id).refusedAgain(channel.id, fresh.credentials.accessToken ?? "");
-  }
-  return retried;
-}
-
-/** The channel object's answer; its failure (D1 down mid-refresh) is a reason to try later, never a lost reply. */
-async function askForCredentials(env: Env, channelId: string, rejectedToken?: string): Promise<TokenAnswer> {
-  try {
-    return await channelHealthStub(env, channelId).credentials(channelId, rejectedToken);
-  } catch (error) {
-    return { ok: false, kind: "retry", reason: errorMessage(error) };
-  }
+  const { answer } = after;
+  return answer.kind === "retry" ? tokenFailure(answer) : { ...result, error: `${result.error}; ${answer.reason}` };
 }
 
 function tokenFailure(answer: Extract<TokenAnswer, { ok: false }>): SendResult {

@@ -29,6 +29,7 @@ import { getSettings } from "../storage/settings.ts";
 import type { TicketRow } from "../storage/tickets.ts";
 import { aiHandoffNote, aiRouting, runAiTurn } from "./ai-reply.ts";
 import type { EventSink } from "./event-sink.ts";
+import { retryWithRenewedToken } from "./fresh-token.ts";
 import { lookUpOrder, type OrderLookup } from "./order-lookup.ts";
 import { type Author, type ReplyEffects, sendReply } from "./reply.ts";
 import { openTicket, type Scope, type TicketFacts } from "./tickets.ts";
@@ -153,9 +154,7 @@ export async function actOnRoute(
   // The order lookup is needed by a reply, an escalation or both: it is done at most once per message.
   let lookup: Promise<OrderLookup> | undefined;
   const orderLookup = (orderId: string) => {
-    lookup ??= usableCredentials(env, db, scope, credentials, now).then((current) =>
-      lookUpOrderFor(env, scope.workspaceId, orderId, { settings, platform: scope.channel.platform, credentials: current }, now),
-    );
+    lookup ??= lookUpOrderWithToken(env, db, scope, orderId, { settings, credentials }, now);
     return lookup.then((result) => {
       if (result.kind === "found") facts.orderStatus = result.order.status;
       return result;
@@ -209,9 +208,7 @@ export async function actOnRoute(
         now,
         // The message's own order shares the look-up a ticket would make; another the model names is looked up apart.
         lookupOrder: (orderId) =>
-          orderId === facts.orderId
-            ? orderLookup(orderId)
-            : lookUpOrderFor(env, scope.workspaceId, orderId, { settings, platform: scope.channel.platform, credentials }, now),
+          orderId === facts.orderId ? orderLookup(orderId) : lookUpOrderWithToken(env, db, scope, orderId, { settings, credentials }, now),
       });
       if (turn.outcome.kind === "handoff") {
         // What the model tried stays with the conversation for the human who takes over.
@@ -266,6 +263,36 @@ async function replyText(
     console.warn(JSON.stringify({ msg: "order lookup failed", conversationId: context.conversationId, error: lookup.error }));
   const template = lookup.kind === "not_found" ? "order_not_found" : "order_lookup_failed";
   return render(templateText(context.rules, template, language) ?? "", { orderId });
+}
+
+/**
+ * Looks the order up with the channel's token fit to use: renewed first when due, and once
+ * more when the platform refuses it as unauthorized, then asked again (as a reply is).
+ */
+async function lookUpOrderWithToken(
+  env: Env,
+  db: Db,
+  scope: Scope,
+  orderId: string,
+  source: { settings: Settings; credentials: Credentials },
+  now: number,
+): Promise<OrderLookup> {
+  const lookUp = (credentials: Credentials) =>
+    lookUpOrderFor(env, scope.workspaceId, orderId, { settings: source.settings, platform: scope.channel.platform, credentials }, now);
+  const current = await usableCredentials(env, db, scope, source.credentials, now);
+  const result = await lookUp(current);
+  if (result.kind !== "failed" || !result.unauthorized) return result;
+  const after = await retryWithRenewedToken(
+    env,
+    scope.channel.id,
+    current.accessToken ?? "",
+    lookUp,
+    (retried) => retried.kind === "failed" && retried.unauthorized === true,
+  );
+  if (after.kind === "retried") return after.result;
+  if (after.kind === "unchanged") return result;
+  // The platform's own words first, then why the gateway could not mend it.
+  return { kind: "failed", error: `${result.error}; token refresh: ${after.answer.reason}` };
 }
 
 /** The channel's credentials with a token fit for an order look-up (renewed first when due). */

@@ -168,6 +168,8 @@ conversationRoutes.openapi(
     tags,
     operationId: "listMessages",
     summary: "A conversation's messages, each inbound one with its routing decision",
+    description:
+      "Newest first, in the order they were written: where the platform numbers a conversation's messages (TikTok Shop's `index`), a message delivered late is listed among those it came before.",
     request: { params: IdParamSchema, query: PageQuerySchema },
     responses: { 200: jsonResponse(listOf(MessageSchema, "MessageList"), "A page of messages"), ...errors(400, 401, 403, 404) },
   }),

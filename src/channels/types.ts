@@ -28,6 +28,9 @@ export type Verdict =
   /** `reason` is logged, never returned to the caller. 400: a body the platform never sends. */
   | { kind: "reject"; status: 400 | 401 | 403 | 404; reason: string };
 
+/** Width of `platformIndex`: TikTok Shop's ids are 18–19 digits; an index up to 32 digits fits. */
+export const PLATFORM_INDEX_DIGITS = 32;
+
 const PlatformUserSchema = z.strictObject({ platformUserId: z.string().min(1), displayName: z.string().nullable() });
 const epochMs = z.number().int().nonnegative();
 
@@ -47,6 +50,15 @@ export const InboundMessageSchema = z.strictObject({
   acknowledge: z.string().min(1).optional(),
   /** The customer came from an ad (Messenger's click-to-Messenger referral): some windows are longer then. */
   adReferral: z.strictObject({ adId: z.string().nullable() }).optional(),
+  /**
+   * The platform's position of the message in its thread (TikTok Shop's `index`), as decimal
+   * digits zero-padded to a fixed width so that comparing the strings compares the numbers.
+   * Compared only within one thread: messages that arrive out of order are listed in this order.
+   */
+  platformIndex: z
+    .string()
+    .regex(new RegExp(`^\\d{${PLATFORM_INDEX_DIGITS}}$`))
+    .optional(),
 });
 
 /** A delivery or read receipt for a message the business sent. */

@@ -1,9 +1,10 @@
 /** Contacts, conversations and messages as the pipeline writes them. */
-import { and, desc, eq, inArray, lt, ne, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import type { SQLiteInsertValue } from "drizzle-orm/sqlite-core";
 import { selectInParts } from "./chunk.ts";
 import type { Db } from "./db.ts";
 import type { EndpointRow } from "./endpoints.ts";
-import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
+import { encodeCursor, type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
 import { contacts, conversations, endpoints, messages, notes } from "./schema.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;
@@ -78,8 +79,8 @@ export function upsertConversation(db: Db, row: NewConversation) {
     });
 }
 
-/** Returns the id when the row is new, nothing when it existed. */
-export function insertMessageIfNew(db: Db, row: NewMessage) {
+/** Returns the id when the row is new, nothing when it existed. Values may be SQL (`listedBefore`). */
+export function insertMessageIfNew(db: Db, row: SQLiteInsertValue<typeof messages>) {
   return db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id });
 }
 
@@ -175,15 +176,50 @@ export async function listConversations(
   return toListed(rows, page, (row) => row);
 }
 
+/** Where a message is listed: its `listedAt`, else its arrival. */
+const listedAtOrCreated = sql<number>`coalesce(${messages.listedAt}, ${messages.createdAt})`;
+/** Among messages listed at the same moment, the platform's order; messages without an index first. */
+const platformIndexOrNone = sql<string>`coalesce(${messages.platformIndex}, '')`;
+
+/**
+ * The `listedAt` of an inbound message the platform puts at `platformIndex`: the place of the
+ * first message already in the conversation that the platform orders after it (null: none,
+ * so it is listed on arrival). Evaluated in the insert, where the conversation's object has
+ * already serialized its messages: nothing is read first.
+ */
+export function listedBefore(conversationId: string, platformIndex: string): SQL<number | null> {
+  return sql`(SELECT min(${listedAtOrCreated}) FROM ${messages}
+    WHERE ${messages.conversationId} = ${conversationId} AND ${messages.platformIndex} > ${platformIndex})`;
+}
+
+/**
+ * A conversation's messages, newest first as they are listed: by `listedAt` (a platform's
+ * late delivery placed among the messages it came before), then the platform's index, then id.
+ */
 export async function listMessages(db: Db, workspaceId: string, conversationId: string, page: Page): Promise<Listed<MessageRow>> {
-  const { after, order } = pageQuery(page, messages.createdAt, messages.id);
+  const { cursor } = page;
+  const after = cursor
+    ? or(
+        lt(listedAtOrCreated, cursor.createdAt),
+        and(
+          eq(listedAtOrCreated, cursor.createdAt),
+          or(lt(platformIndexOrNone, cursor.tie ?? ""), and(eq(platformIndexOrNone, cursor.tie ?? ""), lt(messages.id, cursor.id))),
+        ),
+      )
+    : undefined;
   const rows = await db
     .select()
     .from(messages)
     .where(and(eq(messages.workspaceId, workspaceId), eq(messages.conversationId, conversationId), after))
-    .orderBy(...order)
+    .orderBy(desc(listedAtOrCreated), desc(platformIndexOrNone), desc(messages.id))
     .limit(page.limit + 1);
-  return toListed(rows, page, (row) => row);
+  const more = rows.length > page.limit;
+  const kept = more ? rows.slice(0, page.limit) : rows;
+  const last = kept.at(-1);
+  return {
+    data: kept,
+    nextCursor: more && last ? encodeCursor(last.listedAt ?? last.createdAt, last.id, last.platformIndex ?? undefined) : null,
+  };
 }
 
 export function insertMessage(db: Db, row: NewMessage) {
@@ -285,13 +321,13 @@ export function setConversationState(db: Db, conversationId: string, state: Conv
   return db.update(conversations).set({ state, updatedAt: now }).where(eq(conversations.id, conversationId));
 }
 
-/** The conversation's last messages, oldest first: context for tickets. */
+/** The conversation's last messages, oldest first, in the order the list shows them: context for tickets and the AI. */
 export async function recentMessages(db: Db, conversationId: string, limit: number): Promise<MessageRow[]> {
   const rows = await db
     .select()
     .from(messages)
     .where(eq(messages.conversationId, conversationId))
-    .orderBy(desc(messages.seq))
+    .orderBy(desc(listedAtOrCreated), desc(platformIndexOrNone), desc(messages.seq))
     .limit(limit)
     .all();
   return rows.reverse();

@@ -9,7 +9,8 @@ import { ApiError } from "../lib/errors.ts";
 
 export interface Page {
   limit: number;
-  cursor: { createdAt: number; id: string } | null;
+  /** `tie`: a list ordered by one more key between the time and the id (messages: the platform's index). */
+  cursor: { createdAt: number; id: string; tie?: string } | null;
 }
 
 export interface Listed<T> {
@@ -17,15 +18,15 @@ export interface Listed<T> {
   nextCursor: string | null;
 }
 
-export function encodeCursor(createdAt: number, id: string): string {
-  return toBase64Url(utf8(`${createdAt}:${id}`));
+export function encodeCursor(createdAt: number, id: string, tie?: string): string {
+  return toBase64Url(utf8(tie ? `${createdAt}:${tie}:${id}` : `${createdAt}:${id}`));
 }
 
 export function decodeCursor(cursor: string): Page["cursor"] {
   const bytes = fromBase64(cursor);
-  const match = bytes ? /^(\d{1,16}):([a-z]{1,5}_[0-9a-z]{1,40})$/.exec(fromUtf8(bytes)) : null;
-  if (!match?.[1] || !match[2]) throw new ApiError("bad_request", "cursor is malformed; pass back a nextCursor you were given");
-  return { createdAt: Number(match[1]), id: match[2] };
+  const match = bytes ? /^(\d{1,16}):(?:(\d{1,32}):)?([a-z]{1,5}_[0-9a-z]{1,40})$/.exec(fromUtf8(bytes)) : null;
+  if (!match?.[1] || !match[3]) throw new ApiError("bad_request", "cursor is malformed; pass back a nextCursor you were given");
+  return match[2] ? { createdAt: Number(match[1]), id: match[3], tie: match[2] } : { createdAt: Number(match[1]), id: match[3] };
 }
 
 /** `WHERE` fragment that starts after the cursor, and the `ORDER BY` that goes with it. */

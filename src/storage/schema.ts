@@ -145,6 +145,14 @@ export const messages = sqliteTable(
     routing: text(),
     /** Position in the conversation, assigned by its Durable Object in arrival order. */
     seq: integer().notNull(),
+    /** Inbound: the platform's position of the message in its thread (TikTok Shop's `index`), zero-padded digits. */
+    platformIndex: text(),
+    /**
+     * Where the conversation's list places the message (epoch ms); null: at `createdAt`. A message
+     * the platform orders before ones already stored is placed with the first of them (ties go by
+     * `platformIndex`), so a late delivery is listed in the platform's order.
+     */
+    listedAt: integer(),
     createdAt: integer().notNull(),
     /**
      * Outbound: until when the reply belongs to one sender (the request or queue job sending

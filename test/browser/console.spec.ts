@@ -1,9 +1,10 @@
 /**
  * The agent console in a real browser, against a real `wrangler dev`: sign in, an escalation
  * arriving without a reload, the thread and its context, replies (sent, pending, refused),
- * assign and resolve, live-sale mode, channels and endpoints, the phone layout, sign-out and
- * a rejected key. Run by scripts/browser-test.ts, which starts the worker, the fake TikTok
- * Shop API and Chromium and hands them over in `ConsoleTestContext`.
+ * assign and resolve, live-sale mode, channels and endpoints (a channel needing attention),
+ * a WhatsApp thread's reply-window countdown, the phone layout, sign-out and a rejected key.
+ * Run by scripts/browser-test.ts, which starts the worker, the fake TikTok Shop API and
+ * Chromium and hands them over in `ConsoleTestContext`.
  *
  * Steps run in order and build on each other; after the first failure the rest are skipped.
  * Code that runs in the page is passed as strings: this file is type-checked without the DOM.
@@ -44,6 +45,13 @@ const MARKUP = `<img src=x onerror="window.__injected=1"><b>still here?</b>`;
 const REPLY = "So sorry about this! I am checking with the carrier right now.";
 const BUSY_REPLY = "[busy] Give me a moment please.";
 const AGENT = "Ana";
+/** A WhatsApp channel for the reply window; its number id is the fixture's. */
+const WHATSAPP = {
+  appSecret: "5c8e1a7f2b9d4e6a0c3f8b1d7e2a9c4f",
+  verifyToken: "browser-test-verify-token",
+  accessToken: "EAAbrowserTestToken",
+  phoneNumberId: "106540352242922",
+};
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 812 };
 const WAIT_MS = 15_000;
@@ -141,6 +149,36 @@ async function sendTikTokMessage(
     signal: AbortSignal.timeout(10_000),
   });
   assert(response.status === 200, `the webhook answered ${response.status}: ${await response.text()}`);
+}
+
+/** Signs and posts `body` as TikTok Shop would, to `channelId`'s webhook. */
+async function postSignedTikTok(world: World, channelId: string, body: string): Promise<void> {
+  const signature = createHmac("sha256", APP_SECRET).update(APP_KEY).update(body).digest("hex");
+  const response = await fetch(`${world.ctx.baseUrl}/webhooks/tiktok/${channelId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: signature },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert(response.status === 200, `the webhook answered ${response.status}: ${await response.text()}`);
+}
+
+/** A WhatsApp Cloud API text message shaped like the fixture, sent at `sentAtSeconds` and signed as Meta signs it. */
+async function sendWhatsAppMessage(world: World, channelId: string, text: string, sentAtSeconds: number): Promise<void> {
+  const fixture = JSON.parse(readFileSync(join(world.ctx.repoRoot, "test/fixtures/whatsapp/text-message.json"), "utf8"));
+  const message = fixture.entry[0].changes[0].value.messages[0];
+  message.id = `wamid.browser${sentAtSeconds}`;
+  message.timestamp = String(sentAtSeconds);
+  message.text.body = text;
+  const body = JSON.stringify(fixture);
+  const signature = `sha256=${createHmac("sha256", WHATSAPP.appSecret).update(body).digest("hex")}`;
+  const response = await fetch(`${world.ctx.baseUrl}/webhooks/whatsapp/${channelId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert(response.status === 200, `the WhatsApp webhook answered ${response.status}: ${await response.text()}`);
 }
 
 /** The texts the fake TikTok API was asked to send, in order. */
@@ -513,6 +551,97 @@ const steps: Step[] = [
       await page.setViewportSize(PHONE);
       await screenshot(world, "06-phone-channels");
       await page.setViewportSize(DESKTOP);
+    },
+  ],
+  [
+    "a channel whose authorization is about to end shows needs attention with the reason",
+    async (world) => {
+      const { page } = world;
+      const created = await api<{ id: string }>(world, "POST", "/v1/channels", world.apiKey, {
+        platform: "tiktok",
+        name: "Acme outlet",
+        credentials: { appKey: APP_KEY, appSecret: APP_SECRET, accessToken: "tok2", shopCipher: "cipher2" },
+      });
+      assert(created.status === 201, `POST /v1/channels answered ${created.status}`);
+      const channelId = created.json.id;
+      // TikTok Shop's UPCOMING_AUTHORIZATION_EXPIRATION (type 7), sent now.
+      const push = JSON.parse(
+        readFileSync(join(world.ctx.repoRoot, "test/fixtures/tiktok/upcoming-authorization-expiration.json"), "utf8"),
+      );
+      push.timestamp = Math.floor(Date.now() / 1000);
+      await postSignedTikTok(world, channelId, JSON.stringify(push));
+      let reason = "";
+      await waitUntil("the API to say needs_attention", async () => {
+        const read = await api<{ status: string; statusReason: string | null }>(world, "GET", `/v1/channels/${channelId}`, world.apiKey);
+        reason = read.json.statusReason ?? "";
+        return read.json.status === "needs_attention";
+      });
+      assert(reason.includes("2024-07-04T00:00:00.000Z"), `the reason does not give the expiry: ${reason}`);
+      // The channels view polls: the new channel and its state arrive without a click.
+      const item = page.locator(`#channel-list .item[data-key="${channelId}"]`);
+      await waitUntil(
+        "the channel's state in the list",
+        async () => (await item.count()) === 1 && (await item.textContent())?.includes(reason) === true,
+        20_000,
+      );
+      const badge = item.locator(".item-head .badge");
+      assert((await badge.textContent()) === "needs attention", `the badge says "${await badge.textContent()}"`);
+      assert(((await badge.getAttribute("class")) ?? "").includes("badge-pending"), "the badge is not coloured as needing attention");
+      const first = page.locator(`#channel-list .item[data-key="${world.channelId}"] .item-head .badge`);
+      assert((await first.textContent()) === "active", `the first channel's badge says "${await first.textContent()}"`);
+      await screenshot(world, "08-channel-needs-attention");
+    },
+  ],
+  [
+    "a WhatsApp conversation's thread counts down its 24-hour reply window; a TikTok Shop thread shows none",
+    async (world) => {
+      const { page } = world;
+      const created = await api<{ id: string }>(world, "POST", "/v1/channels", world.apiKey, {
+        platform: "whatsapp",
+        name: "Acme on WhatsApp",
+        credentials: WHATSAPP,
+      });
+      assert(created.status === 201, `POST /v1/channels answered ${created.status}`);
+      const channelId = created.json.id;
+      const sentAt = Math.floor(Date.now() / 1000);
+      // A complaint: escalated to a ticket, so nothing is sent to WhatsApp (no fake of it runs here).
+      await sendWhatsAppMessage(world, channelId, COMPLAINT, sentAt);
+      let ticketId = "";
+      try {
+        await waitUntil(
+          "the WhatsApp ticket",
+          async () => {
+            const listed = await api<{ data: { id: string; channelId: string }[] }>(world, "GET", "/v1/tickets?status=open", world.apiKey);
+            ticketId = listed.json.data.find((t) => t.channelId === channelId)?.id ?? "";
+            return ticketId !== "";
+          },
+          20_000,
+        );
+        await page.locator("#nav-tickets").click();
+        const link = page.locator(`#ticket-list .ticket[data-key="${ticketId}"] .ticket-link`);
+        await link.waitFor({ state: "visible", timeout: 20_000 });
+        await link.click();
+        const countdown = page.locator("#thread-window");
+        await countdown.waitFor({ state: "visible", timeout: WAIT_MS });
+        // WhatsApp's customer service window: 24 h after the buyer's message, shown as h:mm.
+        const closesAt = (sentAt + 24 * 3600) * 1000;
+        assert(Number(await countdown.getAttribute("data-closes-at")) === closesAt, "the countdown does not close 24 h after the message");
+        const shown = (await countdown.textContent()) ?? "";
+        const match = /^reply window (\d+):(\d\d) h$/.exec(shown);
+        assert(match && Number(match[1]) === 23, `the countdown does not show 23:mm h: "${shown}"`);
+        const expected = Math.floor((closesAt - Date.now()) / 60_000) % 60;
+        assert(Math.abs(Number(match[2]) - expected) <= 1, `the countdown shows ${match[2]} minutes, not about ${expected}`);
+        assert(
+          ((await countdown.getAttribute("title")) ?? "").includes("whatsapp_customer_service_24h"),
+          "the countdown does not name its rule",
+        );
+        await screenshot(world, "11-reply-window");
+        await page.locator(`#ticket-list .ticket[data-key="${world.laterTicketId}"] .ticket-link`).click();
+        await waitUntil("the TikTok Shop thread", async () => page.url().endsWith(`#/tickets/${world.laterTicketId}`));
+        await waitUntil("its reply window to be hidden", async () => !(await countdown.isVisible()));
+      } finally {
+        if (ticketId) await api(world, "PATCH", `/v1/tickets/${ticketId}`, world.apiKey, { status: "resolved" });
+      }
     },
   ],
   [

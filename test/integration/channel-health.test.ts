@@ -1,6 +1,6 @@
 // Token lifecycle and channel health against fake token hosts and platform APIs: one refresh
 // for many waiting replies, a refused refresh disconnecting the channel, a refusal as
-// unauthorized mended once, and TikTok Shop's authorization pushes.
+// unauthorized mended once (replies and order look-ups), and TikTok Shop's authorization pushes.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { forgetChannel } from "../../src/channel-cache.ts";
@@ -333,6 +333,87 @@ describe("tiktok shop authorization", () => {
     });
     expect(refreshes).toHaveLength(1);
     expect(used).toEqual(["/order/202309/orders TTAT2", "/customer_service/202309/conversations/7373009988776655443/messages TTAT2"]);
+  });
+
+  /**
+   * A fake TikTok Shop whose auth host hands out TTAT2 for TTRT1; the order API takes only the
+   * tokens in `orderTokens`, the send API only TTAT2. Every call is kept as `path token`.
+   */
+  function fakeTikTokShop(orderTokens: string[]) {
+    const refreshes: string[] = [];
+    const used: string[] = [];
+    const expiry = Math.floor(Date.now() / 1000) + 7 * 86400;
+    outbound = captureOutbound("https://", (request) => {
+      if (request.url.startsWith(TIKTOK_AUTH)) {
+        refreshes.push(new URL(request.url).searchParams.get("refresh_token") ?? "");
+        return Response.json({ code: 0, data: { access_token: "TTAT2", access_token_expire_in: expiry, refresh_token: "TTRT2" } });
+      }
+      const token = request.headers.get("x-tts-access-token") ?? "";
+      const path = new URL(request.url).pathname;
+      used.push(`${path} ${token}`);
+      if (path === "/order/202309/orders") {
+        return orderTokens.includes(token)
+          ? Response.json({ code: 0, data: { orders: [{ id: "576700112233445566", status: "IN_TRANSIT" }] } })
+          : Response.json({ code: 105002, message: "Access token is expired" });
+      }
+      return token === "TTAT2"
+        ? Response.json({ code: 0, message: "Success", data: { message_id: "7373009988776600012" } })
+        : Response.json({ code: 105002, message: "Access token is expired" });
+    });
+    return { refreshes, used };
+  }
+
+  async function sentReplyTexts(apiKey: string): Promise<(string | null)[]> {
+    const sent = await json<{ data: { data: { message: { text: string | null } } }[] }>(
+      await call("GET", "/v1/events?type=message.sent", { token: apiKey }),
+      200,
+    );
+    return sent.data.map((event) => event.data.message.text);
+  }
+
+  it("refreshes once after the order look-up is refused as unauthorized, looks the order up again and answers with its status", async () => {
+    const { workspace, channel } = await tiktokChannel(true);
+    // Not due for refresh as far as the gateway knows: only the platform's refusal tells.
+    const { refreshes, used } = fakeTikTokShop(["TTAT2"]);
+    expect((await postTikTok(channel.id, tiktokFixtures["new-message-text"])).status).toBe(200);
+    const texts = await vi.waitFor(async () => {
+      const listed = await sentReplyTexts(workspace.apiKey);
+      expect(listed).toHaveLength(1);
+      return listed;
+    });
+    expect(texts[0]).toBe("Your order 576700112233445566 is on its way.");
+    expect(refreshes).toEqual(["TTRT1"]);
+    expect(used).toEqual([
+      "/order/202309/orders TTAT1",
+      "/order/202309/orders TTAT2",
+      "/customer_service/202309/conversations/7373009988776655443/messages TTAT2",
+    ]);
+    const after = await readChannel(workspace.apiKey, channel.id);
+    expect(after.status).toBe("active");
+    expect(await statusEvents(workspace.apiKey)).toEqual([]);
+  });
+
+  it("marks the channel needs_attention when the order look-up is refused again with the refreshed token, without refreshing twice", async () => {
+    const { workspace, channel } = await tiktokChannel(true);
+    const { refreshes, used } = fakeTikTokShop([]);
+    expect((await postTikTok(channel.id, tiktokFixtures["new-message-text"])).status).toBe(200);
+    const texts = await vi.waitFor(async () => {
+      const listed = await sentReplyTexts(workspace.apiKey);
+      expect(listed).toHaveLength(1);
+      return listed;
+    });
+    // The buyer still hears back; the status waits for a person to mend the token.
+    expect(texts[0]).toBe("We are checking order 576700112233445566 and will get back to you shortly.");
+    expect(refreshes).toEqual(["TTRT1"]);
+    expect(used.filter((call) => call.startsWith("/order/"))).toEqual(["/order/202309/orders TTAT1", "/order/202309/orders TTAT2"]);
+    const after = await readChannel(workspace.apiKey, channel.id);
+    expect(after).toMatchObject({ status: "needs_attention", statusReason: "the platform refused a freshly refreshed access token" });
+    const events = await vi.waitFor(async () => {
+      const listed = await statusEvents(workspace.apiKey);
+      expect(listed).toHaveLength(1);
+      return listed;
+    });
+    expect(events[0]?.data.channel).toMatchObject({ id: channel.id, status: "needs_attention" });
   });
 
   it("refreshes a TikTok Shop token refused as unauthorized through the auth host, then sends", async () => {

@@ -6,7 +6,7 @@
  */
 import type { Attachment, OrderStatus } from "../../events/schema.ts";
 import { summarizeIssues } from "../../lib/zod-issues.ts";
-import type { EnteredFromItem, InboundItem, NormalizeResult } from "../types.ts";
+import { type EnteredFromItem, type InboundItem, type NormalizeResult, PLATFORM_INDEX_DIGITS } from "../types.ts";
 import {
   CancellationStatusChangeSchema,
   CustomerServiceMessageSchema,
@@ -104,7 +104,21 @@ function normalizeMessage(notification: Notification): NormalizeResult {
     sentAt: message.create_time * 1000,
     text,
     attachments,
+    ...orderedBy(message.index),
   });
+}
+
+/**
+ * `index` as a comparable key: decimal digits (a string, or a safe integer should TikTok send
+ * one) zero-padded, so "9" sorts before "10". Anything else is left out: the message is then
+ * listed in arrival order, like every platform's.
+ */
+function orderedBy(index: unknown): { platformIndex?: string } {
+  const digits = typeof index === "number" && Number.isSafeInteger(index) && index >= 0 ? String(index) : index;
+  if (typeof digits !== "string" || !/^\d+$/.test(digits)) return {};
+  const significant = digits.replace(/^0+(?=\d)/, "");
+  if (significant.length > PLATFORM_INDEX_DIGITS) return {};
+  return { platformIndex: significant.padStart(PLATFORM_INDEX_DIGITS, "0") };
 }
 
 type Content = Record<string, unknown>;

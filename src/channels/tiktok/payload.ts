@@ -28,7 +28,11 @@ export const CustomerServiceMessageSchema = z.looseObject({
   /** A JSON document serialised into a string: `{"content":"hi"}`, `{"url","width","height"}`. */
   content: z.string(),
   create_time: z.number().int(),
-  // `index` (a string that sorts the conversation's messages) is not read: see NOTES.md.
+  /**
+   * "(14) New message": a string that sorts the conversation's messages, newer = larger. Read
+   * leniently (normalize.ts `orderedBy`): an unexpected shape orders by arrival, never a dead letter.
+   */
+  index: z.unknown().optional(),
   /** `false`: "not to be displayed to customer service" ("(14) New message"); absent counts as visible. */
   is_visible: z.boolean().optional(),
   sender: z.looseObject({

@@ -100,4 +100,11 @@ describe("cursor", () => {
     expect(decodeCursor(encodeCursor(123, "ch_abc"))).toEqual({ createdAt: 123, id: "ch_abc" });
     expect(() => decodeCursor("nonsense!")).toThrow(/cursor/);
   });
+
+  it("carries a list's tie-breaking key (a message's platform index) when there is one", () => {
+    const index = `${"0".repeat(30)}10`;
+    expect(decodeCursor(encodeCursor(123, "msg_abc", index))).toStrictEqual({ createdAt: 123, id: "msg_abc", tie: index });
+    expect(decodeCursor(encodeCursor(123, "msg_abc"))).toStrictEqual({ createdAt: 123, id: "msg_abc" });
+    expect(() => decodeCursor(encodeCursor(123, "msg_abc", "1".repeat(33)))).toThrow(/cursor/);
+  });
 });

@@ -118,6 +118,23 @@ describe("TikTok Shop normalize", () => {
     expect(tiktok.normalize(withData("new-message-text", { is_visible: true }))).toMatchObject({ ok: true, items: [{ kind: "message" }] });
   });
 
+  it("carries the message's index as zero-padded digits, so that comparing the strings compares the numbers", () => {
+    const indexOf = (index: unknown) => {
+      const result = tiktok.normalize(withData("new-message-text", { index }));
+      if (!result.ok) throw new Error(result.reason);
+      const [item] = result.items;
+      return item?.kind === "message" ? item.platformIndex : "not a message";
+    };
+    expect(indexOf("10")).toBe(`${"0".repeat(30)}10`);
+    expect([indexOf("10"), indexOf("9"), indexOf("100")].sort()).toEqual([indexOf("9"), indexOf("10"), indexOf("100")]);
+    expect(indexOf("7373009988776655501")).toBe(`${"0".repeat(13)}7373009988776655501`);
+    expect(indexOf("0042")).toBe(indexOf("42"));
+    expect(indexOf(42)).toBe(indexOf("42"));
+    // Anything else orders by arrival and is still a message, never a dead letter.
+    for (const odd of ["", "12a", "-3", 1.5, -1, { n: 1 }, "9".repeat(33), null]) expect(indexOf(odd)).toBeUndefined();
+    expect(tiktok.normalize(tiktokFixtures["new-message-text"])).toMatchObject({ ok: true, items: [{ kind: "message" }] });
+  });
+
   it.each([
     ["BUYER_ENTER_FROM_PRODUCT", { product_id: "1729384756102938475" }, "product", "1729384756102938475"],
     ["BUYER_ENTER_FROM_ORDER", { order_id: "576700112233445566" }, "order", "576700112233445566"],
