@@ -4,10 +4,15 @@
 // secrets and [vars] names, silently dropping the rest; these are neither. Other arguments go
 // to wrangler unchanged (`npm run dev -- --port 8788`). The setup runs from here, not as an
 // npm "predev" script, so that `npm run dev -- --help` changes nothing.
+// It runs wrangler the way the bench does, quick per request (local tracing off, warnings
+// and errors only: each roughly halves the requests a second on 2 cores); --trace and
+// --verbose turn each back on. It prints its own "ready" line, as wrangler's is info-level.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
 import { BASE_VARS, parseDevVars } from "./demo/dev-vars.ts";
+import { devLaunch } from "./lib/dev-launch.ts";
 
 const USAGE = `usage: npm run dev -- [wrangler dev options]
 
@@ -17,9 +22,15 @@ migrations locally and prints the admin token (scripts/dev-setup.ts); then start
 dev with .dev.vars' <PLATFORM>_API_BASE, TIKTOK_AUTH_BASE and ZALO_OAUTH_BASE lines as --var. Every other argument goes to
 wrangler dev as is, e.g. --port 8788 (\`npx wrangler dev --help\` lists them).
 
-  --help   this text`;
+Quick per request by default: local tracing off and wrangler's log level at warn (warnings,
+errors and the worker's console.warn/error still show).
 
-const args = process.argv.slice(2);
+  --trace     local tracing on (wrangler's X_LOCAL_OBSERVABILITY)
+  --verbose   wrangler's own log level (info: one line per request, the worker's console.log)
+  --help      this text`;
+
+const launch = devLaunch(process.argv.slice(2), process.env);
+const args = launch.args;
 if (args.includes("--help") || args.includes("-h")) {
   console.log(USAGE);
   process.exit(0);
@@ -34,7 +45,9 @@ if (forwarded.length > 0) console.log(`from .dev.vars: ${forwarded.map((name) =>
 
 const wrangler = spawn("wrangler", ["dev", ...forwarded.flatMap((name) => ["--var", `${name}:${vars.get(name)}`]), ...args], {
   stdio: "inherit",
+  env: launch.env as NodeJS.ProcessEnv,
 });
+void announceReady(launch.url, launch.note);
 // Ctrl-C reaches wrangler from the terminal itself; a signal sent to this process alone is passed on.
 process.on("SIGINT", () => {});
 for (const signal of ["SIGTERM", "SIGHUP"] as const) process.on(signal, () => wrangler.kill(signal));
@@ -43,3 +56,18 @@ wrangler.on("error", (error) => {
   process.exit(1);
 });
 wrangler.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+/** Waits (bounded) for the server to answer, then says where it is and how it was started. */
+async function announceReady(url: string, note: string): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    await delay(500);
+    const answered = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then(
+      () => true,
+      () => false,
+    );
+    if (answered) {
+      console.log(`Switchboard ready on ${url} (${note})`);
+      return;
+    }
+  }
+}
