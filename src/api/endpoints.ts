@@ -12,8 +12,8 @@ import { EventTypeSchema } from "../events/schema.ts";
 import { ApiError } from "../lib/errors.ts";
 import { randomId, randomToken } from "../lib/ids.ts";
 import { sealedAt } from "../lib/secret-box.ts";
+import { endpointObject } from "../objects/endpoint-limiter.ts";
 import { secretBox } from "../secrets.ts";
-import { listAttempts } from "../storage/attempts.ts";
 import { openDb } from "../storage/db.ts";
 import {
   countWorkspaceEndpoints,
@@ -206,7 +206,9 @@ endpointRoutes.openapi(
     responses: { 204: { description: "Deleted" }, ...errors(401, 403, 404) },
   }),
   async (c) => {
-    if (!(await deleteEndpoint(openDb(c.env.DB), c.get("workspaceId"), c.req.valid("param").id))) throw notFound();
+    const { id } = c.req.valid("param");
+    if (!(await deleteEndpoint(openDb(c.env.DB), c.get("workspaceId"), id))) throw notFound();
+    await endpointObject(c.env, id).forget();
     return c.body(null, 204);
   },
 );
@@ -252,7 +254,8 @@ endpointRoutes.openapi(
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
     if (!(await getEndpoint(db, workspaceId, id))) throw notFound();
-    const listed = await listAttempts(db, workspaceId, id, pageOf(query), query.eventId);
+    // The history lives in the endpoint's own object (objects/attempt-log.ts).
+    const listed = await endpointObject(c.env, id).listAttempts(pageOf(query), query.eventId);
     return c.json({ data: listed.data.map(attemptView), nextCursor: listed.nextCursor }, 200);
   },
 );

@@ -4,9 +4,9 @@
  */
 import { z } from "zod";
 import { type MessageTemplate, MessageTemplateSchema, type ReplyWindow } from "../channels/types.ts";
+import type { AttemptRow } from "../deliver/attempt-row.ts";
 import { AttachmentSchema, AuthorSchema, ChannelStatusSchema, PlatformSchema } from "../events/schema.ts";
 import { authorOf } from "../lib/author.ts";
-import type { AttemptRow } from "../storage/attempts.ts";
 import type { ChannelRow } from "../storage/channels.ts";
 import type { DeadLetterRow } from "../storage/dead-letters.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";

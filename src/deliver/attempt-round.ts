@@ -13,6 +13,7 @@ import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
 import type { DeliveryRow, Statement } from "../storage/event-deliveries.ts";
 import type { EventRow } from "../storage/events.ts";
+import type { AttemptRow } from "./attempt-row.ts";
 import { type DeliveryLimiter, deferralSeconds, type EndpointLimits } from "./limiter.ts";
 import { type NextStep, nextStep, retrySchedule } from "./policy.ts";
 import { attemptStatements } from "./record-attempt.ts";
@@ -37,6 +38,8 @@ export interface DeliveryDeps {
   allowPrivate: boolean;
   settings: (workspaceId: string) => Promise<Settings>;
 }
+
+const DAY_MS = 86_400_000;
 
 /** A delivery whose claim (`token`) the caller holds. */
 export interface ClaimedDelivery {
@@ -108,17 +111,19 @@ export async function attemptRound(deps: DeliveryDeps, round: ClaimedDelivery[],
   let results: { claimed: ClaimedDelivery; result: PostResult }[];
   try {
     results = await Promise.all(posts);
-  } finally {
+  } catch (error) {
     await Promise.all(grants.map((grant) => deps.limiter.release(grant.endpointId, grant.leaseIds)));
+    throw error;
   }
 
   const finished = deps.io.now();
   const attempted: AttemptedDelivery[] = [];
+  const history = new Map<string, { rows: AttemptRow[]; keepSince: number }>();
   for (const { claimed, result } of results) {
     const settings = await deps.settings(claimed.workspaceId);
     const attemptNumber = claimed.delivery.attempts + 1;
     const step = nextStep(result, attemptNumber, retrySchedule(settings.deliveries.retryDelaysSeconds), deps.io.random, now);
-    const record = await attemptStatements(deps.db, {
+    const { attempt, ...record } = await attemptStatements(deps.db, {
       workspaceId: claimed.workspaceId,
       key: { endpointId: claimed.endpoint.id, eventId: claimed.event.id },
       token: claimed.token,
@@ -132,7 +137,11 @@ export async function attemptRound(deps: DeliveryDeps, round: ClaimedDelivery[],
       disableAfterFailingSeconds: settings.deliveries.disableAfterFailingSeconds,
     });
     attempted.push({ claimed, step, ...record });
-    // Successes are in delivery_attempts already; a log line each would be noise at volume.
+    const keepSince = finished - settings.deliveries.retentionDays * DAY_MS;
+    const entry = history.get(claimed.endpoint.id) ?? { rows: [], keepSince };
+    entry.rows.push(attempt);
+    history.set(claimed.endpoint.id, entry);
+    // Successes are in the endpoint's history already; a log line each would be noise at volume.
     if (step.kind !== "succeeded") {
       console.warn(
         JSON.stringify({
@@ -146,6 +155,16 @@ export async function attemptRound(deps: DeliveryDeps, round: ClaimedDelivery[],
       );
     }
   }
+  // One call per endpoint frees the round's slots and records its attempts, before the
+  // deliveries' D1 records: an attempt that happened is in the history even if those fail.
+  const leases = new Map(grants.map((grant) => [grant.endpointId, grant.leaseIds]));
+  const endpoints = new Set([...leases.keys(), ...history.keys()]);
+  await Promise.all(
+    [...endpoints].map((endpointId) => {
+      const entry = history.get(endpointId);
+      return deps.limiter.finish(endpointId, leases.get(endpointId) ?? [], entry?.rows ?? [], entry?.keepSince ?? 0);
+    }),
+  );
   return { attempted, deferred };
 }
 

@@ -4,6 +4,7 @@
  * in the queue, and the window one endpoint's limiter keeps. Pure; the coordination point
  * lives behind DeliveryLimiter (objects/endpoint-limiter.ts).
  */
+import type { AttemptRow } from "./attempt-row.ts";
 import { DELIVERY_TIMEOUT_MS } from "./policy.ts";
 
 export interface EndpointLimits {
@@ -35,6 +36,11 @@ export interface DeliveryLimiter {
   acquire(endpointId: string, limits: EndpointLimits, now: number, count: number): Promise<Grant>;
   /** Frees in-flight slots (their starts still count for the rate window). Never throws. */
   release(endpointId: string, leaseIds: string[]): Promise<void>;
+  /**
+   * Frees a round's slots and records its attempts in the endpoint's history, dropping what
+   * is older than `keepSince`. Throws if they could not be recorded (the leases lapse anyway).
+   */
+  finish(endpointId: string, leaseIds: string[], attempts: AttemptRow[], keepSince: number): Promise<void>;
 }
 
 /** What a limiter knows about one endpoint. */

@@ -1,14 +1,15 @@
 /**
- * The record of one attempt, written in one D1 batch so it is all or nothing: the attempt
- * row, the delivery's new state, the endpoint's health (failing since, disabled), and the
- * operational events they imply (`delivery.exhausted`, `endpoint.disabled`).
+ * The record of one attempt: its row in the endpoint's history (the endpoint's object keeps
+ * it), and, in one D1 batch so it is all or nothing, the delivery's new state, the
+ * endpoint's health (failing since, disabled) and the operational events they imply
+ * (`delivery.exhausted`, `endpoint.disabled`).
  */
 import { randomId } from "../lib/ids.ts";
-import { insertAttempt } from "../storage/attempts.ts";
 import type { Db } from "../storage/db.ts";
 import { type EndpointRow, markEndpointFailing, markEndpointHealthy } from "../storage/endpoints.ts";
-import { type DeliveryKey, type DeliveryRow, runAtomically, type Statement, settleAttempt } from "../storage/event-deliveries.ts";
+import { type DeliveryKey, type DeliveryRow, type Statement, settleAttempt } from "../storage/event-deliveries.ts";
 import { insertEventIfNew, storedEventRow } from "../storage/events.ts";
+import type { AttemptRow } from "./attempt-row.ts";
 import { deliveryExhausted, endpointDisabled, isOperationalEventType } from "./operational-events.ts";
 import { disablement, type NextStep } from "./policy.ts";
 import type { PostResult } from "./send.ts";
@@ -29,30 +30,29 @@ export interface AttemptRecord {
   disableAfterFailingSeconds: number;
 }
 
-/** Writes the attempt and everything it implies; returns the ids of the operational events it recorded. */
-export async function recordAttempt(db: Db, record: AttemptRecord): Promise<string[]> {
-  const { statements, eventIds } = await attemptStatements(db, record);
-  await runAtomically(db, statements);
-  return eventIds;
-}
-
-/** The statements of `recordAttempt`, for a caller that batches several attempts. */
-export async function attemptStatements(db: Db, record: AttemptRecord): Promise<{ statements: Statement[]; eventIds: string[] }> {
+/**
+ * The record of an attempt: the row for the endpoint's history (kept by its object) and the
+ * D1 statements of everything the attempt implies, which the caller writes in one batch.
+ */
+export async function attemptStatements(
+  db: Db,
+  record: AttemptRecord,
+): Promise<{ attempt: AttemptRow; statements: Statement[]; eventIds: string[] }> {
   const { key, token, endpoint, event, delivery, result, step, attemptNumber, finished, workspaceId } = record;
+  const attempt: AttemptRow = {
+    id: randomId("att"),
+    workspaceId,
+    endpointId: endpoint.id,
+    eventId: event.id,
+    attempt: attemptNumber,
+    status: step.kind === "succeeded" ? "succeeded" : "failed",
+    responseStatus: result.responseStatus,
+    durationMs: result.durationMs,
+    error: result.error,
+    responseBody: result.responseBody,
+    createdAt: finished,
+  };
   const statements: Statement[] = [
-    insertAttempt(db, {
-      id: randomId("att"),
-      workspaceId,
-      endpointId: endpoint.id,
-      eventId: event.id,
-      attempt: attemptNumber,
-      status: step.kind === "succeeded" ? "succeeded" : "failed",
-      responseStatus: result.responseStatus,
-      durationMs: result.durationMs,
-      error: result.error,
-      responseBody: result.responseBody,
-      createdAt: finished,
-    }),
     settleAttempt(db, key, token, {
       status: step.kind === "succeeded" ? "succeeded" : step.kind === "retry" ? "pending" : "failed",
       reason: step.kind === "exhausted" ? "exhausted" : step.kind === "gone" ? "gone" : null,
@@ -97,5 +97,5 @@ export async function attemptStatements(db: Db, record: AttemptRecord): Promise<
     console.warn(JSON.stringify({ msg: "delivery exhausted", ...key, attempt: attemptNumber }));
   }
   for (const operational of events) statements.push(insertEventIfNew(db, storedEventRow(workspaceId, operational, finished)));
-  return { statements, eventIds: events.map((e) => e.id) };
+  return { attempt, statements, eventIds: events.map((e) => e.id) };
 }

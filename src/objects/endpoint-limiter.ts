@@ -1,16 +1,26 @@
 /**
- * One Durable Object per endpoint: the single point every consumer, in any isolate, asks
- * before it POSTs, so the endpoint's rate limit and concurrency hold across all of them.
- * The window lives in memory only. It covers the last second and leases that lapse on
- * their own, so an object that restarts forgets at most that much, and keeping it costs no
- * storage write (the D1 leases it replaced cost about three rows per delivery).
+ * One Durable Object per endpoint. It is the single point every consumer, in any isolate,
+ * asks before it POSTs, so the endpoint's rate limit and concurrency hold across all of
+ * them; and it keeps the endpoint's attempt history (attempt-log.ts) in its own SQLite.
+ * The limiter's window lives in memory only: it covers the last second and leases that
+ * lapse on their own, so an object that restarts forgets at most that much, and keeping it
+ * costs no storage write. The attempts arrive with the call that frees their slots.
  */
 import { DurableObject } from "cloudflare:workers";
+import type { AttemptRow } from "../deliver/attempt-row.ts";
 import { type DeliveryLimiter, type EndpointLimits, EndpointWindow, type Grant } from "../deliver/limiter.ts";
 import { errorMessage } from "../lib/errors.ts";
+import type { Listed, Page } from "../storage/pagination.ts";
+import { AttemptLog } from "./attempt-log.ts";
 
 export class EndpointLimiterObject extends DurableObject<Env> {
   private window = new EndpointWindow();
+  private readonly attempts: AttemptLog;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.attempts = new AttemptLog(ctx.storage.sql);
+  }
 
   take(limits: EndpointLimits, now: number, count: number): Grant {
     return this.window.take(limits, now, count, () => crypto.randomUUID());
@@ -19,6 +29,25 @@ export class EndpointLimiterObject extends DurableObject<Env> {
   release(leaseIds: string[]): void {
     this.window.release(leaseIds);
   }
+
+  /** The attempts of a round are over: their slots are freed and they are recorded. */
+  finish(leaseIds: string[], attempts: AttemptRow[], keepSince: number): void {
+    this.window.release(leaseIds);
+    this.attempts.record(attempts, keepSince);
+  }
+
+  listAttempts(page: Page, eventId?: string): Listed<AttemptRow> {
+    return this.attempts.list(page, eventId);
+  }
+
+  /** The endpoint was deleted: its history goes with it. */
+  forget(): void {
+    this.attempts.clear();
+  }
+}
+
+export function endpointObject(env: Env, endpointId: string): DurableObjectStub<EndpointLimiterObject> {
+  return limiterStub(env, endpointId);
 }
 
 function limiterStub(env: Env, endpointId: string): DurableObjectStub<EndpointLimiterObject> {
@@ -39,6 +68,10 @@ export function createObjectLimiter(env: Env): DeliveryLimiter {
         // The leases lapse on their own after LEASE_MS; a failed release only delays others.
         console.warn(JSON.stringify({ msg: "limiter release failed", endpointId, error: errorMessage(error) }));
       }
+    },
+    async finish(endpointId, leaseIds, attempts, keepSince) {
+      if (leaseIds.length === 0 && attempts.length === 0) return;
+      await limiterStub(env, endpointId).finish(leaseIds, attempts, keepSince);
     },
   };
 }

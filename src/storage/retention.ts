@@ -1,14 +1,15 @@
 /**
- * Retention: deletes events, delivery attempts, delivery states and dead letters older than
+ * Retention: deletes events, delivery states and dead letters older than
  * their workspace's `deliveries.retentionDays` (read straight from the stored settings JSON,
  * so one statement serves every workspace; a dead letter with no workspace gets the
  * default), and raw inbound blobs older than the default.
- * Deletes go in chunks, so one run stays within D1's limits; the next run continues.
+ * Deletes go in chunks, so one run stays within D1's limits; the next run continues. An
+ * endpoint's attempt history lives in its object, which drops expired attempts as it writes.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "./db.ts";
-import { deadLetters, deliveryAttempts, eventDeliveries, events, inboundBlobs, workspaceSettings } from "./schema.ts";
+import { deadLetters, eventDeliveries, events, inboundBlobs, workspaceSettings } from "./schema.ts";
 
 const DAY_MS = 86_400_000;
 const CHUNK = 500;
@@ -16,7 +17,6 @@ const MAX_CHUNKS_PER_TABLE = 40;
 
 export interface PurgeCounts {
   events: number;
-  attempts: number;
   deliveries: number;
   inboundBlobs: number;
   deadLetters: number;
@@ -54,7 +54,6 @@ export async function purgeOlderThanRetention(db: Db, now: number, defaultDays: 
     sql`${createdAt} < ${candidatesBefore} AND ${createdAt} < ${now} - ${DAY_MS} * ${retentionDays(workspaceId, defaultDays)}`;
   return {
     events: await deleteInChunks(db, events, expired(events.createdAt, events.workspaceId)),
-    attempts: await deleteInChunks(db, deliveryAttempts, expired(deliveryAttempts.createdAt, deliveryAttempts.workspaceId)),
     deliveries: await deleteInChunks(db, eventDeliveries, expired(eventDeliveries.createdAt, eventDeliveries.workspaceId)),
     inboundBlobs: await deleteInChunks(db, inboundBlobs, sql`${inboundBlobs.createdAt} < ${now - defaultDays * DAY_MS}`),
     deadLetters: await deleteInChunks(db, deadLetters, expired(deadLetters.createdAt, deadLetters.workspaceId)),

@@ -218,29 +218,6 @@ export const endpoints = sqliteTable(
   (t) => [index("endpoints_workspace").on(t.workspaceId, t.createdAt)],
 );
 
-export const deliveryAttempts = sqliteTable(
-  "delivery_attempts",
-  {
-    id: text().primaryKey(),
-    workspaceId: text().notNull(),
-    endpointId: text().notNull(),
-    eventId: text().notNull(),
-    attempt: integer().notNull(),
-    status: text({ enum: ["succeeded", "failed"] }).notNull(),
-    responseStatus: integer(),
-    durationMs: integer().notNull(),
-    error: text(),
-    /** The first KiB of the subscriber's answer (deliver/limits.ts). */
-    responseBody: text(),
-    createdAt: integer().notNull(),
-  },
-  (t) => [
-    index("attempts_endpoint").on(t.endpointId, t.createdAt),
-    index("attempts_event").on(t.eventId),
-    index("attempts_created").on(t.createdAt),
-  ],
-);
-
 /**
  * The state of one event's delivery to one endpoint: the source of truth the DELIVERIES
  * queue messages only wake up. `pending` has a wake-up on the way; `failed` (exhausted,

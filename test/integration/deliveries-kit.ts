@@ -1,9 +1,11 @@
 // The deliveries tests' workbench: stored events, a virtual DELIVERIES queue on a virtual
 // clock (so a 27-hour retry schedule runs in milliseconds), and fake subscribers.
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { type DeliveryProducer, fanOut } from "../../src/actions/fan-out.ts";
 import { type ConsumerIo, consumeDeliveries } from "../../src/consumers/deliveries.ts";
 import type { EventDelivery } from "../../src/consumers/messages.ts";
+import { endpointObject } from "../../src/objects/endpoint-limiter.ts";
 import { openDb } from "../../src/storage/db.ts";
 import { call, createEndpoint, createWorkspace, json } from "./helpers.ts";
 
@@ -157,13 +159,16 @@ export async function deliveryRow(endpointId: string, eventId: string) {
   }>();
 }
 
-export async function attemptsOf(endpointId: string, eventId: string) {
-  const rows = await env.DB.prepare(
-    "SELECT attempt, status, response_status, error, response_body FROM delivery_attempts WHERE endpoint_id = ? AND event_id = ? ORDER BY attempt, created_at",
-  )
-    .bind(endpointId, eventId)
-    .all<{ attempt: number; status: string; response_status: number | null; error: string | null; response_body: string | null }>();
-  return rows.results;
+/** An endpoint's attempt history, as its object keeps it (src/objects/attempt-log.ts), oldest first. */
+export async function attemptsOf(endpointId: string, eventId?: string) {
+  return runInDurableObject(endpointObject(env, endpointId), async (_instance, state) =>
+    state.storage.sql
+      .exec<{ attempt: number; status: string; response_status: number | null; error: string | null; response_body: string | null }>(
+        `SELECT attempt, status, response_status, error, response_body FROM attempts ${eventId === undefined ? "" : "WHERE event_id = ?"} ORDER BY attempt, created_at`,
+        ...(eventId === undefined ? [] : [eventId]),
+      )
+      .toArray(),
+  );
 }
 
 export async function eventsOfType(workspaceId: string, type: string) {

@@ -6,6 +6,7 @@ import { fanOut } from "../../src/actions/fan-out.ts";
 import worker from "../../src/index.ts";
 import { purgeExpired, resumeStalledDeliveries, runMaintenance } from "../../src/maintenance/index.ts";
 import { STALL_GRACE_MS } from "../../src/maintenance/resume-stalled.ts";
+import { endpointObject } from "../../src/objects/endpoint-limiter.ts";
 import { db, deliveryRow, eventsOfType, storeEvent, subscriber, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
 import { call, count, json } from "./helpers.ts";
 
@@ -77,11 +78,6 @@ describe("retention", () => {
     const event = await storeEvent(workspaceId, { at: Date.now() - ageMs });
     const endpoint = await firstEndpoint(workspaceId);
     await env.DB.prepare(
-      "INSERT INTO delivery_attempts (id, workspace_id, endpoint_id, event_id, attempt, status, duration_ms, created_at) VALUES (?, ?, ?, ?, 1, 'succeeded', 5, ?)",
-    )
-      .bind(`att_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`, workspaceId, endpoint, event.id, Date.now() - ageMs)
-      .run();
-    await env.DB.prepare(
       "INSERT INTO event_deliveries (endpoint_id, event_id, workspace_id, event_type, status, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 'order.updated', 'succeeded', 0, ?, ?)",
     )
       .bind(endpoint, event.id, workspaceId, Date.now() - ageMs, Date.now() - ageMs)
@@ -96,10 +92,9 @@ describe("retention", () => {
 
   const left = async (eventId: string) =>
     (await count("SELECT count(*) n FROM events WHERE id = ?", eventId)) +
-    (await count("SELECT count(*) n FROM delivery_attempts WHERE event_id = ?", eventId)) +
     (await count("SELECT count(*) n FROM event_deliveries WHERE event_id = ?", eventId));
 
-  it("purges events, attempts, delivery states and dead letters past each workspace's retention, and old inbound blobs", async () => {
+  it("purges events, delivery states and dead letters past each workspace's retention, and old inbound blobs", async () => {
     const standard = (await workspaceWithEndpoint()).workspace;
     const long = (await workspaceWithEndpoint()).workspace;
     const short = (await workspaceWithEndpoint()).workspace;
@@ -125,22 +120,47 @@ describe("retention", () => {
     ]);
 
     const counts = await purgeExpired(env, Date.now());
-    expect(counts).toEqual({ events: 2, attempts: 2, deliveries: 2, inboundBlobs: 1, deadLetters: 2 });
+    expect(counts).toEqual({ events: 2, deliveries: 2, inboundBlobs: 1, deadLetters: 2 });
     const deadLettersLeft = await env.DB.prepare("SELECT id FROM dead_letters ORDER BY id").all<{ id: string }>();
     expect(deadLettersLeft.results.map((row) => row.id)).toEqual(["dl_long_old", "dl_orphan_young"]);
     expect(await left(standardOld)).toBe(0);
     expect(await left(shortOld)).toBe(0);
-    expect(await left(standardYoung)).toBe(3);
-    expect(await left(longOld)).toBe(3);
-    expect(await left(shortYoung)).toBe(3);
+    expect(await left(standardYoung)).toBe(2);
+    expect(await left(longOld)).toBe(2);
+    expect(await left(shortYoung)).toBe(2);
     expect(await count("SELECT count(*) n FROM inbound_blobs WHERE id = 'blob_new'")).toBe(1);
+  });
+
+  it("keeps an endpoint's attempt history to its workspace's retention, dropping the expired as it writes", async () => {
+    const endpointId = "ep_retentiontest0001";
+    const row = (id: string, ageDays: number) => ({
+      id,
+      workspaceId: "ws_retention",
+      endpointId,
+      eventId: `evt_${id}`,
+      attempt: 1,
+      status: "succeeded" as const,
+      responseStatus: 200,
+      durationMs: 5,
+      error: null,
+      responseBody: null,
+      createdAt: Date.now() - ageDays * DAY,
+    });
+    const history = endpointObject(env, endpointId);
+    await history.finish([], [row("att_old", 40), row("att_kept", 20)], Date.now() - 30 * DAY);
+    await history.finish([], [row("att_new", 0)], Date.now() - 30 * DAY);
+    const listed = await history.listAttempts({ limit: 10, cursor: null });
+    expect(listed.data.map((attempt) => attempt.id)).toEqual(["att_new", "att_kept"]);
+    // Deleting the endpoint deletes its history.
+    await history.forget();
+    expect((await history.listAttempts({ limit: 10, cursor: null })).data).toEqual([]);
   });
 
   it("runs every job from the one entry point the cron handler calls", async () => {
     const result = await runMaintenance(env, Date.now());
     expect(result).toEqual({
       resumed: { deliveries: 0, events: 0, replies: 0 },
-      purged: { events: 0, attempts: 0, deliveries: 0, inboundBlobs: 0, deadLetters: 0 },
+      purged: { events: 0, deliveries: 0, inboundBlobs: 0, deadLetters: 0 },
       tokens: { due: 0, failed: 0 },
     });
   });

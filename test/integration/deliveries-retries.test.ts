@@ -109,9 +109,9 @@ describe("a consumer that throws in the middle of a batch", () => {
     const { workspace, endpoint } = await workspaceWithEndpoint();
     const events = [await storeEvent(workspace.id), await storeEvent(workspace.id), await storeEvent(workspace.id)];
     const victim = events[1]?.id ?? "";
-    // D1 fails the write that records the second event's attempt, after the subscriber got it.
+    // D1 fails the write that settles the second event's delivery, after the subscriber got it.
     await env.DB.prepare(
-      `CREATE TRIGGER fail_once BEFORE INSERT ON delivery_attempts WHEN NEW.event_id = '${victim}'
+      `CREATE TRIGGER fail_once BEFORE UPDATE ON event_deliveries WHEN NEW.event_id = '${victim}' AND NEW.attempts > OLD.attempts
        BEGIN SELECT RAISE(ABORT, 'injected D1 failure'); END`,
     ).run();
     const queue = new VirtualQueue();
@@ -131,6 +131,8 @@ describe("a consumer that throws in the middle of a batch", () => {
     expect(new Set(seenIds)).toEqual(new Set(events.map((e) => e.id)));
     expect(seenIds).toHaveLength(4);
     for (const event of events) expect(await deliveryRow(endpoint.id, event.id)).toMatchObject({ status: "succeeded", attempts: 1 });
+    // The endpoint's history was written before D1 failed: both POSTs of the victim are in it.
+    expect(await attemptsOf(endpoint.id, victim)).toHaveLength(2);
   });
 
   it("sends a message that has been retried many times afresh, so the queue's retry limit never dead-letters it", async () => {

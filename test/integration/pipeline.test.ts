@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { EventSchema, type GatewayEvent } from "../../src/events/schema.ts";
 import { tiktokFixtures } from "../fixtures/tiktok/index.ts";
 import { withMessageId } from "../helpers/tiktok.ts";
+import { attemptsOf } from "./deliveries-kit.ts";
 import {
   call,
   captureOutbound,
@@ -71,9 +72,7 @@ describe("TikTok Shop DM, end to end", () => {
         .map((e) => e.id)
         .sort(),
     );
-    await vi.waitFor(async () =>
-      expect(await count("SELECT count(*) n FROM delivery_attempts WHERE status = 'succeeded' AND endpoint_id = ?", endpoint.id)).toBe(3),
-    );
+    await vi.waitFor(async () => expect((await attemptsOf(endpoint.id)).filter((a) => a.status === "succeeded")).toHaveLength(3));
   });
 
   it("stores contact, conversation and message rows", async () => {
