@@ -48,8 +48,14 @@ export const ASSUMPTIONS = {
   d1RoundTripMs: 8,
   /** Wall time of one external HTTPS call (order API, platform API) in production, ms. */
   externalCallMs: 80,
-  /** DO storage rows written per DM, at most: the kv state twice (re-run mark, result) + the alarm when it moves. */
-  doStorageRowsWritten: 3,
+  /**
+   * Conversation object's storage rows written per DM, at most: the kv state twice (admission,
+   * result), the alarm when it moves, and the de-duplication ledger's row (inserted, then
+   * marked finished). The endpoint objects' attempt rows are counted per delivery (below).
+   */
+  doStorageRowsWritten: 5,
+  /** Endpoint object's rows per delivery attempt: the attempt and its two index entries. */
+  doStorageRowsPerAttempt: 3,
   /** DO storage rows read per DM: the kv state. */
   doStorageRowsRead: 1,
   /** D1 rows read per read query (indexed point look-ups; recentMessages reads 5). */
@@ -213,10 +219,10 @@ export function costModel(flood: FloodResult): CostResult {
     ),
     line(
       "DO storage rows written",
-      ASSUMPTIONS.doStorageRowsWritten,
+      ASSUMPTIONS.doStorageRowsWritten + deliveries * ASSUMPTIONS.doStorageRowsPerAttempt,
       "rows",
       PRICES.doStorageRowsWrittenPerM,
-      "kv state twice (the re-run mark, then the result) + the alarm when it moves (upper bound; the scope only when it changes)",
+      `conversation: kv state twice, the alarm when it moves, the ledger row and its finish (${ASSUMPTIONS.doStorageRowsWritten}, upper bound); endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries)`,
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),
     line(
