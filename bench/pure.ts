@@ -294,7 +294,7 @@ export async function benchPure(root: string, minMs: number): Promise<PureResult
     const conversationId = "cv_0123456789abcdefghjkmnpq";
     const builders: (() => Builder)[] = [
       () =>
-        (inbox.upsertContact as (...a: unknown[]) => Builder)(db, {
+        (inbox.upsertContactStatement as (...a: unknown[]) => Builder)(db, {
           id: contactId,
           ...ids,
           platformUserId: "7190001234567890123",
@@ -305,7 +305,7 @@ export async function benchPure(root: string, minMs: number): Promise<PureResult
           updatedAt: now,
         }),
       () =>
-        (inbox.upsertConversation as (...a: unknown[]) => Builder)(db, {
+        (inbox.upsertConversationStatement as (...a: unknown[]) => Builder)(db, {
           id: conversationId,
           ...ids,
           contactId,
@@ -317,7 +317,8 @@ export async function benchPure(root: string, minMs: number): Promise<PureResult
           createdAt: now,
           updatedAt: now,
         }),
-      () => (inbox.updateMessage as (...a: unknown[]) => Builder)(db, "msg_0123456789abcdefghjkmnpq", { status: "sent", error: null }),
+      () =>
+        (inbox.updateMessageStatement as (...a: unknown[]) => Builder)(db, "msg_0123456789abcdefghjkmnpq", { status: "sent", error: null }),
     ];
     const timed = timeSync((i) => builders[i % builders.length]?.().toSQL().sql, minMs);
     add({

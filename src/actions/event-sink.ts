@@ -13,8 +13,8 @@
 import { CLAIM_MS } from "../deliver/policy.ts";
 import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
-import { insertClaimedDeliveries, runAtomically, type Statement } from "../storage/event-deliveries.ts";
-import { type EventRow, getWorkspaceEvents, insertEventsIfNew, storedEventRow } from "../storage/events.ts";
+import { insertClaimedDeliveriesStatements, runAtomically, type Statement } from "../storage/event-deliveries.ts";
+import { type EventRow, getWorkspaceEvents, insertEventsIfNewStatements, storedEventRow } from "../storage/events.ts";
 import { type DeliveryProducer, fanOut, planFanOut } from "./fan-out.ts";
 
 /** An event envelope as built (events/build.ts, deliver/operational-events.ts). */
@@ -43,7 +43,7 @@ export function queuedSink(db: Db, queue: DeliveryProducer, workspaceId: string)
   return {
     async write(statements, events, now) {
       const rows = events.map((event) => storedEventRow(workspaceId, event, now));
-      const results = await runAtomically(db, [...statements, ...insertEventsIfNew(db, rows)]);
+      const results = await runAtomically(db, [...statements, ...insertEventsIfNewStatements(db, rows)]);
       if (rows.length > 0)
         await fanOut(
           db,
@@ -76,8 +76,8 @@ export function inlineSink(db: Db, workspaceId: string, audience: EndpointRow[])
       for (const refused of plan.refused) {
         console.warn(JSON.stringify({ msg: "event not delivered: over the size limit", eventId: refused.eventId, reason: refused.reason }));
       }
-      const claims = insertClaimedDeliveries(db, plan.rows);
-      const results = await runAtomically(db, [...statements, ...insertEventsIfNew(db, rows), ...claims]);
+      const claims = insertClaimedDeliveriesStatements(db, plan.rows);
+      const results = await runAtomically(db, [...statements, ...insertEventsIfNewStatements(db, rows), ...claims]);
       const claimed = (
         results.slice(results.length - claims.length).flat() as {
           endpointId: string;

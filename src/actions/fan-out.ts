@@ -16,7 +16,7 @@ import { isOperationalEventType } from "../deliver/operational-events.ts";
 import { errorMessage } from "../lib/errors.ts";
 import type { Db } from "../storage/db.ts";
 import { type EndpointRow, listWorkspaceEndpoints } from "../storage/endpoints.ts";
-import { insertDeliveries, type NewDeliveryRow, runAtomically } from "../storage/event-deliveries.ts";
+import { insertDeliveriesStatements, type NewDeliveryRow, runAtomically } from "../storage/event-deliveries.ts";
 import { type EventRow, eventsAwaitingFanOut, markFannedOut } from "../storage/events.ts";
 
 /** The part of a Cloudflare Queue producer fan-out needs. */
@@ -98,7 +98,7 @@ export async function fanOut(db: Db, queue: DeliveryProducer, workspaceId: strin
   for (const refused of plan.refused) {
     console.warn(JSON.stringify({ msg: "event not delivered: over the size limit", eventId: refused.eventId, reason: refused.reason }));
   }
-  await runAtomically(db, insertDeliveries(db, plan.rows));
+  await runAtomically(db, insertDeliveriesStatements(db, plan.rows));
   await enqueueWakeUps(
     queue,
     plan.wakeUps.map((body) => ({ body })),

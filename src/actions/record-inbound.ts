@@ -9,14 +9,14 @@ import type { GatewayEvent } from "../events/schema.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
-import { eventRow, insertEventIfNew } from "../storage/events.ts";
+import { eventRow, insertEventIfNewStatement } from "../storage/events.ts";
 import {
   contactExists,
-  insertMessageIfNew,
+  insertMessageIfNewStatement,
   listedBefore,
-  upsertContact,
-  upsertContactStatus,
-  upsertConversation,
+  upsertContactStatement,
+  upsertContactStatusStatement,
+  upsertConversationStatement,
 } from "../storage/inbox.ts";
 import type { ReplyConversation } from "./reply.ts";
 
@@ -113,7 +113,7 @@ export async function inboundRecord(
   const statements: Statement[] = [];
   if (contactChanged)
     statements.push(
-      upsertContact(db, {
+      upsertContactStatement(db, {
         id: contactId,
         workspaceId,
         channelId: channel.id,
@@ -141,8 +141,8 @@ export async function inboundRecord(
     updatedAt: now,
   };
   statements.push(
-    upsertConversation(db, conversationRow),
-    insertMessageIfNew(db, {
+    upsertConversationStatement(db, conversationRow),
+    insertMessageIfNewStatement(db, {
       id: messageId,
       workspaceId,
       channelId: channel.id,
@@ -184,7 +184,7 @@ export async function recordOrderUpdate(
     channel: ctx.channel,
     order: { orderId: item.orderId, status: item.status, platformStatus: item.platformStatus },
   });
-  await insertEventIfNew(db, eventRow(ctx.workspaceId, event, ctx.now));
+  await insertEventIfNewStatement(db, eventRow(ctx.workspaceId, event, ctx.now));
   return [event.id];
 }
 
@@ -207,7 +207,7 @@ export async function recordMessageStatus(db: Db, item: MessageStatusItem, ctx: 
     status: item.status,
     at: isoTime(item.at),
   });
-  await insertEventIfNew(db, eventRow(workspaceId, event, now));
+  await insertEventIfNewStatement(db, eventRow(workspaceId, event, now));
   return [event.id];
 }
 
@@ -217,7 +217,7 @@ const CONTACT_STATUS = { followed: "active", unblocked: "active", unfollowed: "u
 export async function recordContactChange(db: Db, item: ContactChangeItem, ctx: Scope): Promise<string[]> {
   const { workspaceId, channel, now } = ctx;
   const contactId = await derivedId("ct", channel.id, item.contact.platformUserId);
-  const upsert = upsertContactStatus(db, {
+  const upsert = upsertContactStatusStatement(db, {
     id: contactId,
     workspaceId,
     channelId: channel.id,
@@ -237,6 +237,6 @@ export async function recordContactChange(db: Db, item: ContactChangeItem, ctx: 
     channel,
     contact: { id: contactId, ...item.contact },
   });
-  await db.batch([upsert, insertEventIfNew(db, eventRow(workspaceId, event, now))]);
+  await db.batch([upsert, insertEventIfNewStatement(db, eventRow(workspaceId, event, now))]);
   return [event.id];
 }

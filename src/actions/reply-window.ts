@@ -7,7 +7,7 @@ import { buildEvent, isoTime } from "../events/build.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { WindowWarning } from "../objects/conversation-state.ts";
 import type { Db } from "../storage/db.ts";
-import { eventRow, insertEventIfNew } from "../storage/events.ts";
+import { eventRow, insertEventIfNewStatement } from "../storage/events.ts";
 import type { Scope } from "./tickets.ts";
 
 /** Records the warning's event; returns its id to fan out. */
@@ -21,6 +21,6 @@ export async function announceWindowClosing(db: Db, scope: Scope, warning: Windo
     closesAt: isoTime(warning.closesAt),
     rule: warning.rule,
   });
-  await insertEventIfNew(db, eventRow(scope.workspaceId, event, now));
+  await insertEventIfNewStatement(db, eventRow(scope.workspaceId, event, now));
   return event.id;
 }

@@ -27,14 +27,14 @@ import {
   type ContactRow,
   type ConversationRow,
   claimReplyAttempt,
-  clearReplyToken,
-  deleteMessage,
+  clearReplyTokenStatement,
+  deleteMessageStatement,
   getContact,
   getConversation,
   getMessage,
-  insertMessageIfNew,
+  insertMessageIfNewStatement,
   type MessageRow,
-  updateMessage,
+  updateMessageStatement,
 } from "../storage/inbox.ts";
 import { type EventSink, queuedSink } from "./event-sink.ts";
 import { askForCredentials, retryWithRenewedToken } from "./fresh-token.ts";
@@ -186,7 +186,7 @@ export async function sendReply(
     sendAttempts: 1,
   };
   // Recorded and claimed before it is sent: a second sender with the same id finds it and sends nothing.
-  const [inserted] = await insertMessageIfNew(db, message);
+  const [inserted] = await insertMessageIfNewStatement(db, message);
   if (!inserted) {
     const earlier = await getMessage(db, request.workspaceId, id);
     return earlier ? outcomeOf(earlier) : { kind: "not_found" };
@@ -202,7 +202,7 @@ export async function sendReply(
   );
   if (!result.ok && result.kind === "refused") {
     // Nothing left the gateway: the reply never happened.
-    await deleteMessage(db, id);
+    await deleteMessageStatement(db, id);
     return { kind: "refused", reason: result.reason };
   }
   const sink = effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, request.workspaceId);
@@ -237,7 +237,11 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
   const conversation = await getConversation(db, job.workspaceId, message.conversationId);
   const target = conversation ? await loadTarget(env, db, conversation) : { reason: "the conversation no longer exists" };
   if (!conversation || "reason" in target) {
-    await updateMessage(db, message.id, { status: "failed", error: "reason" in target ? target.reason : "gone", sendClaimedUntil: null });
+    await updateMessageStatement(db, message.id, {
+      status: "failed",
+      error: "reason" in target ? target.reason : "gone",
+      sendClaimedUntil: null,
+    });
     return;
   }
   const author = authorOf(message)?.type ?? "bot";
@@ -398,14 +402,14 @@ async function settle(
         author: authorOf(sent) ?? { type: "bot" },
       },
     });
-    const recorded = updateMessage(db, sent.id, {
+    const recorded = updateMessageStatement(db, sent.id, {
       status: "sent",
       error: null,
       sentAt: now,
       platformMessageId: sent.platformMessageId,
       sendClaimedUntil: null,
     });
-    await sink.write([recorded, clearReplyToken(db, conversation.id), ...statementsIfSent], [event], now);
+    await sink.write([recorded, clearReplyTokenStatement(db, conversation.id), ...statementsIfSent], [event], now);
     return { kind: "sent", message: sent };
   }
   const error = result.kind === "refused" ? result.reason : result.error;
@@ -414,7 +418,7 @@ async function settle(
   const delaySeconds = retryDelay(result, attempt);
   // A scheduled retry owns the reply until a while after it is due; if its message is lost, the sweep takes over.
   const sendClaimedUntil = giveUp ? null : now + delaySeconds * 1000 + SEND_CLAIM_MS;
-  await updateMessage(db, message.id, { status, error, sendClaimedUntil });
+  await updateMessageStatement(db, message.id, { status, error, sendClaimedUntil });
   if (!giveUp) {
     const job: ReplyJob = { v: 1, kind: "reply", workspaceId: conversation.workspaceId, messageId: message.id, attempt: attempt + 1 };
     await env.DELIVERIES_QUEUE.send(job, { contentType: "json", delaySeconds });

@@ -23,7 +23,7 @@ import { secretBox } from "../secrets.ts";
 import type { Settings } from "../settings.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
-import { getMessage, insertNote, tagAndAssign } from "../storage/inbox.ts";
+import { getMessage, insertNoteStatement, tagAndAssignStatement } from "../storage/inbox.ts";
 import { getRuleSet, type StoredRuleSet } from "../storage/rules.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { TicketRow } from "../storage/tickets.ts";
@@ -110,7 +110,7 @@ export async function routingStatements(db: Db, request: RouteRequest, routed: R
     if (action.type === "assign") queue = action.queue;
     if (action.type === "note")
       statements.push(
-        insertNote(db, {
+        insertNoteStatement(db, {
           id: await derivedId("note", request.messageId, ruleId),
           workspaceId: scope.workspaceId,
           contactId: scope.contact.id,
@@ -123,7 +123,7 @@ export async function routingStatements(db: Db, request: RouteRequest, routed: R
   }
   if (tags.size > 0 || queue)
     statements.push(
-      ...tagAndAssign(db, { contactId: scope.contact.id, conversationId: scope.conversation.id }, { tags: [...tags], queue }, now),
+      ...tagAndAssignStatement(db, { contactId: scope.contact.id, conversationId: scope.conversation.id }, { tags: [...tags], queue }, now),
     );
   return statements;
 }
@@ -214,7 +214,7 @@ export async function actOnRoute(
         // What the model tried stays with the conversation for the human who takes over.
         const note = aiHandoffNote(turn);
         if (note)
-          await insertNote(db, {
+          await insertNoteStatement(db, {
             id: await derivedId("note", request.messageId, "ai-handoff"),
             workspaceId: scope.workspaceId,
             contactId: scope.contact.id,

@@ -7,16 +7,16 @@ import { buildEvent, isoTime } from "../events/build.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { Clock } from "../objects/conversation-state.ts";
 import type { Db } from "../storage/db.ts";
-import { eventRow, insertEventIfNew } from "../storage/events.ts";
-import { insertClockIfNew, markClock, markClocksStoppedStatements } from "../storage/sla.ts";
+import { eventRow, insertEventIfNewStatement } from "../storage/events.ts";
+import { insertClockIfNewStatement, markClockStatement, markClocksStoppedStatements } from "../storage/sla.ts";
 import type { Scope } from "./tickets.ts";
 
 export function clockId(kind: Clock["kind"], subjectId: string): Promise<string> {
   return derivedId("sla", kind, subjectId);
 }
 
-export function recordClockStart(db: Db, scope: Scope, clock: Clock) {
-  return insertClockIfNew(db, {
+export function clockStartStatement(db: Db, scope: Scope, clock: Clock) {
+  return insertClockIfNewStatement(db, {
     id: clock.id,
     workspaceId: scope.workspaceId,
     channelId: scope.channel.id,
@@ -66,8 +66,8 @@ export async function announceClock(
     windowSeconds: clock.windowSeconds,
   });
   await db.batch([
-    markClock(db, clock.id, type === "sla.warning" ? "warnedAt" : "breachedAt", now),
-    insertEventIfNew(db, eventRow(scope.workspaceId, event, now)),
+    markClockStatement(db, clock.id, type === "sla.warning" ? "warnedAt" : "breachedAt", now),
+    insertEventIfNewStatement(db, eventRow(scope.workspaceId, event, now)),
   ]);
   return event.id;
 }

@@ -10,9 +10,9 @@ import { buildEvent, isoTime } from "../events/build.ts";
 import type { TicketSchema } from "../events/schema.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
-import { eventRow, insertEventIfNew } from "../storage/events.ts";
-import { recentMessages, setConversationState } from "../storage/inbox.ts";
-import { getTicket, insertTicketIfNew, type TicketRow, updateTicket } from "../storage/tickets.ts";
+import { eventRow, insertEventIfNewStatement } from "../storage/events.ts";
+import { recentMessages, setConversationStateStatement } from "../storage/inbox.ts";
+import { getTicket, insertTicketIfNewStatement, type TicketRow, updateTicketStatement } from "../storage/tickets.ts";
 import type { EventSink } from "./event-sink.ts";
 
 export type Ticket = z.infer<typeof TicketSchema>;
@@ -87,7 +87,7 @@ export async function openTicket(
     ticket: ticketView(row),
   });
   await sink.write(
-    [insertTicketIfNew(db, row), setConversationState(db, scope.conversation.id, "awaiting_human", request.now)],
+    [insertTicketIfNewStatement(db, row), setConversationStateStatement(db, scope.conversation.id, "awaiting_human", request.now)],
     [event],
     request.now,
   );
@@ -124,13 +124,13 @@ export async function changeTicket(
     },
   );
   const statements = [
-    updateTicket(db, row.id, { status: next.status, assignee: next.assignee, updatedAt: now }),
-    insertEventIfNew(db, eventRow(row.workspaceId, event, now)),
+    updateTicketStatement(db, row.id, { status: next.status, assignee: next.assignee, updatedAt: now }),
+    insertEventIfNewStatement(db, eventRow(row.workspaceId, event, now)),
   ] as const;
   const resolved = next.status === "resolved" && row.status !== "resolved";
   const reopened = next.status !== "resolved" && row.status === "resolved";
   if (resolved || reopened) {
-    await db.batch([...statements, setConversationState(db, row.conversationId, resolved ? "bot" : "awaiting_human", now)]);
+    await db.batch([...statements, setConversationStateStatement(db, row.conversationId, resolved ? "bot" : "awaiting_human", now)]);
   } else {
     await db.batch([...statements]);
   }

@@ -13,7 +13,7 @@ import {
   countAgents,
   deleteAgent,
   getAgent,
-  insertAgent,
+  insertAgentStatement,
   listAgents,
   listAudit,
   updateAgent,
@@ -113,7 +113,7 @@ agentRoutes.openapi(
       createdAt: now,
       updatedAt: now,
     };
-    await insertAgent(db, row);
+    await insertAgentStatement(db, row);
     c.set("auditDetail", { targetId: row.id, changes: { name, role } });
     return c.json({ ...agentView(row), apiKey }, 201);
   },

@@ -15,7 +15,7 @@ import { toHex } from "../lib/encoding.ts";
 import { ApiError, errorMessage } from "../lib/errors.ts";
 import { sha256, timingSafeEqualText } from "../lib/hmac.ts";
 import { randomId } from "../lib/ids.ts";
-import { type Caller, findAgentByKeyHash, insertAudit } from "../storage/agents.ts";
+import { type Caller, findAgentByKeyHash, insertAuditStatement } from "../storage/agents.ts";
 import { openDb } from "../storage/db.ts";
 import { isWrite, roleFor } from "./roles.ts";
 
@@ -112,7 +112,7 @@ async function audit(
     createdAt: Date.now(),
   };
   try {
-    await insertAudit(openDb(env.DB), row);
+    await insertAuditStatement(openDb(env.DB), row);
   } catch (error) {
     console.error(JSON.stringify({ msg: "audit entry not recorded", action, agentId: agent.id, error: errorMessage(error) }));
   }

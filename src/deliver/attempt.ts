@@ -14,7 +14,7 @@ import {
   getOrCreateDelivery,
   releaseClaim,
   runAtomically,
-  stopPendingDelivery,
+  stopPendingDeliveryStatement,
 } from "../storage/event-deliveries.ts";
 import { type EventRow, getEventRow } from "../storage/events.ts";
 import { attemptRound, type DeliveryDeps } from "./attempt-round.ts";
@@ -67,12 +67,12 @@ export async function wakeDelivery(deps: DeliveryDeps, job: EventDelivery, ordin
   // Succeeded, failed or held: this is a duplicate or stale wake-up.
   if (delivery?.status !== "pending") return ACK;
   if (!endpoint.enabled) {
-    await stopPendingDelivery(db, key, "held", "endpoint_disabled", null, now);
+    await stopPendingDeliveryStatement(db, key, "held", "endpoint_disabled", null, now);
     return ACK;
   }
   const tooLarge = oversizeReason(event.payload);
   if (tooLarge) {
-    await stopPendingDelivery(db, key, "failed", "too_large", tooLarge, now);
+    await stopPendingDeliveryStatement(db, key, "failed", "too_large", tooLarge, now);
     log("delivery refused: event too large", { ...key, reason: tooLarge });
     return ACK;
   }

@@ -7,8 +7,8 @@
 import { EventDeliverySchema } from "../consumers/messages.ts";
 import type { Db } from "../storage/db.ts";
 import { getEndpoint } from "../storage/endpoints.ts";
-import { getDelivery, runAtomically, type Statement, stopPendingDelivery } from "../storage/event-deliveries.ts";
-import { insertEventIfNew, storedEventRow } from "../storage/events.ts";
+import { getDelivery, runAtomically, type Statement, stopPendingDeliveryStatement } from "../storage/event-deliveries.ts";
+import { insertEventIfNewStatement, storedEventRow } from "../storage/events.ts";
 import { deliveryExhausted, isOperationalEventType } from "./operational-events.ts";
 
 const REASON = "processing failed on every retry of the deliveries queue";
@@ -25,7 +25,7 @@ export async function failDeadLetteredDelivery(
   const key = { endpointId, eventId };
   const [delivery, endpoint] = await Promise.all([getDelivery(db, key), getEndpoint(db, workspaceId, endpointId)]);
   if (delivery?.status !== "pending" || !endpoint) return { workspaceId, operationalEventIds: [] };
-  const statements: Statement[] = [stopPendingDelivery(db, key, "failed", "gateway_error", REASON, now)];
+  const statements: Statement[] = [stopPendingDeliveryStatement(db, key, "failed", "gateway_error", REASON, now)];
   const ids: string[] = [];
   if (!isOperationalEventType(delivery.eventType)) {
     const event = await deliveryExhausted(
@@ -47,7 +47,7 @@ export async function failDeadLetteredDelivery(
       delivery.replays,
       now,
     );
-    statements.push(insertEventIfNew(db, storedEventRow(workspaceId, event, now)));
+    statements.push(insertEventIfNewStatement(db, storedEventRow(workspaceId, event, now)));
     ids.push(event.id);
   }
   await runAtomically(db, statements);

@@ -6,9 +6,9 @@
  */
 import { randomId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
-import { type EndpointRow, markEndpointFailing, markEndpointHealthy } from "../storage/endpoints.ts";
-import { type DeliveryKey, type DeliveryRow, type Statement, settleAttempt } from "../storage/event-deliveries.ts";
-import { insertEventIfNew, storedEventRow } from "../storage/events.ts";
+import { type EndpointRow, markEndpointFailingStatement, markEndpointHealthyStatement } from "../storage/endpoints.ts";
+import { type DeliveryKey, type DeliveryRow, type Statement, settleAttemptStatement } from "../storage/event-deliveries.ts";
+import { insertEventIfNewStatement, storedEventRow } from "../storage/events.ts";
 import type { AttemptRow } from "./attempt-row.ts";
 import { deliveryExhausted, endpointDisabled, isOperationalEventType } from "./operational-events.ts";
 import { disablement, type NextStep } from "./policy.ts";
@@ -53,7 +53,7 @@ export async function attemptStatements(
     createdAt: finished,
   };
   const statements: Statement[] = [
-    settleAttempt(db, key, token, {
+    settleAttemptStatement(db, key, token, {
       status: step.kind === "succeeded" ? "succeeded" : step.kind === "retry" ? "pending" : "failed",
       reason: step.kind === "exhausted" ? "exhausted" : step.kind === "gone" ? "gone" : null,
       attempts: attemptNumber,
@@ -69,8 +69,8 @@ export async function attemptStatements(
 
   const disable = disablement(step, endpoint.failingSince, finished, record.disableAfterFailingSeconds);
   // A success clears a failing endpoint; a healthy one (as read before the attempt) is left alone.
-  if (step.kind !== "succeeded") statements.push(markEndpointFailing(db, endpoint.id, finished, disable));
-  else if (endpoint.failingSince !== null) statements.push(markEndpointHealthy(db, endpoint.id));
+  if (step.kind !== "succeeded") statements.push(markEndpointFailingStatement(db, endpoint.id, finished, disable));
+  else if (endpoint.failingSince !== null) statements.push(markEndpointHealthyStatement(db, endpoint.id));
   if (disable) {
     const data = {
       workspaceId,
@@ -96,6 +96,6 @@ export async function attemptStatements(
     events.push(await deliveryExhausted(data, delivery.replays, finished));
     console.warn(JSON.stringify({ msg: "delivery exhausted", ...key, attempt: attemptNumber }));
   }
-  for (const operational of events) statements.push(insertEventIfNew(db, storedEventRow(workspaceId, operational, finished)));
+  for (const operational of events) statements.push(insertEventIfNewStatement(db, storedEventRow(workspaceId, operational, finished)));
   return { attempt, statements, eventIds: events.map((e) => e.id) };
 }

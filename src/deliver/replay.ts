@@ -7,8 +7,8 @@
 import { type DeliveryProducer, enqueueWakeUps, wakeUp } from "../actions/fan-out.ts";
 import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
-import { type NewDeliveryRow, restartDeliveries, restartFailedSince, runAtomically } from "../storage/event-deliveries.ts";
-import { getWorkspaceEvents, insertEventIfNew, storedEventRow } from "../storage/events.ts";
+import { type NewDeliveryRow, restartDeliveriesStatements, restartFailedSince, runAtomically } from "../storage/event-deliveries.ts";
+import { getWorkspaceEvents, insertEventIfNewStatement, storedEventRow } from "../storage/events.ts";
 import { oversizeReason } from "./limits.ts";
 import { deliveryReplayed } from "./operational-events.ts";
 
@@ -52,7 +52,7 @@ export async function replayDeliveries(
         createdAt: event.createdAt,
         updatedAt: now,
       }));
-    await runAtomically(db, restartDeliveries(db, rows, now));
+    await runAtomically(db, restartDeliveriesStatements(db, rows, now));
     eventIds = rows.map((row) => row.eventId);
   } else {
     const restarted = await restartFailedSince(db, endpoint.id, request.since ?? 0, REPLAY_LIMIT, now);
@@ -74,6 +74,6 @@ export async function replayDeliveries(
     },
     now,
   );
-  await insertEventIfNew(db, storedEventRow(endpoint.workspaceId, event, now));
+  await insertEventIfNewStatement(db, storedEventRow(endpoint.workspaceId, event, now));
   return { ok: true, replayed: eventIds.length, operationalEventId: event.id };
 }

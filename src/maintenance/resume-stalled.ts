@@ -13,7 +13,7 @@ import { chunk } from "../storage/chunk.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import { takeStalledDeliveries } from "../storage/event-deliveries.ts";
 import { eventsNeverFannedOut } from "../storage/events.ts";
-import { takeAbandonedReplies, updateMessage } from "../storage/inbox.ts";
+import { takeAbandonedReplies, updateMessageStatement } from "../storage/inbox.ts";
 
 /** Overdue by this much with no sign of a wake-up: lost. Well above the longest limiter deferral and a claim. */
 export const STALL_GRACE_MS = 15 * 60_000;
@@ -74,7 +74,11 @@ async function resumeAbandonedReplies(db: Db, queue: Pick<Queue<ReplyJob>, "send
     else spent.push(message.id);
   }
   for (const id of spent)
-    await updateMessage(db, id, { status: "failed", error: "the reply's sender stopped before it was sent", sendClaimedUntil: null });
+    await updateMessageStatement(db, id, {
+      status: "failed",
+      error: "the reply's sender stopped before it was sent",
+      sendClaimedUntil: null,
+    });
   for (const part of chunk(jobs, QUEUE_BATCH_MESSAGES)) await queue.sendBatch(part.map((body) => ({ body, contentType: "json" })));
   return abandoned.length;
 }

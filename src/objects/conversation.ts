@@ -12,7 +12,7 @@ import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/reco
 import type { AuthorType, ConversationHooks, ConversationReplyRpc, KnownConversation } from "../actions/reply.ts";
 import { announceWindowClosing } from "../actions/reply-window.ts";
 import { actOnRoute, callsOut, decideRoute, type Routed, type RouteRequest, routingStatements } from "../actions/route-message.ts";
-import { announceClock, clockId, clocksStoppedStatements, recordClockStart, recordClocksStopped } from "../actions/sla.ts";
+import { announceClock, clockId, clockStartStatement, clocksStoppedStatements, recordClocksStopped } from "../actions/sla.ts";
 import { changeTicket, openTicket, type Scope, type TicketPatch } from "../actions/tickets.ts";
 import { replyWindowOf } from "../channels/registry.ts";
 import type { InboundMessage } from "../channels/types.ts";
@@ -343,7 +343,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       routing: routed.routing,
     });
     const written = await sink.write(
-      [...record.statements, ...(await routingStatements(db, request, routed)), recordClockStart(db, scope, clock)],
+      [...record.statements, ...(await routingStatements(db, request, routed)), clockStartStatement(db, scope, clock)],
       record.events,
       now,
     );
@@ -449,7 +449,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     now: number,
   ) {
     const clock = newClock("agent_response", await clockId("agent_response", ticketId), ticketId, now, window, ratio);
-    await recordClockStart(db, scope, clock);
+    await clockStartStatement(db, scope, clock);
     return startClock(state, clock);
   }
 }

@@ -20,7 +20,7 @@ export async function findAgentByKeyHash(db: Db, keyHash: string): Promise<Calle
   return row ?? null;
 }
 
-export function insertAgent(db: Db, row: AgentRow) {
+export function insertAgentStatement(db: Db, row: AgentRow) {
   return db.insert(apiKeys).values(row);
 }
 
@@ -85,7 +85,7 @@ export async function deleteAgent(db: Db, workspaceId: string, id: string): Prom
   return rows.length > 0;
 }
 
-export function insertAudit(db: Db, row: AuditRow) {
+export function insertAuditStatement(db: Db, row: AuditRow) {
   return db.insert(auditLog).values(row);
 }
 

@@ -83,7 +83,7 @@ export async function rotateEndpointSecret(
 }
 
 /** Health after a success: no longer failing (written only when it was). */
-export function markEndpointHealthy(db: Db, id: string) {
+export function markEndpointHealthyStatement(db: Db, id: string) {
   return db
     .update(endpoints)
     .set({ failingSince: null })
@@ -91,7 +91,7 @@ export function markEndpointHealthy(db: Db, id: string) {
 }
 
 /** Health after a failure: failing since the first failure; disabled too when `disable` says so. */
-export function markEndpointFailing(db: Db, id: string, now: number, disable: { reason: "gone" | "failing" } | null) {
+export function markEndpointFailingStatement(db: Db, id: string, now: number, disable: { reason: "gone" | "failing" } | null) {
   const failingSince = sql`coalesce(${endpoints.failingSince}, ${now})`;
   if (!disable) return db.update(endpoints).set({ failingSince }).where(eq(endpoints.id, id));
   return db

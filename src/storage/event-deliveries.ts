@@ -35,7 +35,7 @@ export async function runAtomically(db: Db, statements: Statement[]): Promise<un
 }
 
 /** Insert statements that leave existing deliveries (a fan-out that ran twice) untouched. */
-export function insertDeliveries(db: Db, rows: NewDeliveryRow[]): Statement[] {
+export function insertDeliveriesStatements(db: Db, rows: NewDeliveryRow[]): Statement[] {
   return chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(eventDeliveries).values(part).onConflictDoNothing());
 }
 
@@ -45,7 +45,7 @@ export function insertDeliveries(db: Db, rows: NewDeliveryRow[]): Statement[] {
  * its batch) takes the claim over while no attempt was made yet: whoever held it never
  * learnt of the rows.
  */
-export function insertClaimedDeliveries(db: Db, rows: NewDeliveryRow[]) {
+export function insertClaimedDeliveriesStatements(db: Db, rows: NewDeliveryRow[]) {
   return chunk(rows, ROWS_PER_INSERT).map((part) =>
     db
       .insert(eventDeliveries)
@@ -111,7 +111,7 @@ export type AttemptSettlement = Pick<
 >;
 
 /** Statement recording a claimed attempt's outcome; a no-op if the claim lapsed and passed to another. */
-export function settleAttempt(db: Db, key: DeliveryKey, token: string, settlement: AttemptSettlement) {
+export function settleAttemptStatement(db: Db, key: DeliveryKey, token: string, settlement: AttemptSettlement) {
   return db
     .update(eventDeliveries)
     .set({ ...settlement, claimToken: null, claimedUntil: null })
@@ -119,7 +119,7 @@ export function settleAttempt(db: Db, key: DeliveryKey, token: string, settlemen
 }
 
 /** Statement ending a pending delivery without an attempt: held (endpoint disabled) or failed. */
-export function stopPendingDelivery(
+export function stopPendingDeliveryStatement(
   db: Db,
   key: DeliveryKey,
   status: "failed" | "held",
@@ -203,7 +203,7 @@ export async function restartFailedSince(db: Db, endpointId: string, since: numb
  * Statements that make deliveries pending and due at `now` again, from attempt 1, creating
  * those that never existed (an event from before the endpoint subscribed).
  */
-export function restartDeliveries(db: Db, rows: NewDeliveryRow[], now: number): Statement[] {
+export function restartDeliveriesStatements(db: Db, rows: NewDeliveryRow[], now: number): Statement[] {
   return chunk(rows, ROWS_PER_INSERT).map((part) =>
     db
       .insert(eventDeliveries)

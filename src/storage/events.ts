@@ -18,7 +18,7 @@ export function storedEventRow(workspaceId: string, event: { id: string; type: s
 }
 
 /** Insert statement that leaves an existing event (same derived id) untouched. */
-export function insertEventIfNew(db: Db, row: EventRow) {
+export function insertEventIfNewStatement(db: Db, row: EventRow) {
   return db.insert(events).values(row).onConflictDoNothing();
 }
 
@@ -26,7 +26,7 @@ export function insertEventIfNew(db: Db, row: EventRow) {
 const EVENT_ROWS_PER_INSERT = Math.floor(100 / Object.keys(getTableColumns(events)).length);
 
 /** Insert statements for several events (few statements, not one each); existing ones are left untouched. */
-export function insertEventsIfNew(db: Db, rows: EventRow[]) {
+export function insertEventsIfNewStatements(db: Db, rows: EventRow[]) {
   return chunk(rows, EVENT_ROWS_PER_INSERT).map((part) => db.insert(events).values(part).onConflictDoNothing());
 }
 

@@ -37,7 +37,7 @@ export async function contactExists(db: Db, contactId: string): Promise<boolean>
 }
 
 /** Creates the contact, or refreshes its display name when the platform sent one. */
-export function upsertContact(db: Db, row: NewContact) {
+export function upsertContactStatement(db: Db, row: NewContact) {
   return db
     .insert(contacts)
     .values(row)
@@ -59,7 +59,7 @@ export async function markAdReferral(db: Db, conversationId: string, at: number,
   return updated.length > 0;
 }
 
-export function upsertConversation(db: Db, row: NewConversation) {
+export function upsertConversationStatement(db: Db, row: NewConversation) {
   return db
     .insert(conversations)
     .values(row)
@@ -80,7 +80,7 @@ export function upsertConversation(db: Db, row: NewConversation) {
 }
 
 /** Returns the id when the row is new, nothing when it existed. Values may be SQL (`listedBefore`). */
-export function insertMessageIfNew(db: Db, row: SQLiteInsertValue<typeof messages>) {
+export function insertMessageIfNewStatement(db: Db, row: SQLiteInsertValue<typeof messages>) {
   return db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id });
 }
 
@@ -89,7 +89,7 @@ export async function getMessagesByIds(db: Db, ids: string[]): Promise<MessageRo
 }
 
 /** Records a follow, unfollow or block: creates the contact if needed, sets its status. */
-export function upsertContactStatus(db: Db, row: NewContact & { status: ContactRow["status"] }) {
+export function upsertContactStatusStatement(db: Db, row: NewContact & { status: ContactRow["status"] }) {
   return db
     .insert(contacts)
     .values(row)
@@ -222,11 +222,7 @@ export async function listMessages(db: Db, workspaceId: string, conversationId: 
   };
 }
 
-export function insertMessage(db: Db, row: NewMessage) {
-  return db.insert(messages).values(row);
-}
-
-export function updateMessage(
+export function updateMessageStatement(
   db: Db,
   id: string,
   patch: Partial<Pick<MessageRow, "status" | "error" | "platformMessageId" | "sentAt" | "sendClaimedUntil">>,
@@ -234,7 +230,7 @@ export function updateMessage(
   return db.update(messages).set(patch).where(eq(messages.id, id));
 }
 
-export function deleteMessage(db: Db, id: string) {
+export function deleteMessageStatement(db: Db, id: string) {
   return db.delete(messages).where(eq(messages.id, id));
 }
 
@@ -285,7 +281,7 @@ export async function takeAbandonedReplies(db: Db, now: number, graceMs: number,
 }
 
 /** A reply token is single-use: forget it once a reply went out. */
-export function clearReplyToken(db: Db, conversationId: string) {
+export function clearReplyTokenStatement(db: Db, conversationId: string) {
   return db.update(conversations).set({ replyToken: null, replyTokenExpiresAt: null }).where(eq(conversations.id, conversationId));
 }
 
@@ -293,7 +289,7 @@ export function clearReplyToken(db: Db, conversationId: string) {
  * Statements adding tags (kept in order, without repeats) and, when given, the queue of a
  * contact and its conversation. The merge runs in SQL, so nothing is read first.
  */
-export function tagAndAssign(
+export function tagAndAssignStatement(
   db: Db,
   target: { contactId: string; conversationId: string },
   change: { tags: string[]; queue: string | null },
@@ -317,7 +313,7 @@ export function tagAndAssign(
   ] as const;
 }
 
-export function setConversationState(db: Db, conversationId: string, state: ConversationRow["state"], now: number) {
+export function setConversationStateStatement(db: Db, conversationId: string, state: ConversationRow["state"], now: number) {
   return db.update(conversations).set({ state, updatedAt: now }).where(eq(conversations.id, conversationId));
 }
 
@@ -347,7 +343,7 @@ export async function listNotes(db: Db, workspaceId: string, conversationId: str
   return toListed(rows, page, (row) => row);
 }
 
-export function insertNote(db: Db, row: typeof notes.$inferInsert) {
+export function insertNoteStatement(db: Db, row: typeof notes.$inferInsert) {
   return db.insert(notes).values(row).onConflictDoNothing();
 }
 

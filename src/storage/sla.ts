@@ -6,7 +6,7 @@ import { slaClocks } from "./schema.ts";
 
 export type SlaClockRow = typeof slaClocks.$inferSelect;
 
-export function insertClockIfNew(db: Db, row: SlaClockRow) {
+export function insertClockIfNewStatement(db: Db, row: SlaClockRow) {
   return db.insert(slaClocks).values(row).onConflictDoNothing();
 }
 
@@ -20,7 +20,7 @@ export function markClocksStoppedStatements(db: Db, ids: string[], now: number) 
   );
 }
 
-export function markClock(db: Db, id: string, field: "warnedAt" | "breachedAt", now: number) {
+export function markClockStatement(db: Db, id: string, field: "warnedAt" | "breachedAt", now: number) {
   return db
     .update(slaClocks)
     .set({ [field]: now })

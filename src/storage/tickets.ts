@@ -7,7 +7,7 @@ import { tickets } from "./schema.ts";
 export type TicketRow = typeof tickets.$inferSelect;
 export type TicketStatus = TicketRow["status"];
 
-export function insertTicketIfNew(db: Db, row: TicketRow) {
+export function insertTicketIfNewStatement(db: Db, row: TicketRow) {
   return db.insert(tickets).values(row).onConflictDoNothing();
 }
 
@@ -54,6 +54,6 @@ export async function listTickets(db: Db, workspaceId: string, page: Page, filte
   return toListed(rows, page, (row) => row);
 }
 
-export function updateTicket(db: Db, id: string, patch: Partial<Pick<TicketRow, "status" | "assignee" | "updatedAt">>) {
+export function updateTicketStatement(db: Db, id: string, patch: Partial<Pick<TicketRow, "status" | "assignee" | "updatedAt">>) {
   return db.update(tickets).set(patch).where(eq(tickets.id, id));
 }

@@ -336,7 +336,7 @@ describe("SLA clocks", () => {
     await postTikTok(channel.id, dm("hello", "7373009988776655610"));
     await waitForMessages(workspace.apiKey, 2);
     // A returning contact's message that matches no reply rule: its clock runs.
-    await postTikTok(channel.id, dm("my cat is called Mochi", "7373009988776655611"));
+    await postTikTok(channel.id, dm("the weather is nice today", "7373009988776655611"));
     await waitForMessages(workspace.apiKey, 3);
     const events = async () =>
       (
@@ -352,8 +352,9 @@ describe("SLA clocks", () => {
     // Past the 1 s deadline, the object's alarm warns (escalating: nobody has the conversation) and breaches.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const stub = conversationStub(env, channel.id, "7373009988776655443");
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    await vi.waitFor(async () => expect(await firstResponse("sla.breached")).toBe(1));
+    // On a loaded machine the alarm may already have fired on its own: either way it runs now.
+    await runDurableObjectAlarm(stub);
+    await vi.waitFor(async () => expect(await firstResponse("sla.breached")).toBe(1), { timeout: 10_000 });
     expect(await firstResponse("sla.warning")).toBe(1);
     const tickets = await json<{ data: { reason: string }[] }>(await call("GET", "/v1/tickets", { token: workspace.apiKey }), 200);
     expect(tickets.data.map((t) => t.reason)).toEqual(["no reply within 50 % of the 1 s response window"]);
