@@ -34,6 +34,8 @@
  */
 
 const LIST_LIMIT = 50;
+/** The lists cost a request per endpoint: polled every few seconds they are read at most this often. */
+const RELOAD_MS = 10_000;
 const BODY_PREVIEW_CHARS = 600;
 
 /**
@@ -59,6 +61,37 @@ export function summarizeDeadLetterBody(body) {
   return { facts, preview };
 }
 
+/**
+ * Where the value at a validation error's path (`rules.3.when.textMatches`) starts and ends
+ * in `JSON.stringify(value, null, 2)`: the text before it is the same whatever the value, so
+ * a marker put there shows the offset. Null when the path is not in the value.
+ * @param {unknown} value
+ * @param {string} path
+ * @returns {{ start: number, end: number }|null}
+ */
+export function locatePath(value, path) {
+  const keys = path.split(".").filter(Boolean);
+  if (!keys.length || !value || typeof value !== "object") return null;
+  const copy = structuredClone(value);
+  /** @type {any} */
+  let parent = copy;
+  for (const key of keys.slice(0, -1)) {
+    parent = parent?.[key];
+    if (!parent || typeof parent !== "object") return null;
+  }
+  const last = /** @type {string} */ (keys[keys.length - 1]);
+  if (!(last in parent)) return null;
+  const original = parent[last];
+  const marker = "\u0000switchboard-marker\u0000";
+  parent[last] = marker;
+  const start = JSON.stringify(copy, null, 2).indexOf(JSON.stringify(marker));
+  if (start < 0) return null;
+  // The value's own text, indented as it sits at that depth.
+  const depth = keys.length + 1;
+  const text = (JSON.stringify(original, null, 2) ?? "").replaceAll("\n", `\n${"  ".repeat(depth - 1)}`);
+  return { start, end: start + text.length };
+}
+
 /** @param {AdminKit} kit */
 export function mountAdmin(kit) {
   const { h } = kit;
@@ -75,7 +108,19 @@ export function mountAdmin(kit) {
   /** @type {{ version: number, isDefault: boolean, updatedAt: string|null }|null} */
   let rulesRead = null;
 
-  async function load() {
+  let loadedAt = 0;
+  let calledAt = 0;
+
+  /**
+   * Reads the lists (and the rules, once). Polls come every few seconds: they read again
+   * only every RELOAD_MS, but opening the view or acting reads at once.
+   * @param {boolean} [force]
+   */
+  async function load(force = false) {
+    const now = Date.now();
+    const returning = now - calledAt > RELOAD_MS;
+    calledAt = now;
+    if (!force && !returning && now - loadedAt < RELOAD_MS) return;
     const session = kit.session();
     const [letters, eps] = await Promise.all([
       kit.api("GET", `/v1/dead-letters?limit=${LIST_LIMIT}`),
@@ -88,6 +133,7 @@ export function mountAdmin(kit) {
       list.map((e) => kit.api("GET", `/v1/endpoints/${encodeURIComponent(e.id)}/failed-events?limit=${LIST_LIMIT}`)),
     );
     if (session !== kit.session()) return;
+    loadedAt = Date.now();
     deadLetters = letters.data.data;
     endpoints = list;
     failed = new Map(list.map((e, i) => [e.id, failedPages[i]?.data.data ?? []]));
@@ -226,7 +272,7 @@ export function mountAdmin(kit) {
     } catch (error) {
       outcomes.set(id, { kind: "error", text: kit.describeError(error) });
     }
-    await load().catch(() => render());
+    await load(true).catch(() => render());
   }
 
   /** @param {Event} event */
@@ -292,7 +338,16 @@ export function mountAdmin(kit) {
     kit
       .byId("rules-problems")
       .replaceChildren(
-        ...problems.map((p) => h("li", { class: "rules-problem" }, h("code", null, p.path || "(the whole body)"), `: ${p.message}`)),
+        ...problems.map((p) =>
+          h(
+            "li",
+            { class: "rules-problem" },
+            p.path
+              ? h("button", { type: "button", class: "link-button", "data-path": p.path, title: "Show it in the rules" }, p.path)
+              : "(the whole body)",
+            `: ${p.message}`,
+          ),
+        ),
       );
     kit.show(kit.byId("rules-reload"), offerReload);
   }
@@ -345,6 +400,30 @@ export function mountAdmin(kit) {
     return { path: typeof d.path === "string" ? d.path : "", message: typeof d.message === "string" ? d.message : "invalid" };
   }
 
+  /**
+   * Selects the value a validation error names, so the admin sees it in the text box. The
+   * text is pretty-printed first when it was formatted otherwise, so the offsets hold.
+   * @param {string} path
+   */
+  function showPath(path) {
+    const textarea = /** @type {HTMLTextAreaElement} */ (kit.byId("rules-text"));
+    let value;
+    try {
+      value = JSON.parse(textarea.value);
+    } catch {
+      return;
+    }
+    const pretty = JSON.stringify(value, null, 2);
+    const found = locatePath(value, path);
+    if (!found) return;
+    if (textarea.value !== pretty) textarea.value = pretty;
+    textarea.focus();
+    textarea.setSelectionRange(found.start, found.end);
+    // Scroll the selection into view: roughly its line times the line height.
+    const line = pretty.slice(0, found.start).split("\n").length - 1;
+    textarea.scrollTop = Math.max(0, line * (textarea.scrollHeight / pretty.split("\n").length) - textarea.clientHeight / 3);
+  }
+
   async function onReload() {
     setRulesState("", "Loading…");
     try {
@@ -356,6 +435,7 @@ export function mountAdmin(kit) {
   }
 
   function reset() {
+    loadedAt = 0;
     deadLetters = [];
     endpoints = [];
     failed = new Map();
@@ -370,6 +450,10 @@ export function mountAdmin(kit) {
   kit.byId("admin-view").addEventListener("click", onClick);
   kit.byId("rules-form").addEventListener("submit", (e) => void onSave(e));
   kit.byId("rules-reload").addEventListener("click", () => void onReload());
+  kit.byId("rules-problems").addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("button[data-path]") : null;
+    if (button instanceof HTMLButtonElement) showPath(button.dataset.path ?? "");
+  });
 
   return { load, reset };
 }

@@ -5,6 +5,9 @@
  * few, and the strict CSP forbids inline styles, so colours come from CSS classes
  * (`series-<name>`) and geometry from SVG attributes.
  *
+ * Charts are drawn at the pixel width they are given (their container's), so their text
+ * stays 12 px on a phone and on a desktop alike.
+ *
  * Every mark carries `data-series`, `data-label` and `data-value` (the figure as the API gave
  * it), and a `<title>` that a pointer or a screen reader can read.
  */
@@ -43,12 +46,12 @@ export function niceMax(value) {
 /**
  * Horizontal bars: each row a label over a group of bars, one per series (so long channel
  * names never squeeze the bars on a phone); `null` draws "no data".
- * @param {{ title: string, rows: Row[], series: Series[], max?: number, format: (value: number) => string }} spec
+ * @param {{ title: string, rows: Row[], series: Series[], max?: number, format: (value: number) => string, width?: number }} spec
  * @returns {SVGElement}
  */
 export function barChart(spec) {
   const valueWidth = 72;
-  const width = 460;
+  const width = Math.max(240, spec.width ?? 460);
   const labelHeight = 18;
   const barHeight = 14;
   const gap = 3;
@@ -101,12 +104,12 @@ export function barChart(spec) {
 /**
  * Columns over time: `stacked` series stacked per bucket, `line` drawn over them as a
  * polyline with a point per bucket.
- * @param {{ title: string, buckets: { start: string, values: Record<string, number> }[], stacked: Series[], line: Series,
+ * @param {{ title: string, buckets: { start: string, values: Record<string, number> }[], stacked: Series[], line: Series, width?: number,
  *   formatTime: (iso: string) => string }} spec
  * @returns {SVGElement}
  */
 export function timeChart(spec) {
-  const width = 640;
+  const width = Math.max(240, spec.width ?? 640);
   const height = 220;
   const left = 36;
   const bottom = 22;

@@ -37,6 +37,9 @@ const RANGES = /** @type {const} */ ([
   { name: "week", label: "Last week", ms: 7 * 86_400_000 },
 ]);
 
+/** A week of clocks is read per poll: the figures are read again at most this often while the view stays open. */
+const RELOAD_MS = 15_000;
+
 const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
 
 /** @param {number} seconds */
@@ -52,9 +55,16 @@ export function mountDashboard(kit) {
   /** @type {{ sla: SlaMetrics[], traffic: TrafficMetrics|null }} */
   let figures = { sla: [], traffic: null };
 
+  let loadedAt = 0;
+  let calledAt = 0;
+
+  /** Reads the figures on opening the view, then at most every RELOAD_MS however often it is polled. */
   async function load() {
-    const session = kit.session();
     const now = Date.now();
+    const returning = now - calledAt > RELOAD_MS;
+    calledAt = now;
+    if (!returning && now - loadedAt < RELOAD_MS) return;
+    const session = kit.session();
     const to = new Date(now).toISOString();
     const [sla, traffic] = await Promise.all([
       Promise.all(
@@ -67,6 +77,7 @@ export function mountDashboard(kit) {
     const unknown = sla.some((/** @type {SlaMetrics} */ m) => m.channels.some((c) => !kit.hasChannel(c.channelId)));
     if (unknown) await kit.loadChannels();
     if (session !== kit.session()) return;
+    loadedAt = Date.now();
     figures = { sla, traffic };
     render();
   }
@@ -86,8 +97,9 @@ export function mountDashboard(kit) {
         ),
       })),
     ];
-    draw("dash-rate", [rateRows], () =>
+    draw("dash-rate", [rateRows], (width) =>
       barChart({
+        width,
         title: "First responses inside the window",
         rows: rateRows,
         series: rangeSeries,
@@ -99,8 +111,9 @@ export function mountDashboard(kit) {
       label: r.label,
       values: { p50: sla[i]?.overall.p50FirstResponseSeconds ?? null, p90: sla[i]?.overall.p90FirstResponseSeconds ?? null },
     }));
-    draw("dash-times", [timeRows], () =>
+    draw("dash-times", [timeRows], (width) =>
       barChart({
+        width,
         title: "First-response time",
         rows: timeRows,
         series: [
@@ -111,8 +124,8 @@ export function mountDashboard(kit) {
       }),
     );
     const breachRows = RANGES.map((r, i) => ({ label: r.label, values: { breaches: sla[i]?.overall.openBreaches ?? 0 } }));
-    draw("dash-breaches", [breachRows], () =>
-      barChart({ title: "Open breaches", rows: breachRows, series: [{ name: "breaches", label: "open breaches" }], format: String }),
+    draw("dash-breaches", [breachRows], (width) =>
+      barChart({ width, title: "Open breaches", rows: breachRows, series: [{ name: "breaches", label: "open breaches" }], format: String }),
     );
     const week = sla[RANGES.length - 1];
     kit.setText(
@@ -128,8 +141,9 @@ export function mountDashboard(kit) {
       start: b.start,
       values: { inbound: b.inbound, auto: b.answeredAutomatically, escalated: b.escalated },
     }));
-    draw("dash-traffic", [buckets], () =>
+    draw("dash-traffic", [buckets], (width) =>
       timeChart({
+        width,
         title: "DMs per minute, last hour",
         buckets,
         stacked: [
@@ -143,27 +157,40 @@ export function mountDashboard(kit) {
     const t = traffic.totals;
     kit.setText(
       kit.byId("dash-traffic-totals"),
-      `${t.inbound} DMs · ${t.answeredAutomatically} answered automatically · ${t.escalated} escalated · ${t.agentReplies} agents' replies`,
+      `${t.inbound} DMs · ${t.answeredAutomatically} answered automatically · ${t.escalated} escalated · ${t.agentReplies} ${t.agentReplies === 1 ? "agent's reply" : "agents' replies"}`,
     );
     kit.show(kit.byId("dash-live-sale"), kit.liveSaleOn());
   }
 
   /**
-   * Replaces a chart only when what it is drawn from changed.
+   * Replaces a chart only when what it is drawn from, or its container's width, changed.
    * @param {string} id
    * @param {unknown} data
-   * @param {() => SVGElement} make
+   * @param {(width: number|undefined) => SVGElement} make
    */
   function draw(id, data, make) {
     const container = kit.byId(id);
-    const signature = JSON.stringify(data);
+    // A hidden view has no width yet: the default is drawn, and redrawn once it shows.
+    const width = container.clientWidth > 0 ? Math.floor(container.clientWidth) : undefined;
+    const signature = JSON.stringify([data, width ?? null]);
     if (container.dataset.sig === signature) return;
-    container.replaceChildren(make());
+    container.replaceChildren(make(width));
     container.dataset.sig = signature;
   }
 
+  // Redraw at the new width when the window or the phone turns; a frame later, so drawing
+  // never feeds back into the same resize notification.
+  let lastWidth = 0;
+  new ResizeObserver((entries) => {
+    const width = Math.floor(entries[0]?.contentRect.width ?? 0);
+    if (width === lastWidth || width === 0) return;
+    lastWidth = width;
+    requestAnimationFrame(render);
+  }).observe(kit.byId("dashboard-view"));
+
   function reset() {
     figures = { sla: [], traffic: null };
+    loadedAt = 0;
     for (const id of ["dash-rate", "dash-times", "dash-breaches", "dash-traffic"]) {
       const node = kit.byId(id);
       node.replaceChildren();

@@ -381,6 +381,12 @@ const steps: Step[] = [
       await waitUntil("the validation error", async () => (await page.locator("#rules-problems li").count()) > 0);
       const problems = await text(page, "#rules-problems");
       assert(problems.includes("rules.3.when.textMatches"), `the error is not at its path: ${problems}`);
+      await page.locator('#rules-problems button[data-path="rules.3.when.textMatches"]').click();
+      const selected = (await page.evaluate(
+        `(() => { const t = document.getElementById("rules-text"); return t.value.slice(t.selectionStart, t.selectionEnd); })()`,
+      )) as string;
+      assert(selected === JSON.stringify("(\\w+) \\1"), `the path selects ${JSON.stringify(selected)}, not the pattern`);
+      assert(await page.evaluate(`document.activeElement === document.getElementById("rules-text")`), "the rules text is not focused");
       assert((await api<{ version: number }>(world, "GET", "/v1/rules", world.adminKey)).json.version === 0, "refused rules were saved");
 
       await edit(`set.rules[3].when = { textMatches: "where is my (parcel|package)" }`);
