@@ -97,6 +97,8 @@ export function mountAdmin(kit) {
   const { h } = kit;
   /** @type {DeadLetter[]} */
   let deadLetters = [];
+  /** More dead letters than the first page holds. */
+  let moreDeadLetters = false;
   /** @type {Endpoint[]} */
   let endpoints = [];
   /** @type {Map<string, FailedEvent[]>} */
@@ -135,6 +137,7 @@ export function mountAdmin(kit) {
     if (session !== kit.session()) return;
     loadedAt = Date.now();
     deadLetters = letters.data.data;
+    moreDeadLetters = Boolean(letters.data.nextCursor);
     endpoints = list;
     failed = new Map(list.map((e, i) => [e.id, failedPages[i]?.data.data ?? []]));
     render();
@@ -153,7 +156,7 @@ export function mountAdmin(kit) {
       deadLetterItem,
     );
     kit.show(kit.byId("dead-letters-empty"), deadLetters.length === 0);
-    kit.setText(kit.byId("dead-letter-count"), deadLetters.length ? String(deadLetters.length) : "");
+    kit.setText(kit.byId("dead-letter-count"), deadLetters.length ? `${deadLetters.length}${moreDeadLetters ? "+" : ""}` : "");
     kit.reconcile(
       kit.byId("health-list"),
       endpoints,
@@ -437,6 +440,7 @@ export function mountAdmin(kit) {
   function reset() {
     loadedAt = 0;
     deadLetters = [];
+    moreDeadLetters = false;
     endpoints = [];
     failed = new Map();
     outcomes.clear();

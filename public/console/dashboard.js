@@ -63,6 +63,8 @@ export function mountDashboard(kit) {
     const now = Date.now();
     const returning = now - calledAt > RELOAD_MS;
     calledAt = now;
+    // The settings are polled anyway: the live-sale badge follows the switch at once.
+    kit.show(kit.byId("dash-live-sale"), kit.liveSaleOn());
     if (!returning && now - loadedAt < RELOAD_MS) return;
     const session = kit.session();
     const to = new Date(now).toISOString();
@@ -159,7 +161,6 @@ export function mountDashboard(kit) {
       kit.byId("dash-traffic-totals"),
       `${t.inbound} DMs · ${t.answeredAutomatically} answered automatically · ${t.escalated} escalated · ${t.agentReplies} ${t.agentReplies === 1 ? "agent's reply" : "agents' replies"}`,
     );
-    kit.show(kit.byId("dash-live-sale"), kit.liveSaleOn());
   }
 
   /**

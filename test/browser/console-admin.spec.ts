@@ -310,7 +310,15 @@ const steps: Step[] = [
         Number(breaches.find((b) => b.label === "Last week")?.value) === week.overall.openBreaches,
         "the week's open breaches differ from the API's",
       );
+      // During a live sale the chart says so; off again, it does not.
+      assert(!(await page.locator("#dash-live-sale").isVisible()), "the live-sale badge shows with the sale off");
+      await page.locator("#live-sale").check();
+      await page.locator("#dash-live-sale").waitFor({ state: "visible", timeout: WAIT_MS });
       await screenshot(world, "admin-02-dashboard");
+      await page.locator("#live-sale").uncheck();
+      await page.locator("#dash-live-sale").waitFor({ state: "hidden", timeout: WAIT_MS });
+      const sale = await api<{ liveSale: { enabled: boolean } }>(world, "GET", "/v1/settings", world.adminKey);
+      assert(sale.json.liveSale.enabled === false, "live sale was left on");
     },
   ],
   [
@@ -376,6 +384,12 @@ const steps: Step[] = [
         const next = (await page.evaluate(`((set) => { ${change}; return JSON.stringify(set, null, 2); })(${current})`)) as string;
         await page.locator("#rules-text").fill(next);
       };
+      const original = await page.locator("#rules-text").inputValue();
+      await page.locator("#rules-text").fill(`${original.slice(0, -1)},`);
+      await page.locator("#rules-save").click();
+      await waitUntil("the JSON error", async () => (await text(page, "#rules-state")).includes("not valid JSON"));
+      assert(world.ruleSaves.length === 0, "text that is not JSON was sent to the API");
+      await page.locator("#rules-text").fill(original);
       await edit(`set.rules[3].when = { textMatches: "(\\\\w+) \\\\1" }`);
       await page.locator("#rules-save").click();
       await waitUntil("the validation error", async () => (await page.locator("#rules-problems li").count()) > 0);
