@@ -278,32 +278,38 @@ export function mountAdmin(kit) {
     await load(true).catch(() => render());
   }
 
+  /**
+   * What each action button does, by its `data-action`: answers the outcome to show.
+   * @type {Record<string, (id: string) => Promise<string>>}
+   */
+  const actions = {
+    "retry-dead-letter": async (id) => {
+      const { data } = await kit.api("POST", `/v1/dead-letters/${encodeURIComponent(id)}/retry`);
+      return `Sent through again at ${kit.formatTime(data.retriedAt)}.`;
+    },
+    "enable-endpoint": async (id) => {
+      await kit.api("PATCH", `/v1/endpoints/${encodeURIComponent(id)}`, { enabled: true });
+      return "Enabled again.";
+    },
+    "replay-endpoint": async (id) => {
+      // Newest first: the last listed is the oldest that did not get through.
+      const events = failed.get(id) ?? [];
+      const since = events[events.length - 1]?.createdAt;
+      if (!since) return "Nothing to replay.";
+      const { data } = await kit.api("POST", `/v1/endpoints/${encodeURIComponent(id)}/replay`, { since });
+      return `${data.replayed} event${data.replayed === 1 ? "" : "s"} queued again.`;
+    },
+  };
+
   /** @param {Event} event */
   function onClick(event) {
     const target = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
     if (!(target instanceof HTMLButtonElement) || target.disabled) return;
+    const run = actions[target.dataset.action ?? ""];
+    if (!run) return;
     const id = target.dataset.id ?? "";
-    const path = encodeURIComponent(id);
     target.disabled = true;
-    if (target.dataset.action === "retry-dead-letter") {
-      void act(id, async () => {
-        const { data } = await kit.api("POST", `/v1/dead-letters/${path}/retry`);
-        return `Sent through again at ${kit.formatTime(data.retriedAt)}.`;
-      });
-    } else if (target.dataset.action === "enable-endpoint") {
-      void act(id, async () => {
-        await kit.api("PATCH", `/v1/endpoints/${path}`, { enabled: true });
-        return "Enabled again.";
-      });
-    } else if (target.dataset.action === "replay-endpoint") {
-      const events = failed.get(id) ?? [];
-      const since = events[events.length - 1]?.createdAt;
-      if (!since) return;
-      void act(id, async () => {
-        const { data } = await kit.api("POST", `/v1/endpoints/${path}/replay`, { since });
-        return `${data.replayed} event${data.replayed === 1 ? "" : "s"} queued again.`;
-      });
-    }
+    void act(id, () => run(id));
   }
 
   /* ------------------------------------------------------------ rules */
