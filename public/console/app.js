@@ -11,6 +11,9 @@
  *   scroll positions survive each refresh.
  */
 
+import { mountAdmin } from "./admin.js";
+import { mountDashboard } from "./dashboard.js";
+
 const KEY_STORAGE = "switchboard.console.apiKey";
 const POLL_MS = 3000;
 const LIST_LIMIT = 200;
@@ -107,7 +110,7 @@ const state = {
   channels: new Map(),
   /** @type {Map<string, Contact>} */
   contacts: new Map(),
-  /** @type {"tickets"|"channels"} */
+  /** @type {"tickets"|"channels"|"dashboard"|"admin"} */
   view: "tickets",
   /** @type {string|null} */
   selectedId: null,
@@ -455,15 +458,16 @@ function paintUpdated(now) {
 /**
  * Calls the gateway's API with the session's key. Answers `{status, data}` for 2xx and throws
  * ApiError otherwise; a 401 also signs out.
- * @param {"GET"|"POST"|"PATCH"} method
+ * @param {"GET"|"POST"|"PATCH"|"PUT"} method
  * @param {string} path
  * @param {unknown} [body]
+ * @param {Record<string, string>} [extraHeaders] such as `if-match`
  * @returns {Promise<{status: number, data: any}>}
  */
-async function api(method, path, body) {
+async function api(method, path, body, extraHeaders) {
   const session = state.session;
   /** @type {Record<string, string>} */
-  const headers = { accept: "application/json", authorization: `Bearer ${state.apiKey ?? ""}` };
+  const headers = { ...extraHeaders, accept: "application/json", authorization: `Bearer ${state.apiKey ?? ""}` };
   if (body !== undefined) headers["content-type"] = "application/json";
   /** @type {Response} */
   let response;
@@ -536,15 +540,20 @@ function enc(value) {
  */
 function showError(error, source) {
   if (error instanceof ApiError && error.status === 401) return; // sign-in shows it
-  let text = errorText(error);
-  if (error instanceof ApiError) {
-    text = `${error.status ? `${error.status} ` : ""}${error.code}: ${error.message}`;
-    const paths = detailPaths(error.details);
-    if (paths) text = `${text} (${paths})`;
-  }
-  setText(byId("banner-text"), text);
+  setText(byId("banner-text"), describeError(error));
   show(byId("banner"), true);
   state.bannerSource = source;
+}
+
+/**
+ * An error as the agent reads it: `403 forbidden: …`, with the paths of validation details.
+ * @param {unknown} error
+ */
+function describeError(error) {
+  if (!(error instanceof ApiError)) return errorText(error);
+  const text = `${error.status ? `${error.status} ` : ""}${error.code}: ${error.message}`;
+  const paths = detailPaths(error.details);
+  return paths ? `${text} (${paths})` : text;
 }
 
 /** @param {unknown} details */
@@ -615,6 +624,8 @@ function signOut(message) {
   show(byId("topbar"), false);
   show(byId("tickets-view"), false);
   show(byId("channels-view"), false);
+  show(byId("dashboard-view"), false);
+  show(byId("admin-view"), false);
   show(byId("signin-view"), true);
   showSignInError(message ?? "");
   byId("api-key").focus();
@@ -643,6 +654,8 @@ function resetData() {
   }
   /** @type {HTMLTextAreaElement} */ (byId("reply-text")).value = "";
   setText(byId("updated"), "not updated yet");
+  extraViews.dashboard.reset();
+  extraViews.admin.reset();
 }
 
 function enterConsole() {
@@ -654,11 +667,11 @@ function enterConsole() {
 
 /* ---------------------------------------------------------------- routing (hash) */
 
-/** Reads `#/tickets`, `#/tickets/<id>` or `#/channels`. */
+/** Reads `#/tickets`, `#/tickets/<id>`, `#/channels`, `#/dashboard` or `#/admin`. */
 function parseRoute() {
-  const match = /^#\/(tickets|channels)(?:\/([A-Za-z0-9_-]{1,100}))?$/.exec(location.hash);
+  const match = /^#\/(tickets|channels|dashboard|admin)(?:\/([A-Za-z0-9_-]{1,100}))?$/.exec(location.hash);
   if (!match) return { view: /** @type {"tickets"} */ ("tickets"), ticketId: null };
-  return { view: /** @type {"tickets"|"channels"} */ (match[1]), ticketId: match[2] ?? null };
+  return { view: /** @type {"tickets"|"channels"|"dashboard"|"admin"} */ (match[1]), ticketId: match[2] ?? null };
 }
 
 function applyRoute() {
@@ -667,10 +680,15 @@ function applyRoute() {
   state.view = route.view;
   show(byId("tickets-view"), route.view === "tickets");
   show(byId("channels-view"), route.view === "channels");
-  byId("nav-tickets").toggleAttribute("aria-current", route.view === "tickets");
-  byId("nav-channels").toggleAttribute("aria-current", route.view === "channels");
+  show(byId("dashboard-view"), route.view === "dashboard");
+  show(byId("admin-view"), route.view === "admin");
+  for (const view of ["tickets", "channels", "dashboard", "admin"]) {
+    const link = byId(`nav-${view}`);
+    if (route.view === view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
   if (route.view === "tickets" && route.ticketId !== state.selectedId) selectTicket(route.ticketId);
-  if (route.view === "channels") void refresh();
+  if (route.view !== "tickets") void refresh();
 }
 
 /** @param {string|null} ticketId */
@@ -747,6 +765,8 @@ async function runRefresh() {
   if (!state.agents.size) jobs.push(loadAgents());
   if (state.view === "tickets" && state.selectedId) jobs.push(loadThread(state.selectedId));
   if (state.view === "channels") jobs.push(loadChannelsView());
+  if (state.view === "dashboard") jobs.push(extraViews.dashboard.load());
+  if (state.view === "admin") jobs.push(extraViews.admin.load());
   const results = await Promise.allSettled(jobs);
   if (session !== state.session) return;
   const failure = results.find((r) => r.status === "rejected");
@@ -775,6 +795,8 @@ function renderWho() {
   setText(byId("who"), me ? `${me.name} · ${me.role}` : "");
   // Settings are an admin's: an agent key is refused PATCH /v1/settings.
   show(byId("live-sale-switch"), me?.role === "admin");
+  // The fixing is an admin's; an agent who opens #/admin anyway sees it read-only.
+  show(byId("nav-admin"), me?.role === "admin");
   renderActions();
 }
 
@@ -1594,6 +1616,29 @@ function attemptsTable(attempts) {
     ),
   );
 }
+
+/* ---------------------------------------------------------------- dashboard and admin (dashboard.js, admin.js) */
+
+/** What the dashboard and the admin view borrow from this module: the API, DOM helpers, names. */
+const extraViews = (() => {
+  const kit = {
+    api,
+    h,
+    byId,
+    setText,
+    show,
+    reconcile,
+    formatTime,
+    describeError,
+    channelLabel,
+    hasChannel: (/** @type {string} */ id) => state.channels.has(id),
+    loadChannels,
+    liveSaleOn: () => Boolean(state.settings?.liveSale?.enabled),
+    isAdmin: () => state.me?.role === "admin",
+    session: () => state.session,
+  };
+  return { dashboard: mountDashboard(kit), admin: mountAdmin(kit) };
+})();
 
 /* ---------------------------------------------------------------- start */
 

@@ -1,9 +1,14 @@
-/** GET /v1/metrics/sla?from=&to=: first-response figures per channel and overall (default: the last 7 days). */
+/**
+ * GET /v1/metrics/sla?from=&to=: first-response figures per channel and overall (default: the last 7 days).
+ * GET /v1/metrics/traffic?from=&to=&bucketSeconds=: DMs per bucket, answered automatically or escalated (default: the last hour by minute).
+ */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { ApiError } from "../lib/errors.ts";
 import { slaByChannel } from "../route/sla-metrics.ts";
+import { trafficBuckets } from "../route/traffic-metrics.ts";
 import { openDb } from "../storage/db.ts";
+import { countTraffic } from "../storage/events.ts";
 import { clocksStartedBetween } from "../storage/sla.ts";
 import { createRouter } from "./router.ts";
 import { errors, jsonResponse, TimestampSchema } from "./schemas.ts";
@@ -63,5 +68,77 @@ metricRoutes.openapi(
       ]);
     const rows = await clocksStartedBetween(openDb(c.env.DB), c.get("workspaceId"), from, to);
     return c.json({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...slaByChannel(rows) }, 200);
+  },
+);
+
+const TrafficQuerySchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional().meta({ description: "ISO 8601; default: one hour before `to`" }),
+  to: z.iso.datetime({ offset: true }).optional().meta({ description: "ISO 8601; default: now" }),
+  bucketSeconds: z.coerce
+    .number({ error: "must be a whole number of seconds from 60 to 86400" })
+    .int({ error: "must be a whole number of seconds from 60 to 86400" })
+    .min(60, { error: "must be at least 60" })
+    .max(86_400, { error: "must be at most 86400" })
+    .default(60)
+    .meta({ description: "Width of each bucket, 60 (a minute, the default) to 86400 (a day)" }),
+});
+/** A chart's worth: a day by minute, or two months by hour. More is a 400. */
+const MAX_BUCKETS = 1440;
+const HOUR_MS = 3600 * 1000;
+
+const TrafficFiguresSchema = {
+  inbound: count.meta({ description: "Buyers' messages received (`message.received`)" }),
+  answeredAutomatically: count.meta({
+    description: "Replies sent by a rule or the AI tier (`message.sent` whose author is `bot` or `ai`)",
+  }),
+  escalated: count.meta({ description: "Tickets opened for a human (`ticket.created`)" }),
+  agentReplies: count.meta({ description: "Replies sent by agents (`message.sent` whose author is an `agent`)" }),
+};
+
+const TrafficMetricsSchema = z
+  .strictObject({
+    from: TimestampSchema,
+    to: TimestampSchema,
+    bucketSeconds: count,
+    totals: z.strictObject(TrafficFiguresSchema).meta({ id: "TrafficFigures" }),
+    buckets: z
+      .array(z.strictObject({ start: TimestampSchema, ...TrafficFiguresSchema }).meta({ id: "TrafficBucket" }))
+      .meta({ description: "Every bucket from `from`, oldest first, empty ones included" }),
+  })
+  .meta({ id: "TrafficMetrics" });
+
+metricRoutes.openapi(
+  createRoute({
+    method: "get",
+    path: "/traffic",
+    tags: ["Metrics"],
+    operationId: "getTrafficMetrics",
+    summary: "DMs per minute (or per bucket), answered automatically versus escalated",
+    description:
+      "Counted from the workspace's stored events, so a range older than the events' retention (`deliveries.retentionDays`) counts nothing. At most 1440 buckets.",
+    request: { query: TrafficQuerySchema },
+    responses: { 200: jsonResponse(TrafficMetricsSchema, "The counts"), ...errors(400, 401, 403) },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    const to = query.to ? Date.parse(query.to) : Date.now();
+    const from = query.from ? Date.parse(query.from) : to - HOUR_MS;
+    const bucketMs = query.bucketSeconds * 1000;
+    if (from >= to) throw new ApiError("validation_failed", "from must be before to", [{ path: "from", message: "not before to" }]);
+    const bucketCount = Math.ceil((to - from) / bucketMs);
+    if (bucketCount > MAX_BUCKETS)
+      throw new ApiError("validation_failed", `the range holds at most ${MAX_BUCKETS} buckets`, [
+        { path: "bucketSeconds", message: `${bucketCount} buckets of ${query.bucketSeconds} s from from to to; at most ${MAX_BUCKETS}` },
+      ]);
+    const rows = await countTraffic(openDb(c.env.DB), c.get("workspaceId"), from, to, bucketMs);
+    return c.json(
+      {
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        bucketSeconds: query.bucketSeconds,
+        ...trafficBuckets(rows, from, bucketMs, bucketCount),
+      },
+      200,
+    );
   },
 );
