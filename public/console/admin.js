@@ -31,6 +31,8 @@
  *   failingSince?: string|null, eventTypes: string[] }} Endpoint
  * @typedef {{ eventId: string, eventType: string, status: "failed"|"held"|string, reason: string|null,
  *   lastError: string|null, createdAt: string }} FailedEvent
+ * @typedef {{ id: string, agentId: string, agentName: string, action: string, targetId: string|null,
+ *   detail: Record<string, unknown>|null, status: number, createdAt: string }} AuditEntry
  */
 
 const LIST_LIMIT = 50;
@@ -103,6 +105,9 @@ export function mountAdmin(kit) {
   let endpoints = [];
   /** @type {Map<string, FailedEvent[]>} */
   let failed = new Map();
+  /** The audit list's latest page: who did what, when (read by admins only). */
+  /** @type {AuditEntry[]} */
+  let audit = [];
   /** Outcome of the last action per object id, shown beside it until the next one. */
   /** @type {Map<string, { kind: "ok"|"error", text: string }>} */
   const outcomes = new Map();
@@ -124,9 +129,10 @@ export function mountAdmin(kit) {
     calledAt = now;
     if (!force && !returning && now - loadedAt < RELOAD_MS) return;
     const session = kit.session();
-    const [letters, eps] = await Promise.all([
+    const [letters, eps, entries] = await Promise.all([
       kit.api("GET", `/v1/dead-letters?limit=${LIST_LIMIT}`),
       kit.api("GET", `/v1/endpoints?limit=${LIST_LIMIT}`),
+      kit.isAdmin() ? kit.api("GET", `/v1/audit?limit=${LIST_LIMIT}`) : null,
       rulesRead ? null : loadRules(),
     ]);
     /** @type {Endpoint[]} */
@@ -140,6 +146,7 @@ export function mountAdmin(kit) {
     moreDeadLetters = Boolean(letters.data.nextCursor);
     endpoints = list;
     failed = new Map(list.map((e, i) => [e.id, failedPages[i]?.data.data ?? []]));
+    audit = entries?.data.data ?? [];
     render();
   }
 
@@ -165,6 +172,35 @@ export function mountAdmin(kit) {
       endpointItem,
     );
     kit.show(kit.byId("health-empty"), endpoints.length === 0);
+    kit.show(kit.byId("audit-card"), admin);
+    kit.reconcile(
+      kit.byId("audit-list"),
+      admin ? audit : [],
+      (a) => a.id,
+      (a) => JSON.stringify(a),
+      auditItem,
+    );
+    kit.show(kit.byId("audit-empty"), admin && audit.length === 0);
+  }
+
+  /** @param {AuditEntry} entry */
+  function auditItem(entry) {
+    return h(
+      "li",
+      { class: "item audit-entry" },
+      h(
+        "div",
+        { class: "item-head" },
+        h("strong", null, entry.agentName),
+        h("code", null, entry.action),
+        h("span", { class: `badge badge-${entry.status < 400 ? "on" : "failed"}` }, String(entry.status)),
+      ),
+      h(
+        "p",
+        { class: "muted small" },
+        `${kit.formatTime(entry.createdAt)}${entry.targetId ? ` · ${entry.targetId}` : ""}${entry.detail ? ` · ${JSON.stringify(entry.detail)}` : ""}`,
+      ),
+    );
   }
 
   /**

@@ -240,6 +240,7 @@ const steps: Step[] = [
       assert(await page.locator("#admin-readonly").isVisible(), "the agent is not told the view is read-only");
       assert((await page.locator("#admin-view button.admin-action:visible").count()) === 0, "an agent sees an admin action");
       assert(!(await page.locator("#rules-save").isVisible()), "an agent is offered to save the rules");
+      assert(!(await page.locator("#audit-card").isVisible()), "an agent is shown the audit list");
       assert(await page.evaluate(`document.getElementById("rules-text").readOnly`), "an agent can edit the rules text");
       // Forced: the hidden button shown and clicked, as a curious agent could in the devtools.
       await page.evaluate(`document.querySelector('#dead-letter-list button[data-action="retry-dead-letter"]').hidden = false`);
@@ -343,6 +344,11 @@ const steps: Step[] = [
       const letters = await api<{ data: { id: string; retriedAt: string | null }[] }>(world, "GET", "/v1/dead-letters", world.adminKey);
       assert(letters.json.data.find((d) => d.id === world.deadLetterId)?.retriedAt, "the API does not have the retry");
       await waitUntil("the retried badge", async () => (await text(page, "#dead-letter-list")).includes("retried"));
+      // Who did it: the admin's retry is in the audit list, by name, with the route and its answer.
+      await waitUntil("the audit entry of the retry", async () => {
+        const entry = page.locator("#audit-list .audit-entry", { hasText: "/v1/dead-letters/:id/retry" }).first();
+        return (await entry.count()) > 0 && ((await entry.textContent()) ?? "").includes("Mai");
+      });
     },
   ],
   [
