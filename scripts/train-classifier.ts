@@ -127,6 +127,8 @@ if (values.cv) {
   console.log(byLanguage(corpus));
   console.log("\nHand-written natural messages only (the sterner part: no template siblings), per language:\n");
   console.log(byLanguage(corpus.filter((item) => item.group.startsWith("natural:"))));
+  console.log("\nOf which round 3 (greetings with emoji, sarcasm, facts that are complaints, prices and phones), per language:\n");
+  console.log(byLanguage(corpus.filter((item) => item.group.startsWith("natural:round3:"))));
 } else if (values.dev) {
   // A fifth of the templates (all their fills) and of the labelled rows: the dev split never
   // shares a template with training, or it would only measure memory.
