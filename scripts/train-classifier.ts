@@ -129,6 +129,12 @@ if (values.cv) {
   console.log(byLanguage(corpus.filter((item) => item.group.startsWith("natural:"))));
   console.log("\nOf which round 3 (greetings with emoji, sarcasm, facts that are complaints, prices and phones), per language:\n");
   console.log(byLanguage(corpus.filter((item) => item.group.startsWith("natural:round3:"))));
+  const naturalFailures = pooled(corpus.filter((item) => item.group.startsWith("natural:"))).failures;
+  for (const failure of naturalFailures.slice(0, Number(process.env.SHOW_FAILURES ?? 0))) {
+    console.log(
+      `${failure.wrong.join(",")}\t${failure.item.intent}/${failure.item.sentiment} → ${failure.got.intent}/${failure.got.sentiment}\t${failure.item.text}`,
+    );
+  }
 } else if (values.dev) {
   // A fifth of the templates (all their fills) and of the labelled rows: the dev split never
   // shares a template with training, or it would only measure memory.
