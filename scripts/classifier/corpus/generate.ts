@@ -26,6 +26,15 @@ export interface CorpusItem {
 
 /** Hand-written natural messages, one per line (`natural-<source>.txt`): no slots, each written once. */
 const NATURAL_SOURCES = ["en", "vi", "vi-nodiac", "th", "id"] as const;
+/**
+ * The rounds of hand-written messages: `natural-<source>.txt`, then `natural-round3-<source>.txt`
+ * (friendly greetings with emoji and punctuation, sarcasm, facts that are complaints, prices and
+ * phones that are not order ids). A round's groups are `natural:<source>:<index>` with the round's tag.
+ */
+const NATURAL_ROUNDS = [
+  { file: "natural", tag: "" },
+  { file: "natural-round3", tag: "round3:" },
+] as const;
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
 export function seededRandom(seed: number): () => number {
@@ -45,7 +54,9 @@ interface Template {
   text: string;
 }
 
-function loadTemplates(language: SlotLanguage | `natural-${(typeof NATURAL_SOURCES)[number]}`): Template[] {
+function loadTemplates(
+  language: SlotLanguage | `${(typeof NATURAL_ROUNDS)[number]["file"]}-${(typeof NATURAL_SOURCES)[number]}`,
+): Template[] {
   const text = readFileSync(new URL(`./${language}.txt`, import.meta.url), "utf8");
   return text
     .split("\n")
@@ -184,16 +195,18 @@ export function buildCorpus(seed: number): CorpusItem[] {
   }
   // Hand-written natural messages: each as written, once more dressed with an opener or a
   // closer, and the Vietnamese ones once more typed without diacritics.
-  for (const source of NATURAL_SOURCES) {
-    const language = source === "vi-nodiac" ? "vi" : source;
-    const slots = SLOTS[language];
-    for (const [index, message] of loadTemplates(`natural-${source}`).entries()) {
-      const group = `natural:${source}:${index}`;
-      const base = { language, intent: message.intent, sentiment: message.sentiment, group } as const;
-      add({ ...base, text: message.text, source });
-      const dressed = dress(message.text, message.sentiment, slots, random);
-      add({ ...base, text: source === "vi-nodiac" ? withoutDiacritics(dressed, random) : dressed, source });
-      if (source === "vi") add({ ...base, text: withoutDiacritics(message.text, random), source: "vi-nodiac" });
+  for (const round of NATURAL_ROUNDS) {
+    for (const source of NATURAL_SOURCES) {
+      const language = source === "vi-nodiac" ? "vi" : source;
+      const slots = SLOTS[language];
+      for (const [index, message] of loadTemplates(`${round.file}-${source}`).entries()) {
+        const group = `natural:${round.tag}${source}:${index}`;
+        const base = { language, intent: message.intent, sentiment: message.sentiment, group } as const;
+        add({ ...base, text: message.text, source });
+        const dressed = dress(message.text, message.sentiment, slots, random);
+        add({ ...base, text: source === "vi-nodiac" ? withoutDiacritics(dressed, random) : dressed, source });
+        if (source === "vi") add({ ...base, text: withoutDiacritics(message.text, random), source: "vi-nodiac" });
+      }
     }
   }
   for (const [index, item] of loadLabelledSet().entries()) {

@@ -34,6 +34,15 @@ const AFTER_HASH = new RegExp(`(?<![a-z0-9&#])#\\s?(\\d{6,20})(?!\\d)${NOT_A_PRI
 const TIKTOK_ID = /(?<![0-9+])(\d{17,19})(?!\d)/gu;
 /** A listed number shaped like a local mobile number is more likely the buyer's phone. */
 const PHONE_SHAPED = /^0\d{8,11}$/;
+/**
+ * After an order word, a mobile number (0 then 3–9: Vietnam, Thailand, Indonesia, the
+ * Philippines) is the buyer's phone ("đơn hàng 0912345678 giao giúp em"), and a round number of
+ * thousands is the order's amount ("đơn 250000 mà ship 30000": dong and rupiah prices are
+ * whole thousands; an id ends in 000 one time in a thousand). TikTok Shop ids are not checked.
+ */
+const MOBILE_SHAPED = /^0[3-9]\d{8,10}$/;
+const ROUND_AMOUNT = /^\d{3,6}000$/;
+const notAnId = (id: string) => MOBILE_SHAPED.test(id) || ROUND_AMOUNT.test(id);
 
 type Found = { at: number; id: string };
 
@@ -42,6 +51,7 @@ function collect(regex: RegExp, text: string, kind: string, found: Found[], kind
   for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
     const id = match[1];
     if (!id) continue;
+    if (regex === AFTER_ORDER_WORD && notAnId(id)) continue;
     found.push({ at: match.index + match[0].length - id.length, id });
     kinds.add(kind);
     if (regex === AFTER_ORDER_WORD) collectListed(regex.lastIndex, text, found, kinds);
@@ -53,6 +63,7 @@ function collectListed(from: number, text: string, found: Found[], kinds: Set<st
   for (let match = LISTED_NEXT.exec(text); match !== null; match = LISTED_NEXT.exec(text)) {
     const id = match[1] as string;
     if (PHONE_SHAPED.test(id)) return;
+    if (ROUND_AMOUNT.test(id)) continue;
     found.push({ at: LISTED_NEXT.lastIndex - id.length, id });
     kinds.add("list");
   }

@@ -7,6 +7,7 @@ import { extractFeatures, FEATURE_BITS, FEATURE_COUNT, MAX_FEATURES } from "../.
 import { loadModel, MODEL_LANGUAGES, MODEL_SENTIMENTS, type ModelFile } from "../../../../src/route/classifier/model/model.ts";
 import { normalizeText } from "../../../../src/route/classifier/normalize.ts";
 import { INTENTS } from "../../../../src/route/classifier/types.ts";
+import { MAYBE_NEGATIVE_THRESHOLD } from "../../../../src/route/rules.ts";
 import { HELDOUT_FILES, loadHeldoutSet } from "../../../classifier/evaluate.ts";
 
 const SHIPPED = readFileSync(new URL("../../../../src/route/classifier/model/model.json", import.meta.url), "utf8");
@@ -118,6 +119,18 @@ describe("classify with the model", () => {
       expect(result.sentiment === "negative").toBe((result.negativeProbability ?? 0) >= NEGATIVE_THRESHOLD);
     }
   });
+
+  // Known false positives of the model before corpus round 3 ("hello!! 👋" read 0.41): friendly
+  // punctuation and emoji are not a complaint, so no person is needed (`maybe-unhappy` is 0.3).
+  it.each(["hello!! 👋", "chào shop ạ!! 👋", "halo kak!! 😍", "สวัสดีค่ะ!! 😊", "still there?"])(
+    "reads the friendly greeting %s as a greeting, far from a complaint",
+    (text) => {
+      const result = classify(text);
+      expect(result.intent).toBe("greeting");
+      expect(result.sentiment).not.toBe("negative");
+      expect(result.negativeProbability).toBeLessThan(MAYBE_NEGATIVE_THRESHOLD / 2);
+    },
+  );
 
   it("keeps the exact rules: order numbers, Thai script and an explicit ask for a person", () => {
     expect(classify("order 2410112233 where is it").orderIds).toEqual(["2410112233"]);

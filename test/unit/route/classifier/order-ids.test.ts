@@ -58,6 +58,30 @@ describe("order numbers: what is not an order", () => {
     expect(ids(text)).toEqual([]);
   });
 
+  // Dong and rupiah prices are whole thousands; an order number ends in 000 one time in a thousand.
+  it.each([
+    "đơn 250000 mà ship 30000",
+    "đơn hàng 350000 sao ship tới 45000",
+    "pesanan 150000 ongkir 20000",
+    "order 1250000, shipping 35000",
+    "orders 1234567 and 250000 total",
+  ])("a round amount after an order word is a price, not an id: %s", (text) => {
+    expect(ids(text).filter((id) => id.endsWith("000"))).toEqual([]);
+  });
+
+  it.each(["đơn hàng 0912345678 giao giúp em", "order 0987654321 is my phone", "pesanan 081234567890 ya kak"])(
+    "a mobile number right after an order word is the buyer's phone: %s",
+    (text) => {
+      expect(ids(text)).toEqual([]);
+    },
+  );
+
+  it("still takes an id that is neither round nor a mobile number, next to a price", () => {
+    expect(ids("đơn 23456789 giá 250000đ, ship 30000")).toEqual(["23456789"]);
+    expect(ids("order 0012345678 please")).toEqual(["0012345678"]);
+    expect(ids("orders 1234567 and 250000 total")).toEqual(["1234567"]);
+  });
+
   it("keeps the order and drops the phone in one message", () => {
     expect(ids("cho em đổi sđt thành 0912345678, mã đơn 578800112233445566")).toEqual(["578800112233445566"]);
     expect(ids("pesanan 123456789, no hp 08123456789")).toEqual(["123456789"]);
