@@ -16,13 +16,13 @@ import {
 /**
  * Regression floors, set below what the shipped model measured (never targets, never tuned on):
  * heldout-2.json's negative precision measured 0.790 over all variants on 2026-12-07, below the
- * 0.8 target, so its floor is 0.75 (see README, "The classifier"). heldout-3.json has none yet:
- * it was measured once, when it was frozen (HELDOUT.md); a floor, if any, goes below that.
+ * 0.8 target, so its floor is 0.75 (see README, "The classifier"). heldout-3.json measured 0.745
+ * when frozen and 0.809 on the model shipped after corpus round 3: its floor, 0.7, is below both.
  */
 const FLOORS: Record<HeldoutFile, { negativePrecision: number } | null> = {
   "heldout.json": { negativePrecision: 0.8 },
   "heldout-2.json": { negativePrecision: 0.75 },
-  "heldout-3.json": null,
+  "heldout-3.json": { negativePrecision: 0.7 },
 };
 /**
  * How big each set is per language variant. heldout-3.json has at least 100 messages per
