@@ -4,8 +4,8 @@
 // Applies the D1 migrations to a fresh temporary --persist-to directory, starts a fake TikTok
 // Shop API on 127.0.0.1 and `wrangler dev` on 127.0.0.1:8799 pointed at it, launches Debian's
 // headless Chromium (/usr/bin/chromium) with playwright-core, and runs
-// test/browser/console.spec.ts, then test/browser/docs.spec.ts. Everything stays on 127.0.0.1; every wait is bounded and the
-// whole run is capped at 90 s; wrangler, the browser and the fake are always stopped. Ends
+// test/browser/console.spec.ts, then test/browser/console-team.spec.ts, then test/browser/docs.spec.ts. Everything stays on
+// 127.0.0.1; every wait is bounded and the whole run is capped at 180 s; wrangler, the browser and the fake are always stopped. Ends
 // with a plain "N passed, N failed" line and exits non-zero on any failure.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -18,6 +18,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { type BrowserContext, chromium } from "playwright-core";
 import { type ConsoleTestContext, type RecordedRequest, runConsoleSpec, type StepResult } from "../test/browser/console.spec.ts";
+import { runTeamSpec } from "../test/browser/console-team.spec.ts";
 import { runDocsSpec } from "../test/browser/docs.spec.ts";
 import { readCommandLine } from "./lib/cli.ts";
 
@@ -25,7 +26,8 @@ readCommandLine(
   `usage: npm run test:browser
 
 Runs the agent console and the API docs in headless Chromium (/usr/bin/chromium) against a
-wrangler dev it starts on 127.0.0.1:8799, with fresh local state; at most 90 s. Ends with
+wrangler dev it starts on 127.0.0.1:8799 (BROWSER_TEST_PORT to change it), with fresh local
+state; at most 180 s. Ends with
 "N passed, N failed"; exits 1 on any failure.
 
   --help   this text`,
@@ -33,13 +35,14 @@ wrangler dev it starts on 127.0.0.1:8799, with fresh local state; at most 90 s. 
 );
 
 const ROOT = resolve(import.meta.dirname, "..");
-const PORT = 8799;
+/** Another port lets two worktrees run this at once. */
+const PORT = Number(process.env.BROWSER_TEST_PORT ?? 8799);
 const HOST = "127.0.0.1";
 const BASE_URL = `http://${HOST}:${PORT}`;
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = join(ROOT, "test-results/screenshots");
 const ADMIN_TOKEN = "test-admin";
-const RUN_LIMIT_MS = 90_000;
+const RUN_LIMIT_MS = 180_000;
 const HEALTH_TIMEOUT_MS = 45_000;
 const MIGRATE_TIMEOUT_MS = 30_000;
 const CHROMIUM_ARGS = [
@@ -311,7 +314,7 @@ async function main(): Promise<number> {
       screenshotDir: SCREENSHOTS,
       repoRoot: ROOT,
     };
-    results = [...(await runConsoleSpec(context)), ...(await runDocsSpec(context))];
+    results = [...(await runConsoleSpec(context)), ...(await runTeamSpec(context)), ...(await runDocsSpec(context))];
     if (results.some((r) => r.status === "failed") && wrangler) console.log(`wrangler output (last lines):\n${tail(wrangler)}`);
   } catch (error) {
     setupError = error;
