@@ -175,7 +175,16 @@ const state = {
 /** Set up in wire(): the title count and alerts, the reply windows they watch, the canned-reply picker. */
 /** @type {ReturnType<typeof setupAttention>|null} */
 let attention = null;
-const replyWindows = createReplyWindowWatch(async (id) => (await api("GET", `/v1/conversations/${enc(id)}`)).data);
+const replyWindows = createReplyWindowWatch((id) =>
+  api("GET", `/v1/conversations/${enc(id)}`).then(
+    (answer) => answer.data,
+    (error) => {
+      // A conversation gone since its ticket was listed has no window to watch.
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    },
+  ),
+);
 /** @type {ReturnType<typeof setupCannedReplies>|null} */
 let canned = null;
 

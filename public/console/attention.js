@@ -139,7 +139,7 @@ export function titleWith(base, open, more) {
 /**
  * The reply windows of the open tickets' conversations, fetched a few at a time and kept a
  * while, so watching them costs a bounded number of requests per poll.
- * @param {(conversationId: string) => Promise<{ replyWindow?: { closesAt: string|null } }>} fetchConversation
+ * @param {(conversationId: string) => Promise<{ replyWindow?: { closesAt: string|null } }|null>} fetchConversation
  * @param {{ perPoll?: number, keepMs?: number }} [options]
  */
 export function createReplyWindowWatch(fetchConversation, { perPoll = 10, keepMs = 60_000 } = {}) {

@@ -20,6 +20,13 @@ interface Attention {
   collectAlerts(memory: unknown, snapshot: unknown, now: number): Alert[];
   slaLevel(ticket: Ticket, now: number, deadline: number, windowMs: number, ratio: number): string;
   titleWith(base: string, open: number, more: boolean): string;
+  createReplyWindowWatch(
+    fetch: (id: string) => Promise<{ replyWindow?: { closesAt: string | null } } | null>,
+    options?: { perPoll?: number; keepMs?: number },
+  ): {
+    refresh(tickets: { conversationId: string; status: string; platform: string | null }[], now: number): Promise<void>;
+    closesAt(id: string): number | null;
+  };
 }
 
 const attention = (await import(new URL("../../../public/console/attention.js", import.meta.url).href)) as Attention;
@@ -126,5 +133,35 @@ describe("console attention", () => {
     expect(attention.titleWith("Switchboard · Agent console", 3, false)).toBe("(3) Switchboard · Agent console");
     expect(attention.titleWith("Switchboard · Agent console", 200, true)).toBe("(200+) Switchboard · Agent console");
     expect(attention.titleWith("Switchboard · Agent console", 0, false)).toBe("Switchboard · Agent console");
+  });
+
+  it("reads reply windows only for open tickets on platforms that have them, a few a poll, each kept a while", async () => {
+    const asked: string[] = [];
+    const watch = attention.createReplyWindowWatch(
+      async (id) => {
+        asked.push(id);
+        return id === "gone" ? null : { replyWindow: { closesAt: new Date(T0 + HOUR).toISOString() } };
+      },
+      { perPoll: 2, keepMs: 60_000 },
+    );
+    const tickets = [
+      { conversationId: "w1", status: "open", platform: "whatsapp" },
+      { conversationId: "w2", status: "open", platform: "zalo" },
+      { conversationId: "w3", status: "open", platform: "messenger" },
+      { conversationId: "gone", status: "open", platform: "instagram" },
+      { conversationId: "tt", status: "open", platform: "tiktok" },
+      { conversationId: "p", status: "pending", platform: "whatsapp" },
+    ];
+    await watch.refresh(tickets, T0);
+    expect(asked).toEqual(["w1", "w2"]);
+    await watch.refresh(tickets, T0 + 3000);
+    expect(asked).toEqual(["w1", "w2", "w3", "gone"]);
+    await watch.refresh(tickets, T0 + 6000);
+    expect(asked).toHaveLength(4);
+    expect(watch.closesAt("w3")).toBe(T0 + HOUR);
+    expect(watch.closesAt("gone")).toBeNull();
+    expect(watch.closesAt("tt")).toBeNull();
+    await watch.refresh(tickets, T0 + 61_000);
+    expect(asked.slice(4)).toEqual(["w1", "w2"]);
   });
 });
