@@ -1050,6 +1050,9 @@ function sortedTickets() {
 function renderTickets() {
   const tickets = sortedTickets();
   const seconds = windowSeconds();
+  // A ticket redrawn while its link has the focus (j / k, Esc from the reply box) keeps it.
+  const focused = document.activeElement?.closest("#ticket-list > li");
+  const focusedKey = focused instanceof HTMLElement ? focused.dataset.key : undefined;
   reconcile(
     byId("ticket-list"),
     tickets,
@@ -1058,6 +1061,7 @@ function renderTickets() {
       JSON.stringify([t, contactLabel(t.contactId), channelLabel(t.channelId), seconds, t.assignee ? assigneeLabel(t.assignee) : null]),
     ticketItem,
   );
+  if (focusedKey && !focused?.isConnected) ticketLink(focusedKey)?.focus({ preventScroll: true });
   markSelected();
   setText(byId("ticket-count"), tickets.length ? String(tickets.length) : "");
   show(byId("tickets-empty"), tickets.length === 0);

@@ -64,7 +64,10 @@ export function setupShortcuts({ dialog, list, closeButton, openButton, replyBox
     closeButton.focus();
   };
   dialog.addEventListener("close", () => {
-    if (returnFocusTo instanceof HTMLElement && returnFocusTo.isConnected) returnFocusTo.focus();
+    // Browsers that restore the focus themselves have done so before this (queued) event, and
+    // the agent may already have moved on (a "/" pressed at once): only an orphaned focus is put back.
+    const orphaned = document.activeElement === document.body || dialog.contains(document.activeElement);
+    if (orphaned && returnFocusTo instanceof HTMLElement && returnFocusTo.isConnected) returnFocusTo.focus();
     returnFocusTo = null;
   });
   closeButton.addEventListener("click", () => dialog.close());
