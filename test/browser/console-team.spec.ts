@@ -199,6 +199,13 @@ const steps: Step[] = [
       assert((await page.locator("#alerts-state").textContent()) === "Desktop alerts on", "the granted permission is not shown");
       assert(!(await page.locator("#alerts-enable").isVisible()), "the permission button shows although alerts are allowed");
       assert(!(await page.locator("#sound-toggle").isChecked()), "the sound is on by default");
+      // Turning the tone on makes it in WebAudio at once (a confirmation), without an error.
+      await page.locator("#sound-toggle").check();
+      await waitUntil("the sound switch on", async () =>
+        ((await page.locator("#sound-switch").getAttribute("class")) ?? "").includes("on"),
+      );
+      await page.locator("#sound-toggle").uncheck();
+      assert(!((await page.locator("#sound-switch").getAttribute("class")) ?? "").includes(" on"), "the sound switch stays on");
       assert((await notifications(page)).length === 0, "a notification came with nothing new");
     },
   ],
@@ -304,16 +311,21 @@ const steps: Step[] = [
         "the focus back on the ticket",
         async () => (await page.evaluate("document.activeElement?.className")) === "ticket-link",
       );
+      // The answered ticket sorts below the waiting ones once a poll sees the reply: from then on the order holds.
+      await waitUntil("the answered ticket at the bottom of the list", async () => {
+        const sla = await page.locator(`#ticket-list .ticket[data-key="${world.firstTicketId}"] .sla`).textContent();
+        return sla === "answered" && (await listedTickets(page)).at(-1) === world.firstTicketId;
+      });
       const order = await listedTickets(page);
-      const at = order.indexOf(world.firstTicketId);
-      assert(at >= 0, "the selected ticket is not listed");
-      const target = order[at === order.length - 1 ? at - 1 : at + 1] ?? "";
-      await page.keyboard.press(at === order.length - 1 ? "k" : "j");
-      await waitUntil("the next ticket's URL", async () => page.url().endsWith(`#/tickets/${target}`));
-      await page.keyboard.press(at === order.length - 1 ? "j" : "k");
-      await waitUntil("back on the first ticket", async () => page.url().endsWith(`#/tickets/${world.firstTicketId}`));
-      await page.keyboard.press(at === order.length - 1 ? "k" : "j");
-      await waitUntil("on the target ticket", async () => page.url().endsWith(`#/tickets/${target}`));
+      const target = order.at(-2) ?? "";
+      assert(target, `too few tickets listed: ${JSON.stringify(order)}`);
+      await page.keyboard.press("j"); // already the last: stays
+      await page.keyboard.press("k");
+      await waitUntil("k: the ticket above", async () => page.url().endsWith(`#/tickets/${target}`));
+      await page.keyboard.press("j");
+      await waitUntil("j: back down", async () => page.url().endsWith(`#/tickets/${world.firstTicketId}`));
+      await page.keyboard.press("k");
+      await waitUntil("k: up again", async () => page.url().endsWith(`#/tickets/${target}`));
       await page.locator("#thread").waitFor({ state: "visible", timeout: WAIT_MS });
       await waitUntil("its thread drawn", async () => ((await page.locator("#thread-title").textContent()) ?? "") !== "Linh");
 
@@ -371,6 +383,8 @@ const steps: Step[] = [
       assert((await activeId(page)) === "shortcuts-open", "the focus did not come back");
       await page.keyboard.press("/");
       await waitUntil("/ to focus the search", async () => (await activeId(page)) === "search-q", 2000);
+      await page.waitForTimeout(300); // nothing queued (the dialog's close) may take the focus back
+      assert((await activeId(page)) === "search-q", "the focus left the search box after /");
       assert((await page.locator("#search-q").inputValue()) === "", "/ was typed into the search box");
     },
   ],
