@@ -4,9 +4,10 @@
 // Applies the D1 migrations to a fresh temporary --persist-to directory, starts a fake TikTok
 // Shop API on 127.0.0.1 and `wrangler dev` on 127.0.0.1:8799 pointed at it, launches Debian's
 // headless Chromium (/usr/bin/chromium) with playwright-core, and runs
-// test/browser/console.spec.ts, test/browser/console-admin.spec.ts (the dashboard, the admin's fixes, axe-core, 375 px),
+// test/browser/console.spec.ts, test/browser/console-team.spec.ts (attention, shortcuts, canned replies,
+// paging), test/browser/console-admin.spec.ts (the dashboard, the admin's fixes, axe-core, 375 px),
 // then test/browser/docs.spec.ts. Everything stays on 127.0.0.1; every wait is bounded and the
-// whole run is capped at 180 s; wrangler, the browser and the fake are always stopped. Ends
+// whole run is capped at 300 s; wrangler, the browser and the fake are always stopped. Ends
 // with a plain "N passed, N failed" line and exits non-zero on any failure.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -20,6 +21,7 @@ import { parseArgs } from "node:util";
 import { type BrowserContext, chromium } from "playwright-core";
 import { type ConsoleTestContext, type RecordedRequest, runConsoleSpec, type StepResult } from "../test/browser/console.spec.ts";
 import { runConsoleAdminSpec } from "../test/browser/console-admin.spec.ts";
+import { runTeamSpec } from "../test/browser/console-team.spec.ts";
 import { runDocsSpec } from "../test/browser/docs.spec.ts";
 import { readCommandLine } from "./lib/cli.ts";
 
@@ -28,7 +30,7 @@ readCommandLine(
 
 Runs the agent console and the API docs in headless Chromium (/usr/bin/chromium) against a
 wrangler dev it starts on 127.0.0.1:8799 (BROWSER_TEST_PORT=N for another port), with fresh
-local state; at most 180 s. Ends with
+local state; at most 300 s. Ends with
 "N passed, N failed"; exits 1 on any failure.
 
   --help   this text`,
@@ -44,7 +46,7 @@ const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOTS = join(ROOT, "test-results/screenshots");
 const ADMIN_TOKEN = "test-admin";
 /** Generous for a loaded 2-core machine: a normal run takes about half of it. */
-const RUN_LIMIT_MS = 180_000;
+const RUN_LIMIT_MS = 300_000;
 const HEALTH_TIMEOUT_MS = 45_000;
 const MIGRATE_TIMEOUT_MS = 30_000;
 const CHROMIUM_ARGS = [
@@ -326,7 +328,12 @@ async function main(): Promise<number> {
       screenshotDir: SCREENSHOTS,
       repoRoot: ROOT,
     };
-    results = [...(await runConsoleSpec(context)), ...(await runConsoleAdminSpec(context)), ...(await runDocsSpec(context))];
+    results = [
+      ...(await runConsoleSpec(context)),
+      ...(await runTeamSpec(context)),
+      ...(await runConsoleAdminSpec(context)),
+      ...(await runDocsSpec(context)),
+    ];
     if (results.some((r) => r.status === "failed") && wrangler) console.log(`wrangler output (last lines):\n${tail(wrangler)}`);
   } catch (error) {
     setupError = error;

@@ -48,6 +48,34 @@ export const DeliverySettingsSchema = z.strictObject({
   retentionDays: z.number().int().min(1).max(3650).default(30),
 });
 
+/**
+ * Canned replies: a workspace's ready answers, which agents fill with the ticket's facts
+ * ({{contact.name}}, {{order.id}}, …) in the console. Bounded because settings are read for
+ * every message: 50 of them at a reply's size stay well under the 256 KiB body limit.
+ */
+export const MAX_CANNED_REPLIES = 50;
+export const MAX_CANNED_REPLY_TEXT = 4096;
+export const CannedReplySchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(100),
+    text: z.string().trim().min(1).max(MAX_CANNED_REPLY_TEXT),
+  })
+  .meta({
+    id: "CannedReply",
+    description: "A ready answer; `{{contact.name}}`, `{{order.id}}`, `{{order.status}}`, `{{agent.name}}` are filled in the console",
+  });
+const cannedReplies = z
+  .array(CannedReplySchema)
+  .max(MAX_CANNED_REPLIES)
+  .superRefine((replies, ctx) => {
+    const seen = new Set<string>();
+    replies.forEach((reply, index) => {
+      const key = reply.title.toLowerCase();
+      if (seen.has(key)) ctx.addIssue({ code: "custom", path: [index, "title"], message: `"${reply.title}" is already a title` });
+      seen.add(key);
+    });
+  });
+
 /** The longest reply window is 7 days (Messenger's ad-started one): an earlier warning says nothing. */
 export const MAX_REPLY_WINDOW_WARNING_SECONDS = 7 * 24 * 3600;
 const replyWindowWarningSeconds = seconds.max(MAX_REPLY_WINDOW_WARNING_SECONDS);
@@ -73,6 +101,7 @@ export const SettingsSchema = z.strictObject({
   deliveries: DeliverySettingsSchema.default({ disableAfterFailingSeconds: 5 * 24 * 3600, retentionDays: 30 }),
   /** The AI first tier: off (null) by default. */
   ai: AiSettingsSchema.nullable().default(null),
+  cannedReplies: cannedReplies.default([]),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -132,6 +161,7 @@ export const SettingsPatchSchema = z.strictObject({
     })
     .nullable()
     .optional(),
+  cannedReplies: cannedReplies.optional().meta({ description: "Replaces the whole list; `[]` removes them all" }),
 });
 export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
@@ -173,6 +203,7 @@ export async function mergeSettings(
   if (patch.responseWindowSeconds !== undefined) next.responseWindowSeconds = patch.responseWindowSeconds;
   if (patch.warningRatio !== undefined) next.warningRatio = patch.warningRatio;
   if (patch.replyWindowWarningSeconds !== undefined) next.replyWindowWarningSeconds = patch.replyWindowWarningSeconds;
+  if (patch.cannedReplies !== undefined) next.cannedReplies = patch.cannedReplies;
   if (patch.liveSale) next.liveSale = { ...next.liveSale, ...definedOnly(patch.liveSale) };
   if (patch.deliveries) next.deliveries = { ...next.deliveries, ...definedOnly(patch.deliveries) };
   if (patch.orderLookup === null) next.orderLookup = null;

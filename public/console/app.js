@@ -12,14 +12,33 @@
  */
 
 import { mountAdmin } from "./admin.js";
+import { createReplyWindowWatch, setupAttention } from "./attention.js";
+import { setupCannedReplies, ticketVariables } from "./canned.js";
 import { mountDashboard } from "./dashboard.js";
+import { setupShortcuts } from "./shortcuts.js";
 
 const KEY_STORAGE = "switchboard.console.apiKey";
 const POLL_MS = 3000;
 const LIST_LIMIT = 200;
+/**
+ * Tickets and search results per request; "Load more" fetches the next page. `?pageSize=N`
+ * in the console's URL (1 to 200) makes pages small enough to see paging with a few tickets.
+ */
+const PAGE_SIZE = pageSizeFrom(location.search);
+/** A search loads each contact it finds: its pages stay smaller. */
+const SEARCH_PAGE_SIZE = Math.min(PAGE_SIZE, 50);
 const ATTEMPT_LIMIT = 10;
 const MAX_ENDPOINTS_WITH_ATTEMPTS = 20;
 const DEFAULT_WINDOW_SECONDS = 43200;
+
+/**
+ * @param {string} search the URL's query
+ * @returns {number}
+ */
+function pageSizeFrom(search) {
+  const asked = Number(new URLSearchParams(search).get("pageSize"));
+  return Number.isInteger(asked) && asked >= 1 && asked <= LIST_LIMIT ? asked : LIST_LIMIT;
+}
 
 /** @type {Record<string, string>} */
 const PLATFORM_NAMES = {
@@ -58,8 +77,8 @@ const PLATFORM_NAMES = {
  * @typedef {{ id: string, direction: "inbound"|"outbound", author: { type: string, agentId?: string, name?: string, model?: string }|null,
  *   status: string, error: string|null, sentAt: string|null, text: string|null, attachments: unknown[],
  *   routing?: Routing|string|null, template?: { name: string, language: string }|null }} Message
- * @typedef {{ responseWindowSeconds: number, warningRatio: number,
- *   liveSale: { enabled: boolean, responseWindowSeconds: number } }} Settings
+ * @typedef {{ responseWindowSeconds: number, warningRatio: number, replyWindowWarningSeconds?: number,
+ *   liveSale: { enabled: boolean, responseWindowSeconds: number }, cannedReplies?: { title: string, text: string }[] }} Settings
  * @typedef {{ id: string, url: string, eventTypes: string[], description: string|null, enabled: boolean,
  *   disabledReason?: string|null, failingSince?: string|null, createdAt: string }} Endpoint
  * @typedef {{ id: string, eventId: string, attempt: number, status: string, responseStatus: number|null,
@@ -106,6 +125,13 @@ const state = {
   /** @type {Ticket[]} */
   tickets: [],
   ticketsTruncated: false,
+  /** Open tickets exist beyond the pages loaded: the title's count says "+". */
+  moreOpenTickets: false,
+  /** Pages of open and of pending tickets each poll reads: "Load more" adds one. */
+  ticketPages: 1,
+  /** The search shown, and where its next page starts. */
+  /** @type {{ q: string, nextCursor: string|null }|null} */
+  search: null,
   /** @type {Map<string, Channel>} */
   channels: new Map(),
   /** @type {Map<string, Contact>} */
@@ -147,6 +173,22 @@ const state = {
   /** @type {"poll"|"action"|null} */
   bannerSource: null,
 };
+
+/** Set up in wire(): the title count and alerts, the reply windows they watch, the canned-reply picker. */
+/** @type {ReturnType<typeof setupAttention>|null} */
+let attention = null;
+const replyWindows = createReplyWindowWatch((id) =>
+  api("GET", `/v1/conversations/${enc(id)}`).then(
+    (answer) => answer.data,
+    (error) => {
+      // A conversation gone since its ticket was listed has no window to watch.
+      if (error instanceof ApiError && error.status === 404) return null;
+      throw error;
+    },
+  ),
+);
+/** @type {ReturnType<typeof setupCannedReplies>|null} */
+let canned = null;
 
 /* ---------------------------------------------------------------- DOM helpers */
 
@@ -435,6 +477,7 @@ function tick() {
     if (node instanceof HTMLElement) paintReplyWindow(node, now);
   }
   paintUpdated(now);
+  if (state.apiKey) attention?.tick();
 }
 
 /** @param {number} now */
@@ -638,6 +681,11 @@ function resetData() {
   state.agents.clear();
   clearSearch();
   state.tickets = [];
+  state.ticketPages = 1;
+  state.moreOpenTickets = false;
+  attention?.reset();
+  replyWindows.clear();
+  canned?.setReplies([]);
   state.channels.clear();
   state.contacts.clear();
   state.endpoints = [];
@@ -767,6 +815,7 @@ async function runRefresh() {
   if (state.view === "channels") jobs.push(loadChannelsView());
   if (state.view === "dashboard") jobs.push(extraViews.dashboard.load());
   if (state.view === "admin") jobs.push(extraViews.admin.load());
+  jobs.push(watchReplyWindows());
   const results = await Promise.allSettled(jobs);
   if (session !== state.session) return;
   const failure = results.find((r) => r.status === "rejected");
@@ -824,31 +873,48 @@ async function onSearch(event) {
     clearSearch();
     return;
   }
-  const session = state.session;
   show(byId("search-results"), true);
   setText(byId("search-state"), "Searching…");
   byId("search-list").replaceChildren();
+  state.search = { q, nextCursor: null };
+  await searchPage(q, null);
+}
+
+/**
+ * Reads one page of a search and appends it; the "Load more results" button reads the next.
+ * @param {string} q
+ * @param {string|null} cursor
+ */
+async function searchPage(q, cursor) {
+  const session = state.session;
+  const moreButton = /** @type {HTMLButtonElement} */ (byId("search-more"));
+  moreButton.disabled = true;
   try {
-    const { data } = await api("GET", `/v1/conversations?q=${enc(q)}&limit=50`);
-    if (session !== state.session) return;
+    const { data } = await api("GET", `/v1/conversations?q=${enc(q)}&limit=${SEARCH_PAGE_SIZE}${cursor ? `&cursor=${enc(cursor)}` : ""}`);
+    if (session !== state.session || state.search?.q !== q) return;
     /** @type {Conversation[]} */
     const found = data.data;
     await loadNames(found);
-    if (session !== state.session) return;
+    if (session !== state.session || state.search?.q !== q) return;
+    state.search.nextCursor = data.nextCursor;
+    byId("search-list").append(...found.map(searchItem));
+    const shown = byId("search-list").children.length;
     setText(
       byId("search-state"),
-      found.length
-        ? `${found.length}${data.nextCursor ? "+" : ""} conversation${found.length === 1 ? "" : "s"} for “${q}”`
-        : `Nothing found for “${q}”.`,
+      shown ? `${shown}${data.nextCursor ? "+" : ""} conversation${shown === 1 ? "" : "s"} for “${q}”` : `Nothing found for “${q}”.`,
     );
-    byId("search-list").replaceChildren(...found.map(searchItem));
+    show(moreButton, Boolean(data.nextCursor));
   } catch (error) {
     if (session !== state.session) return;
     setText(byId("search-state"), `Search failed: ${errorText(error)}`);
+  } finally {
+    moreButton.disabled = false;
   }
 }
 
 function clearSearch() {
+  state.search = null;
+  show(byId("search-more"), false);
   show(byId("search-results"), false);
   byId("search-list").replaceChildren();
   setText(byId("search-state"), "");
@@ -886,6 +952,7 @@ function renderSettings() {
   const toggle = /** @type {HTMLInputElement} */ (byId("live-sale"));
   if (!state.settingsSaving) toggle.checked = Boolean(settings.liveSale?.enabled);
   toggle.parentElement?.classList.toggle("on", toggle.checked);
+  canned?.setReplies(settings.cannedReplies ?? []);
   const list = byId("settings-list");
   redrawIfChanged(list, JSON.stringify(settings), () => [
     h("dt", null, "In force"),
@@ -925,18 +992,47 @@ async function onLiveSaleChange() {
 async function loadTickets() {
   const session = state.session;
   const changes = state.changes;
-  const [open, pending] = await Promise.all([
-    api("GET", `/v1/tickets?status=open&limit=${LIST_LIMIT}`),
-    api("GET", `/v1/tickets?status=pending&limit=${LIST_LIMIT}`),
-  ]);
+  const pages = state.ticketPages;
+  const [open, pending] = await Promise.all([ticketPages("open", pages), ticketPages("pending", pages)]);
   if (session !== state.session) return;
   /** @type {Ticket[]} */
-  const tickets = [...open.data.data, ...pending.data.data];
-  state.ticketsTruncated = Boolean(open.data.nextCursor || pending.data.nextCursor);
+  const tickets = [...open.tickets, ...pending.tickets];
   await loadNames(tickets);
-  if (session !== state.session || changes !== state.changes) return;
+  if (session !== state.session || changes !== state.changes || pages !== state.ticketPages) return;
   state.tickets = tickets;
+  state.ticketsTruncated = open.more || pending.more;
+  state.moreOpenTickets = open.more;
   renderTickets();
+}
+
+/**
+ * The first `pages` pages of one status's tickets, following the API's cursor.
+ * @param {"open"|"pending"} status
+ * @param {number} pages
+ * @returns {Promise<{ tickets: Ticket[], more: boolean }>}
+ */
+async function ticketPages(status, pages) {
+  /** @type {Ticket[]} */
+  const tickets = [];
+  /** @type {string|null} */
+  let cursor = null;
+  for (let page = 0; page < pages; page += 1) {
+    const { data } = await api("GET", `/v1/tickets?status=${status}&limit=${PAGE_SIZE}${cursor ? `&cursor=${enc(cursor)}` : ""}`);
+    tickets.push(...data.data);
+    cursor = data.nextCursor;
+    if (!cursor) break;
+  }
+  return { tickets, more: Boolean(cursor) };
+}
+
+/** "Load more tickets": one more page of each status, from the next poll on. */
+function loadMoreTickets() {
+  state.ticketPages += 1;
+  const button = /** @type {HTMLButtonElement} */ (byId("tickets-more-button"));
+  button.disabled = true;
+  void refresh().finally(() => {
+    button.disabled = false;
+  });
 }
 
 /**
@@ -975,6 +1071,9 @@ function sortedTickets() {
 function renderTickets() {
   const tickets = sortedTickets();
   const seconds = windowSeconds();
+  // A ticket redrawn while its link has the focus (j / k, Esc from the reply box) keeps it.
+  const focused = document.activeElement?.closest("#ticket-list > li");
+  const focusedKey = focused instanceof HTMLElement ? focused.dataset.key : undefined;
   reconcile(
     byId("ticket-list"),
     tickets,
@@ -983,12 +1082,36 @@ function renderTickets() {
       JSON.stringify([t, contactLabel(t.contactId), channelLabel(t.channelId), seconds, t.assignee ? assigneeLabel(t.assignee) : null]),
     ticketItem,
   );
+  if (focusedKey && !focused?.isConnected) ticketLink(focusedKey)?.focus({ preventScroll: true });
   markSelected();
   setText(byId("ticket-count"), tickets.length ? String(tickets.length) : "");
   show(byId("tickets-empty"), tickets.length === 0);
-  const more = byId("tickets-more");
-  setText(more, state.ticketsTruncated ? `Showing the first ${LIST_LIMIT} open and ${LIST_LIMIT} pending tickets.` : "");
-  show(more, state.ticketsTruncated);
+  setText(byId("tickets-more-text"), state.ticketsTruncated ? `Showing ${tickets.length}; older tickets are not loaded yet.` : "");
+  show(byId("tickets-more"), state.ticketsTruncated);
+  attention?.observe(alertSnapshot(tickets), state.moreOpenTickets);
+}
+
+/**
+ * What the alerts need to know about the tickets on screen.
+ * @param {Ticket[]} tickets
+ */
+function alertSnapshot(tickets) {
+  return {
+    tickets,
+    // The alerts see tickets as their own narrower type; these are the console's tickets.
+    deadlineOf: (/** @type {any} */ t) => deadlineOf(t),
+    windowMsOf: (/** @type {any} */ t) => windowOf(t),
+    warningRatio: state.settings?.warningRatio ?? 0.75,
+    replyWindowWarningMs: (state.settings?.replyWindowWarningSeconds ?? 7200) * 1000,
+    closesAt: (/** @type {string} */ id) => replyWindows.closesAt(id),
+    label: (/** @type {any} */ t) => contactLabel(t.contactId),
+  };
+}
+
+/** Keeps the open tickets' reply windows known (WhatsApp, Messenger, Instagram, Zalo), a few each poll. */
+async function watchReplyWindows() {
+  const tickets = state.tickets.map((t) => ({ ...t, platform: state.channels.get(t.channelId)?.platform ?? null }));
+  await replyWindows.refresh(tickets, Date.now());
 }
 
 /**
@@ -1063,6 +1186,7 @@ async function loadThread(ticketId) {
   if (!still()) return;
   state.thread.ticket = ticket;
   state.thread.conversation = conversation;
+  replyWindows.note(conversation.id, conversation, Date.now());
   renderThread(messages);
 }
 
@@ -1382,6 +1506,7 @@ function restoreDraft() {
   if (textarea.dataset.conversation === id) return;
   textarea.dataset.conversation = id;
   textarea.value = state.drafts.get(id) ?? "";
+  canned?.checkUnfilled();
 }
 
 /**
@@ -1411,6 +1536,7 @@ async function onReply(event) {
     // thread is read again before the outcome is shown, so the two never disagree.
     state.changes += 1;
     if (textarea.value.trim() === text) textarea.value = "";
+    canned?.checkUnfilled();
     state.drafts.delete(ticket.conversationId);
     if (state.selectedId === ticket.id) await loadThread(ticket.id).catch(() => undefined);
     if (status === 202) {
@@ -1640,6 +1766,105 @@ const extraViews = (() => {
   return { dashboard: mountDashboard(kit), admin: mountAdmin(kit) };
 })();
 
+/* ---------------------------------------------------------------- alerts, canned replies, shortcuts */
+
+function wireTeamTools() {
+  const replyBox = /** @type {HTMLTextAreaElement} */ (byId("reply-text"));
+  attention = setupAttention({
+    enableButton: /** @type {HTMLButtonElement} */ (byId("alerts-enable")),
+    stateText: byId("alerts-state"),
+    soundToggle: /** @type {HTMLInputElement} */ (byId("sound-toggle")),
+    replyBox,
+    baseTitle: document.title,
+    open: (ticketId) => {
+      location.hash = `#/tickets/${ticketId}`;
+    },
+  });
+  canned = setupCannedReplies({
+    select: /** @type {HTMLSelectElement} */ (byId("canned-select")),
+    textarea: replyBox,
+    warning: byId("reply-unfilled"),
+    values: cannedValues,
+  });
+  setupShortcuts({
+    dialog: /** @type {HTMLDialogElement} */ (byId("shortcuts-help")),
+    list: byId("shortcuts-list"),
+    closeButton: /** @type {HTMLButtonElement} */ (byId("shortcuts-close")),
+    openButton: /** @type {HTMLButtonElement} */ (byId("shortcuts-open")),
+    replyBox,
+    leaveReply: focusSelectedTicket,
+    actions: {
+      active: () => Boolean(state.apiKey) && state.view === "tickets",
+      next: () => stepTicket(1),
+      previous: () => stepTicket(-1),
+      reply: () => {
+        if (!byId("thread").hidden) replyBox.focus();
+      },
+      resolve: () => clickIfShown("resolve-button"),
+      assignToMe: () => clickIfShown("assign-me"),
+      search: () => {
+        const input = /** @type {HTMLInputElement} */ (byId("search-q"));
+        input.focus();
+        input.select();
+      },
+    },
+  });
+}
+
+/** The open ticket's facts for a canned reply's variables. */
+function cannedValues() {
+  const ticket = state.thread.ticket;
+  if (!ticket) return ticketVariables({ agentName: state.me?.name });
+  return ticketVariables({
+    contactName: state.contacts.get(ticket.contactId)?.displayName,
+    orderId: ticket.context?.orderId,
+    orderStatus: ticket.context?.orderStatus,
+    agentName: state.me?.name,
+    channelName: state.channels.get(ticket.channelId)?.name,
+  });
+}
+
+/**
+ * j / k: opens the next or previous ticket in the list's order and puts the focus on it.
+ * @param {1|-1} step
+ */
+function stepTicket(step) {
+  const keys = Array.from(byId("ticket-list").children, (item) => (item instanceof HTMLElement ? (item.dataset.key ?? "") : "")).filter(
+    Boolean,
+  );
+  if (!keys.length) return;
+  const at = state.selectedId ? keys.indexOf(state.selectedId) : -1;
+  const next = at === -1 ? keys[0] : keys[Math.min(keys.length - 1, Math.max(0, at + step))];
+  if (!next) return;
+  if (next !== state.selectedId) {
+    location.hash = `#/tickets/${next}`;
+    // hashchange comes later; selecting now lets the next key press start from this ticket.
+    applyRoute();
+  }
+  ticketLink(next)?.focus();
+}
+
+/** Esc in the reply box: back to the ticket in the list, where the single keys work. */
+function focusSelectedTicket() {
+  const link = state.selectedId ? ticketLink(state.selectedId) : null;
+  if (link) link.focus();
+  else byId("reply-text").blur();
+}
+
+/** @param {string} ticketId */
+function ticketLink(ticketId) {
+  for (const item of Array.from(byId("ticket-list").children)) {
+    if (item instanceof HTMLElement && item.dataset.key === ticketId) return item.querySelector("a");
+  }
+  return null;
+}
+
+/** @param {string} id */
+function clickIfShown(id) {
+  const button = /** @type {HTMLButtonElement} */ (byId(id));
+  if (!button.hidden && !button.disabled && !byId("thread").hidden) button.click();
+}
+
 /* ---------------------------------------------------------------- start */
 
 function wire() {
@@ -1663,6 +1888,11 @@ function wire() {
   byId("resolve-button").addEventListener("click", () => void changeTicket({ status: "resolved" }, "Resolved."));
   byId("reopen-button").addEventListener("click", () => void changeTicket({ status: "open" }, "Reopened."));
   byId("pending-button").addEventListener("click", () => void changeTicket({ status: "pending" }, "Set to pending."));
+  byId("tickets-more-button").addEventListener("click", loadMoreTickets);
+  byId("search-more").addEventListener("click", () => {
+    if (state.search?.nextCursor) void searchPage(state.search.q, state.search.nextCursor);
+  });
+  wireTeamTools();
   window.addEventListener("hashchange", applyRoute);
   document.addEventListener("visibilitychange", onVisibilityChange);
   setInterval(tick, 1000);

@@ -1,4 +1,4 @@
-/** GET|PATCH /v1/settings: SLA windows, live-sale mode, order lookup, delivery policy. */
+/** GET|PATCH /v1/settings: SLA windows, live-sale mode, order lookup, delivery policy, canned replies. */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { RETRY_DELAYS_SECONDS } from "../deliver/policy.ts";

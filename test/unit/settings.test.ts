@@ -33,11 +33,35 @@ describe("settings", () => {
     expect(settingsView(next).orderLookup).toEqual({ url: "https://shop.example/orders/{orderId}", headers: ["authorization"] });
   });
 
+  it("keeps canned replies as sent, replacing the whole list, and keeps them through other patches", async () => {
+    expect(DEFAULT_SETTINGS.cannedReplies).toEqual([]);
+    const replies = [{ title: "Shipping", text: "Hi {{contact.name}}, order {{order.id}} is {{order.status}}." }];
+    const withReplies = await mergeSettings(DEFAULT_SETTINGS, SettingsPatchSchema.parse({ cannedReplies: replies }), seal);
+    expect(settingsView(withReplies).cannedReplies).toEqual(replies);
+    const later = await mergeSettings(withReplies, { liveSale: { enabled: true } }, seal);
+    expect(later.cannedReplies).toEqual(replies);
+    const cleared = await mergeSettings(later, { cannedReplies: [] }, seal);
+    expect(cleared.cannedReplies).toEqual([]);
+  });
+
   it.each([
     [{ responseWindowSeconds: 0 }, "responseWindowSeconds"],
     [{ warningRatio: 1.5 }, "warningRatio"],
     [{ orderLookup: { url: "https://shop.example/orders" } }, "orderLookup.url"],
     [{ colour: "blue" }, ""],
+    [{ cannedReplies: [{ title: "", text: "Hi" }] }, "cannedReplies.0.title"],
+    [{ cannedReplies: [{ title: "Hi", text: "x".repeat(4097) }] }, "cannedReplies.0.text"],
+    [{ cannedReplies: [{ title: "Hi", text: "Hello", extra: 1 }] }, "cannedReplies.0"],
+    [{ cannedReplies: Array.from({ length: 51 }, (_, i) => ({ title: `t${i}`, text: "x" })) }, "cannedReplies"],
+    [
+      {
+        cannedReplies: [
+          { title: "Shipping", text: "a" },
+          { title: "shipping", text: "b" },
+        ],
+      },
+      "cannedReplies.1.title",
+    ],
   ])("refuses %j, naming the path", (patch, path) => {
     const parsed = SettingsPatchSchema.safeParse(patch);
     expect(parsed.success).toBe(false);
