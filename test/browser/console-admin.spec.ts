@@ -11,16 +11,16 @@
  * Code that runs in the page is passed as strings: this file is type-checked without the DOM.
  */
 import { createHmac } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { ConsoleTestContext, StepResult } from "./console.spec.ts";
+import { api, assert, screenshot, WAIT_MS, waitUntil } from "./kit.ts";
 
 const APP_KEY = "6fakeappkey02";
 const APP_SECRET = "f1e2d3c4b5a6978800112233445566778899aabb";
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 812 };
-const WAIT_MS = 15_000;
 /** Where the page fetches axe-core from: same origin, so the console's CSP (`script-src 'self'`) lets it run unchanged. */
 const AXE_PATH = "/__test__/axe.min.js";
 
@@ -57,36 +57,6 @@ interface World {
 
 /* ---------------------------------------------------------------- helpers */
 
-async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-      last = null;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-}
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-async function api<T>(world: World, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${world.ctx.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : null) as T };
-}
-
 /** POSTs a body to the channel's webhook, signed as TikTok Shop signs it. */
 async function postSigned(world: World, body: string): Promise<void> {
   const signature = createHmac("sha256", APP_SECRET).update(APP_KEY).update(body).digest("hex");
@@ -116,11 +86,6 @@ async function sendDm(world: World, text: string, n: number): Promise<void> {
 
 async function text(page: Page, selector: string): Promise<string> {
   return (await page.locator(selector).first().textContent({ timeout: WAIT_MS })) ?? "";
-}
-
-async function screenshot(world: World, name: string): Promise<void> {
-  mkdirSync(world.ctx.screenshotDir, { recursive: true });
-  await world.page.screenshot({ path: join(world.ctx.screenshotDir, `${name}.png`), fullPage: true });
 }
 
 async function signIn(world: World, key: string, who: string): Promise<void> {

@@ -10,15 +10,15 @@
  * window.Notification. Steps run in order; after the first failure the rest are skipped.
  */
 import { createHmac } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { ConsoleTestContext, StepResult } from "./console.spec.ts";
+import { api, assert, screenshot, WAIT_MS, waitUntil } from "./kit.ts";
 
 const APP_KEY = "6fakeappkey02";
 const APP_SECRET = "f1e2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0";
 const DESKTOP = { width: 1280, height: 800 };
-const WAIT_MS = 15_000;
 const BASE_TITLE = "Switchboard · Agent console";
 const ORDER_ID = "576700112233445566";
 const CANNED = [
@@ -40,36 +40,6 @@ interface World {
 }
 
 /* ---------------------------------------------------------------- helpers */
-
-async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-      last = null;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-}
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-async function api<T>(world: World, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${world.ctx.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : null) as T };
-}
 
 /** A TikTok Shop buyer message, signed as TikTok signs it, from a buyer with a display name. */
 async function buyerWrites(
@@ -126,11 +96,6 @@ async function openTickets(world: World): Promise<{ id: string; conversationId: 
       world.agentKey,
     )
   ).json.data;
-}
-
-async function screenshot(world: World, name: string): Promise<void> {
-  mkdirSync(world.ctx.screenshotDir, { recursive: true });
-  await world.page.screenshot({ path: join(world.ctx.screenshotDir, `${name}.png`), fullPage: true });
 }
 
 /** The ticket list's ids, top to bottom. */

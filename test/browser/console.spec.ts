@@ -10,9 +10,10 @@
  * Code that runs in the page is passed as strings: this file is type-checked without the DOM.
  */
 import { createHmac } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
+import { api, assert, screenshot, WAIT_MS, waitUntil } from "./kit.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -54,7 +55,6 @@ const WHATSAPP = {
 };
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 812 };
-const WAIT_MS = 15_000;
 
 /** What the steps share. */
 interface World {
@@ -78,44 +78,6 @@ interface World {
 }
 
 /* ---------------------------------------------------------------- helpers */
-
-/** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
-async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      if (await check()) return;
-      last = null;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
-}
-
-function assert(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-/** Calls the worker's API from Node; `T` is the shape the caller relies on. */
-async function api<T>(
-  world: Pick<World, "ctx">,
-  method: string,
-  path: string,
-  token: string,
-  body?: unknown,
-): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${world.ctx.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text ? JSON.parse(text) : null) as T };
-}
 
 async function settings(world: World): Promise<{ liveSale: { enabled: boolean } }> {
   return (await api<{ liveSale: { enabled: boolean } }>(world, "GET", "/v1/settings", world.apiKey)).json;
@@ -186,11 +148,6 @@ function sentTexts(world: World): string[] {
   return world.ctx.fake.requests
     .filter((r) => r.method === "POST" && /^\/customer_service\/202309\/conversations\/[^/]+\/messages$/.test(r.path))
     .map((r) => JSON.parse(JSON.parse(r.body).content).content as string);
-}
-
-async function screenshot(world: World, name: string): Promise<void> {
-  mkdirSync(world.ctx.screenshotDir, { recursive: true });
-  await world.page.screenshot({ path: join(world.ctx.screenshotDir, `${name}.png`), fullPage: true });
 }
 
 async function text(page: Page, selector: string): Promise<string> {

@@ -1,0 +1,51 @@
+// What every browser spec uses: bounded waits, assertions, calls to the worker's API from
+// Node, screenshots. Each spec keeps its own world; these take only the parts they need.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+
+/** The longest any one step waits for the page or the API. */
+export const WAIT_MS = 15_000;
+
+/** Polls `check` until it returns true; fails with `what` after `timeoutMs`. */
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown = null;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+      last = null;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ""}`);
+}
+
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/** Calls the worker's API from Node; `T` is the shape the caller relies on. */
+export async function api<T>(
+  world: { ctx: { baseUrl: string } },
+  method: string,
+  path: string,
+  token: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
+  const response = await fetch(`${world.ctx.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  return { status: response.status, json: (text ? JSON.parse(text) : null) as T };
+}
+
+export async function screenshot(world: { ctx: { screenshotDir: string }; page: Page }, name: string): Promise<void> {
+  mkdirSync(world.ctx.screenshotDir, { recursive: true });
+  await world.page.screenshot({ path: join(world.ctx.screenshotDir, `${name}.png`), fullPage: true });
+}
