@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { ConsoleTestContext, StepResult } from "./console.spec.ts";
-import { api, assert, screenshot, WAIT_MS, waitUntil } from "./kit.ts";
+import { api, assert, runSteps, screenshot, WAIT_MS, waitUntil } from "./kit.ts";
 
 const APP_KEY = "6fakeappkey02";
 const APP_SECRET = "f1e2d3c4b5a6978800112233445566778899aabb";
@@ -490,23 +490,7 @@ export async function runConsoleAdminSpec(ctx: ConsoleTestContext): Promise<Step
       world.ruleSaves.push(request.headers()["if-match"] ?? "");
   });
 
-  const results: StepResult[] = [];
-  let failed = false;
-  for (const [name, run] of steps) {
-    if (failed) {
-      results.push({ name, status: "skipped", ms: 0 });
-      continue;
-    }
-    const started = Date.now();
-    try {
-      await run(world);
-      results.push({ name, status: "passed", ms: Date.now() - started });
-    } catch (error) {
-      failed = true;
-      results.push({ name, status: "failed", ms: Date.now() - started, error: error instanceof Error ? error.message : String(error) });
-      await screenshot(world, "admin-failure").catch(() => undefined);
-    }
-  }
+  const results = await runSteps(world, steps, "admin-failure");
   await page.close().catch(() => undefined);
   return results;
 }

@@ -13,7 +13,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { api, assert, screenshot, WAIT_MS, waitUntil } from "./kit.ts";
+import { api, assert, runSteps, screenshot, WAIT_MS, waitUntil } from "./kit.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -32,12 +32,9 @@ export interface ConsoleTestContext {
   repoRoot: string;
 }
 
-export interface StepResult {
-  name: string;
-  status: "passed" | "failed" | "skipped";
-  ms: number;
-  error?: string;
-}
+import type { StepResult } from "./kit.ts";
+
+export type { StepResult };
 
 const APP_KEY = "6fakeappkey01";
 const APP_SECRET = "e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0";
@@ -700,23 +697,7 @@ export async function runConsoleSpec(ctx: ConsoleTestContext): Promise<StepResul
     if (url.pathname.startsWith("/v1/")) world.apiCalls += 1;
   });
 
-  const results: StepResult[] = [];
-  let failed = false;
-  for (const [name, run] of steps) {
-    if (failed) {
-      results.push({ name, status: "skipped", ms: 0 });
-      continue;
-    }
-    const started = Date.now();
-    try {
-      await run(world);
-      results.push({ name, status: "passed", ms: Date.now() - started });
-    } catch (error) {
-      failed = true;
-      results.push({ name, status: "failed", ms: Date.now() - started, error: error instanceof Error ? error.message : String(error) });
-      await screenshot(world, "failure").catch(() => undefined);
-    }
-  }
+  const results = await runSteps(world, steps, "failure");
   await page.close().catch(() => undefined);
   return results;
 }

@@ -49,3 +49,39 @@ export async function screenshot(world: { ctx: { screenshotDir: string }; page: 
   mkdirSync(world.ctx.screenshotDir, { recursive: true });
   await world.page.screenshot({ path: join(world.ctx.screenshotDir, `${name}.png`), fullPage: true });
 }
+
+export interface StepResult {
+  name: string;
+  status: "passed" | "failed" | "skipped";
+  ms: number;
+  error?: string;
+}
+
+/**
+ * Runs a spec's steps in order, each timed; after the first failure (screenshotted as
+ * `failureShot`) the rest are skipped, as they build on it.
+ */
+export async function runSteps<W extends { ctx: { screenshotDir: string }; page: Page }>(
+  world: W,
+  steps: [string, (world: W) => Promise<void>][],
+  failureShot: string,
+): Promise<StepResult[]> {
+  const results: StepResult[] = [];
+  let failed = false;
+  for (const [name, run] of steps) {
+    if (failed) {
+      results.push({ name, status: "skipped", ms: 0 });
+      continue;
+    }
+    const started = Date.now();
+    try {
+      await run(world);
+      results.push({ name, status: "passed", ms: Date.now() - started });
+    } catch (error) {
+      failed = true;
+      results.push({ name, status: "failed", ms: Date.now() - started, error: error instanceof Error ? error.message : String(error) });
+      await screenshot(world, failureShot).catch(() => undefined);
+    }
+  }
+  return results;
+}
