@@ -1,21 +1,8 @@
-/**
- * The supervisor's half of the console in a real browser, against a real `wrangler dev`: an
- * admin and an agent with their own keys, the agent refused the admin's fixes (controls
- * hidden, the API's 403 shown when forced), the dashboard's charts drawn from real traffic,
- * a dead letter retried, a disabled endpoint re-enabled and its held events replayed, the
- * rules editor (a validation error at its path, a save with If-Match, a version conflict),
- * axe-core over the main views, and the key flows at 375 px without sideways scrolling.
- * Run by scripts/browser-test.ts after console.spec.ts, on its own workspace.
- *
- * Steps run in order and build on each other; after the first failure the rest are skipped.
- * Code that runs in the page is passed as strings: this file is type-checked without the DOM.
- */
-import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { ConsoleTestContext, StepResult } from "./console.spec.ts";
-import { api, assert, runSteps, screenshot, WAIT_MS, waitUntil } from "./kit.ts";
+import { api, assert, runSteps, screenshot, signAndPostTikTok, WAIT_MS, waitUntil } from "./kit.ts";
 
 const APP_KEY = "6fakeappkey02";
 const APP_SECRET = "f1e2d3c4b5a6978800112233445566778899aabb";
@@ -59,14 +46,7 @@ interface World {
 
 /** POSTs a body to the channel's webhook, signed as TikTok Shop signs it. */
 async function postSigned(world: World, body: string): Promise<void> {
-  const signature = createHmac("sha256", APP_SECRET).update(APP_KEY).update(body).digest("hex");
-  const response = await fetch(`${world.ctx.baseUrl}/webhooks/tiktok/${world.channelId}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: signature },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  assert(response.status === 200, `the webhook answered ${response.status}: ${await response.text()}`);
+  await signAndPostTikTok(world, world.channelId, { key: APP_KEY, secret: APP_SECRET }, body);
 }
 
 /** A buyer's DM in its own conversation (each from a new buyer), shaped like the fixture. */

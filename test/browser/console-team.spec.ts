@@ -1,20 +1,8 @@
-/**
- * The team half of the agent console in a real browser (desktop size), signed in with an
- * `agent` key: the open count in the tab's title, a desktop notification for a new escalation
- * and none while the agent types, an SLA breach announced as the countdown crosses it, ticket
- * paging with a small page size (`?pageSize=2`), a canned reply sent with its variables filled,
- * a keyboard-only pass through a ticket and the `?` help sheet. Run by scripts/browser-test.ts
- * after console.spec.ts, in its own workspace, with the same worker, fake TikTok API and browser.
- *
- * Notifications are granted to the origin and captured by an init script that stands in for
- * window.Notification. Steps run in order; after the first failure the rest are skipped.
- */
-import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { ConsoleTestContext, StepResult } from "./console.spec.ts";
-import { api, assert, runSteps, screenshot, WAIT_MS, waitUntil } from "./kit.ts";
+import { api, assert, runSteps, screenshot, signAndPostTikTok, WAIT_MS, waitUntil } from "./kit.ts";
 
 const APP_KEY = "6fakeappkey02";
 const APP_SECRET = "f1e2d3c4b5a6f7e8d9c0b1a2f3e4d5c6b7a8f9e0";
@@ -59,14 +47,7 @@ async function buyerWrites(
   fixture.data.create_time = now;
   fixture.data.content = JSON.stringify({ content: text });
   const body = JSON.stringify(fixture);
-  const signature = createHmac("sha256", APP_SECRET).update(APP_KEY).update(body).digest("hex");
-  const response = await fetch(`${world.ctx.baseUrl}/webhooks/tiktok/${world.channelId}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: signature },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  assert(response.status === 200, `the webhook answered ${response.status}: ${await response.text()}`);
+  await signAndPostTikTok(world, world.channelId, { key: APP_KEY, secret: APP_SECRET }, body);
 }
 
 let buyers = 0;

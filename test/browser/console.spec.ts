@@ -13,7 +13,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
-import { api, assert, runSteps, screenshot, WAIT_MS, waitUntil } from "./kit.ts";
+import { api, assert, runSteps, screenshot, signAndPostTikTok, WAIT_MS, waitUntil } from "./kit.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -100,26 +100,12 @@ async function sendTikTokMessage(
   fixture.data.create_time = now;
   fixture.data.content = JSON.stringify({ content: text });
   const body = JSON.stringify(fixture);
-  const signature = createHmac("sha256", APP_SECRET).update(APP_KEY).update(body).digest("hex");
-  const response = await fetch(`${world.ctx.baseUrl}/webhooks/tiktok/${world.channelId}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: signature },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  assert(response.status === 200, `the webhook answered ${response.status}: ${await response.text()}`);
+  await signAndPostTikTok(world, world.channelId, { key: APP_KEY, secret: APP_SECRET }, body);
 }
 
 /** Signs and posts `body` as TikTok Shop would, to `channelId`'s webhook. */
 async function postSignedTikTok(world: World, channelId: string, body: string): Promise<void> {
-  const signature = createHmac("sha256", APP_SECRET).update(APP_KEY).update(body).digest("hex");
-  const response = await fetch(`${world.ctx.baseUrl}/webhooks/tiktok/${channelId}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: signature },
-    body,
-    signal: AbortSignal.timeout(10_000),
-  });
-  assert(response.status === 200, `the webhook answered ${response.status}: ${await response.text()}`);
+  await signAndPostTikTok(world, channelId, { key: APP_KEY, secret: APP_SECRET }, body);
 }
 
 /** A WhatsApp Cloud API text message shaped like the fixture, sent at `sentAtSeconds` and signed as Meta signs it. */

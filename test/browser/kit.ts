@@ -1,5 +1,6 @@
 // What every browser spec uses: bounded waits, assertions, calls to the worker's API from
 // Node, screenshots. Each spec keeps its own world; these take only the parts they need.
+import { createHmac } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
@@ -84,4 +85,21 @@ export async function runSteps<W extends { ctx: { screenshotDir: string }; page:
     }
   }
   return results;
+}
+
+/** POSTs `body` to a TikTok Shop channel's webhook, signed as TikTok Shop signs it (HMAC of app key + body). */
+export async function signAndPostTikTok(
+  world: { ctx: { baseUrl: string } },
+  channelId: string,
+  app: { key: string; secret: string },
+  body: string,
+): Promise<void> {
+  const signature = createHmac("sha256", app.secret).update(app.key).update(body).digest("hex");
+  const response = await fetch(`${world.ctx.baseUrl}/webhooks/tiktok/${channelId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: signature },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert(response.status === 200, `the webhook answered ${response.status}: ${await response.text()}`);
 }
