@@ -1,20 +1,11 @@
 // Canned replies live in the workspace's settings: admins write them, every agent reads them.
 import { describe, expect, it } from "vitest";
-import { call, createWorkspace, json } from "./helpers.ts";
+import { call, json, team } from "./helpers.ts";
 
 const REPLIES = [
   { title: "Where is my order", text: "Hi {{contact.name}}, order {{order.id}} is {{order.status}}." },
   { title: "Thanks", text: "Thank you for shopping with us!" },
 ];
-
-async function team() {
-  const workspace = await createWorkspace();
-  const agent = await json<{ apiKey: string }>(
-    await call("POST", "/v1/agents", { token: workspace.apiKey, json: { name: "Lan", role: "agent" } }),
-    201,
-  );
-  return { admin: workspace.apiKey, agent: agent.apiKey };
-}
 
 describe("canned replies", () => {
   it("are empty by default, set by an admin, read by an agent, and refused to an agent's write", async () => {

@@ -102,3 +102,13 @@ export async function seenLedger(channelId: string, platformThreadId: string): P
     return new Map(rows.map((row) => [row.platform_message_id, { seq: row.seq, finished: row.finished === 1 }]));
   });
 }
+
+/** A workspace with its owner's key (admin) and one `agent`'s key. */
+export async function team(): Promise<{ admin: string; agent: string }> {
+  const workspace = await createWorkspace();
+  const agent = await json<{ apiKey: string }>(
+    await call("POST", "/v1/agents", { token: workspace.apiKey, json: { name: "Lan", role: "agent" } }),
+    201,
+  );
+  return { admin: workspace.apiKey, agent: agent.apiKey };
+}

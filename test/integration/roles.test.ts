@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { AGENT_WRITES } from "../../src/api/roles.ts";
 import { app } from "../../src/app.ts";
-import { call, createWorkspace, json } from "./helpers.ts";
+import { call, json, team } from "./helpers.ts";
 
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
 const workspaceRoutes = app.routes.filter(
@@ -11,15 +11,6 @@ const workspaceRoutes = app.routes.filter(
 );
 const writes = workspaceRoutes.filter((route) => !READS.has(route.method));
 const reads = workspaceRoutes.filter((route) => READS.has(route.method));
-
-async function team() {
-  const workspace = await createWorkspace();
-  const agent = await json<{ apiKey: string }>(
-    await call("POST", "/v1/agents", { token: workspace.apiKey, json: { name: "Lan", role: "agent" } }),
-    201,
-  );
-  return { admin: workspace.apiKey, agent: agent.apiKey };
-}
 
 describe("roles", () => {
   it("knows the routes it walks, and lets agents write only the two inbox routes", () => {
