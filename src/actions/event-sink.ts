@@ -5,16 +5,22 @@
  *
  * - `queuedSink` fans out through the DELIVERIES queue (fan-out.ts): one wake-up per
  *   delivery. For the API, the SLA alarm and everything off the hot path.
- * - `inlineSink` plans the fan-out against endpoints read beforehand and creates the
- *   deliveries in the same batch, already claimed, and hands them back (`due`) for the
- *   caller to attempt at once (deliver/inline.ts). A DM then costs one write round trip
- *   and no queue message per delivery; only failures go through the queue.
+ * - `inlineSink` plans the fan-out against endpoints read beforehand and hands the
+ *   deliveries back (`due`) for the caller to attempt at once (deliver/inline.ts), with no
+ *   delivery row: a success is recorded in the endpoint's history only, and a row is
+ *   written for what must be retried or failed. A DM then costs one write round trip and
+ *   no queue message per delivery; only failures go through the queue.
  */
-import { CLAIM_MS } from "../deliver/policy.ts";
 import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
-import { insertClaimedDeliveriesStatements, runAtomically, type Statement } from "../storage/event-deliveries.ts";
-import { type EventRow, getWorkspaceEvents, insertEventsIfNewStatements, storedEventRow } from "../storage/events.ts";
+import { insertDeliveriesStatements, runAtomically, type Statement } from "../storage/event-deliveries.ts";
+import {
+  type EventRow,
+  getWorkspaceEvents,
+  insertEventsIfNewReturningStatements,
+  insertEventsIfNewStatements,
+  storedEventRow,
+} from "../storage/events.ts";
 import { type DeliveryProducer, fanOut, planFanOut } from "./fan-out.ts";
 
 /** An event envelope as built (events/build.ts, deliver/operational-events.ts). */
@@ -31,12 +37,11 @@ export interface EventSink {
   write(statements: Statement[], events: StorableEvent[], now: number): Promise<unknown[]>;
 }
 
-/** A delivery created claimed by this sink, to be attempted by its holder. */
+/** A delivery this sink left to its caller to attempt at once: no row until the attempt is recorded. */
 export interface DueDelivery {
   workspaceId: string;
   event: EventRow;
   endpoint: EndpointRow;
-  token: string;
 }
 
 export function queuedSink(db: Db, queue: DeliveryProducer, workspaceId: string): EventSink {
@@ -58,43 +63,40 @@ export function queuedSink(db: Db, queue: DeliveryProducer, workspaceId: string)
 }
 
 export interface InlineSink extends EventSink {
-  /** Every delivery this sink's writes claimed so far. */
+  /** Every delivery this sink's writes left to be attempted at once. */
   readonly due: DueDelivery[];
 }
 
-/** `audience`: the workspace's endpoints, read by the caller before the writes (disabled ones too). */
+/**
+ * `audience`: the workspace's endpoints, read by the caller before the writes (disabled ones
+ * too). An event with deliveries to attempt is stored not yet fanned out: if its attempts
+ * are never recorded (the consumer died), the stall sweep fans it out. A re-run (the events
+ * are stored already) hands back the deliveries of those still not fanned out, as first
+ * stored: the subscriber may see a `webhook-id` twice, never lose one.
+ */
 export function inlineSink(db: Db, workspaceId: string, audience: EndpointRow[]): InlineSink {
-  const token = crypto.randomUUID();
   const due: DueDelivery[] = [];
-  const endpointsById = new Map(audience.map((endpoint) => [endpoint.id, endpoint]));
   return {
     due,
     async write(statements, events, now) {
-      // Fanned out in the same batch that stores them: the stall sweep never sees them orphaned.
-      const rows: EventRow[] = events.map((event) => ({ ...storedEventRow(workspaceId, event, now), fannedOutAt: now }));
-      const plan = planFanOut(workspaceId, rows, audience, now, { token, until: now + CLAIM_MS });
+      const built = events.map((event) => storedEventRow(workspaceId, event, now));
+      const plan = planFanOut(workspaceId, built, audience, now, "inline");
       for (const refused of plan.refused) {
         console.warn(JSON.stringify({ msg: "event not delivered: over the size limit", eventId: refused.eventId, reason: refused.reason }));
       }
-      const claims = insertClaimedDeliveriesStatements(db, plan.rows);
-      const results = await runAtomically(db, [...statements, ...insertEventsIfNewStatements(db, rows), ...claims]);
-      const claimed = (
-        results.slice(results.length - claims.length).flat() as {
-          endpointId: string;
-          eventId: string;
-          claimToken: string | null;
-          createdAt: number;
-        }[]
-      ).filter((row) => row.claimToken === token);
-      const eventsById = new Map(rows.map((row) => [row.id, row]));
-      // A delivery taken over from an earlier run (created before now) belongs to the event
-      // that run stored: send its bytes, not this run's rebuild (whose timestamp differs).
-      const earlier = [...new Set(claimed.filter((row) => row.createdAt !== now).map((row) => row.eventId))];
-      if (earlier.length > 0) for (const stored of await getWorkspaceEvents(db, workspaceId, earlier)) eventsById.set(stored.id, stored);
-      for (const row of claimed) {
-        const event = eventsById.get(row.eventId);
-        const endpoint = endpointsById.get(row.endpointId);
-        if (event && endpoint) due.push({ workspaceId, event, endpoint, token });
+      const attempting = new Set(plan.inline.map((d) => d.event.id));
+      const rows = built.map((row) => (attempting.has(row.id) ? row : { ...row, fannedOutAt: now }));
+      const inserts = insertEventsIfNewReturningStatements(db, rows);
+      const results = await runAtomically(db, [...statements, ...insertDeliveriesStatements(db, plan.rows), ...inserts]);
+      const inserted = new Set((results.slice(results.length - inserts.length).flat() as { id: string }[]).map((row) => row.id));
+      // Stored by an earlier run: its bytes, if that run never saw them delivered.
+      const earlier = [...attempting].filter((id) => !inserted.has(id));
+      const stored = new Map<string, EventRow>();
+      if (earlier.length > 0)
+        for (const row of await getWorkspaceEvents(db, workspaceId, earlier)) if (row.fannedOutAt === null) stored.set(row.id, row);
+      for (const { event, endpoint } of plan.inline) {
+        const sent = inserted.has(event.id) ? event : stored.get(event.id);
+        if (sent) due.push({ workspaceId, event: sent, endpoint });
       }
       return results.slice(0, statements.length);
     },

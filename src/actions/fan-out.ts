@@ -1,7 +1,7 @@
 /**
  * Fan-out: one delivery row per (event, subscribed endpoint), so each endpoint retries on
  * its own schedule. `planFanOut` decides the rows for both paths: the pipeline's inline sink
- * (actions/event-sink.ts) writes them claimed, with the events, and attempts them at once;
+ * (actions/event-sink.ts) writes none for what it attempts at once, only for what fails;
  * `fanOut` below, for events already stored, enqueues one DELIVERIES wake-up per row.
  * In `fanOut`, rows are written first, then the wake-ups are enqueued, then the event is
  * marked fanned out: a crash anywhere re-runs the step
@@ -53,18 +53,26 @@ export function endpointWants(endpoint: Pick<EndpointRow, "eventTypes">, type: s
 export interface FanOutPlan {
   rows: NewDeliveryRow[];
   wakeUps: EventDelivery[];
+  /** Inline only: deliveries to attempt at once, with no row until their attempt says they need one. */
+  inline: { event: EventRow; endpoint: EndpointRow }[];
   refused: { eventId: string; reason: string }[];
 }
 
-/** Pending deliveries created already claimed, for their creator to attempt at once (deliver/inline.ts). */
-export interface Claim {
-  token: string;
-  until: number;
-}
-
-/** Pure: which endpoint gets which event, and in what state. */
-export function planFanOut(workspaceId: string, events: EventRow[], audience: EndpointRow[], now: number, claim?: Claim): FanOutPlan {
-  const plan: FanOutPlan = { rows: [], wakeUps: [], refused: [] };
+/**
+ * Pure: which endpoint gets which event, and in what state. `queued`: a pending row and a
+ * wake-up each. `inline` (the pipeline's sink): pending deliveries get no row; their
+ * creator attempts them at once (deliver/inline.ts) and writes a row only for one that
+ * must be retried or failed, while the event's unset `fannedOutAt` keeps it in sight of the
+ * stall sweep until then. Held and refused deliveries get their row either way.
+ */
+export function planFanOut(
+  workspaceId: string,
+  events: EventRow[],
+  audience: EndpointRow[],
+  now: number,
+  mode: "queued" | "inline" = "queued",
+): FanOutPlan {
+  const plan: FanOutPlan = { rows: [], wakeUps: [], inline: [], refused: [] };
   for (const event of events) {
     const tooLarge = oversizeReason(event.payload);
     if (tooLarge) plan.refused.push({ eventId: event.id, reason: tooLarge });
@@ -81,7 +89,7 @@ export function planFanOut(workspaceId: string, events: EventRow[], audience: En
       };
       if (tooLarge) plan.rows.push({ ...base, status: "failed", reason: "too_large", lastError: tooLarge });
       else if (!endpoint.enabled) plan.rows.push({ ...base, status: "held", reason: "endpoint_disabled" });
-      else if (claim) plan.rows.push({ ...base, status: "pending", claimToken: claim.token, claimedUntil: claim.until, wokenAt: now });
+      else if (mode === "inline") plan.inline.push({ event, endpoint });
       else {
         plan.rows.push({ ...base, status: "pending" });
         plan.wakeUps.push(wakeUp(workspaceId, event.id, endpoint.id));

@@ -41,10 +41,10 @@ export interface DeliveryDeps {
 
 const DAY_MS = 86_400_000;
 
-/** A delivery whose claim (`token`) the caller holds. */
+/** A delivery whose claim (`token`) the caller holds; `null`: it has no row yet (an inline attempt). */
 export interface ClaimedDelivery {
   workspaceId: string;
-  token: string;
+  token: string | null;
   event: EventRow;
   endpoint: EndpointRow;
   /** The delivery as it was before this attempt. */

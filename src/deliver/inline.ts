@@ -1,16 +1,20 @@
 /**
- * Attempts the deliveries the pipeline created already claimed (actions/event-sink.ts),
- * right after the events were made, instead of through one DELIVERIES queue message each.
- * A round of deliveries (attempt-round.ts, the path every attempt takes) shares one limiter
- * call per endpoint and one D1 round trip that records every attempt. What is not settled here (a retry, an attempt the limiter
- * turned away, a failure of this code) becomes a DELIVERIES wake-up, where wakeDelivery
- * (attempt.ts) takes over as for any delivery; the stall sweep catches what even that misses.
+ * Attempts the deliveries the pipeline handed back (actions/event-sink.ts) right after the
+ * events were made, instead of through one DELIVERIES queue message each. A round of
+ * deliveries (attempt-round.ts, the path every attempt takes) shares one limiter call per
+ * endpoint and one D1 round trip that records every attempt and marks the events fanned
+ * out. A success writes no delivery row (the endpoint's history keeps the attempt); what is
+ * not settled here (a retry, an attempt the limiter turned away) gets a pending row and a
+ * DELIVERIES wake-up, where wakeDelivery (attempt.ts) takes over as for any delivery. If the
+ * round itself fails, every delivery is handed to the queue; if even that fails, the events,
+ * still not fanned out, are the stall sweep's.
  */
 import type { DueDelivery } from "../actions/event-sink.ts";
 import { type DeliveryProducer, enqueueWakeUps, fanOutQuietly, wakeUp } from "../actions/fan-out.ts";
 import type { EventDelivery } from "../consumers/messages.ts";
 import { errorMessage } from "../lib/errors.ts";
-import { type DeliveryRow, releaseClaimStatement, runAtomically } from "../storage/event-deliveries.ts";
+import { type DeliveryRow, insertDeliveriesStatements, type NewDeliveryRow, runAtomically } from "../storage/event-deliveries.ts";
+import { markFannedOutStatements } from "../storage/events.ts";
 import { attemptRound, type DeliveryDeps } from "./attempt-round.ts";
 import { CLAIM_MS } from "./policy.ts";
 
@@ -26,7 +30,7 @@ function wakeUpFor(due: Pick<DueDelivery, "workspaceId" | "event" | "endpoint">,
   return { body: wakeUp(due.workspaceId, due.event.id, due.endpoint.id), delaySeconds };
 }
 
-/** Never throws: a failure hands every delivery to the queue, whose wake-ups wait for the claims to lapse. */
+/** Never throws: a failure hands every delivery to the queue, after a posted attempt's time to answer. */
 export async function deliverDue(deps: DeliveryDeps, queue: DeliveryProducer, due: DueDelivery[]): Promise<void> {
   if (due.length === 0) return;
   try {
@@ -89,20 +93,24 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
   const now = io.now();
   const { attempted, deferred } = await attemptRound(
     deps,
-    due.map((d) => ({ ...d, delivery: freshDelivery(d, now) })),
+    due.map((d) => ({ ...d, token: null, delivery: freshDelivery(d, now) })),
   );
-  // Turned away by a limiter: the claim goes, and the wake-up comes back spread over the seconds the limit needs.
-  const released = deferred.map(({ claimed }) =>
-    releaseClaimStatement(db, { endpointId: claimed.endpoint.id, eventId: claimed.event.id }, claimed.token),
+  // Turned away by a limiter: not an attempt; a pending row, and a wake-up spread over the seconds the limit needs.
+  const waiting = insertDeliveriesStatements(
+    db,
+    deferred.map(({ claimed }) => pendingRow(claimed, now)),
   );
   const wakeUps: WakeUp[] = deferred.map(({ claimed, delaySeconds }) => wakeUpFor(claimed, delaySeconds));
   for (const { claimed, step } of attempted) if (step.kind === "retry") wakeUps.push(wakeUpFor(claimed, step.delaySeconds));
+  // Marked with the first records: a pending row whose wake-up then never leaves is the
+  // stall sweep's to wake, like any other.
+  const settledEvents = markFannedOutStatements(db, [...new Set(due.map((d) => d.event.id))], now);
 
   for (let i = 0; i < attempted.length; i += ATTEMPTS_PER_BATCH) {
     const part = attempted.slice(i, i + ATTEMPTS_PER_BATCH).flatMap((a) => a.statements);
-    await runAtomically(db, i === 0 ? [...released, ...part] : part);
+    await runAtomically(db, i === 0 ? [...settledEvents, ...waiting, ...part] : part);
   }
-  if (attempted.length === 0) await runAtomically(db, released);
+  if (attempted.length === 0) await runAtomically(db, [...settledEvents, ...waiting]);
   await enqueueWakeUps(queue, wakeUps);
 
   const finished = io.now();
@@ -117,7 +125,20 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
   }
 }
 
-/** The row as the sink created it: pending, no attempt yet. */
+function pendingRow(d: Pick<DueDelivery, "workspaceId" | "event" | "endpoint">, now: number): NewDeliveryRow {
+  return {
+    endpointId: d.endpoint.id,
+    eventId: d.event.id,
+    workspaceId: d.workspaceId,
+    eventType: d.event.type,
+    status: "pending",
+    nextAttemptAt: now,
+    createdAt: d.event.createdAt,
+    updatedAt: now,
+  };
+}
+
+/** The delivery as it stands before its first attempt: pending, no attempt yet, no row. */
 function freshDelivery(d: DueDelivery, now: number): DeliveryRow {
   return {
     endpointId: d.endpoint.id,
@@ -128,8 +149,8 @@ function freshDelivery(d: DueDelivery, now: number): DeliveryRow {
     reason: null,
     attempts: 0,
     nextAttemptAt: d.event.createdAt,
-    claimToken: d.token,
-    claimedUntil: now + CLAIM_MS,
+    claimToken: null,
+    claimedUntil: null,
     wokenAt: d.event.createdAt,
     lastAttemptAt: null,
     lastResponseStatus: null,

@@ -7,7 +7,13 @@
 import { randomId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
 import { type EndpointRow, markEndpointFailingStatement, markEndpointHealthyStatement } from "../storage/endpoints.ts";
-import { type DeliveryKey, type DeliveryRow, type Statement, settleAttemptStatement } from "../storage/event-deliveries.ts";
+import {
+  type DeliveryKey,
+  type DeliveryRow,
+  insertSettledDeliveryStatement,
+  type Statement,
+  settleAttemptStatement,
+} from "../storage/event-deliveries.ts";
 import { insertEventIfNewStatement, storedEventRow } from "../storage/events.ts";
 import type { AttemptRow } from "./attempt-row.ts";
 import { deliveryExhausted, endpointDisabled, isOperationalEventType } from "./operational-events.ts";
@@ -17,8 +23,11 @@ import type { PostResult } from "./send.ts";
 export interface AttemptRecord {
   workspaceId: string;
   key: DeliveryKey;
-  /** The claim the attempt was made under; the delivery is updated only if it still holds it. */
-  token: string;
+  /**
+   * The claim the attempt was made under; the delivery is updated only if it still holds it.
+   * Null: the delivery has no row yet (an inline attempt), written only if it is not a success.
+   */
+  token: string | null;
   event: { id: string; type: string };
   /** As read before the attempt. */
   endpoint: EndpointRow;
@@ -52,18 +61,30 @@ export async function attemptStatements(
     responseBody: result.responseBody,
     createdAt: finished,
   };
-  const statements: Statement[] = [
-    settleAttemptStatement(db, key, token, {
-      status: step.kind === "succeeded" ? "succeeded" : step.kind === "retry" ? "pending" : "failed",
-      reason: step.kind === "exhausted" ? "exhausted" : step.kind === "gone" ? "gone" : null,
-      attempts: attemptNumber,
-      nextAttemptAt: step.kind === "retry" ? finished + step.delaySeconds * 1000 : delivery.nextAttemptAt,
-      lastAttemptAt: finished,
-      lastResponseStatus: result.responseStatus,
-      lastError: result.error,
-      updatedAt: finished,
-    }),
-  ];
+  const settlement = {
+    status: step.kind === "succeeded" ? ("succeeded" as const) : step.kind === "retry" ? ("pending" as const) : ("failed" as const),
+    reason: step.kind === "exhausted" ? ("exhausted" as const) : step.kind === "gone" ? ("gone" as const) : null,
+    attempts: attemptNumber,
+    nextAttemptAt: step.kind === "retry" ? finished + step.delaySeconds * 1000 : delivery.nextAttemptAt,
+    lastAttemptAt: finished,
+    lastResponseStatus: result.responseStatus,
+    lastError: result.error,
+    updatedAt: finished,
+  };
+  const statements: Statement[] = [];
+  // No row yet (an inline attempt): a success needs none, the endpoint's history has it.
+  if (token !== null) statements.push(settleAttemptStatement(db, key, token, settlement));
+  else if (step.kind !== "succeeded")
+    statements.push(
+      insertSettledDeliveryStatement(db, {
+        ...key,
+        workspaceId,
+        eventType: event.type,
+        ...settlement,
+        replays: delivery.replays,
+        createdAt: delivery.createdAt,
+      }),
+    );
   const events: { id: string; type: string }[] = [];
   const endpointRef = { id: endpoint.id, url: endpoint.url };
 

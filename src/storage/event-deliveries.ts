@@ -39,31 +39,6 @@ export function insertDeliveriesStatements(db: Db, rows: NewDeliveryRow[]): Stat
   return chunk(rows, ROWS_PER_INSERT).map((part) => db.insert(eventDeliveries).values(part).onConflictDoNothing());
 }
 
-/**
- * Insert statements for deliveries created claimed (their creator attempts them at once),
- * returning the rows this claim holds. A re-run of the same fan-out (the step failed after
- * its batch) takes the claim over while no attempt was made yet: whoever held it never
- * learnt of the rows.
- */
-export function insertClaimedDeliveriesStatements(db: Db, rows: NewDeliveryRow[]) {
-  return chunk(rows, ROWS_PER_INSERT).map((part) =>
-    db
-      .insert(eventDeliveries)
-      .values(part)
-      .onConflictDoUpdate({
-        target: [eventDeliveries.endpointId, eventDeliveries.eventId],
-        set: { claimToken: sql`excluded.claim_token`, claimedUntil: sql`excluded.claimed_until`, wokenAt: sql`excluded.woken_at` },
-        setWhere: and(eq(eventDeliveries.status, "pending"), eq(eventDeliveries.attempts, 0), sql`excluded.claim_token IS NOT NULL`),
-      })
-      .returning({
-        endpointId: eventDeliveries.endpointId,
-        eventId: eventDeliveries.eventId,
-        claimToken: eventDeliveries.claimToken,
-        createdAt: eventDeliveries.createdAt,
-      }),
-  );
-}
-
 export async function getDelivery(db: Db, key: DeliveryKey): Promise<DeliveryRow | undefined> {
   return db.select().from(eventDeliveries).where(byKey(key)).get();
 }
@@ -116,6 +91,15 @@ export function settleAttemptStatement(db: Db, key: DeliveryKey, token: string, 
     .update(eventDeliveries)
     .set({ ...settlement, claimToken: null, claimedUntil: null })
     .where(and(byKey(key), eq(eventDeliveries.claimToken, token)));
+}
+
+/**
+ * Statement recording the first attempt of a delivery that had no row (the pipeline's inline
+ * attempts write one only when it must be retried or has failed). Should a row exist after
+ * all (the stall sweep fanned the event out meanwhile), that row's own path settles it.
+ */
+export function insertSettledDeliveryStatement(db: Db, row: NewDeliveryRow) {
+  return db.insert(eventDeliveries).values(row).onConflictDoNothing();
 }
 
 /** Statement ending a pending delivery without an attempt: held (endpoint disabled) or failed. */

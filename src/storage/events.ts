@@ -30,6 +30,18 @@ export function insertEventsIfNewStatements(db: Db, rows: EventRow[]) {
   return chunk(rows, EVENT_ROWS_PER_INSERT).map((part) => db.insert(events).values(part).onConflictDoNothing());
 }
 
+/** The same, returning the ids actually inserted (an event stored by an earlier run is not among them). */
+export function insertEventsIfNewReturningStatements(db: Db, rows: EventRow[]) {
+  return chunk(rows, EVENT_ROWS_PER_INSERT).map((part) =>
+    db.insert(events).values(part).onConflictDoNothing().returning({ id: events.id }),
+  );
+}
+
+/** Statements marking events fanned out: every delivery they needed is recorded or enqueued. */
+export function markFannedOutStatements(db: Db, ids: string[], now: number) {
+  return chunk(ids, IDS_PER_STATEMENT).map((part) => db.update(events).set({ fannedOutAt: now }).where(inArray(events.id, part)));
+}
+
 export async function getEventRow(db: Db, id: string): Promise<EventRow | undefined> {
   return db.select().from(events).where(eq(events.id, id)).get();
 }

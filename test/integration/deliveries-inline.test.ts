@@ -8,6 +8,7 @@ import { deliverDue } from "../../src/deliver/inline.ts";
 import { resumeStalledDeliveries, STALL_GRACE_MS } from "../../src/maintenance/resume-stalled.ts";
 import { listWorkspaceEndpoints } from "../../src/storage/endpoints.ts";
 import { attemptsOf, db, deliveryRow, subscriber, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
+import { count } from "./helpers.ts";
 
 function orderEvent(workspaceId: string, at: number) {
   const id = `evt_inline${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
@@ -23,7 +24,7 @@ async function writeInline(workspaceId: string, queue: VirtualQueue, count = 1) 
 }
 
 describe("inline deliveries", () => {
-  it("attempts each delivery it created claimed once, records it, and sends nothing to the queue", async () => {
+  it("attempts each delivery once, keeps a success in the endpoint's history only, and sends nothing to the queue", async () => {
     const { workspace, endpoint } = await workspaceWithEndpoint();
     const queue = new VirtualQueue();
     const { sink, events } = await writeInline(workspace.id, queue);
@@ -36,10 +37,14 @@ describe("inline deliveries", () => {
     expect(up.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([event.id]);
     expect(up.seen[0]?.body).toBe(JSON.stringify(event));
     expect(await attemptsOf(endpoint.id, event.id)).toMatchObject([{ attempt: 1, status: "succeeded", response_status: 200 }]);
-    expect(await deliveryRow(endpoint.id, event.id)).toMatchObject({ status: "succeeded", attempts: 1 });
+    // A success needs no delivery row in D1; the event is marked fanned out, so no sweep sends it again.
+    expect(await deliveryRow(endpoint.id, event.id)).toBeNull();
+    expect(await count("SELECT count(*) AS n FROM events WHERE id = ? AND fanned_out_at IS NOT NULL", event.id)).toBe(1);
     expect(queue.messages).toEqual([]);
+    queue.now += STALL_GRACE_MS + 60_000;
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
 
-    // The same events written again (a re-run) claim nothing: they were delivered.
+    // The same events written again (a re-run) hand back nothing: they were delivered.
     const again = inlineSink(db(), workspace.id, await listWorkspaceEndpoints(db(), workspace.id));
     await again.write([], events, queue.now);
     expect(again.due).toEqual([]);
@@ -85,21 +90,21 @@ describe("inline deliveries", () => {
     for (let i = 1; i < starts.length; i++) expect((starts[i] ?? 0) - (starts[i - 1] ?? 0)).toBeGreaterThanOrEqual(1000);
   });
 
-  it("leaves nothing behind when the consumer dies before attempting: the claim lapses and the stall sweep sends it", async () => {
+  it("leaves nothing behind when the consumer dies before attempting: the event, not fanned out, is the stall sweep's", async () => {
     const { workspace, endpoint } = await workspaceWithEndpoint();
     const queue = new VirtualQueue();
     const { events } = await writeInline(workspace.id, queue);
-    // No deliverDue: the consumer died here. Before the grace, the sweep leaves the claimed row alone.
+    // No deliverDue: the consumer died here. Before the grace, the sweep leaves the event alone.
     expect(await resumeStalledDeliveries(env, queue.now + 60_000, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
     queue.now += STALL_GRACE_MS + 60_000;
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1, events: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 1, replies: 0 });
     const up = subscriber(queue, () => new Response("ok"));
     await queue.drain(up.io);
     expect(up.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([events[0]?.id]);
     expect(await deliveryRow(endpoint.id, events[0]?.id ?? "")).toMatchObject({ status: "succeeded", attempts: 1 });
   });
 
-  it("a re-run that takes over a delivery nobody attempted sends the event as first stored, not its rebuild", async () => {
+  it("a re-run of a write whose deliveries nobody recorded sends the event as first stored, not its rebuild", async () => {
     const { workspace } = await workspaceWithEndpoint();
     const queue = new VirtualQueue();
     const { events } = await writeInline(workspace.id, queue);
