@@ -2,7 +2,7 @@
  * INBOUND consumer: raw verified delivery → adapter.normalize → one item at a time to the
  * conversation's Durable Object (messages) or straight to storage (order updates). Each
  * queue message is acked or retried on its own; a body the adapter cannot read becomes a
- * dead letter, never an endless retry. The deliveries the objects created claimed are
+ * dead letter, never an endless retry. The deliveries the objects hand back are
  * attempted as the objects return them, in shared rounds (deliver/inline.ts).
  */
 import { acknowledgeInteraction } from "../actions/acknowledge.ts";

@@ -52,7 +52,7 @@ export interface IngestInput {
   item: InboundMessage;
 }
 
-/** `due`: the deliveries the ingest created claimed, for the caller to attempt (deliver/inline.ts). */
+/** `due`: the deliveries the ingest left to the caller to attempt at once (deliver/inline.ts). */
 export type IngestOutcome =
   | ({ duplicate: false } & RecordedMessage & { seq: number; due: DueDelivery[]; act: boolean })
   | { duplicate: true; due: DueDelivery[] };
@@ -284,7 +284,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   /**
    * Step 1: admit the message (the ledger), decide how to route it (no writes), record it
    * with the decision, its clock and its events in one D1 batch. The events' deliveries are
-   * created claimed and returned (`sink.due`) for the caller to attempt at once.
+   * returned (`sink.due`) for the caller to attempt at once.
    */
   private async record(input: IngestInput): Promise<Recorded> {
     const { item, workspaceId, channel } = input;
@@ -378,7 +378,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
 
   /**
    * Step 2: act on the routing decision (an automatic reply, a ticket) from `state`, then
-   * mark the message finished. Returns the deliveries this step created claimed.
+   * mark the message finished. Returns the deliveries this step left to attempt.
    */
   private async act(inFlight: MessageInFlight, from: ConversationState): Promise<DueDelivery[]> {
     const { request, routed, known, sink } = inFlight;
