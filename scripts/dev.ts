@@ -47,7 +47,7 @@ const wrangler = spawn("wrangler", ["dev", ...forwarded.flatMap((name) => ["--va
   stdio: "inherit",
   env: launch.env as NodeJS.ProcessEnv,
 });
-void announceReady(launch.url, launch.note);
+void announceReady(launch.url, launch.note, () => wrangler.exitCode !== null || wrangler.signalCode !== null);
 // Ctrl-C reaches wrangler from the terminal itself; a signal sent to this process alone is passed on.
 process.on("SIGINT", () => {});
 for (const signal of ["SIGTERM", "SIGHUP"] as const) process.on(signal, () => wrangler.kill(signal));
@@ -57,15 +57,19 @@ wrangler.on("error", (error) => {
 });
 wrangler.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 
-/** Waits (bounded) for the server to answer, then says where it is and how it was started. */
-async function announceReady(url: string, note: string): Promise<void> {
+/**
+ * Waits (bounded) for the server to answer, then says where it is and how it was started;
+ * says nothing once wrangler has exited (another server on the port would answer instead).
+ */
+async function announceReady(url: string, note: string, exited: () => boolean): Promise<void> {
   for (let i = 0; i < 240; i++) {
     await delay(500);
+    if (exited()) return;
     const answered = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) }).then(
       () => true,
       () => false,
     );
-    if (answered) {
+    if (answered && !exited()) {
       console.log(`Switchboard ready on ${url} (${note})`);
       return;
     }
