@@ -8,15 +8,16 @@ import { parseArgs } from "node:util";
 import { fakePlatformBlock, mentionsApiBases, parseDevVars } from "./demo/dev-vars.ts";
 import { readCommandLine } from "./lib/cli.ts";
 
-readCommandLine(
-  `usage: npx node scripts/dev-setup.ts   (\`npm run dev\` runs it first)
+const { values } = readCommandLine(
+  `usage: npx node scripts/dev-setup.ts [--persist-to DIR]   (\`npm run dev\` runs it first)
 
 Creates .dev.vars with a fresh ADMIN_TOKEN and MASTER_KEY when it is missing (and points the
 platform APIs at the demo's fakes, once, in an existing one), applies the D1 migrations to
 the local database, and prints the admin token.
 
-  --help   this text`,
-  () => parseArgs({ options: { help: { type: "boolean", short: "h" } } }),
+  --persist-to DIR   the local state wrangler dev will use (npm run dev passes its own on)
+  --help             this text`,
+  () => parseArgs({ options: { help: { type: "boolean", short: "h" }, "persist-to": { type: "string" } } }),
 );
 
 const path = ".dev.vars";
@@ -47,7 +48,8 @@ if (!existsSync(path)) {
   }
 }
 
-const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local"], {
+const persistTo = values["persist-to"] ? ["--persist-to", values["persist-to"]] : [];
+const migrate = spawnSync("wrangler", ["d1", "migrations", "apply", "DB", "--local", ...persistTo], {
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, CI: "true" },
 });

@@ -36,7 +36,9 @@ if (args.includes("--help") || args.includes("-h")) {
   process.exit(0);
 }
 
-const setup = spawnSync(process.execPath, [join(import.meta.dirname, "dev-setup.ts")], { stdio: "inherit" });
+// The migrations go where wrangler dev will look: its --persist-to, when one is given.
+const persistTo = launch.persistTo ? ["--persist-to", launch.persistTo] : [];
+const setup = spawnSync(process.execPath, [join(import.meta.dirname, "dev-setup.ts"), ...persistTo], { stdio: "inherit" });
 if (setup.status !== 0) process.exit(setup.status ?? 1);
 
 const vars = existsSync(".dev.vars") ? parseDevVars(readFileSync(".dev.vars", "utf8")) : new Map<string, string>();

@@ -12,6 +12,8 @@ export interface DevLaunch {
   url: string;
   /** One line on how it runs and how to change it. */
   note: string;
+  /** wrangler dev's --persist-to, if given: the local migrations must go there too. */
+  persistTo: string | undefined;
 }
 
 function flagValue(args: string[], name: string): string | undefined {
@@ -41,5 +43,6 @@ export function devLaunch(argv: string[], env: Record<string, string | undefined
     env: launchEnv,
     url: `http://${host}:${port}`,
     note,
+    persistTo: flagValue(args, "--persist-to"),
   };
 }

@@ -17,9 +17,11 @@ describe("npm run dev's launch of wrangler dev", () => {
     expect(launch.url).toBe("http://127.0.0.1:8788");
   });
 
-  it("leaves a log level the user chose alone, and reads --ip and --port=", () => {
-    const launch = devLaunch(["--log-level=debug", "--ip", "0.0.0.0", "--port=9000"], {});
-    expect(launch.args).toEqual(["--log-level=debug", "--ip", "0.0.0.0", "--port=9000"]);
+  it("leaves a log level the user chose alone, and reads --ip, --port= and --persist-to", () => {
+    const launch = devLaunch(["--log-level=debug", "--ip", "0.0.0.0", "--port=9000", "--persist-to", "/tmp/state"], {});
+    expect(launch.args).toEqual(["--log-level=debug", "--ip", "0.0.0.0", "--port=9000", "--persist-to", "/tmp/state"]);
     expect(launch.url).toBe("http://0.0.0.0:9000");
+    expect(launch.persistTo).toBe("/tmp/state");
+    expect(devLaunch([], {}).persistTo).toBeUndefined();
   });
 });
