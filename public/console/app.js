@@ -125,6 +125,9 @@ const state = {
   settingsSaving: false,
   /** @type {Ticket[]} */
   tickets: [],
+  /** The open and pending tickets the alerts watch: the list's tickets unless a filter narrows what is read. */
+  /** @type {Ticket[]} */
+  watched: [],
   ticketsTruncated: false,
   /** Open tickets exist beyond the pages loaded: the title's count says "+". */
   moreOpenTickets: false,
@@ -696,6 +699,7 @@ function resetData() {
   state.agents.clear();
   clearSearch();
   state.tickets = [];
+  state.watched = [];
   state.ticketPages = 1;
   state.moreOpenTickets = false;
   attention?.reset();
@@ -1014,17 +1018,30 @@ async function loadTickets() {
   const pages = state.ticketPages;
   const asked = filters?.key() ?? "";
   const query = filters?.query() ?? "";
-  const [open, pending] =
-    filters?.status() === "resolved"
-      ? [{ tickets: [], more: false }, await ticketPages("resolved", pages, query)]
-      : await Promise.all([ticketPages("open", pages, query), ticketPages("pending", pages, query)]);
+  const resolved = filters?.status() === "resolved";
+  // The open and pending tickets are always read: the title's count and the alerts watch them all,
+  // whatever the list shows. A filter the API applies reads its own list beside them.
+  const [open, pending, list] = await Promise.all([
+    ticketPages("open", pages, ""),
+    ticketPages("pending", pages, ""),
+    resolved
+      ? ticketPages("resolved", pages, query)
+      : query
+        ? Promise.all([ticketPages("open", pages, query), ticketPages("pending", pages, query)]).then(([o, p]) => ({
+            tickets: [...o.tickets, ...p.tickets],
+            more: o.more || p.more,
+          }))
+        : null,
+  ]);
   if (session !== state.session) return;
   /** @type {Ticket[]} */
-  const tickets = [...open.tickets, ...pending.tickets];
-  await loadNames(tickets);
+  const watched = [...open.tickets, ...pending.tickets];
+  const tickets = list ? list.tickets : watched;
+  await loadNames(list ? [...watched, ...tickets] : watched);
   if (session !== state.session || changes !== state.changes || pages !== state.ticketPages || asked !== (filters?.key() ?? "")) return;
+  state.watched = watched;
   state.tickets = tickets;
-  state.ticketsTruncated = open.more || pending.more;
+  state.ticketsTruncated = list ? list.more : open.more || pending.more;
   state.moreOpenTickets = open.more;
   filters?.setChannels([...state.channels.values()]);
   renderTickets();
@@ -1130,7 +1147,12 @@ function renderTickets() {
   setText(byId("tickets-more-text"), state.ticketsTruncated ? `Showing ${tickets.length}; older tickets are not loaded yet.` : "");
   show(byId("tickets-more"), state.ticketsTruncated);
   // The alerts watch every open ticket loaded, whatever the filters show.
-  if (filters?.status() !== "resolved") attention?.observe(alertSnapshot(loaded), state.moreOpenTickets);
+  attention?.observe(alertSnapshot(watchedTickets()), state.moreOpenTickets);
+}
+
+/** The open and pending tickets, whatever the filters: the list's own when no filter narrows what is read. */
+function watchedTickets() {
+  return (filters?.key() ?? "active") === "active" ? state.tickets : state.watched;
 }
 
 /**
@@ -1152,7 +1174,7 @@ function alertSnapshot(tickets) {
 
 /** Keeps the open tickets' reply windows known (WhatsApp, Messenger, Instagram, Zalo), a few each poll. */
 async function watchReplyWindows() {
-  const tickets = state.tickets.map((t) => ({ ...t, platform: state.channels.get(t.channelId)?.platform ?? null }));
+  const tickets = watchedTickets().map((t) => ({ ...t, platform: state.channels.get(t.channelId)?.platform ?? null }));
   await replyWindows.refresh(tickets, Date.now());
 }
 
@@ -1632,7 +1654,9 @@ async function changeTicket(patch, done) {
     state.changes += 1;
     if (state.selectedId !== data.id) return;
     state.thread.ticket = data;
-    state.tickets = data.status === "resolved" ? state.tickets.filter((t) => t.id !== data.id) : upsert(state.tickets, data);
+    // The list keeps what its status filter shows: the resolved history, or the open and pending.
+    const listed = filters?.status() === "resolved" ? data.status === "resolved" : data.status !== "resolved";
+    state.tickets = listed ? upsert(state.tickets, data) : state.tickets.filter((t) => t.id !== data.id);
     renderThreadHead();
     renderActions();
     renderContext();
@@ -1936,10 +1960,10 @@ function wire() {
     if (state.search?.nextCursor) void searchPage(state.search.q, state.search.nextCursor);
   });
   filters = setupTicketFilters({
-    // A filter the API applies: the list is read again, from its first page.
+    // A filter the API applies: the list is read again (as many pages as "Load more" asked for).
     onServerChange: () => {
-      state.ticketPages = 1;
-      state.tickets = [];
+      // Back to no filter: the open and pending tickets are already read; else wait for the filtered list.
+      state.tickets = filters?.key() === "active" ? state.watched : [];
       state.ticketsTruncated = false;
       renderTickets();
       void refresh();
