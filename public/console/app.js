@@ -15,6 +15,7 @@ import { mountAdmin } from "./admin.js";
 import { createReplyWindowWatch, setupAttention } from "./attention.js";
 import { setupCannedReplies, ticketVariables } from "./canned.js";
 import { mountDashboard } from "./dashboard.js";
+import { mountBuyerPage, setupTicketFilters } from "./find.js";
 import { setupShortcuts } from "./shortcuts.js";
 
 const KEY_STORAGE = "switchboard.console.apiKey";
@@ -124,6 +125,9 @@ const state = {
   settingsSaving: false,
   /** @type {Ticket[]} */
   tickets: [],
+  /** The open and pending tickets the alerts watch: the list's tickets unless a filter narrows what is read. */
+  /** @type {Ticket[]} */
+  watched: [],
   ticketsTruncated: false,
   /** Open tickets exist beyond the pages loaded: the title's count says "+". */
   moreOpenTickets: false,
@@ -136,7 +140,7 @@ const state = {
   channels: new Map(),
   /** @type {Map<string, Contact>} */
   contacts: new Map(),
-  /** @type {"tickets"|"channels"|"dashboard"|"admin"} */
+  /** @type {"tickets"|"channels"|"dashboard"|"admin"|"buyers"} */
   view: "tickets",
   /** @type {string|null} */
   selectedId: null,
@@ -189,6 +193,20 @@ const replyWindows = createReplyWindowWatch((id) =>
 );
 /** @type {ReturnType<typeof setupCannedReplies>|null} */
 let canned = null;
+/** Set up in wire(): the ticket list's filters (find.js). */
+/** @type {ReturnType<typeof setupTicketFilters>|null} */
+let filters = null;
+const buyerPage = mountBuyerPage({
+  api: (path) => api("GET", path),
+  channelLabel: (id) => channelLabel(id),
+  formatTime: (iso) => formatTime(iso),
+  ticketFor: (conversationId) => state.tickets.find((t) => t.conversationId === conversationId)?.id ?? null,
+  loadTicketsOf: async (contactId) => {
+    const { data } = await api("GET", `/v1/tickets?limit=${LIST_LIMIT}`);
+    return data.data.filter((/** @type {Ticket} */ t) => t.contactId === contactId);
+  },
+  onError: (error) => showError(error, "action"),
+});
 
 /* ---------------------------------------------------------------- DOM helpers */
 
@@ -681,6 +699,7 @@ function resetData() {
   state.agents.clear();
   clearSearch();
   state.tickets = [];
+  state.watched = [];
   state.ticketPages = 1;
   state.moreOpenTickets = false;
   attention?.reset();
@@ -715,11 +734,11 @@ function enterConsole() {
 
 /* ---------------------------------------------------------------- routing (hash) */
 
-/** Reads `#/tickets`, `#/tickets/<id>`, `#/channels`, `#/dashboard` or `#/admin`. */
+/** Reads `#/tickets`, `#/tickets/<id>`, `#/channels`, `#/dashboard`, `#/admin` or `#/buyers/<contactId>`. */
 function parseRoute() {
-  const match = /^#\/(tickets|channels|dashboard|admin)(?:\/([A-Za-z0-9_-]{1,100}))?$/.exec(location.hash);
-  if (!match) return { view: /** @type {"tickets"} */ ("tickets"), ticketId: null };
-  return { view: /** @type {"tickets"|"channels"|"dashboard"|"admin"} */ (match[1]), ticketId: match[2] ?? null };
+  const match = /^#\/(tickets|channels|dashboard|admin|buyers)(?:\/([A-Za-z0-9_-]{1,100}))?$/.exec(location.hash);
+  if (!match || (match[1] === "buyers" && !match[2])) return { view: /** @type {"tickets"} */ ("tickets"), ticketId: null };
+  return { view: /** @type {"tickets"|"channels"|"dashboard"|"admin"|"buyers"} */ (match[1]), ticketId: match[2] ?? null };
 }
 
 function applyRoute() {
@@ -730,6 +749,8 @@ function applyRoute() {
   show(byId("channels-view"), route.view === "channels");
   show(byId("dashboard-view"), route.view === "dashboard");
   show(byId("admin-view"), route.view === "admin");
+  show(byId("buyers-view"), route.view === "buyers");
+  if (route.view === "buyers" && route.ticketId) void buyerPage.load(route.ticketId);
   for (const view of ["tickets", "channels", "dashboard", "admin"]) {
     const link = byId(`nav-${view}`);
     if (route.view === view) link.setAttribute("aria-current", "page");
@@ -932,6 +953,8 @@ function searchItem(conversation) {
     { class: "search-item" },
     ticket ? h("a", { href: `#/tickets/${ticket.id}` }, label) : h("span", null, label),
     ticket ? null : h("span", { class: "muted small" }, " · no open ticket"),
+    h("span", { class: "muted small" }, " · "),
+    h("a", { href: `#/buyers/${conversation.contactId}`, class: "small" }, "buyer"),
   );
 }
 
@@ -993,31 +1016,51 @@ async function loadTickets() {
   const session = state.session;
   const changes = state.changes;
   const pages = state.ticketPages;
-  const [open, pending] = await Promise.all([ticketPages("open", pages), ticketPages("pending", pages)]);
+  const asked = filters?.key() ?? "";
+  const query = filters?.query() ?? "";
+  const resolved = filters?.status() === "resolved";
+  // The open and pending tickets are always read: the title's count and the alerts watch them all,
+  // whatever the list shows. A filter the API applies reads its own list beside them.
+  const [open, pending, list] = await Promise.all([
+    ticketPages("open", pages, ""),
+    ticketPages("pending", pages, ""),
+    resolved
+      ? ticketPages("resolved", pages, query)
+      : query
+        ? Promise.all([ticketPages("open", pages, query), ticketPages("pending", pages, query)]).then(([o, p]) => ({
+            tickets: [...o.tickets, ...p.tickets],
+            more: o.more || p.more,
+          }))
+        : null,
+  ]);
   if (session !== state.session) return;
   /** @type {Ticket[]} */
-  const tickets = [...open.tickets, ...pending.tickets];
-  await loadNames(tickets);
-  if (session !== state.session || changes !== state.changes || pages !== state.ticketPages) return;
+  const watched = [...open.tickets, ...pending.tickets];
+  const tickets = list ? list.tickets : watched;
+  await loadNames(list ? [...watched, ...tickets] : watched);
+  if (session !== state.session || changes !== state.changes || pages !== state.ticketPages || asked !== (filters?.key() ?? "")) return;
+  state.watched = watched;
   state.tickets = tickets;
-  state.ticketsTruncated = open.more || pending.more;
+  state.ticketsTruncated = list ? list.more : open.more || pending.more;
   state.moreOpenTickets = open.more;
+  filters?.setChannels([...state.channels.values()]);
   renderTickets();
 }
 
 /**
  * The first `pages` pages of one status's tickets, following the API's cursor.
- * @param {"open"|"pending"} status
+ * @param {"open"|"pending"|"resolved"} status
  * @param {number} pages
+ * @param {string} query the filters' `&channelId=&assignee=`
  * @returns {Promise<{ tickets: Ticket[], more: boolean }>}
  */
-async function ticketPages(status, pages) {
+async function ticketPages(status, pages, query) {
   /** @type {Ticket[]} */
   const tickets = [];
   /** @type {string|null} */
   let cursor = null;
   for (let page = 0; page < pages; page += 1) {
-    const { data } = await api("GET", `/v1/tickets?status=${status}&limit=${PAGE_SIZE}${cursor ? `&cursor=${enc(cursor)}` : ""}`);
+    const { data } = await api("GET", `/v1/tickets?status=${status}${query}&limit=${PAGE_SIZE}${cursor ? `&cursor=${enc(cursor)}` : ""}`);
     tickets.push(...data.data);
     cursor = data.nextCursor;
     if (!cursor) break;
@@ -1065,11 +1108,22 @@ async function loadContact(id) {
 /** Closest to breach first (overdue ones on top), answered ones after the waiting, then newest. */
 function sortedTickets() {
   const answered = (/** @type {Ticket} */ t) => (t.sla?.stoppedAt ? 1 : 0);
+  if (filters?.status() === "resolved")
+    return [...state.tickets].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id));
   return [...state.tickets].sort((a, b) => answered(a) - answered(b) || deadlineOf(a) - deadlineOf(b) || b.id.localeCompare(a.id));
 }
 
 function renderTickets() {
-  const tickets = sortedTickets();
+  const loaded = sortedTickets();
+  const tickets =
+    filters?.apply(loaded, {
+      now: Date.now(),
+      deadlineOf,
+      windowMsOf: windowOf,
+      warningRatio: state.settings?.warningRatio ?? 0.75,
+      contactOf: (id) => state.contacts.get(id),
+    }) ?? loaded;
+  filters?.describe(loaded.length, tickets.length);
   const seconds = windowSeconds();
   // A ticket redrawn while its link has the focus (j / k, Esc from the reply box) keeps it.
   const focused = document.activeElement?.closest("#ticket-list > li");
@@ -1085,10 +1139,20 @@ function renderTickets() {
   if (focusedKey && !focused?.isConnected) ticketLink(focusedKey)?.focus({ preventScroll: true });
   markSelected();
   setText(byId("ticket-count"), tickets.length ? String(tickets.length) : "");
+  setText(
+    byId("tickets-empty"),
+    filters?.active() ? "No tickets match these filters." : "No open tickets. New escalations appear here by themselves.",
+  );
   show(byId("tickets-empty"), tickets.length === 0);
   setText(byId("tickets-more-text"), state.ticketsTruncated ? `Showing ${tickets.length}; older tickets are not loaded yet.` : "");
   show(byId("tickets-more"), state.ticketsTruncated);
-  attention?.observe(alertSnapshot(tickets), state.moreOpenTickets);
+  // The alerts watch every open ticket loaded, whatever the filters show.
+  attention?.observe(alertSnapshot(watchedTickets()), state.moreOpenTickets);
+}
+
+/** The open and pending tickets, whatever the filters: the list's own when no filter narrows what is read. */
+function watchedTickets() {
+  return (filters?.key() ?? "active") === "active" ? state.tickets : state.watched;
 }
 
 /**
@@ -1110,7 +1174,7 @@ function alertSnapshot(tickets) {
 
 /** Keeps the open tickets' reply windows known (WhatsApp, Messenger, Instagram, Zalo), a few each poll. */
 async function watchReplyWindows() {
-  const tickets = state.tickets.map((t) => ({ ...t, platform: state.channels.get(t.channelId)?.platform ?? null }));
+  const tickets = watchedTickets().map((t) => ({ ...t, platform: state.channels.get(t.channelId)?.platform ?? null }));
   await replyWindows.refresh(tickets, Date.now());
 }
 
@@ -1210,6 +1274,7 @@ function renderThreadHead() {
   setText(byId("thread-title"), contactLabel(ticket.contactId));
   const who = contact?.displayName ? `${contact.platformUserId} · ` : "";
   setText(byId("thread-subtitle"), `${who}${channelLabel(ticket.channelId)} · opened ${formatTime(ticket.createdAt)}`);
+  byId("thread-buyer").setAttribute("href", `#/buyers/${ticket.contactId}`);
   const status = byId("thread-status");
   setText(status, ticket.status);
   status.className = `badge badge-${ticket.status}`;
@@ -1589,7 +1654,9 @@ async function changeTicket(patch, done) {
     state.changes += 1;
     if (state.selectedId !== data.id) return;
     state.thread.ticket = data;
-    state.tickets = data.status === "resolved" ? state.tickets.filter((t) => t.id !== data.id) : upsert(state.tickets, data);
+    // The list keeps what its status filter shows: the resolved history, or the open and pending.
+    const listed = filters?.status() === "resolved" ? data.status === "resolved" : data.status !== "resolved";
+    state.tickets = listed ? upsert(state.tickets, data) : state.tickets.filter((t) => t.id !== data.id);
     renderThreadHead();
     renderActions();
     renderContext();
@@ -1891,6 +1958,17 @@ function wire() {
   byId("tickets-more-button").addEventListener("click", loadMoreTickets);
   byId("search-more").addEventListener("click", () => {
     if (state.search?.nextCursor) void searchPage(state.search.q, state.search.nextCursor);
+  });
+  filters = setupTicketFilters({
+    // A filter the API applies: the list is read again (as many pages as "Load more" asked for).
+    onServerChange: () => {
+      // Back to no filter: the open and pending tickets are already read; else wait for the filtered list.
+      state.tickets = filters?.key() === "active" ? state.watched : [];
+      state.ticketsTruncated = false;
+      renderTickets();
+      void refresh();
+    },
+    onLocalChange: renderTickets,
   });
   wireTeamTools();
   window.addEventListener("hashchange", applyRoute);

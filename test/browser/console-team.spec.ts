@@ -359,6 +359,134 @@ const steps: Step[] = [
     },
   ],
   [
+    "filters: 'assigned to me' and 'unassigned' list what the API lists for them; a channel keeps them",
+    async (world) => {
+      const { page } = world;
+      const assigned = await api(world, "PATCH", `/v1/tickets/${world.firstTicketId}`, world.agentKey, { assignee: "me" });
+      assert(assigned.status === 200, `PATCH /v1/tickets answered ${assigned.status}`);
+      const expect = async (query: string) => {
+        const ids: string[] = [];
+        for (const status of ["open", "pending"]) {
+          const path = `/v1/tickets?status=${status}${query}&limit=200`;
+          ids.push(...(await api<{ data: { id: string }[] }>(world, "GET", path, world.agentKey)).json.data.map((t) => t.id));
+        }
+        return JSON.stringify(ids.sort());
+      };
+      const listedSorted = async () => JSON.stringify([...(await listedTickets(page))].sort());
+      const title = await page.title();
+      await page.locator("#find-assignee").selectOption("me");
+      const mine = await expect("&assignee=me");
+      assert(mine === JSON.stringify([world.firstTicketId]), `the API's tickets assigned to me: ${mine}`);
+      await waitUntil("only the agent's ticket listed", async () => (await listedSorted()) === mine);
+      await page.waitForTimeout(500); // a poll: the title still counts every open ticket
+      assert((await page.title()) === title, `the title under a filter: "${await page.title()}", before "${title}"`);
+      await page.locator("#find-assignee").selectOption("none");
+      const unassigned = await expect("&assignee=none");
+      assert(unassigned !== "[]" && !unassigned.includes(world.firstTicketId), `the API's unassigned tickets: ${unassigned}`);
+      await waitUntil("the unassigned tickets listed", async () => (await listedSorted()) === unassigned);
+      await waitUntil(
+        "the channel offered",
+        async () => (await page.locator(`#find-channel option[value="${world.channelId}"]`).count()) === 1,
+      );
+      await page.locator("#find-channel").selectOption(world.channelId);
+      const both = await expect(`&assignee=none&channelId=${world.channelId}`);
+      assert(both === unassigned, `one channel only, yet the API differs: ${both} and ${unassigned}`);
+      await page.waitForTimeout(500);
+      await waitUntil("the same tickets on the one channel", async () => (await listedSorted()) === both);
+      // Sentiment filters the loaded tickets, and says so.
+      await page.locator("#find-sentiment").selectOption("positive");
+      await waitUntil("the note on the loaded tickets", async () =>
+        ((await page.locator("#find-note").textContent()) ?? "").includes("Filtering the"),
+      );
+      await page.locator("#find-clear").click();
+      // Every page already asked for with "Load more" is read; "Load more" reads any beyond.
+      await waitUntil("every open ticket again", async () => {
+        const more = page.locator("#tickets-more-button");
+        if ((await more.isVisible()) && (await more.isEnabled())) await more.click();
+        return (await listedSorted()) === (await expect(""));
+      });
+      await screenshot(world, "team-03-filters");
+    },
+  ],
+  [
+    "the resolved filter shows the ticket resolved with e; a ticket resolved now appears there too",
+    async (world) => {
+      const { page } = world;
+      const unassigned = (await api<{ data: { id: string }[] }>(world, "GET", "/v1/tickets?status=open&assignee=none", world.agentKey)).json
+        .data;
+      const next = unassigned[0]?.id ?? "";
+      assert(next, "no open unassigned ticket left to resolve");
+      await page.locator("#find-status").selectOption("resolved");
+      const resolved = async () =>
+        (await api<{ data: { id: string }[] }>(world, "GET", "/v1/tickets?status=resolved&limit=200", world.agentKey)).json.data.map(
+          (t) => t.id,
+        );
+      const before = await resolved();
+      assert(before.length === 1, `the API's resolved tickets: ${JSON.stringify(before)}`);
+      await waitUntil("the resolved ticket listed", async () => JSON.stringify(await listedTickets(page)) === JSON.stringify(before));
+      const done = await api(world, "PATCH", `/v1/tickets/${next}`, world.agentKey, { status: "resolved" });
+      assert(done.status === 200, `PATCH /v1/tickets answered ${done.status}`);
+      await waitUntil("the newly resolved ticket listed", async () => (await listedTickets(page)).includes(next), 20_000);
+      await page.locator("#find-status").selectOption("active");
+      await waitUntil("it is gone from the open list", async () => {
+        const listed = await listedTickets(page);
+        return listed.length > 0 && !listed.includes(next);
+      });
+    },
+  ],
+  [
+    "the buyer's page, from the thread: the contact, its conversation linking to the ticket, and a name match",
+    async (world) => {
+      const { page } = world;
+      const namesake = newBuyer("Linh");
+      await buyerWrites(world, "Hello, do you have this in blue?", namesake);
+      const ticket = (await api<{ contactId: string }>(world, "GET", `/v1/tickets/${world.firstTicketId}`, world.agentKey)).json;
+      const contact = (await api<{ platformUserId: string }>(world, "GET", `/v1/contacts/${ticket.contactId}`, world.agentKey)).json;
+      await waitUntil("the namesake's conversation stored", async () => {
+        const found = await api<{ data: { contactId: string }[] }>(world, "GET", "/v1/conversations?q=Linh", world.agentKey);
+        return found.json.data.some((c) => c.contactId !== ticket.contactId);
+      });
+      await page.goto(`${world.ctx.baseUrl}/console/?pageSize=2#/tickets/${world.firstTicketId}`, { timeout: WAIT_MS });
+      await waitUntil("the thread", async () => ((await page.locator("#thread-title").textContent()) ?? "") === "Linh");
+      await page.locator("#thread-buyer").click();
+      await waitUntil("the buyer's page", async () => page.url().endsWith(`#/buyers/${ticket.contactId}`));
+      await page.locator("#buyers-view").waitFor({ state: "visible", timeout: WAIT_MS });
+      await waitUntil("the buyer's name", async () => (await page.locator("#buyer-title").textContent()) === "Linh");
+      const facts = (await page.locator("#buyer-facts").textContent()) ?? "";
+      assert(facts.includes(contact.platformUserId), `the facts lack the platform user id: ${facts}`);
+      assert(facts.includes("Night shop on TikTok"), `the facts lack the channel: ${facts}`);
+      await waitUntil(
+        "the conversation linking to its ticket",
+        async () => (await page.locator(`#buyer-conversations a[href="#/tickets/${world.firstTicketId}"]`).count()) === 1,
+      );
+      await waitUntil("the name match", async () => (await page.locator("#buyer-namesakes a[href^='#/buyers/']").count()) === 1);
+      const match = (await page.locator("#buyer-namesakes").textContent()) ?? "";
+      assert(match.includes(namesake.buyerId), `the name match does not show the other contact: ${match}`);
+      await screenshot(world, "team-04-buyer");
+      await page.locator(`#buyer-conversations a[href="#/tickets/${world.firstTicketId}"]`).click();
+      await waitUntil("back on the ticket", async () => page.locator("#thread").isVisible());
+    },
+  ],
+  [
+    "at 375 px the filters fit the screen",
+    async (world) => {
+      const { page } = world;
+      await page.setViewportSize({ width: 375, height: 740 });
+      try {
+        await page.locator("#find-status").waitFor({ state: "visible", timeout: WAIT_MS });
+        const wide = (await page.evaluate("document.querySelector('#find-form').scrollWidth")) as number;
+        assert(wide <= 375, `the filters are ${wide} px wide`);
+        for (const id of ["find-status", "find-channel", "find-assignee", "find-sla", "find-sentiment", "find-tag"]) {
+          const box = await page.locator(`#${id}`).boundingBox();
+          assert(box && box.x >= 0 && box.x + box.width <= 375, `#${id} is off the screen: ${JSON.stringify(box)}`);
+        }
+        await screenshot(world, "team-05-filters-375");
+      } finally {
+        await page.setViewportSize(DESKTOP);
+      }
+    },
+  ],
+  [
     "no script error and no CSP violation",
     async (world) => {
       assert(world.pageErrors.length === 0, `page errors: ${world.pageErrors.join(" | ")}`);
