@@ -380,7 +380,7 @@ const steps: Step[] = [
     },
   ],
   [
-    "axe-core finds no serious or critical violation on sign-in, tickets and thread, dashboard and admin views",
+    "axe-core finds no serious or critical violation on sign-in, tickets and thread, the buyer's page, dashboard and admin views",
     async (world) => {
       const { page } = world;
       const found: string[] = [];
@@ -394,6 +394,10 @@ const steps: Step[] = [
       await go(world, `#/tickets/${world.ticketId}`, "#tickets-view");
       await page.locator("#thread").waitFor({ state: "visible", timeout: WAIT_MS });
       await check("tickets and thread");
+      await page.locator("#thread-buyer").click();
+      await page.locator("#buyers-view").waitFor({ state: "visible", timeout: WAIT_MS });
+      await waitUntil("the buyer's conversations", async () => (await page.locator("#buyer-conversations li").count()) > 0);
+      await check("the buyer's page");
       await go(world, "#/channels", "#channels-view");
       await check("channels");
       await signOut(world);
