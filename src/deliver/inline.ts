@@ -93,7 +93,7 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
   const now = io.now();
   const { attempted, deferred } = await attemptRound(
     deps,
-    due.map((d) => ({ ...d, token: null, delivery: freshDelivery(d, now) })),
+    due.map((d) => ({ ...d, token: null, delivery: freshDelivery(d) })),
   );
   // Turned away by a limiter: not an attempt; a pending row, and a wake-up spread over the seconds the limit needs.
   const waiting = insertDeliveriesStatements(
@@ -125,21 +125,13 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
   }
 }
 
-function pendingRow(d: Pick<DueDelivery, "workspaceId" | "event" | "endpoint">, now: number): NewDeliveryRow {
-  return {
-    endpointId: d.endpoint.id,
-    eventId: d.event.id,
-    workspaceId: d.workspaceId,
-    eventType: d.event.type,
-    status: "pending",
-    nextAttemptAt: now,
-    createdAt: d.event.createdAt,
-    updatedAt: now,
-  };
+/** A delivery turned away by the limiter: a pending row, with the wake-up being enqueued now. */
+function pendingRow(d: DueDelivery, now: number): NewDeliveryRow {
+  return { ...freshDelivery(d), nextAttemptAt: now, wokenAt: now, updatedAt: now };
 }
 
 /** The delivery as it stands before its first attempt: pending, no attempt yet, no row. */
-function freshDelivery(d: DueDelivery, now: number): DeliveryRow {
+function freshDelivery(d: DueDelivery): DeliveryRow {
   return {
     endpointId: d.endpoint.id,
     eventId: d.event.id,

@@ -115,8 +115,4 @@ export class AttemptLog {
   clear(): void {
     this.sql.exec("DELETE FROM attempts");
   }
-
-  size(): number {
-    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM attempts").one().n;
-  }
 }

@@ -85,8 +85,6 @@ export interface TicketChangeRequest {
 const STATE_KEY = "state";
 const SCOPE_KEY = "scope";
 
-export { conversationObjectName };
-
 /** The stub for a conversation's object (`wrangler types` leaves the namespace untyped). */
 export function conversationStub(env: Env, channelId: string, platformThreadId: string): DurableObjectStub<ConversationObject> {
   const namespace = env.CONVERSATION as unknown as DurableObjectNamespace<ConversationObject>;
@@ -178,10 +176,6 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     });
   }
 
-  /**
-   * The customer came back from an ad (Messenger's `referral` event): the window may now close
-   * later. A warning still waiting (no reply since the buyer's last message) moves with it.
-   */
   /** The buyer opened the chat from a product or an order: kept as context for its next messages. */
   onEnteredFrom(entered: EnteredFrom): Promise<void> {
     return this.serialize(async () => {
@@ -191,6 +185,10 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     });
   }
 
+  /**
+   * The customer came back from an ad (Messenger's `referral` event): the window may now close
+   * later. A warning still waiting (no reply since the buyer's last message) moves with it.
+   */
   onAdReferral(at: number): Promise<void> {
     return this.serialize(async () => {
       const scope = this.ctx.storage.kv.get<Scope>(SCOPE_KEY);

@@ -46,11 +46,8 @@ export class EndpointLimiterObject extends DurableObject<Env> {
   }
 }
 
+/** The endpoint's object: its limiter and its attempt history. */
 export function endpointObject(env: Env, endpointId: string): DurableObjectStub<EndpointLimiterObject> {
-  return limiterStub(env, endpointId);
-}
-
-function limiterStub(env: Env, endpointId: string): DurableObjectStub<EndpointLimiterObject> {
   const namespace = env.ENDPOINT_LIMITER as unknown as DurableObjectNamespace<EndpointLimiterObject>;
   return namespace.getByName(endpointId);
 }
@@ -58,12 +55,12 @@ function limiterStub(env: Env, endpointId: string): DurableObjectStub<EndpointLi
 export function createObjectLimiter(env: Env): DeliveryLimiter {
   return {
     async acquire(endpointId, limits, now, count) {
-      return limiterStub(env, endpointId).take(limits, now, count);
+      return endpointObject(env, endpointId).take(limits, now, count);
     },
     async release(endpointId, leaseIds) {
       if (leaseIds.length === 0) return;
       try {
-        await limiterStub(env, endpointId).release(leaseIds);
+        await endpointObject(env, endpointId).release(leaseIds);
       } catch (error) {
         // The leases lapse on their own after LEASE_MS; a failed release only delays others.
         console.warn(JSON.stringify({ msg: "limiter release failed", endpointId, error: errorMessage(error) }));
@@ -71,7 +68,7 @@ export function createObjectLimiter(env: Env): DeliveryLimiter {
     },
     async finish(endpointId, leaseIds, attempts, keepSince) {
       if (leaseIds.length === 0 && attempts.length === 0) return;
-      await limiterStub(env, endpointId).finish(leaseIds, attempts, keepSince);
+      await endpointObject(env, endpointId).finish(leaseIds, attempts, keepSince);
     },
   };
 }

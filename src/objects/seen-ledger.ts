@@ -35,9 +35,4 @@ export class SeenLedger {
   finish(platformMessageId: string): void {
     this.sql.exec("UPDATE seen SET finished = 1 WHERE platform_message_id = ?", platformMessageId);
   }
-
-  /** How many ids the ledger holds (for tests and the bench's row counts). */
-  size(): number {
-    return this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM seen").one().n;
-  }
 }
