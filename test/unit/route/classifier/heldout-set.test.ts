@@ -23,6 +23,7 @@ const FLOORS: Record<HeldoutFile, { negativePrecision: number } | null> = {
   "heldout.json": { negativePrecision: 0.8 },
   "heldout-2.json": { negativePrecision: 0.75 },
   "heldout-3.json": { negativePrecision: 0.7 },
+  "heldout-4.json": null,
 };
 /**
  * How big each set is per language variant. heldout-3.json has at least 100 messages per
@@ -32,6 +33,7 @@ const SHAPES: Record<HeldoutFile, { perVariant: number; negativesPerVariant: num
   "heldout.json": { perVariant: 80, negativesPerVariant: 25 },
   "heldout-2.json": { perVariant: 80, negativesPerVariant: 25 },
   "heldout-3.json": { perVariant: 50, negativesPerVariant: 15 },
+  "heldout-4.json": { perVariant: 85, negativesPerVariant: 25 },
 };
 const sets = HELDOUT_FILES.map((file) => ({ file, items: loadHeldoutSet(file), floors: FLOORS[file], shape: SHAPES[file] }));
 const everything = sets.flatMap((set) => set.items);
