@@ -129,6 +129,8 @@ if (values.cv) {
   console.log(byLanguage(corpus.filter((item) => item.group.startsWith("natural:"))));
   console.log("\nOf which round 3 (greetings with emoji, sarcasm, facts that are complaints, prices and phones), per language:\n");
   console.log(byLanguage(corpus.filter((item) => item.group.startsWith("natural:round3:"))));
+  console.log("\nOf which round 4 (neutral statements of fact, product and policy questions, indirect asks for a person), per language:\n");
+  console.log(byLanguage(corpus.filter((item) => item.group.startsWith("natural:round4:"))));
   const naturalFailures = pooled(corpus.filter((item) => item.group.startsWith("natural:"))).failures;
   for (const failure of naturalFailures.slice(0, Number(process.env.SHOW_FAILURES ?? 0))) {
     console.log(

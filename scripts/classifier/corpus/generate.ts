@@ -29,11 +29,15 @@ const NATURAL_SOURCES = ["en", "vi", "vi-nodiac", "th", "id"] as const;
 /**
  * The rounds of hand-written messages: `natural-<source>.txt`, then `natural-round3-<source>.txt`
  * (friendly greetings with emoji and punctuation, sarcasm, facts that are complaints, prices and
- * phones that are not order ids). A round's groups are `natural:<source>:<index>` with the round's tag.
+ * phones that are not order ids), then `natural-round4-<source>.txt` (plain neutral statements of
+ * fact, product, stock, payment, voucher and policy questions, indirect asks for a person, changes
+ * before shipping against returns after receiving). A round's groups are `natural:<source>:<index>`
+ * with the round's tag.
  */
 const NATURAL_ROUNDS = [
   { file: "natural", tag: "" },
   { file: "natural-round3", tag: "round3:" },
+  { file: "natural-round4", tag: "round4:" },
 ] as const;
 
 /** mulberry32: small, fast, and the same sequence on every platform. */

@@ -18,12 +18,13 @@ import {
  * heldout-2.json's negative precision measured 0.790 over all variants on 2026-12-07, below the
  * 0.8 target, so its floor is 0.75 (see README, "The classifier"). heldout-3.json measured 0.745
  * when frozen and 0.809 on the model shipped after corpus round 3: its floor, 0.7, is below both.
+ * heldout-4.json measured 0.722 on round 3's model and 0.741 after round 4: its floor, 0.7, likewise.
  */
 const FLOORS: Record<HeldoutFile, { negativePrecision: number } | null> = {
   "heldout.json": { negativePrecision: 0.8 },
   "heldout-2.json": { negativePrecision: 0.75 },
   "heldout-3.json": { negativePrecision: 0.7 },
-  "heldout-4.json": null,
+  "heldout-4.json": { negativePrecision: 0.7 },
 };
 /**
  * How big each set is per language variant. heldout-3.json has at least 100 messages per
