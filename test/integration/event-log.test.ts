@@ -1,0 +1,107 @@
+// Each workspace's event log object (src/objects/event-log-object.ts): append once by id,
+// GET /v1/events pages and filters it, and its alarm sweeps what a crash left unfanned and
+// purges what retention drops.
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { STALL_GRACE_MS } from "../../src/deliver/policy.ts";
+import type { EventLogObject } from "../../src/objects/event-log-object.ts";
+import type { EventRow } from "../../src/storage/events.ts";
+import { deliveryRow, eventLog, storedEvent, workspaceWithEndpoint } from "./deliveries-kit.ts";
+import { call, createWorkspace, json } from "./helpers.ts";
+
+const DAY = 86_400_000;
+
+function logObject(workspaceId: string): DurableObjectStub<EventLogObject> {
+  return (env.EVENT_LOG as unknown as DurableObjectNamespace<EventLogObject>).getByName(workspaceId);
+}
+
+let serial = 0;
+function row(workspaceId: string, fields: Partial<EventRow> = {}): EventRow {
+  serial += 1;
+  const id = fields.id ?? `evt_log${String(serial).padStart(6, "0")}${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
+  const type = fields.type ?? "order.updated";
+  const createdAt = fields.createdAt ?? Date.now();
+  const payload = JSON.stringify({ id, type, timestamp: new Date(createdAt).toISOString(), data: { workspaceId, orderId: "576" } });
+  return { id, workspaceId, type, payload, createdAt, fannedOutAt: null, ...fields };
+}
+
+describe("the event log object", () => {
+  it("appends once by id: a re-run's rebuild keeps the first-stored bytes, and hands back only what awaits its fan-out", async () => {
+    const workspace = await createWorkspace();
+    const log = eventLog(workspace.id);
+    const first = row(workspace.id);
+    const quiet = row(workspace.id, { fannedOutAt: first.createdAt });
+    expect(await log.append([first, quiet])).toEqual([first]);
+
+    const rebuilt = { ...first, payload: first.payload.replace("576", "577"), createdAt: first.createdAt + 1000 };
+    expect(await log.append([rebuilt, quiet])).toEqual([first]);
+    expect((await storedEvent(workspace.id, first.id))?.payload).toBe(first.payload);
+
+    await log.markFannedOut([first.id], first.createdAt + 5);
+    expect(await log.append([rebuilt])).toEqual([]);
+    expect(await log.read([first.id, quiet.id, "evt_missing"])).toHaveLength(2);
+  });
+
+  it("pages GET /v1/events newest first past 200 events, with the type filter, each workspace apart", async () => {
+    const workspace = await createWorkspace();
+    const other = await createWorkspace();
+    const base = Date.now() - 10 * 60_000;
+    // 450 events, two per millisecond (ties broken by id), every third an order status.
+    const rows = Array.from({ length: 450 }, (_, i) =>
+      row(workspace.id, { createdAt: base + Math.floor(i / 2), type: i % 3 === 0 ? "message.status" : "order.updated" }),
+    );
+    for (let i = 0; i < rows.length; i += 100) await eventLog(workspace.id).append(rows.slice(i, i + 100));
+    await eventLog(other.id).append([row(other.id)]);
+
+    const walk = async (query: string) => {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { data: { id: string; type: string }[]; nextCursor: string | null } = await json(
+          await call("GET", `/v1/events?limit=200${query}${cursor ? `&cursor=${cursor}` : ""}`, { token: workspace.apiKey }),
+          200,
+        );
+        expect(page.data.length).toBeLessThanOrEqual(200);
+        seen.push(...page.data.map((event) => event.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const newestFirst = [...rows].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+    expect(await walk("")).toEqual(newestFirst.map((r) => r.id));
+    expect(await walk("&type=message.status")).toEqual(newestFirst.filter((r) => r.type === "message.status").map((r) => r.id));
+    // The bodies are the stored payloads, as delivered.
+    const page = await json<{ data: unknown[] }>(await call("GET", "/v1/events?limit=1", { token: workspace.apiKey }), 200);
+    expect(page.data).toEqual([JSON.parse(newestFirst[0]?.payload ?? "")]);
+  });
+
+  it("fans out from its alarm an event stored by a run that crashed before its fan-out", async () => {
+    const { workspace, endpoint } = await workspaceWithEndpoint();
+    // Stored, then the consumer died: no delivery row, no wake-up, never marked.
+    const orphan = row(workspace.id, { createdAt: Date.now() - STALL_GRACE_MS - 1000 });
+    const recent = row(workspace.id);
+    await eventLog(workspace.id).append([orphan, recent]);
+    expect(await deliveryRow(endpoint.id, orphan.id)).toBeNull();
+
+    expect(await runDurableObjectAlarm(logObject(workspace.id))).toBe(true);
+    expect((await storedEvent(workspace.id, orphan.id))?.fanned_out_at).not.toBeNull();
+    expect(await deliveryRow(endpoint.id, orphan.id)).not.toBeNull();
+    // Still within its own run's reach: left alone, and the alarm is set again for it.
+    expect((await storedEvent(workspace.id, recent.id))?.fanned_out_at).toBeNull();
+    expect(await deliveryRow(endpoint.id, recent.id)).toBeNull();
+    expect(await runInDurableObject(logObject(workspace.id), (_instance, state) => state.storage.getAlarm())).not.toBeNull();
+  });
+
+  it("purges on its alarm what is past the workspace's retention", async () => {
+    const workspace = await createWorkspace();
+    await json(await call("PATCH", "/v1/settings", { token: workspace.apiKey, json: { deliveries: { retentionDays: 7 } } }), 200);
+    const old = row(workspace.id, { createdAt: Date.now() - 8 * DAY, fannedOutAt: Date.now() - 8 * DAY });
+    const kept = row(workspace.id, { createdAt: Date.now() - 6 * DAY, fannedOutAt: Date.now() - 6 * DAY });
+    await eventLog(workspace.id).append([old, kept]);
+
+    expect(await runDurableObjectAlarm(logObject(workspace.id))).toBe(true);
+    expect(await storedEvent(workspace.id, old.id)).toBeNull();
+    expect(await storedEvent(workspace.id, kept.id)).not.toBeNull();
+  });
+});
