@@ -267,7 +267,7 @@ export function buildTables(results: Results): Table[] {
         [
           "Durable Object requests",
           cost.lines.find((l) => l.item === "Durable Object requests")?.perDm,
-          "1 RPC + SLA alarms (upper bound)",
+          "1 ingest RPC + event log calls + SLA alarms (upper bound)",
         ],
         ["D1 round trips inside the Conversation object", p.d1RoundTripsInObject, "from the code (cost.ts D1_ROUND_TRIPS) × observed mix"],
         ["D1 round trips in total (with the deliveries consumer)", p.d1RoundTripsTotal, "from the code × observed mix"],
