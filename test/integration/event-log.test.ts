@@ -5,6 +5,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { STALL_GRACE_MS } from "../../src/deliver/policy.ts";
+import { EventLog } from "../../src/objects/event-log.ts";
 import type { EventLogObject } from "../../src/objects/event-log-object.ts";
 import type { EventRow } from "../../src/storage/events.ts";
 import { deliveryRow, eventLog, storedEvent, workspaceWithEndpoint } from "./deliveries-kit.ts";
@@ -91,6 +92,21 @@ describe("the event log object", () => {
     expect((await storedEvent(workspace.id, recent.id))?.fanned_out_at).toBeNull();
     expect(await deliveryRow(endpoint.id, recent.id)).toBeNull();
     expect(await runInDurableObject(logObject(workspace.id), (_instance, state) => state.storage.getAlarm())).not.toBeNull();
+  });
+
+  it("refuses an event over 2 MB, as Durable Object SQLite does deployed", async () => {
+    const workspace = await createWorkspace();
+    const huge = { ...row(workspace.id), payload: "x".repeat(2_000_001) };
+    const refusal = await runInDurableObject(logObject(workspace.id), (_instance, state) => {
+      try {
+        new EventLog(state.storage.sql).append([huge]);
+        return null;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    expect(refusal).toMatch(/too big/);
+    expect(await storedEvent(workspace.id, huge.id)).toBeNull();
   });
 
   it("purges on its alarm what is past the workspace's retention", async () => {
