@@ -4,11 +4,11 @@
  * (actions/event-sink.ts) writes none for what it attempts at once, only for what fails;
  * `fanOutStored` below, for events already in their workspace's log, enqueues one DELIVERIES
  * wake-up per row. Rows are written first, then the wake-ups are enqueued, then the event
- * is marked fanned out in the log: a crash anywhere re-runs the step
- * (rows are kept, so the subscriber may see the same `webhook-id` twice, never a new one),
- * and the log's stall sweep (objects/event-log-object.ts) catches an event never marked. Disabled
- * endpoints get their events held for replay; an event over the size limit is recorded as
- * failed, with the reason, and never enqueued.
+ * is marked fanned out in the log: a crash anywhere re-runs the step (rows are kept, so the
+ * subscriber may see the same `webhook-id` twice, never a new one), and the log's stall
+ * sweep (objects/event-log-object.ts) catches an event never marked. Disabled endpoints get
+ * their events held for replay; an event over the size limit is recorded as failed, with
+ * the reason, and never enqueued.
  */
 import type { EventDelivery } from "../consumers/messages.ts";
 import { oversizeReason } from "../deliver/limits.ts";

@@ -102,9 +102,8 @@ export interface TicketPatch {
 /**
  * Applies an agent's change and announces it as `ticket.updated` (a new event per change)
  * through `sink`: the event in the log, then one D1 batch with the conversation's mode when
- * the status moves it. The conversation's
- * object calls this (objects/conversation.ts `changeTicket`): it is the only writer of the
- * mode, in D1 and in its own state.
+ * the status moves it. The conversation's object calls this (objects/conversation.ts
+ * `changeTicket`): it is the only writer of the mode, in D1 and in its own state.
  */
 export async function changeTicket(
   db: Db,

@@ -4,7 +4,6 @@
  * `gateway_error`, so it is listed with the endpoint's failed events and replayable, and
  * the stall sweep does not wake it again in a loop.
  */
-
 import type { EventLogs } from "../actions/event-log.ts";
 import { EventDeliverySchema } from "../consumers/messages.ts";
 import type { Db } from "../storage/db.ts";

@@ -4,7 +4,6 @@
  * whatever its state (a success the subscriber lost, too); by time, every failed or held
  * one since then. Reported as a `delivery.replayed` operational event.
  */
-
 import type { EventLogRpc } from "../actions/event-log.ts";
 import { type DeliveryProducer, enqueueWakeUps, wakeUp } from "../actions/fan-out.ts";
 import type { Db } from "../storage/db.ts";

@@ -204,8 +204,8 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
    * An agent's change to one of this conversation's tickets (PATCH /v1/tickets/:id). The
    * object is the only writer of the conversation's mode: `ticket.updated` is stored in the
    * workspace's log, the ticket and the mode in D1 are one batch, the event leaves, then the
-   * object's own state follows. Serialized with the conversation's messages, so a message arriving meanwhile
-   * sees the mode before or after the change, never half of it. Resolved: the bot answers
+   * object's own state follows. Serialized with the conversation's messages, so a message
+   * arriving meanwhile sees the mode before or after the change, never half of it. Resolved: the bot answers
    * again and the agent's clock stops. Reopened: a human has the conversation again.
    */
   changeTicket(request: TicketChangeRequest): Promise<TicketRow | null> {
@@ -215,7 +215,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       const row = await getTicket(db, request.workspaceId, request.ticketId);
       if (!row) return null;
       const now = Date.now();
-      const changed = await changeTicket(db, row, request.channel, request.patch, now, this.queuedSink(db, row.workspaceId));
+      const changed = await changeTicket(db, row, request.channel, request.patch, now, this.offPathSink(db, row.workspaceId));
       if (request.patch.status) await this.followTicketStatus(db, row.id, request.patch.status, now);
       return changed;
     });
@@ -247,7 +247,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       const window = dueWindowWarning(due.next, now);
       if (!scope) return this.save(window.next);
       const db = openDb(this.env.DB);
-      const sink = this.queuedSink(db, scope.workspaceId);
+      const sink = this.offPathSink(db, scope.workspaceId);
       let state = window.next;
       if (window.due) await announceWindowClosing(scope, window.due, now, sink);
       for (const clock of due.warnings) {
@@ -415,7 +415,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   }
 
   /** Events off the hot path (the ticket API, the alarm): stored in the workspace's log, fanned out through the queue. */
-  private queuedSink(db: Db, workspaceId: string) {
+  private offPathSink(db: Db, workspaceId: string) {
     return queuedSink(db, this.env.DELIVERIES_QUEUE, eventLogs(this.env)(workspaceId), workspaceId);
   }
 
@@ -426,7 +426,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       db,
       scope,
       { causeId: clock.id, reason, facts: { intent: null, sentiment: null, orderId: null, orderStatus: null }, now },
-      this.queuedSink(db, scope.workspaceId),
+      this.offPathSink(db, scope.workspaceId),
     );
     const settings = await getSettings(db, scope.workspaceId);
     return this.startAgentClock(
