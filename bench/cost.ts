@@ -118,6 +118,11 @@ export interface CostResult {
     d1RoundTripsTotal: number;
     d1RowsWritten: number;
     d1RowsWrittenWithIndexes: number;
+    /** The event log objects' rows (index entries and marks included): measured, or at the upper bound. */
+    eventLogRowsWritten: number;
+    eventLogMeasured: boolean;
+    /** Every storage row written, D1 (with index entries) and objects (the "DO storage rows written" line). */
+    allRowsWritten: number;
     cpuMs: number | null;
     doWallMs: number;
   };
@@ -137,8 +142,10 @@ export function costModel(flood: FloodResult): CostResult {
   const orderLookups = perDmOf(flood.observed.orderLookups);
   const tickets = perDmOf(flood.observed.tickets);
   const deliveries = perDmOf(flood.observed.distinctWebhookIds);
-  // The flood's one endpoint takes every business event: each stored event is delivered once.
-  const events = deliveries;
+  // Measured from the log objects' files when the run could read them; else the flood's one
+  // endpoint takes every business event, each stored event delivered once, at the upper bound.
+  const events = flood.eventLog ? perDmOf(flood.eventLog.events) : deliveries;
+  const eventLogRows = flood.eventLog ? perDmOf(flood.eventLog.rowsWritten) : events * ASSUMPTIONS.doStorageRowsPerEvent;
   const subrequests = deliveries + replies + orderLookups;
 
   const inObject = {
@@ -230,10 +237,10 @@ export function costModel(flood: FloodResult): CostResult {
     ),
     line(
       "DO storage rows written",
-      ASSUMPTIONS.doStorageRowsWritten + deliveries * ASSUMPTIONS.doStorageRowsPerAttempt + events * ASSUMPTIONS.doStorageRowsPerEvent,
+      ASSUMPTIONS.doStorageRowsWritten + deliveries * ASSUMPTIONS.doStorageRowsPerAttempt + eventLogRows,
       "rows",
       PRICES.doStorageRowsWrittenPerM,
-      `conversation: kv state twice, the alarm when it moves, the ledger row and its finish (${ASSUMPTIONS.doStorageRowsWritten}, upper bound); endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries); event log: ${round(events, 2)} events × ${ASSUMPTIONS.doStorageRowsPerEvent} (row + 2 index entries + the fanned-out mark, upper bound)`,
+      `conversation: kv state twice, the alarm when it moves, the ledger row and its finish (${ASSUMPTIONS.doStorageRowsWritten}, upper bound); endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries); event log: ${round(events, 2)} events, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: row + 2 index entries each, + the marks" : `× ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark, upper bound`})`,
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),
     line(
@@ -271,6 +278,9 @@ export function costModel(flood: FloodResult): CostResult {
       d1RoundTripsTotal: round(d1RoundTripsTotal, 2) ?? 0,
       d1RowsWritten: round(d1RowsWritten, 3) ?? 0,
       d1RowsWrittenWithIndexes: round(d1RowsWrittenWithIndexes, 3) ?? 0,
+      eventLogRowsWritten: round(eventLogRows, 3) ?? 0,
+      eventLogMeasured: Boolean(flood.eventLog),
+      allRowsWritten: round(d1RowsWrittenWithIndexes + (lines.find((l) => l.item === "DO storage rows written")?.perDm ?? 0), 3) ?? 0,
       cpuMs,
       doWallMs: round(doWallMs, 1) ?? 0,
     },

@@ -276,6 +276,16 @@ export function buildTables(results: Results): Table[] {
           `${p.d1RowsWritten} / ${p.d1RowsWrittenWithIndexes}`,
           "measured with triggers in the temp DB",
         ],
+        [
+          "event log objects' rows written (index entries and marks included)",
+          p.eventLogRowsWritten,
+          p.eventLogMeasured ? "measured from the objects' SQLite files (bench/event-log-rows.ts)" : "upper bound (cost.ts ASSUMPTIONS)",
+        ],
+        [
+          "all storage rows written (D1 with index entries + objects)",
+          p.allRowsWritten,
+          "D1 measured; objects: the DO storage rows line of 4c (conversation and endpoints at their upper bound)",
+        ],
         ["workerd CPU (ms)", p.cpuMs, "measured (upper bound: includes local D1/queue/DO emulation)"],
         ["DO wall time (ms, production estimate)", p.doWallMs, "D1 round trips × RTT + external calls × latency (assumed)"],
       ],
