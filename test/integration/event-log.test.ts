@@ -3,13 +3,28 @@
 // purges what retention drops.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { STALL_GRACE_MS } from "../../src/deliver/policy.ts";
 import { EventLog } from "../../src/objects/event-log.ts";
 import type { EventLogObject } from "../../src/objects/event-log-object.ts";
 import type { EventRow } from "../../src/storage/events.ts";
-import { deliveryRow, eventLog, storedEvent, workspaceWithEndpoint } from "./deliveries-kit.ts";
-import { call, createWorkspace, json } from "./helpers.ts";
+import { tiktokFixtures } from "../fixtures/tiktok/index.ts";
+import { deliveryRow, eventLog, storedEvent, storedEventCount, workspaceWithEndpoint } from "./deliveries-kit.ts";
+import {
+  call,
+  captureOutbound,
+  count,
+  createEndpoint,
+  createTikTokChannel,
+  createWorkspace,
+  disableRouting,
+  json,
+  postTikTok,
+} from "./helpers.ts";
+import { failNextD1 } from "./production-limits.ts";
+
+let outbound: ReturnType<typeof captureOutbound> | undefined;
+afterEach(() => outbound?.restore());
 
 const DAY = 86_400_000;
 
@@ -120,4 +135,29 @@ describe("the event log object", () => {
     expect(await storedEvent(workspace.id, old.id)).toBeNull();
     expect(await storedEvent(workspace.id, kept.id)).not.toBeNull();
   });
+});
+
+describe("a crash between storing a DM's events and recording the DM", () => {
+  it("loses nothing and sends nothing twice: the queue's re-run records it and delivers the events once, as first stored", async () => {
+    const workspace = await createWorkspace();
+    await disableRouting(workspace.apiKey);
+    const channel = await createTikTokChannel(workspace.apiKey);
+    const endpoint = await createEndpoint(workspace.apiKey);
+    outbound = captureOutbound(endpoint.url);
+    const captured = outbound.captured;
+    // The record batch (contact, conversation, message, clock) fails once, its events already in the log.
+    failNextD1(/^insert into "messages"/);
+    await postTikTok(channel.id, tiktokFixtures["new-message-text"]);
+    await vi.waitFor(() => expect(captured).toHaveLength(3), { timeout: 30_000, interval: 200 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    expect(captured).toHaveLength(3);
+    expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(1);
+    expect(await storedEventCount(workspace.id)).toBe(3);
+    for (const delivery of captured) {
+      const stored = await storedEvent(workspace.id, delivery.headers["webhook-id"] ?? "");
+      expect(delivery.body).toBe(stored?.payload);
+      expect(stored?.fanned_out_at).not.toBeNull();
+    }
+  }, 40_000);
 });
