@@ -1,10 +1,11 @@
 /**
  * One Durable Object per workspace, named by its id: the workspace's event log
  * (event-log.ts) in the object's own SQLite, so the events' writes leave D1's single writer.
- * The pipeline appends a batch's events in one call and marks a round's events fanned out
- * in another; GET /v1/events and the traffic metrics read it. Its alarm is the log's own
- * stall sweep (an event stored and never marked fanned out is fanned out again, as the
- * cron's sweep did when the log was in D1) and its retention purge.
+ * The pipeline appends each sink write's events (a DM's) in one call and marks a delivery
+ * round's events fanned out in another; GET /v1/events and the traffic metrics read it. Its
+ * alarm is the log's own stall sweep (an event stored and never marked fanned out is fanned
+ * out again, as the cron's sweep did when the log was in D1) and its retention purge: every
+ * stall grace while events await their fan-out, else once a day.
  */
 import { DurableObject } from "cloudflare:workers";
 import type { EventLogRpc } from "../actions/event-log.ts";
@@ -17,19 +18,22 @@ import { getSettings } from "../storage/settings.ts";
 import { EventLog } from "./event-log.ts";
 
 const DAY_MS = 86_400_000;
-/** Stalled events are looked for this far back: a crash is caught within the hour; older ones predate the sweep. */
+/** Stalled events are looked for this far back: a crash is caught within two graces; older ones predate the sweep. */
 const ORPHAN_LOOKBACK_MS = DAY_MS;
 /** Stalled events fanned out per alarm, in parts of FAN_OUT_PART (each part one D1 batch and one queue send per 100). */
 const SWEEP_LIMIT = 500;
 const FAN_OUT_PART = 50;
 const SWEPT_UNTIL_KEY = "swept_until";
-/** Expired events dropped per alarm: the log shrinks steadily without one alarm running long. */
+/** Expired events dropped per alarm: no alarm runs long; a full purge comes back a second later for the rest. */
 const PURGE_LIMIT = 2000;
+const PURGE_AGAIN_MS = 1000;
+/** With nothing waiting for its fan-out, the alarm only purges: once a day. */
+const PURGE_EVERY_MS = DAY_MS;
 
 export class EventLogObject extends DurableObject<Env> implements EventLogRpc {
   private readonly log: EventLog;
-  /** Whether this instance knows an alarm is set (a set alarm costs a storage write; set it once). */
-  private armed = false;
+  /** The alarm as this instance knows it (undefined: not read yet), so an append sets it only to bring it forward. */
+  private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -38,7 +42,8 @@ export class EventLogObject extends DurableObject<Env> implements EventLogRpc {
 
   async append(rows: EventRow[]): Promise<EventRow[]> {
     const awaiting = this.log.append(rows);
-    await this.arm();
+    // What awaits its fan-out is swept if not marked within a grace; the rest is only purged.
+    await this.arm(Date.now() + (awaiting.length > 0 ? STALL_GRACE_MS : PURGE_EVERY_MS));
     return awaiting;
   }
 
@@ -63,14 +68,20 @@ export class EventLogObject extends DurableObject<Env> implements EventLogRpc {
   }
 
   /**
-   * The stall sweep, then the retention purge; set again while the log holds events, every
-   * stall grace: an event stored and never marked is fanned out one to two graces later.
+   * The stall sweep, then the retention purge; set again while the log holds events: after a
+   * grace while some await their fan-out (one never marked is fanned out one to two graces
+   * after it was stored), else in a day.
    */
   override async alarm(): Promise<void> {
     // The runtime clears an alarm that fired.
-    this.armed = false;
-    await this.sweep(Date.now(), this.env.DELIVERIES_QUEUE);
-    await this.arm();
+    this.alarmAt = null;
+    const now = Date.now();
+    const { purged } = await this.sweep(now, this.env.DELIVERIES_QUEUE);
+    if (this.log.workspaceId() === null) return;
+    if (purged >= PURGE_LIMIT) return this.arm(now + PURGE_AGAIN_MS);
+    // Events stored since the sweep and not yet marked (a delivery round in flight, or a crash): look again after a grace.
+    const sweptUntil = this.ctx.storage.kv.get<number>(SWEPT_UNTIL_KEY) ?? 0;
+    await this.arm(now + (this.log.anyUnmarkedAfter(sweptUntil) ? STALL_GRACE_MS : PURGE_EVERY_MS));
   }
 
   /** The alarm's work at `now`, wake-ups going to `producer` (tests run it on a virtual clock and queue). */
@@ -93,9 +104,11 @@ export class EventLogObject extends DurableObject<Env> implements EventLogRpc {
     return { fannedOut: stalled.length, purged };
   }
 
-  private async arm(): Promise<void> {
-    if (this.armed || this.log.workspaceId() === null) return;
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + STALL_GRACE_MS);
-    this.armed = true;
+  /** Sets the alarm for `at` unless it is set for then or sooner already (a set alarm is a storage write). */
+  private async arm(at: number): Promise<void> {
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
   }
 }

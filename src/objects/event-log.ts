@@ -111,6 +111,11 @@ export class EventLog {
       .map(fromStored);
   }
 
+  /** Whether an event stored after `after` is not marked fanned out (reads that window: no index on the mark). */
+  anyUnmarkedAfter(after: number): boolean {
+    return this.sql.exec("SELECT 1 FROM events WHERE created_at > ? AND fanned_out_at IS NULL LIMIT 1", after).toArray().length > 0;
+  }
+
   /** The log's workspace (every row carries it), or null while the log is empty. */
   workspaceId(): string | null {
     const row = this.sql.exec<{ workspace_id: string }>("SELECT workspace_id FROM events LIMIT 1").toArray()[0];

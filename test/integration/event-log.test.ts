@@ -109,6 +109,18 @@ describe("the event log object", () => {
     expect(await runInDurableObject(logObject(workspace.id), (_instance, state) => state.storage.getAlarm())).not.toBeNull();
   });
 
+  it("sets its alarm a day ahead while nothing awaits its fan-out, and a grace ahead once something does", async () => {
+    const workspace = await createWorkspace();
+    const alarm = () => runInDurableObject(logObject(workspace.id), (_instance, state) => state.storage.getAlarm());
+    const start = Date.now();
+    await eventLog(workspace.id).append([row(workspace.id, { fannedOutAt: start })]);
+    expect(await alarm()).toBeGreaterThan(start + DAY - 60_000);
+    await eventLog(workspace.id).append([row(workspace.id)]);
+    const grace = await alarm();
+    expect(grace).toBeGreaterThanOrEqual(start + STALL_GRACE_MS);
+    expect(grace).toBeLessThan(start + STALL_GRACE_MS + 60_000);
+  });
+
   it("refuses an event over 2 MB, as Durable Object SQLite does deployed", async () => {
     const workspace = await createWorkspace();
     const huge = { ...row(workspace.id), payload: "x".repeat(2_000_001) };
@@ -134,6 +146,23 @@ describe("the event log object", () => {
     expect(await runDurableObjectAlarm(logObject(workspace.id))).toBe(true);
     expect(await storedEvent(workspace.id, old.id)).toBeNull();
     expect(await storedEvent(workspace.id, kept.id)).not.toBeNull();
+  });
+
+  it("comes back a second later while a purge has more to drop than one alarm takes", async () => {
+    const workspace = await createWorkspace();
+    const expired = Date.now() - 31 * DAY;
+    const rows = Array.from({ length: 2001 }, (_, i) => row(workspace.id, { createdAt: expired + i, fannedOutAt: expired + i }));
+    for (let i = 0; i < rows.length; i += 200) await eventLog(workspace.id).append(rows.slice(i, i + 200));
+    const kept = row(workspace.id, { fannedOutAt: Date.now() });
+    await eventLog(workspace.id).append([kept]);
+
+    const alarm = () => runInDurableObject(logObject(workspace.id), (_instance, state) => state.storage.getAlarm());
+    expect(await runDurableObjectAlarm(logObject(workspace.id))).toBe(true);
+    expect(await storedEventCount(workspace.id)).toBe(2);
+    expect(await alarm()).toBeLessThan(Date.now() + 5000);
+    expect(await runDurableObjectAlarm(logObject(workspace.id))).toBe(true);
+    expect(await storedEventCount(workspace.id)).toBe(1);
+    expect(await alarm()).toBeGreaterThan(Date.now() + DAY - 60_000);
   });
 });
 
