@@ -56,6 +56,12 @@ export const ASSUMPTIONS = {
   doStorageRowsWritten: 5,
   /** Endpoint object's rows per delivery attempt: the attempt and its two index entries. */
   doStorageRowsPerAttempt: 3,
+  /**
+   * Event log object's rows per event (src/objects/event-log.ts), at most: the event (its
+   * primary key is the table) and its two index entries, then the fanned-out mark rewriting
+   * the row (an event with nothing to attempt is stored marked: 3).
+   */
+  doStorageRowsPerEvent: 4,
   /** DO storage rows read per DM: the kv state. */
   doStorageRowsRead: 1,
   /** D1 rows read per read query (indexed point look-ups; recentMessages reads 5). */
@@ -78,9 +84,10 @@ export const D1_ROUND_TRIPS = {
   reply: { reads: 0, writes: 1 },
   /** A ticket: getTicket, recentMessages, the ticket batch (with ticket.created and its deliveries), the agent clock. */
   ticket: { reads: 2, writes: 2 },
-  /** Inline deliveries, per round of the inbound consumer: the limiter's leases, then every attempt's record.
-   * Rounds share these; counted here as one round per DM (the upper bound, a quiet pipeline). */
-  deliveryRoundPerDm: { reads: 0, writes: 2 },
+  /** Inline deliveries, per round of the inbound consumer: the D1 batch recording what is not a plain success
+   * (a retry, a deferral, a failing endpoint); a round of successes writes none (their attempts go to the
+   * endpoint's object, the events' fanned-out mark to the workspace's event log). Counted as one round per DM. */
+  deliveryRoundPerDm: { reads: 0, writes: 0 },
 };
 
 /** Queue messages per DM: the inbound one. Deliveries are attempted inline; only failures are enqueued. */
@@ -111,6 +118,11 @@ export interface CostResult {
     d1RoundTripsTotal: number;
     d1RowsWritten: number;
     d1RowsWrittenWithIndexes: number;
+    /** The event log objects' rows (index entries and marks included): measured, or at the upper bound. */
+    eventLogRowsWritten: number;
+    eventLogMeasured: boolean;
+    /** Every storage row written, D1 (with index entries) and objects (the "DO storage rows written" line). */
+    allRowsWritten: number;
     cpuMs: number | null;
     doWallMs: number;
   };
@@ -130,6 +142,10 @@ export function costModel(flood: FloodResult): CostResult {
   const orderLookups = perDmOf(flood.observed.orderLookups);
   const tickets = perDmOf(flood.observed.tickets);
   const deliveries = perDmOf(flood.observed.distinctWebhookIds);
+  // Measured from the log objects' files when the run could read them; else the flood's one
+  // endpoint takes every business event, each stored event delivered once, at the upper bound.
+  const events = flood.eventLog ? perDmOf(flood.eventLog.events) : deliveries;
+  const eventLogRows = flood.eventLog ? perDmOf(flood.eventLog.rowsWritten) : events * ASSUMPTIONS.doStorageRowsPerEvent;
   const subrequests = deliveries + replies + orderLookups;
 
   const inObject = {
@@ -169,6 +185,8 @@ export function costModel(flood: FloodResult): CostResult {
   const invocations = (batch: number) => 1 + queueMessages / batch;
   // A DO alarm fires for each clock nobody answered (warning, then breach): at most 2 per unanswered DM.
   const alarms = Math.max(0, 1 - replies) * 2;
+  // The conversation object appends each sink write's events in one call; a delivery round marks them in another.
+  const eventLogCalls = 1 + replies + tickets + 1;
 
   const line = (item: string, perDm: number, unit: string, pricePerM: number, basis: string): CostLine => ({
     item,
@@ -205,10 +223,10 @@ export function costModel(flood: FloodResult): CostResult {
     ),
     line(
       "Durable Object requests",
-      1 + alarms,
+      1 + eventLogCalls + alarms,
       "requests",
       PRICES.doRequestsPerM,
-      `1 ingestMessage RPC + ≤${round(alarms, 2)} SLA alarms later`,
+      `1 ingestMessage RPC + ${round(eventLogCalls, 2)} event log calls (an append per DM, reply and ticket; a fanned-out mark per delivery round, one a DM at most) + ≤${round(alarms, 2)} SLA alarms later`,
     ),
     line(
       "Durable Object duration",
@@ -219,10 +237,10 @@ export function costModel(flood: FloodResult): CostResult {
     ),
     line(
       "DO storage rows written",
-      ASSUMPTIONS.doStorageRowsWritten + deliveries * ASSUMPTIONS.doStorageRowsPerAttempt,
+      ASSUMPTIONS.doStorageRowsWritten + deliveries * ASSUMPTIONS.doStorageRowsPerAttempt + eventLogRows,
       "rows",
       PRICES.doStorageRowsWrittenPerM,
-      `conversation: kv state twice, the alarm when it moves, the ledger row and its finish (${ASSUMPTIONS.doStorageRowsWritten}, upper bound); endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries)`,
+      `conversation: kv state twice, the alarm when it moves, the ledger row and its finish (${ASSUMPTIONS.doStorageRowsWritten}, upper bound); endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries); event log: ${round(events, 2)} events, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: row + 2 index entries each, + the marks" : `× ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark, upper bound`})`,
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),
     line(
@@ -260,6 +278,9 @@ export function costModel(flood: FloodResult): CostResult {
       d1RoundTripsTotal: round(d1RoundTripsTotal, 2) ?? 0,
       d1RowsWritten: round(d1RowsWritten, 3) ?? 0,
       d1RowsWrittenWithIndexes: round(d1RowsWrittenWithIndexes, 3) ?? 0,
+      eventLogRowsWritten: round(eventLogRows, 3) ?? 0,
+      eventLogMeasured: Boolean(flood.eventLog),
+      allRowsWritten: round(d1RowsWrittenWithIndexes + (lines.find((l) => l.item === "DO storage rows written")?.perDm ?? 0), 3) ?? 0,
       cpuMs,
       doWallMs: round(doWallMs, 1) ?? 0,
     },

@@ -8,6 +8,7 @@
 
 import { installWriteCounters, readWriteCounts, type TableInfo, type WriteCounts, writesBetween } from "./d1-writes.ts";
 import { d1Execute } from "./dev-server.ts";
+import { countEventLogRows, type EventLogRows } from "./event-log-rows.ts";
 import { duplicateDeliveries } from "./fakes.ts";
 import { groupSampler, type RssSample } from "./procs.ts";
 import { say } from "./progress.ts";
@@ -85,6 +86,8 @@ export interface FloodResult {
     workerdCores: number | null;
   };
   d1: { tables: TableInfo[]; writes: WriteCounts | null; error: string | null };
+  /** What the event log objects wrote, read from their SQLite files after the run (null: unreadable, or the floor). */
+  eventLog?: EventLogRows | null;
   timedOut: boolean;
   notes: string[];
 }
@@ -216,6 +219,14 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
     } catch (error) {
       d1Error = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
     }
+    let eventLog: EventLogRows | null = null;
+    if (!floor) {
+      try {
+        eventLog = countEventLogRows(stage.persistDir);
+      } catch (error) {
+        notes.push(`event log objects' rows not counted: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)}`);
+      }
+    }
     // Where the missing ones stopped: recorded but not delivered, or never recorded.
     let where: Record<string, unknown> | null = null;
     if (!floor && dms - acked.filter((r) => subscriber.received.has(r.message.messageId)).length > 0) {
@@ -291,6 +302,7 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
         workerdCores: busy.wallMs > 0 ? round(busy.workerdMs / busy.wallMs, 2) : null,
       },
       d1: { tables, writes, error: d1Error },
+      eventLog,
       timedOut: !allIn,
       notes,
     };

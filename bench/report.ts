@@ -267,7 +267,7 @@ export function buildTables(results: Results): Table[] {
         [
           "Durable Object requests",
           cost.lines.find((l) => l.item === "Durable Object requests")?.perDm,
-          "1 RPC + SLA alarms (upper bound)",
+          "1 ingest RPC + event log calls + SLA alarms (upper bound)",
         ],
         ["D1 round trips inside the Conversation object", p.d1RoundTripsInObject, "from the code (cost.ts D1_ROUND_TRIPS) × observed mix"],
         ["D1 round trips in total (with the deliveries consumer)", p.d1RoundTripsTotal, "from the code × observed mix"],
@@ -275,6 +275,16 @@ export function buildTables(results: Results): Table[] {
           "D1 rows written (table rows / with index entries)",
           `${p.d1RowsWritten} / ${p.d1RowsWrittenWithIndexes}`,
           "measured with triggers in the temp DB",
+        ],
+        [
+          "event log objects' rows written (index entries and marks included)",
+          p.eventLogRowsWritten,
+          p.eventLogMeasured ? "measured from the objects' SQLite files (bench/event-log-rows.ts)" : "upper bound (cost.ts ASSUMPTIONS)",
+        ],
+        [
+          "all storage rows written (D1 with index entries + objects)",
+          p.allRowsWritten,
+          "D1 measured; objects: the DO storage rows line of 4c (conversation and endpoints at their upper bound)",
         ],
         ["workerd CPU (ms)", p.cpuMs, "measured (upper bound: includes local D1/queue/DO emulation)"],
         ["DO wall time (ms, production estimate)", p.doWallMs, "D1 round trips × RTT + external calls × latency (assumed)"],
@@ -310,7 +320,7 @@ export function buildTables(results: Results): Table[] {
       ],
       notes: [
         `Prices: ${cost.prices.asOf}. The constants are in bench/cost.ts (PRICES); the lead must re-check them against Cloudflare's pricing pages.`,
-        `Assumptions (bench/cost.ts ASSUMPTIONS): queue batch ${cost.assumptions.queueBatch}, D1 round trip ${cost.assumptions.d1RoundTripMs} ms, external call ${cost.assumptions.externalCallMs} ms, DO storage ${cost.assumptions.doStorageRowsWritten} rows written per DM in the conversation object and ${cost.assumptions.doStorageRowsPerAttempt} per delivery attempt in the endpoint object.`,
+        `Assumptions (bench/cost.ts ASSUMPTIONS): queue batch ${cost.assumptions.queueBatch}, D1 round trip ${cost.assumptions.d1RoundTripMs} ms, external call ${cost.assumptions.externalCallMs} ms, DO storage ${cost.assumptions.doStorageRowsWritten} rows written per DM in the conversation object, ${cost.assumptions.doStorageRowsPerAttempt} per delivery attempt in the endpoint object and ${cost.assumptions.doStorageRowsPerEvent} per event in the workspace's event log object.`,
         "Included usage (10 M requests, 30 M CPU-ms, 1 M queue operations, 1 M DO requests, 400,000 GB-s, 50 M D1 rows written per month) is not subtracted.",
       ],
     });

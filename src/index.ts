@@ -9,6 +9,7 @@ import { runMaintenance } from "./maintenance/index.ts";
 export { ChannelHealthObject } from "./objects/channel-health.ts";
 export { ConversationObject } from "./objects/conversation.ts";
 export { EndpointLimiterObject } from "./objects/endpoint-limiter.ts";
+export { EventLogObject } from "./objects/event-log-object.ts";
 
 export default {
   fetch: app.fetch,

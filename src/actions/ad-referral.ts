@@ -11,12 +11,11 @@ import { conversationStub } from "../objects/conversation.ts";
 import type { Db } from "../storage/db.ts";
 import { markAdReferral } from "../storage/inbox.ts";
 
-/** Records the referral; it announces nothing, so no event ids. */
-export async function recordAdReferral(env: Env, db: Db, item: AdReferralItem, channel: ChannelRef): Promise<string[]> {
+/** Records the referral; it announces nothing. */
+export async function recordAdReferral(env: Env, db: Db, item: AdReferralItem, channel: ChannelRef): Promise<void> {
   const conversationId = await derivedId("cv", channel.id, item.platformThreadId);
   // Only a newer referral changes anything: a redelivery updates no row and wakes no object.
   if (await markAdReferral(db, conversationId, item.at, item.adId)) {
     await conversationStub(env, channel.id, item.platformThreadId).onAdReferral(item.at);
   }
-  return [];
 }

@@ -12,6 +12,7 @@ import type { ChannelHealthPatch, ChannelRow } from "../storage/channels.ts";
 import { updateChannelHealthStatement } from "../storage/channels.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
+import { eventLogs } from "./event-log.ts";
 import { queuedSink } from "./event-sink.ts";
 import type { DeliveryProducer } from "./fan-out.ts";
 
@@ -32,7 +33,7 @@ export async function statusChangedEvent(channel: Pick<ChannelRow, "id" | "works
  */
 export async function writeChannelHealth(
   db: Db,
-  queue: DeliveryProducer,
+  env: Pick<Env, "DELIVERIES_QUEUE" | "EVENT_LOG">,
   channel: HealthSubject,
   next: Health,
   now: number,
@@ -47,7 +48,7 @@ export async function writeChannelHealth(
   };
   const statement: Statement = updateChannelHealthStatement(db, channel.id, full, ifSealedIs);
   const events = change?.announce ? [await statusChangedEvent(channel, next, now)] : [];
-  const sink = queuedSink(db, queue, channel.workspaceId);
+  const sink = queuedSink(db, env.DELIVERIES_QUEUE, eventLogs(env)(channel.workspaceId), channel.workspaceId);
   if (ifSealedIs === undefined) {
     await sink.write([statement], events, now);
     return true;

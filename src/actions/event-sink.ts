@@ -1,27 +1,24 @@
 /**
- * Where the pipeline's writes go with the events they produce. Both sinks write the
- * statements and the events in one D1 batch; they differ in how the events then reach
- * the endpoints:
+ * Where the pipeline's writes go with the events they produce. Both sinks first store the
+ * events in the workspace's log (one RPC to its object, idempotent by event id: a re-run
+ * keeps the first-stored bytes), then write the statements in one D1 batch; stored first, an
+ * event is never lost to a crash between the two (the log's stall sweep fans out what is
+ * never marked). They differ in how the events then reach the endpoints:
  *
  * - `queuedSink` fans out through the DELIVERIES queue (fan-out.ts): one wake-up per
  *   delivery. For the API, the SLA alarm and everything off the hot path.
  * - `inlineSink` plans the fan-out against endpoints read beforehand and hands the
  *   deliveries back (`due`) for the caller to attempt at once (deliver/inline.ts), with no
  *   delivery row: a success is recorded in the endpoint's history only, and a row is
- *   written for what must be retried or failed. A DM then costs one write round trip and
- *   no queue message per delivery; only failures go through the queue.
+ *   written for what must be retried or failed. A DM then costs one log call, one D1 write
+ *   round trip and no queue message per delivery; only failures go through the queue.
  */
 import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
 import { insertDeliveriesStatements, runAtomically, type Statement } from "../storage/event-deliveries.ts";
-import {
-  type EventRow,
-  getWorkspaceEvents,
-  insertEventsIfNewReturningStatements,
-  insertEventsIfNewStatements,
-  storedEventRow,
-} from "../storage/events.ts";
-import { type DeliveryProducer, fanOut, planFanOut } from "./fan-out.ts";
+import { type EventRow, storedEventRow } from "../storage/events.ts";
+import type { EventLogRpc } from "./event-log.ts";
+import { type DeliveryProducer, fanOutStored, planFanOut } from "./fan-out.ts";
 
 /** An event envelope as built (events/build.ts, deliver/operational-events.ts). */
 export interface StorableEvent {
@@ -44,20 +41,14 @@ export interface DueDelivery {
   endpoint: EndpointRow;
 }
 
-export function queuedSink(db: Db, queue: DeliveryProducer, workspaceId: string): EventSink {
+export function queuedSink(db: Db, queue: DeliveryProducer, log: EventLogRpc, workspaceId: string): EventSink {
   return {
     async write(statements, events, now) {
       const rows = events.map((event) => storedEventRow(workspaceId, event, now));
-      const results = await runAtomically(db, [...statements, ...insertEventsIfNewStatements(db, rows)]);
-      if (rows.length > 0)
-        await fanOut(
-          db,
-          queue,
-          workspaceId,
-          rows.map((row) => row.id),
-          now,
-        );
-      return results.slice(0, statements.length);
+      const pending = rows.length > 0 ? await log.append(rows) : [];
+      const results = await runAtomically(db, statements);
+      await fanOutStored(db, queue, (ids, at) => log.markFannedOut(ids, at), workspaceId, pending, now);
+      return results;
     },
   };
 }
@@ -70,11 +61,11 @@ export interface InlineSink extends EventSink {
 /**
  * `audience`: the workspace's endpoints, read by the caller before the writes (disabled ones
  * too). An event with deliveries to attempt is stored not yet fanned out: if its attempts
- * are never recorded (the consumer died), the stall sweep fans it out. A re-run (the events
- * are stored already) hands back the deliveries of those still not fanned out, as first
- * stored: the subscriber may see a `webhook-id` twice, never lose one.
+ * are never recorded (the consumer died), the log's stall sweep fans it out. A re-run (the
+ * events are stored already) hands back the deliveries of those still not fanned out, as
+ * first stored: the subscriber may see a `webhook-id` twice, never lose one.
  */
-export function inlineSink(db: Db, workspaceId: string, audience: EndpointRow[]): InlineSink {
+export function inlineSink(db: Db, log: EventLogRpc, workspaceId: string, audience: EndpointRow[]): InlineSink {
   const due: DueDelivery[] = [];
   return {
     due,
@@ -86,16 +77,11 @@ export function inlineSink(db: Db, workspaceId: string, audience: EndpointRow[])
       }
       const attempting = new Set(plan.inline.map((d) => d.event.id));
       const rows = built.map((row) => (attempting.has(row.id) ? row : { ...row, fannedOutAt: now }));
-      const inserts = insertEventsIfNewReturningStatements(db, rows);
-      const results = await runAtomically(db, [...statements, ...insertDeliveriesStatements(db, plan.rows), ...inserts]);
-      const inserted = new Set((results.slice(results.length - inserts.length).flat() as { id: string }[]).map((row) => row.id));
-      // Stored by an earlier run: its bytes, if that run never saw them delivered.
-      const earlier = [...attempting].filter((id) => !inserted.has(id));
-      const stored = new Map<string, EventRow>();
-      if (earlier.length > 0)
-        for (const row of await getWorkspaceEvents(db, workspaceId, earlier)) if (row.fannedOutAt === null) stored.set(row.id, row);
+      // As stored: this run's bytes, or an earlier run's that never saw them delivered.
+      const awaiting = new Map((rows.length > 0 ? await log.append(rows) : []).map((row) => [row.id, row]));
+      const results = await runAtomically(db, [...statements, ...insertDeliveriesStatements(db, plan.rows)]);
       for (const { event, endpoint } of plan.inline) {
-        const sent = inserted.has(event.id) ? event : stored.get(event.id);
+        const sent = awaiting.get(event.id);
         if (sent) due.push({ workspaceId, event: sent, endpoint });
       }
       return results.slice(0, statements.length);

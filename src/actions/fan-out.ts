@@ -2,13 +2,13 @@
  * Fan-out: one delivery row per (event, subscribed endpoint), so each endpoint retries on
  * its own schedule. `planFanOut` decides the rows for both paths: the pipeline's inline sink
  * (actions/event-sink.ts) writes none for what it attempts at once, only for what fails;
- * `fanOut` below, for events already stored, enqueues one DELIVERIES wake-up per row.
- * In `fanOut`, rows are written first, then the wake-ups are enqueued, then the event is
- * marked fanned out: a crash anywhere re-runs the step
- * (rows are kept, so the subscriber may see the same `webhook-id` twice, never a new one),
- * and the stall sweep (src/maintenance) catches a wake-up that never left. Disabled
- * endpoints get their events held for replay; an event over the size limit is recorded as
- * failed, with the reason, and never enqueued.
+ * `fanOutStored` below, for events already in their workspace's log, enqueues one DELIVERIES
+ * wake-up per row. Rows are written first, then the wake-ups are enqueued, then the event
+ * is marked fanned out in the log: a crash anywhere re-runs the step (rows are kept, so the
+ * subscriber may see the same `webhook-id` twice, never a new one), and the log's stall
+ * sweep (objects/event-log-object.ts) catches an event never marked. Disabled endpoints get
+ * their events held for replay; an event over the size limit is recorded as failed, with
+ * the reason, and never enqueued.
  */
 import type { EventDelivery } from "../consumers/messages.ts";
 import { oversizeReason } from "../deliver/limits.ts";
@@ -17,7 +17,8 @@ import { errorMessage } from "../lib/errors.ts";
 import type { Db } from "../storage/db.ts";
 import { type EndpointRow, listWorkspaceEndpoints } from "../storage/endpoints.ts";
 import { insertDeliveriesStatements, type NewDeliveryRow, runAtomically } from "../storage/event-deliveries.ts";
-import { type EventRow, eventsAwaitingFanOut, markFannedOut } from "../storage/events.ts";
+import type { EventRow } from "../storage/events.ts";
+import type { EventLogRpc } from "./event-log.ts";
 
 /** The part of a Cloudflare Queue producer fan-out needs. */
 export interface DeliveryProducer {
@@ -99,9 +100,21 @@ export function planFanOut(
   return plan;
 }
 
-export async function fanOut(db: Db, queue: DeliveryProducer, workspaceId: string, eventIds: string[], now: number): Promise<number> {
-  const [pending, audience] = await Promise.all([eventsAwaitingFanOut(db, eventIds), listWorkspaceEndpoints(db, workspaceId)]);
+/**
+ * Fans out events already stored and not yet marked (`pending`, as stored): delivery rows,
+ * then wake-ups, then the mark in the log (`markFannedOut`: an RPC to the workspace's log,
+ * or a local call when the log object sweeps its own).
+ */
+export async function fanOutStored(
+  db: Db,
+  queue: DeliveryProducer,
+  markFannedOut: (ids: string[], now: number) => unknown,
+  workspaceId: string,
+  pending: EventRow[],
+  now: number,
+): Promise<number> {
   if (pending.length === 0) return 0;
+  const audience = await listWorkspaceEndpoints(db, workspaceId);
   const plan = planFanOut(workspaceId, pending, audience, now);
   for (const refused of plan.refused) {
     console.warn(JSON.stringify({ msg: "event not delivered: over the size limit", eventId: refused.eventId, reason: refused.reason }));
@@ -112,18 +125,38 @@ export async function fanOut(db: Db, queue: DeliveryProducer, workspaceId: strin
     plan.wakeUps.map((body) => ({ body })),
   );
   await markFannedOut(
-    db,
     pending.map((event) => event.id),
     now,
   );
   return plan.wakeUps.length;
 }
 
-/** For operational events, already stored: a failed fan-out is logged, and the stall sweep fans them out later. */
-export async function fanOutQuietly(db: Db, queue: DeliveryProducer, workspaceId: string, eventIds: string[], now: number): Promise<void> {
+/** Fans out the events among `eventIds` that the workspace's log holds and has not seen fanned out. */
+export async function fanOut(
+  db: Db,
+  queue: DeliveryProducer,
+  log: EventLogRpc,
+  workspaceId: string,
+  eventIds: string[],
+  now: number,
+): Promise<number> {
+  if (eventIds.length === 0) return 0;
+  const pending = await log.awaiting(eventIds);
+  return fanOutStored(db, queue, (ids, at) => log.markFannedOut(ids, at), workspaceId, pending, now);
+}
+
+/** For operational events, already stored: a failed fan-out is logged, and the log's stall sweep fans them out later. */
+export async function fanOutQuietly(
+  db: Db,
+  queue: DeliveryProducer,
+  log: EventLogRpc,
+  workspaceId: string,
+  eventIds: string[],
+  now: number,
+): Promise<void> {
   if (eventIds.length === 0) return;
   try {
-    await fanOut(db, queue, workspaceId, eventIds, now);
+    await fanOut(db, queue, log, workspaceId, eventIds, now);
   } catch (error) {
     console.error(JSON.stringify({ msg: "operational event fan-out failed", eventIds, error: errorMessage(error) }));
   }

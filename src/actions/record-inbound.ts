@@ -9,7 +9,6 @@ import type { GatewayEvent } from "../events/schema.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
-import { eventRow, insertEventIfNewStatement } from "../storage/events.ts";
 import {
   contactExists,
   insertMessageIfNewStatement,
@@ -18,6 +17,7 @@ import {
   upsertContactStatusStatement,
   upsertConversationStatement,
 } from "../storage/inbox.ts";
+import type { EventSink } from "./event-sink.ts";
 import type { ReplyConversation } from "./reply.ts";
 
 export interface MessageContext {
@@ -175,23 +175,22 @@ export async function inboundRecord(
 }
 
 export async function recordOrderUpdate(
-  db: Db,
   item: OrderUpdate,
   ctx: { workspaceId: string; channel: ChannelRef; now: number },
-): Promise<string[]> {
+  sink: EventSink,
+): Promise<void> {
   const event = buildEvent("order.updated", await derivedId("evt", "order.updated", ctx.channel.id, item.platformEventId), ctx.now, {
     workspaceId: ctx.workspaceId,
     channel: ctx.channel,
     order: { orderId: item.orderId, status: item.status, platformStatus: item.platformStatus },
   });
-  await insertEventIfNewStatement(db, eventRow(ctx.workspaceId, event, ctx.now));
-  return [event.id];
+  await sink.write([], [event], ctx.now);
 }
 
 type Scope = { workspaceId: string; channel: ChannelRef; now: number };
 
 /** A receipt becomes `message.status`; one event per (message, status), however often it is sent. */
-export async function recordMessageStatus(db: Db, item: MessageStatusItem, ctx: Scope): Promise<string[]> {
+export async function recordMessageStatus(item: MessageStatusItem, ctx: Scope, sink: EventSink): Promise<void> {
   const { workspaceId, channel, now } = ctx;
   const [contactId, conversationId, eventId] = await Promise.all([
     derivedId("ct", channel.id, item.contact.platformUserId),
@@ -207,14 +206,13 @@ export async function recordMessageStatus(db: Db, item: MessageStatusItem, ctx: 
     status: item.status,
     at: isoTime(item.at),
   });
-  await insertEventIfNewStatement(db, eventRow(workspaceId, event, now));
-  return [event.id];
+  await sink.write([], [event], now);
 }
 
 const CONTACT_STATUS = { followed: "active", unblocked: "active", unfollowed: "unfollowed", blocked: "blocked" } as const;
 
 /** Follow, unfollow, block: the contact's status changes; a contact seen first this way is created. */
-export async function recordContactChange(db: Db, item: ContactChangeItem, ctx: Scope): Promise<string[]> {
+export async function recordContactChange(db: Db, item: ContactChangeItem, ctx: Scope, sink: EventSink): Promise<void> {
   const { workspaceId, channel, now } = ctx;
   const contactId = await derivedId("ct", channel.id, item.contact.platformUserId);
   const upsert = upsertContactStatusStatement(db, {
@@ -230,13 +228,12 @@ export async function recordContactChange(db: Db, item: ContactChangeItem, ctx: 
   });
   if (await contactExists(db, contactId)) {
     await upsert;
-    return [];
+    return;
   }
   const event = buildEvent("contact.created", await derivedId("evt", "contact.created", contactId), now, {
     workspaceId,
     channel,
     contact: { id: contactId, ...item.contact },
   });
-  await db.batch([upsert, insertEventIfNewStatement(db, eventRow(workspaceId, event, now))]);
-  return [event.id];
+  await sink.write([upsert], [event], now);
 }

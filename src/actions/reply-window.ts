@@ -6,12 +6,11 @@
 import { buildEvent, isoTime } from "../events/build.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { WindowWarning } from "../objects/conversation-state.ts";
-import type { Db } from "../storage/db.ts";
-import { eventRow, insertEventIfNewStatement } from "../storage/events.ts";
+import type { EventSink } from "./event-sink.ts";
 import type { Scope } from "./tickets.ts";
 
-/** Records the warning's event; returns its id to fan out. */
-export async function announceWindowClosing(db: Db, scope: Scope, warning: WindowWarning, now: number): Promise<string> {
+/** Records and announces the warning's event through `sink`. */
+export async function announceWindowClosing(scope: Scope, warning: WindowWarning, now: number, sink: EventSink): Promise<void> {
   const type = "conversation.reply_window_closing";
   const event = buildEvent(type, await derivedId("evt", type, scope.conversation.id, String(warning.closesAt)), now, {
     workspaceId: scope.workspaceId,
@@ -21,6 +20,5 @@ export async function announceWindowClosing(db: Db, scope: Scope, warning: Windo
     closesAt: isoTime(warning.closesAt),
     rule: warning.rule,
   });
-  await insertEventIfNewStatement(db, eventRow(scope.workspaceId, event, now));
-  return event.id;
+  await sink.write([], [event], now);
 }

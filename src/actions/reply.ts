@@ -36,6 +36,7 @@ import {
   type MessageRow,
   updateMessageStatement,
 } from "../storage/inbox.ts";
+import { eventLogs } from "./event-log.ts";
 import { type EventSink, queuedSink } from "./event-sink.ts";
 import { askForCredentials, retryWithRenewedToken } from "./fresh-token.ts";
 
@@ -205,7 +206,7 @@ export async function sendReply(
     await deleteMessageStatement(db, id);
     return { kind: "refused", reason: result.reason };
   }
-  const sink = effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, request.workspaceId);
+  const sink = effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, eventLogs(env)(request.workspaceId), request.workspaceId);
   const outcome = await settle(env, db, message, conversation, target, result, 1, io.now(), sink, effects.statementsIfSent);
   if (outcome.kind === "sent") await conversationHooks.replied(request.author.type);
   return outcome;
@@ -247,7 +248,7 @@ export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeI
   const author = authorOf(message)?.type ?? "bot";
   const context = replyContext(conversation, target.contact.platformUserId, now);
   const result = await target.send(storedContent(message), context, message.id, author, now, io);
-  const sink = queuedSink(db, env.DELIVERIES_QUEUE, job.workspaceId);
+  const sink = queuedSink(db, env.DELIVERIES_QUEUE, eventLogs(env)(job.workspaceId), job.workspaceId);
   const outcome = await settle(env, db, message, conversation, target, result, job.attempt, io.now(), sink);
   if (outcome.kind === "sent") await objectHooks(env, conversation).replied(author);
 }

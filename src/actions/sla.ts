@@ -7,8 +7,8 @@ import { buildEvent, isoTime } from "../events/build.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { Clock } from "../objects/conversation-state.ts";
 import type { Db } from "../storage/db.ts";
-import { eventRow, insertEventIfNewStatement } from "../storage/events.ts";
 import { insertClockIfNewStatement, markClockStatement, markClocksStoppedStatements } from "../storage/sla.ts";
+import type { EventSink } from "./event-sink.ts";
 import type { Scope } from "./tickets.ts";
 
 export function clockId(kind: Clock["kind"], subjectId: string): Promise<string> {
@@ -46,14 +46,15 @@ export async function recordClocksStopped(db: Db, clocks: Clock[], now: number):
   if (first) await db.batch([first, ...rest]);
 }
 
-/** Records and announces a warning or a breach; returns the event id to fan out. */
+/** Records and announces a warning or a breach through `sink`. */
 export async function announceClock(
   db: Db,
   scope: Scope,
   clock: Clock,
   type: "sla.warning" | "sla.breached",
   now: number,
-): Promise<string> {
+  sink: EventSink,
+): Promise<void> {
   const event = buildEvent(type, await derivedId("evt", type, clock.id), now, {
     workspaceId: scope.workspaceId,
     channel: scope.channel,
@@ -65,9 +66,5 @@ export async function announceClock(
     deadline: isoTime(clock.deadline),
     windowSeconds: clock.windowSeconds,
   });
-  await db.batch([
-    markClockStatement(db, clock.id, type === "sla.warning" ? "warnedAt" : "breachedAt", now),
-    insertEventIfNewStatement(db, eventRow(scope.workspaceId, event, now)),
-  ]);
-  return event.id;
+  await sink.write([markClockStatement(db, clock.id, type === "sla.warning" ? "warnedAt" : "breachedAt", now)], [event], now);
 }

@@ -10,7 +10,7 @@ import { buildEvent, isoTime } from "../events/build.ts";
 import type { TicketSchema } from "../events/schema.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
-import { eventRow, insertEventIfNewStatement } from "../storage/events.ts";
+import type { Statement } from "../storage/event-deliveries.ts";
 import { recentMessages, setConversationStateStatement } from "../storage/inbox.ts";
 import { getTicket, insertTicketIfNewStatement, type TicketRow, updateTicketStatement } from "../storage/tickets.ts";
 import type { EventSink } from "./event-sink.ts";
@@ -100,10 +100,10 @@ export interface TicketPatch {
 }
 
 /**
- * Applies an agent's change and announces it as `ticket.updated` (a new event per change),
- * in one D1 batch with the conversation's mode when the status moves it. The conversation's
- * object calls this (objects/conversation.ts `changeTicket`): it is the only writer of the
- * mode, in D1 and in its own state.
+ * Applies an agent's change and announces it as `ticket.updated` (a new event per change)
+ * through `sink`: the event in the log, then one D1 batch with the conversation's mode when
+ * the status moves it. The conversation's object calls this (objects/conversation.ts
+ * `changeTicket`): it is the only writer of the mode, in D1 and in its own state.
  */
 export async function changeTicket(
   db: Db,
@@ -111,7 +111,8 @@ export async function changeTicket(
   channel: ChannelRef | null,
   patch: TicketPatch,
   now: number,
-): Promise<{ ticket: TicketRow; eventIds: string[] }> {
+  sink: EventSink,
+): Promise<TicketRow> {
   const next: TicketRow = { ...row, ...patch, updatedAt: now };
   const event = buildEvent(
     "ticket.updated",
@@ -123,16 +124,11 @@ export async function changeTicket(
       ticket: ticketView(next),
     },
   );
-  const statements = [
-    updateTicketStatement(db, row.id, { status: next.status, assignee: next.assignee, updatedAt: now }),
-    insertEventIfNewStatement(db, eventRow(row.workspaceId, event, now)),
-  ] as const;
+  const statements: Statement[] = [updateTicketStatement(db, row.id, { status: next.status, assignee: next.assignee, updatedAt: now })];
   const resolved = next.status === "resolved" && row.status !== "resolved";
   const reopened = next.status !== "resolved" && row.status === "resolved";
-  if (resolved || reopened) {
-    await db.batch([...statements, setConversationStateStatement(db, row.conversationId, resolved ? "bot" : "awaiting_human", now)]);
-  } else {
-    await db.batch([...statements]);
-  }
-  return { ticket: next, eventIds: [event.id] };
+  if (resolved || reopened)
+    statements.push(setConversationStateStatement(db, row.conversationId, resolved ? "bot" : "awaiting_human", now));
+  await sink.write(statements, [event], now);
+  return next;
 }

@@ -222,7 +222,7 @@ channelRoutes.openapi(
     forgetChannel(id);
     // New tokens from the shop mend a channel: it is active again, and says so.
     if (patch.tokenExpiresAt === null && updated.status !== "active") {
-      await writeChannelHealth(db, c.env.DELIVERIES_QUEUE, updated, HEALTHY, patch.updatedAt);
+      await writeChannelHealth(db, c.env, updated, HEALTHY, patch.updatedAt);
       updated = { ...updated, ...HEALTHY };
     }
     return c.json(channelView(updated, origin(c.req.url)), 200);

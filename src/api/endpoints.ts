@@ -1,6 +1,7 @@
 /** /v1/endpoints: where a workspace's events are delivered, what happened when, and how to send them again. */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import { eventLogs } from "../actions/event-log.ts";
 import { fanOutQuietly } from "../actions/fan-out.ts";
 import { DEFAULT_LIMITS, LIMIT_BOUNDS } from "../deliver/limiter.ts";
 import { MAX_REPLAY_EVENT_IDS, replayDeliveries } from "../deliver/replay.ts";
@@ -310,7 +311,8 @@ endpointRoutes.openapi(
     if (!endpoint.enabled) throw new ApiError("conflict", 'endpoint is disabled; PATCH it with {"enabled": true} first');
     const now = Date.now();
     const since = body.since === undefined ? undefined : Date.parse(body.since);
-    const result = await replayDeliveries(db, c.env.DELIVERIES_QUEUE, endpoint, { eventIds: body.eventIds, since }, now);
+    const log = eventLogs(c.env)(workspaceId);
+    const result = await replayDeliveries(db, c.env.DELIVERIES_QUEUE, log, endpoint, { eventIds: body.eventIds, since }, now);
     if (!result.ok) {
       throw new ApiError(
         "not_found",
@@ -318,7 +320,7 @@ endpointRoutes.openapi(
         result.unknownEventIds.map((eventId) => ({ path: `eventIds.${body.eventIds?.indexOf(eventId)}`, message: "event not found" })),
       );
     }
-    if (result.operationalEventId) await fanOutQuietly(db, c.env.DELIVERIES_QUEUE, workspaceId, [result.operationalEventId], now);
+    if (result.operationalEventId) await fanOutQuietly(db, c.env.DELIVERIES_QUEUE, log, workspaceId, [result.operationalEventId], now);
     return c.json({ replayed: result.replayed }, 202);
   },
 );

@@ -1,8 +1,7 @@
 /** GET /v1/events: the workspace's events, exactly as delivered, newest first. */
 import { createRoute } from "@hono/zod-openapi";
+import { eventLogs } from "../actions/event-log.ts";
 import { EventSchema, EventTypeSchema, type GatewayEvent } from "../events/schema.ts";
-import { openDb } from "../storage/db.ts";
-import { listEvents } from "../storage/events.ts";
 import { createRouter } from "./router.ts";
 import { errors, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
 
@@ -23,7 +22,7 @@ eventRoutes.openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const listed = await listEvents(openDb(c.env.DB), c.get("workspaceId"), pageOf(query), query.type);
+    const listed = await eventLogs(c.env)(c.get("workspaceId")).list(pageOf(query), query.type);
     return c.json({ data: listed.data.map((row) => JSON.parse(row.payload) as GatewayEvent), nextCursor: listed.nextCursor }, 200);
   },
 );

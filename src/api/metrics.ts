@@ -4,11 +4,11 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import { eventLogs } from "../actions/event-log.ts";
 import { ApiError } from "../lib/errors.ts";
 import { slaByChannel } from "../route/sla-metrics.ts";
 import { trafficBuckets } from "../route/traffic-metrics.ts";
 import { openDb } from "../storage/db.ts";
-import { countTraffic } from "../storage/events.ts";
 import { clocksStartedBetween } from "../storage/sla.ts";
 import { createRouter } from "./router.ts";
 import { errors, jsonResponse, TimestampSchema } from "./schemas.ts";
@@ -130,7 +130,7 @@ metricRoutes.openapi(
       throw new ApiError("validation_failed", `the range holds at most ${MAX_BUCKETS} buckets`, [
         { path: "bucketSeconds", message: `${bucketCount} buckets of ${query.bucketSeconds} s from from to to; at most ${MAX_BUCKETS}` },
       ]);
-    const rows = await countTraffic(openDb(c.env.DB), c.get("workspaceId"), from, to, bucketMs);
+    const rows = await eventLogs(c.env)(c.get("workspaceId")).countTraffic(from, to, bucketMs);
     return c.json(
       {
         from: new Date(from).toISOString(),

@@ -1,7 +1,8 @@
 /** /v1/tickets: escalations for the humans, newest first; PATCH assigns, resolves, reopens. */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { fanOut } from "../actions/fan-out.ts";
+import { eventLogs } from "../actions/event-log.ts";
+import { queuedSink } from "../actions/event-sink.ts";
 import { clockId } from "../actions/sla.ts";
 import { changeTicket, type TicketPatch, ticketView } from "../actions/tickets.ts";
 import type { ChannelRef } from "../events/build.ts";
@@ -173,7 +174,5 @@ ticketRoutes.openapi(
 
 async function changeOrphanTicket(env: Env, db: Db, row: TicketRow, channel: ChannelRef | null, patch: TicketPatch): Promise<TicketRow> {
   const now = Date.now();
-  const changed = await changeTicket(db, row, channel, patch, now);
-  await fanOut(db, env.DELIVERIES_QUEUE, row.workspaceId, changed.eventIds, now);
-  return changed.ticket;
+  return changeTicket(db, row, channel, patch, now, queuedSink(db, env.DELIVERIES_QUEUE, eventLogs(env)(row.workspaceId), row.workspaceId));
 }

@@ -10,6 +10,7 @@
  * wrangler.toml), and then lands in the dead-letter queue's own parked queue, which has no
  * consumer and keeps it for an operator (README, Deploying).
  */
+import { eventLogs } from "../actions/event-log.ts";
 import { fanOutQuietly } from "../actions/fan-out.ts";
 import { failDeadLetteredDelivery } from "../deliver/dead-lettered.ts";
 import { errorMessage } from "../lib/errors.ts";
@@ -52,8 +53,16 @@ export async function consumeDeadLetterQueue(batch: MessageBatch<unknown>, env: 
     try {
       const now = Date.now();
       // An event delivery is kept as a failed delivery of its endpoint (listed, replayable) instead.
-      const failed = queue === "deliveries" ? await failDeadLetteredDelivery(db, message.body, now) : null;
-      if (failed) await fanOutQuietly(db, env.DELIVERIES_QUEUE, failed.workspaceId, failed.operationalEventIds, now);
+      const failed = queue === "deliveries" ? await failDeadLetteredDelivery(db, eventLogs(env), message.body, now) : null;
+      if (failed)
+        await fanOutQuietly(
+          db,
+          env.DELIVERIES_QUEUE,
+          eventLogs(env)(failed.workspaceId),
+          failed.workspaceId,
+          failed.operationalEventIds,
+          now,
+        );
       else await recordDeadLetter(db, queue, message, `processing failed on every retry of the ${queue} queue`, now);
       message.ack();
     } catch (error) {

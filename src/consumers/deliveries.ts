@@ -3,6 +3,7 @@
  * (ack, or retry after a delay). Event deliveries are woken here; reply retries go to
  * actions/reply.ts. One bad message never fails the batch.
  */
+import { eventLogs } from "../actions/event-log.ts";
 import { type DeliveryProducer, fanOutQuietly } from "../actions/fan-out.ts";
 import { retryReply } from "../actions/reply.ts";
 import { type DeliveryDeps, type DeliveryIo, type QueueVerdict, wakeDelivery } from "../deliver/attempt.ts";
@@ -40,6 +41,7 @@ export function deliveryDeps(env: Env, db: Db, io: DeliveryIo = runtimeIo): Deli
   return {
     env,
     db,
+    logs: eventLogs(env),
     io,
     limiter: createObjectLimiter(env),
     allowPrivate: readConfig(env).allowPrivateEndpoints,
@@ -70,7 +72,7 @@ export async function consumeDeliveries(batch: MessageBatch<unknown>, env: Env, 
         const job = parsed.data;
         const outcome = await wakeDelivery(deps, job, ordinals[index] ?? 0);
         await apply(message, job, outcome.verdict, producer);
-        await fanOutQuietly(db, producer, job.workspaceId, outcome.operationalEventIds, io.now());
+        await fanOutQuietly(db, producer, deps.logs(job.workspaceId), job.workspaceId, outcome.operationalEventIds, io.now());
       } catch (error) {
         if (isPermanent(error)) {
           await recordDeadLetter(db, "deliveries", message, error.message, io.now());

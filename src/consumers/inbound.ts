@@ -7,7 +7,8 @@
  */
 import { acknowledgeInteraction } from "../actions/acknowledge.ts";
 import { recordAdReferral } from "../actions/ad-referral.ts";
-import { fanOut } from "../actions/fan-out.ts";
+import { eventLogs } from "../actions/event-log.ts";
+import { queuedSink } from "../actions/event-sink.ts";
 import { recordContactChange, recordMessageStatus, recordOrderUpdate } from "../actions/record-inbound.ts";
 import { getAdapter } from "../channels/registry.ts";
 import type { InboundItem } from "../channels/types.ts";
@@ -113,20 +114,16 @@ async function recordAndFanOut(
   }
   const now = Date.now();
   const scope = { workspaceId, channel, now };
-  let eventIds: string[];
+  const sink = queuedSink(db, env.DELIVERIES_QUEUE, eventLogs(env)(workspaceId), workspaceId);
   switch (item.kind) {
     case "order":
-      eventIds = await recordOrderUpdate(db, item, scope);
-      break;
+      return recordOrderUpdate(item, scope, sink);
     case "status":
-      eventIds = await recordMessageStatus(db, item, scope);
-      break;
+      return recordMessageStatus(item, scope, sink);
     case "contact":
-      eventIds = await recordContactChange(db, item, scope);
-      break;
+      return recordContactChange(db, item, scope, sink);
     case "referral":
-      eventIds = await recordAdReferral(env, db, item, channel);
-      break;
+      return recordAdReferral(env, db, item, channel);
     case "entered_from":
       // Context for the thread's next messages, kept by its object; it announces nothing.
       await conversationStub(env, channel.id, item.platformThreadId).onEnteredFrom({
@@ -134,8 +131,6 @@ async function recordAndFanOut(
         refId: item.refId,
         at: item.at,
       });
-      eventIds = [];
-      break;
+      return;
   }
-  await fanOut(db, env.DELIVERIES_QUEUE, workspaceId, eventIds, now);
 }

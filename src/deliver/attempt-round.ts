@@ -6,6 +6,8 @@
  * The callers (inline.ts, attempt.ts) only decide where those statements are written and
  * when the deferred and the retried are woken again.
  */
+
+import type { EventLogs } from "../actions/event-log.ts";
 import { SealedSecretError, sealedAt } from "../lib/secret-box.ts";
 import { secretBox } from "../secrets.ts";
 import type { Settings } from "../settings.ts";
@@ -33,6 +35,8 @@ export interface DeliveryIo {
 export interface DeliveryDeps {
   env: Pick<Env, "MASTER_KEY">;
   db: Db;
+  /** Each workspace's event log: events are read from it, operational ones stored in it, fan-outs marked there. */
+  logs: EventLogs;
   io: DeliveryIo;
   limiter: DeliveryLimiter;
   allowPrivate: boolean;
@@ -56,7 +60,8 @@ export interface AttemptedDelivery {
   claimed: ClaimedDelivery;
   step: NextStep;
   statements: Statement[];
-  /** Operational events the record creates (delivery.exhausted, endpoint.disabled), to be fanned out once written. */
+  /** Operational events the record creates (delivery.exhausted, endpoint.disabled): stored in the log before the statements run, fanned out once they ran. */
+  eventRows: EventRow[];
   eventIds: string[];
 }
 

@@ -16,7 +16,7 @@ import {
   runAtomically,
   stopPendingDeliveryStatement,
 } from "../storage/event-deliveries.ts";
-import { type EventRow, getEventRow } from "../storage/events.ts";
+import type { EventRow } from "../storage/events.ts";
 import { attemptRound, type DeliveryDeps } from "./attempt-round.ts";
 import { oversizeReason } from "./limits.ts";
 import { CLAIM_MS, MAX_QUEUE_DELAY_SECONDS } from "./policy.ts";
@@ -47,7 +47,10 @@ export async function wakeDelivery(deps: DeliveryDeps, job: EventDelivery, ordin
   const { db, io } = deps;
   const now = io.now();
   const key: DeliveryKey = { endpointId: job.endpointId, eventId: job.eventId };
-  const [event, endpoint] = await Promise.all([getEventRow(db, job.eventId), getEndpoint(db, job.workspaceId, job.endpointId)]);
+  const [[event], endpoint] = await Promise.all([
+    deps.logs(job.workspaceId).read([job.eventId]),
+    getEndpoint(db, job.workspaceId, job.endpointId),
+  ]);
   // The endpoint is looked up within the job's workspace; the event must belong to it too.
   if (!event || !endpoint || event.workspaceId !== job.workspaceId) {
     log("delivery dropped: endpoint or event deleted", key);
@@ -133,6 +136,7 @@ async function attempt(deps: DeliveryDeps, claimed: Claimed): Promise<WakeUpOutc
   }
   const attempted = round.attempted[0];
   if (!attempted) throw new Error("an attempt round of one delivery returned nothing");
+  if (attempted.eventRows.length > 0) await deps.logs(claimed.job.workspaceId).append(attempted.eventRows);
   await runAtomically(db, attempted.statements);
   const { step } = attempted;
   return {

@@ -4,11 +4,12 @@
  * `gateway_error`, so it is listed with the endpoint's failed events and replayable, and
  * the stall sweep does not wake it again in a loop.
  */
+import type { EventLogs } from "../actions/event-log.ts";
 import { EventDeliverySchema } from "../consumers/messages.ts";
 import type { Db } from "../storage/db.ts";
 import { getEndpoint } from "../storage/endpoints.ts";
 import { getDelivery, runAtomically, type Statement, stopPendingDeliveryStatement } from "../storage/event-deliveries.ts";
-import { insertEventIfNewStatement, storedEventRow } from "../storage/events.ts";
+import { storedEventRow } from "../storage/events.ts";
 import { deliveryExhausted, isOperationalEventType } from "./operational-events.ts";
 
 const REASON = "processing failed on every retry of the deliveries queue";
@@ -16,6 +17,7 @@ const REASON = "processing failed on every retry of the deliveries queue";
 /** Null when the body is not an event delivery (a reply job: the caller dead-letters it as before). */
 export async function failDeadLetteredDelivery(
   db: Db,
+  logs: EventLogs,
   body: unknown,
   now: number,
 ): Promise<{ workspaceId: string; operationalEventIds: string[] } | null> {
@@ -47,7 +49,8 @@ export async function failDeadLetteredDelivery(
       delivery.replays,
       now,
     );
-    statements.push(insertEventIfNewStatement(db, storedEventRow(workspaceId, event, now)));
+    // Stored before the delivery is marked failed: the event is never lost to a crash in between.
+    await logs(workspaceId).append([storedEventRow(workspaceId, event, now)]);
     ids.push(event.id);
   }
   await runAtomically(db, statements);

@@ -2,19 +2,19 @@
  * Attempts the deliveries the pipeline handed back (actions/event-sink.ts) right after the
  * events were made, instead of through one DELIVERIES queue message each. A round of
  * deliveries (attempt-round.ts, the path every attempt takes) shares one limiter call per
- * endpoint and one D1 round trip that records every attempt and marks the events fanned
- * out. A success writes no delivery row (the endpoint's history keeps the attempt); what is
- * not settled here (a retry, an attempt the limiter turned away) gets a pending row and a
+ * endpoint (taking slots, then freeing them with the attempts for its history), one D1 round
+ * trip recording what is not a plain success (none for a round of successes), and one call
+ * per workspace to its event log marking the events fanned out. A success writes no delivery
+ * row (the endpoint's history keeps the attempt); what is not settled here (a retry, an attempt the limiter turned away) gets a pending row and a
  * DELIVERIES wake-up, where wakeDelivery (attempt.ts) takes over as for any delivery. If the
  * round itself fails, every delivery is handed to the queue; if even that fails, the events,
- * still not fanned out, are the stall sweep's.
+ * still not fanned out, are their event log's stall sweep's.
  */
 import type { DueDelivery } from "../actions/event-sink.ts";
 import { type DeliveryProducer, enqueueWakeUps, fanOutQuietly, wakeUp } from "../actions/fan-out.ts";
 import type { EventDelivery } from "../consumers/messages.ts";
 import { errorMessage } from "../lib/errors.ts";
 import { type DeliveryRow, insertDeliveriesStatements, type NewDeliveryRow, runAtomically } from "../storage/event-deliveries.ts";
-import { markFannedOutStatements } from "../storage/events.ts";
 import { attemptRound, type DeliveryDeps } from "./attempt-round.ts";
 import { CLAIM_MS } from "./policy.ts";
 
@@ -102,15 +102,23 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
   );
   const wakeUps: WakeUp[] = deferred.map(({ claimed, delaySeconds }) => wakeUpFor(claimed, delaySeconds));
   for (const { claimed, step } of attempted) if (step.kind === "retry") wakeUps.push(wakeUpFor(claimed, step.delaySeconds));
-  // Marked with the first records: a pending row whose wake-up then never leaves is the
-  // stall sweep's to wake, like any other.
-  const settledEvents = markFannedOutStatements(db, [...new Set(due.map((d) => d.event.id))], now);
-
+  // Operational events (delivery.exhausted, endpoint.disabled) are stored before the records that imply them.
+  for (const [workspaceId, recorded] of Map.groupBy(attempted, (a) => a.claimed.workspaceId)) {
+    const rows = recorded.flatMap((a) => a.eventRows);
+    if (rows.length > 0) await deps.logs(workspaceId).append(rows);
+  }
   for (let i = 0; i < attempted.length; i += ATTEMPTS_PER_BATCH) {
     const part = attempted.slice(i, i + ATTEMPTS_PER_BATCH).flatMap((a) => a.statements);
-    await runAtomically(db, i === 0 ? [...settledEvents, ...waiting, ...part] : part);
+    await runAtomically(db, i === 0 ? [...waiting, ...part] : part);
   }
-  if (attempted.length === 0) await runAtomically(db, [...settledEvents, ...waiting]);
+  if (attempted.length === 0) await runAtomically(db, waiting);
+  // Marked once every record is written: a pending row whose wake-up then never leaves is
+  // the stall sweep's to wake, like any other; an event never marked is its log's to fan out.
+  await Promise.all(
+    [...Map.groupBy(due, (d) => d.workspaceId)].map(([workspaceId, deliveries]) =>
+      deps.logs(workspaceId).markFannedOut([...new Set(deliveries.map((d) => d.event.id))], now),
+    ),
+  );
   await enqueueWakeUps(queue, wakeUps);
 
   const finished = io.now();
@@ -118,6 +126,7 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
     await fanOutQuietly(
       db,
       queue,
+      deps.logs(workspaceId),
       workspaceId,
       recorded.flatMap((a) => a.eventIds),
       finished,

@@ -13,6 +13,12 @@ export const MAX_RETRY_AFTER_SECONDS = MAX_QUEUE_DELAY_SECONDS;
 export const DELIVERY_TIMEOUT_MS = 15_000;
 /** A claim on a delivery outlives anything between taking it and recording the attempt: the limiter, the POST's timeout, the batch. */
 export const CLAIM_MS = DELIVERY_TIMEOUT_MS + 45_000;
+/**
+ * Overdue by this much with no sign of progress: lost (a delivery's wake-up, an event's
+ * fan-out). Well above the longest limiter deferral and a claim; the cron's sweep
+ * (maintenance/resume-stalled.ts) and each event log's alarm use it.
+ */
+export const STALL_GRACE_MS = 15 * 60_000;
 /** Jitter spreads the retries of a burst that failed together: ±10 %. */
 const JITTER = 0.1;
 

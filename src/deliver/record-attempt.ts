@@ -1,8 +1,8 @@
 /**
  * The record of one attempt: its row in the endpoint's history (the endpoint's object keeps
- * it), and, in one D1 batch so it is all or nothing, the delivery's new state, the
- * endpoint's health (failing since, disabled) and the operational events they imply
- * (`delivery.exhausted`, `endpoint.disabled`).
+ * it); in one D1 batch so it is all or nothing, the delivery's new state and the endpoint's
+ * health (failing since, disabled); and the operational events they imply
+ * (`delivery.exhausted`, `endpoint.disabled`), for the workspace's event log, stored first.
  */
 import { randomId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
@@ -14,7 +14,7 @@ import {
   type Statement,
   settleAttemptStatement,
 } from "../storage/event-deliveries.ts";
-import { insertEventIfNewStatement, storedEventRow } from "../storage/events.ts";
+import { type EventRow, storedEventRow } from "../storage/events.ts";
 import type { AttemptRow } from "./attempt-row.ts";
 import { deliveryExhausted, endpointDisabled, isOperationalEventType } from "./operational-events.ts";
 import { disablement, type NextStep } from "./policy.ts";
@@ -46,7 +46,7 @@ export interface AttemptRecord {
 export async function attemptStatements(
   db: Db,
   record: AttemptRecord,
-): Promise<{ attempt: AttemptRow; statements: Statement[]; eventIds: string[] }> {
+): Promise<{ attempt: AttemptRow; statements: Statement[]; eventRows: EventRow[]; eventIds: string[] }> {
   const { key, token, endpoint, event, delivery, result, step, attemptNumber, finished, workspaceId } = record;
   const attempt: AttemptRow = {
     id: randomId("att"),
@@ -117,6 +117,6 @@ export async function attemptStatements(
     events.push(await deliveryExhausted(data, delivery.replays, finished));
     console.warn(JSON.stringify({ msg: "delivery exhausted", ...key, attempt: attemptNumber }));
   }
-  for (const operational of events) statements.push(insertEventIfNewStatement(db, storedEventRow(workspaceId, operational, finished)));
-  return { attempt, statements, eventIds: events.map((e) => e.id) };
+  const eventRows = events.map((operational) => storedEventRow(workspaceId, operational, finished));
+  return { attempt, statements, eventRows, eventIds: events.map((e) => e.id) };
 }

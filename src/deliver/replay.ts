@@ -4,11 +4,12 @@
  * whatever its state (a success the subscriber lost, too); by time, every failed or held
  * one since then. Reported as a `delivery.replayed` operational event.
  */
+import type { EventLogRpc } from "../actions/event-log.ts";
 import { type DeliveryProducer, enqueueWakeUps, wakeUp } from "../actions/fan-out.ts";
 import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
 import { type NewDeliveryRow, restartDeliveriesStatements, restartFailedSince, runAtomically } from "../storage/event-deliveries.ts";
-import { getWorkspaceEvents, insertEventIfNewStatement, storedEventRow } from "../storage/events.ts";
+import { storedEventRow } from "../storage/events.ts";
 import { oversizeReason } from "./limits.ts";
 import { deliveryReplayed } from "./operational-events.ts";
 
@@ -27,6 +28,8 @@ export type ReplayResult = { ok: true; replayed: number; operationalEventId: str
 export async function replayDeliveries(
   db: Db,
   producer: DeliveryProducer,
+  /** The endpoint's workspace's event log. */
+  log: EventLogRpc,
   endpoint: EndpointRow,
   request: ReplayRequest,
   now: number,
@@ -34,7 +37,7 @@ export async function replayDeliveries(
   let eventIds: string[];
   if (request.eventIds) {
     const wanted = [...new Set(request.eventIds)];
-    const found = await getWorkspaceEvents(db, endpoint.workspaceId, wanted);
+    const found = await log.read(wanted);
     const unknownEventIds = wanted.filter((id) => !found.some((event) => event.id === id));
     if (unknownEventIds.length > 0) return { ok: false, unknownEventIds };
     const since = request.since;
@@ -74,6 +77,6 @@ export async function replayDeliveries(
     },
     now,
   );
-  await insertEventIfNewStatement(db, storedEventRow(endpoint.workspaceId, event, now));
+  await log.append([storedEventRow(endpoint.workspaceId, event, now)]);
   return { ok: true, replayed: eventIds.length, operationalEventId: event.id };
 }

@@ -4,7 +4,8 @@ import { openDb } from "../storage/db.ts";
 import { type PurgeCounts, purgeOlderThanRetention } from "../storage/retention.ts";
 
 /**
- * Events, delivery attempts and delivery states older than their workspace's retention,
+ * Delivery states and dead letters older than their workspace's retention (events: each
+ * workspace's event log object purges its own),
  * and raw inbound blobs older than the default retention (they have no workspace).
  */
 export async function purgeExpired(env: Pick<Env, "DB">, now: number): Promise<PurgeCounts> {

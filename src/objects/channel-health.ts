@@ -108,7 +108,7 @@ export class ChannelHealthObject extends DurableObject<Env> {
           const { accessToken: _a, refreshToken: _r, ...kept } = credentials;
           const sealed = await (await secretBox(this.env)).seal(JSON.stringify(kept), sealedAt.channelCredentials(row.id));
           const health: Health = { status: "disconnected", statusReason: "the shop deauthorized the app" };
-          await writeChannelHealth(openDb(this.env.DB), this.env.DELIVERIES_QUEUE, row, health, now, {
+          await writeChannelHealth(openDb(this.env.DB), this.env, row, health, now, {
             credentialsSealed: sealed,
             tokenExpiresAt: null,
           });
@@ -202,22 +202,14 @@ export class ChannelHealthObject extends DurableObject<Env> {
 
   private async store(row: ChannelRow, pending: PendingPair): Promise<boolean> {
     const patch = { credentialsSealed: pending.sealed, tokenExpiresAt: pending.tokenExpiresAt };
-    const written = await writeChannelHealth(
-      openDb(this.env.DB),
-      this.env.DELIVERIES_QUEUE,
-      row,
-      pending.health,
-      Date.now(),
-      patch,
-      pending.replaces,
-    );
+    const written = await writeChannelHealth(openDb(this.env.DB), this.env, row, pending.health, Date.now(), patch, pending.replaces);
     this.ctx.storage.kv.delete(PENDING_KEY);
     forgetChannel(row.id);
     return written;
   }
 
   private async setHealth(row: ChannelRow, health: Health): Promise<void> {
-    await writeChannelHealth(openDb(this.env.DB), this.env.DELIVERIES_QUEUE, row, health, Date.now());
+    await writeChannelHealth(openDb(this.env.DB), this.env, row, health, Date.now());
     forgetChannel(row.id);
   }
 }

@@ -6,8 +6,8 @@
  * this shell does the I/O.
  */
 import { DurableObject } from "cloudflare:workers";
+import { eventLogs } from "../actions/event-log.ts";
 import { type DueDelivery, type InlineSink, inlineSink, queuedSink } from "../actions/event-sink.ts";
-import { fanOut } from "../actions/fan-out.ts";
 import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
 import type { AuthorType, ConversationHooks, ConversationReplyRpc, KnownConversation } from "../actions/reply.ts";
 import { announceWindowClosing } from "../actions/reply-window.ts";
@@ -202,10 +202,10 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
 
   /**
    * An agent's change to one of this conversation's tickets (PATCH /v1/tickets/:id). The
-   * object is the only writer of the conversation's mode: the ticket, the mode in D1 and
-   * `ticket.updated` are one D1 batch, then the object's own state follows, then the event
-   * leaves. Serialized with the conversation's messages, so a message arriving meanwhile
-   * sees the mode before or after the change, never half of it. Resolved: the bot answers
+   * object is the only writer of the conversation's mode: `ticket.updated` is stored in the
+   * workspace's log, the ticket and the mode in D1 are one batch, the event leaves, then the
+   * object's own state follows. Serialized with the conversation's messages, so a message
+   * arriving meanwhile sees the mode before or after the change, never half of it. Resolved: the bot answers
    * again and the agent's clock stops. Reopened: a human has the conversation again.
    */
   changeTicket(request: TicketChangeRequest): Promise<TicketRow | null> {
@@ -215,10 +215,9 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       const row = await getTicket(db, request.workspaceId, request.ticketId);
       if (!row) return null;
       const now = Date.now();
-      const changed = await changeTicket(db, row, request.channel, request.patch, now);
+      const changed = await changeTicket(db, row, request.channel, request.patch, now, this.offPathSink(db, row.workspaceId));
       if (request.patch.status) await this.followTicketStatus(db, row.id, request.patch.status, now);
-      await fanOut(db, this.env.DELIVERIES_QUEUE, row.workspaceId, changed.eventIds, now);
-      return changed.ticket;
+      return changed;
     });
   }
 
@@ -248,15 +247,14 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       const window = dueWindowWarning(due.next, now);
       if (!scope) return this.save(window.next);
       const db = openDb(this.env.DB);
+      const sink = this.offPathSink(db, scope.workspaceId);
       let state = window.next;
-      const eventIds: string[] = [];
-      if (window.due) eventIds.push(await announceWindowClosing(db, scope, window.due, now));
+      if (window.due) await announceWindowClosing(scope, window.due, now, sink);
       for (const clock of due.warnings) {
-        eventIds.push(await announceClock(db, scope, clock, "sla.warning", now));
+        await announceClock(db, scope, clock, "sla.warning", now, sink);
         if (clock.kind === "first_response" && state.mode === "bot") state = await this.escalateFor(db, scope, state, clock, now);
       }
-      for (const clock of due.breaches) eventIds.push(await announceClock(db, scope, clock, "sla.breached", now));
-      await fanOut(db, this.env.DELIVERIES_QUEUE, scope.workspaceId, eventIds, now);
+      for (const clock of due.breaches) await announceClock(db, scope, clock, "sla.breached", now, sink);
       await this.save(state);
     });
   }
@@ -300,7 +298,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     const db = openDb(this.env.DB);
     const ids = await inboundIds(channel.id, item);
     const reads = await readForIngest(db, workspaceId, ids.contactId, ids.conversationId);
-    const sink = inlineSink(db, workspaceId, reads.audience);
+    const sink = inlineSink(db, eventLogs(this.env)(workspaceId), workspaceId, reads.audience);
     const scope: Scope = {
       workspaceId,
       channel,
@@ -416,6 +414,11 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     return sink.due.slice(before);
   }
 
+  /** Events off the hot path (the ticket API, the alarm): stored in the workspace's log, fanned out through the queue. */
+  private offPathSink(db: Db, workspaceId: string) {
+    return queuedSink(db, this.env.DELIVERIES_QUEUE, eventLogs(this.env)(workspaceId), workspaceId);
+  }
+
   private async escalateFor(db: Db, scope: Scope, state: ConversationState, clock: Clock, now: number) {
     const share = Math.round(((clock.warnAt - clock.startedAt) / (clock.deadline - clock.startedAt)) * 100);
     const reason = `no reply within ${share} % of the ${clock.windowSeconds} s response window`;
@@ -423,7 +426,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       db,
       scope,
       { causeId: clock.id, reason, facts: { intent: null, sentiment: null, orderId: null, orderStatus: null }, now },
-      queuedSink(db, this.env.DELIVERIES_QUEUE, scope.workspaceId),
+      this.offPathSink(db, scope.workspaceId),
     );
     const settings = await getSettings(db, scope.workspaceId);
     return this.startAgentClock(

@@ -1,22 +1,22 @@
 /**
- * Retention: deletes events, delivery states and dead letters older than
+ * Retention: deletes delivery states and dead letters older than
  * their workspace's `deliveries.retentionDays` (read straight from the stored settings JSON,
  * so one statement serves every workspace; a dead letter with no workspace gets the
  * default), and raw inbound blobs older than the default.
  * Deletes go in chunks, so one run stays within D1's limits; the next run continues. An
- * endpoint's attempt history lives in its object, which drops expired attempts as it writes.
+ * endpoint's attempt history lives in its object, which drops expired attempts as it writes;
+ * a workspace's events live in its event log object, which purges them on its own alarm.
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Db } from "./db.ts";
-import { deadLetters, eventDeliveries, events, inboundBlobs, workspaceSettings } from "./schema.ts";
+import { deadLetters, eventDeliveries, inboundBlobs, workspaceSettings } from "./schema.ts";
 
 const DAY_MS = 86_400_000;
 const CHUNK = 500;
 const MAX_CHUNKS_PER_TABLE = 40;
 
 export interface PurgeCounts {
-  events: number;
   deliveries: number;
   inboundBlobs: number;
   deadLetters: number;
@@ -53,7 +53,6 @@ export async function purgeOlderThanRetention(db: Db, now: number, defaultDays: 
   const expired = (createdAt: SQLiteColumn, workspaceId: SQLiteColumn) =>
     sql`${createdAt} < ${candidatesBefore} AND ${createdAt} < ${now} - ${DAY_MS} * ${retentionDays(workspaceId, defaultDays)}`;
   return {
-    events: await deleteInChunks(db, events, expired(events.createdAt, events.workspaceId)),
     deliveries: await deleteInChunks(db, eventDeliveries, expired(eventDeliveries.createdAt, eventDeliveries.workspaceId)),
     inboundBlobs: await deleteInChunks(db, inboundBlobs, sql`${inboundBlobs.createdAt} < ${now - defaultDays * DAY_MS}`),
     deadLetters: await deleteInChunks(db, deadLetters, expired(deadLetters.createdAt, deadLetters.workspaceId)),

@@ -168,26 +168,6 @@ export const messages = sqliteTable(
   ],
 );
 
-export const events = sqliteTable(
-  "events",
-  {
-    id: text().primaryKey(),
-    workspaceId: text().notNull(),
-    type: text().notNull(),
-    /** The exact JSON body every endpoint receives. */
-    payload: text().notNull(),
-    createdAt: integer().notNull(),
-    /** Set once a DELIVERIES message exists for every subscribed endpoint. */
-    fannedOutAt: integer(),
-  },
-  (t) => [
-    index("events_workspace").on(t.workspaceId, t.createdAt),
-    // Retention purges by age across workspaces; the stall sweep looks for events never fanned out.
-    index("events_created").on(t.createdAt),
-    index("events_awaiting_fan_out").on(t.createdAt).where(sql`${t.fannedOutAt} IS NULL`),
-  ],
-);
-
 export const endpoints = sqliteTable(
   "endpoints",
   {

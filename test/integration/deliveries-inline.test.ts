@@ -7,8 +7,17 @@ import { deliveryDeps } from "../../src/consumers/deliveries.ts";
 import { deliverDue } from "../../src/deliver/inline.ts";
 import { resumeStalledDeliveries, STALL_GRACE_MS } from "../../src/maintenance/resume-stalled.ts";
 import { listWorkspaceEndpoints } from "../../src/storage/endpoints.ts";
-import { attemptsOf, db, deliveryRow, subscriber, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
-import { count } from "./helpers.ts";
+import {
+  attemptsOf,
+  db,
+  deliveryRow,
+  eventLog,
+  storedEvent,
+  subscriber,
+  sweepEventLog,
+  VirtualQueue,
+  workspaceWithEndpoint,
+} from "./deliveries-kit.ts";
 
 function orderEvent(workspaceId: string, at: number) {
   const id = `evt_inline${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
@@ -17,7 +26,7 @@ function orderEvent(workspaceId: string, at: number) {
 
 /** Writes `count` events through an inline sink, as the Conversation object does, and returns them with the sink. */
 async function writeInline(workspaceId: string, queue: VirtualQueue, count = 1) {
-  const sink = inlineSink(db(), workspaceId, await listWorkspaceEndpoints(db(), workspaceId));
+  const sink = inlineSink(db(), eventLog(workspaceId), workspaceId, await listWorkspaceEndpoints(db(), workspaceId));
   const events = Array.from({ length: count }, () => orderEvent(workspaceId, queue.now));
   await sink.write([], events, queue.now);
   return { sink, events };
@@ -39,13 +48,14 @@ describe("inline deliveries", () => {
     expect(await attemptsOf(endpoint.id, event.id)).toMatchObject([{ attempt: 1, status: "succeeded", response_status: 200 }]);
     // A success needs no delivery row in D1; the event is marked fanned out, so no sweep sends it again.
     expect(await deliveryRow(endpoint.id, event.id)).toBeNull();
-    expect(await count("SELECT count(*) AS n FROM events WHERE id = ? AND fanned_out_at IS NOT NULL", event.id)).toBe(1);
+    expect((await storedEvent(workspace.id, event.id))?.fanned_out_at).not.toBeNull();
     expect(queue.messages).toEqual([]);
     queue.now += STALL_GRACE_MS + 60_000;
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, replies: 0 });
+    expect(await sweepEventLog(workspace.id, queue.now, queue)).toEqual({ fannedOut: 0, purged: 0 });
 
     // The same events written again (a re-run) hand back nothing: they were delivered.
-    const again = inlineSink(db(), workspace.id, await listWorkspaceEndpoints(db(), workspace.id));
+    const again = inlineSink(db(), eventLog(workspace.id), workspace.id, await listWorkspaceEndpoints(db(), workspace.id));
     await again.write([], events, queue.now);
     expect(again.due).toEqual([]);
   });
@@ -90,14 +100,14 @@ describe("inline deliveries", () => {
     for (let i = 1; i < starts.length; i++) expect((starts[i] ?? 0) - (starts[i - 1] ?? 0)).toBeGreaterThanOrEqual(1000);
   });
 
-  it("leaves nothing behind when the consumer dies before attempting: the event, not fanned out, is the stall sweep's", async () => {
+  it("leaves nothing behind when the consumer dies before attempting: the event, not fanned out, is its log's stall sweep's", async () => {
     const { workspace, endpoint } = await workspaceWithEndpoint();
     const queue = new VirtualQueue();
     const { events } = await writeInline(workspace.id, queue);
     // No deliverDue: the consumer died here. Before the grace, the sweep leaves the event alone.
-    expect(await resumeStalledDeliveries(env, queue.now + 60_000, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
+    expect(await sweepEventLog(workspace.id, queue.now + 60_000, queue)).toEqual({ fannedOut: 0, purged: 0 });
     queue.now += STALL_GRACE_MS + 60_000;
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 1, replies: 0 });
+    expect(await sweepEventLog(workspace.id, queue.now, queue)).toEqual({ fannedOut: 1, purged: 0 });
     const up = subscriber(queue, () => new Response("ok"));
     await queue.drain(up.io);
     expect(up.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([events[0]?.id]);
@@ -111,7 +121,7 @@ describe("inline deliveries", () => {
     const first = events[0] as (typeof events)[0];
     // The run that stored it failed before anyone attempted it; the re-run builds the event again, a second later.
     const rebuilt = { ...first, timestamp: new Date(queue.now + 1000).toISOString() };
-    const rerun = inlineSink(db(), workspace.id, await listWorkspaceEndpoints(db(), workspace.id));
+    const rerun = inlineSink(db(), eventLog(workspace.id), workspace.id, await listWorkspaceEndpoints(db(), workspace.id));
     await rerun.write([], [rebuilt], queue.now + 1000);
     expect(rerun.due.map((d) => d.event.payload)).toEqual([JSON.stringify(first)]);
   });

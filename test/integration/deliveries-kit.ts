@@ -2,10 +2,12 @@
 // clock (so a 27-hour retry schedule runs in milliseconds), and fake subscribers.
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { eventLogs } from "../../src/actions/event-log.ts";
 import { type DeliveryProducer, fanOut } from "../../src/actions/fan-out.ts";
 import { type ConsumerIo, consumeDeliveries } from "../../src/consumers/deliveries.ts";
 import type { EventDelivery } from "../../src/consumers/messages.ts";
 import { endpointObject } from "../../src/objects/endpoint-limiter.ts";
+import type { EventLogObject } from "../../src/objects/event-log-object.ts";
 import { openDb } from "../../src/storage/db.ts";
 import { call, createEndpoint, createWorkspace, json } from "./helpers.ts";
 
@@ -20,10 +22,46 @@ export async function storeEvent(workspaceId: string, options: { type?: string; 
   const at = options.at ?? Date.now();
   const type = options.type ?? "order.updated";
   const payload = JSON.stringify({ id, type, timestamp: new Date(at).toISOString(), data: options.data ?? { workspaceId } });
-  await env.DB.prepare("INSERT INTO events (id, workspace_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)")
-    .bind(id, workspaceId, type, payload, at)
-    .run();
+  await eventLog(workspaceId).append([{ id, workspaceId, type, payload, createdAt: at, fannedOutAt: null }]);
   return { id, payload };
+}
+
+/** The workspace's event log (its object's RPC). */
+export function eventLog(workspaceId: string) {
+  return eventLogs(env)(workspaceId);
+}
+
+function eventLogObject(workspaceId: string): DurableObjectStub<EventLogObject> {
+  return (env.EVENT_LOG as unknown as DurableObjectNamespace<EventLogObject>).getByName(workspaceId);
+}
+
+/** Runs the log's alarm work (its stall sweep and retention purge) at `now`, into `queue`. */
+export async function sweepEventLog(workspaceId: string, now: number, queue: DeliveryProducer) {
+  return runInDurableObject(eventLogObject(workspaceId), (instance: EventLogObject) => instance.sweep(now, queue));
+}
+
+/** How many events the workspace's log holds (of `type`, if given). */
+export async function storedEventCount(workspaceId: string, type?: string): Promise<number> {
+  return runInDurableObject(eventLogObject(workspaceId), (_instance, state) =>
+    type === undefined
+      ? state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM events").one().n
+      : state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM events WHERE type = ?", type).one().n,
+  );
+}
+
+/** The stored event's row in its workspace's log, as its SQLite holds it (null: not there). */
+export async function storedEvent(workspaceId: string, eventId: string) {
+  return runInDurableObject(
+    eventLogObject(workspaceId),
+    (_instance, state) =>
+      state.storage.sql
+        .exec<{ id: string; type: string; payload: string; created_at: number; fanned_out_at: number | null }>(
+          "SELECT id, type, payload, created_at, fanned_out_at FROM events WHERE id = ?",
+          eventId,
+        )
+        .toArray()
+        .at(0) ?? null,
+  );
 }
 
 /** A workspace with one endpoint (extra POST fields allowed, e.g. rate limits). */
@@ -81,7 +119,7 @@ export class VirtualQueue implements DeliveryProducer {
 
   /** Fans events out into this queue, as the pipeline does into the real one. */
   async fanOut(workspaceId: string, eventIds: string[]): Promise<number> {
-    return fanOut(db(), this, workspaceId, eventIds, this.now);
+    return fanOut(db(), this, eventLog(workspaceId), workspaceId, eventIds, this.now);
   }
 
   /** Runs one batch of what is visible now (at most 50, as wrangler.toml configures). */
@@ -172,8 +210,8 @@ export async function attemptsOf(endpointId: string, eventId?: string) {
 }
 
 export async function eventsOfType(workspaceId: string, type: string) {
-  const rows = await env.DB.prepare("SELECT payload FROM events WHERE workspace_id = ? AND type = ? ORDER BY created_at")
-    .bind(workspaceId, type)
-    .all<{ payload: string }>();
-  return rows.results.map((row) => JSON.parse(row.payload) as { id: string; type: string; data: Record<string, unknown> });
+  const rows = await runInDurableObject(eventLogObject(workspaceId), (_instance, state) =>
+    state.storage.sql.exec<{ payload: string }>("SELECT payload FROM events WHERE type = ? ORDER BY created_at", type).toArray(),
+  );
+  return rows.map((row) => JSON.parse(row.payload) as { id: string; type: string; data: Record<string, unknown> });
 }

@@ -7,7 +7,18 @@ import worker from "../../src/index.ts";
 import { purgeExpired, resumeStalledDeliveries, runMaintenance } from "../../src/maintenance/index.ts";
 import { STALL_GRACE_MS } from "../../src/maintenance/resume-stalled.ts";
 import { endpointObject } from "../../src/objects/endpoint-limiter.ts";
-import { db, deliveryRow, eventsOfType, storeEvent, subscriber, VirtualQueue, workspaceWithEndpoint } from "./deliveries-kit.ts";
+import {
+  db,
+  deliveryRow,
+  eventLog,
+  eventsOfType,
+  storedEvent,
+  storeEvent,
+  subscriber,
+  sweepEventLog,
+  VirtualQueue,
+  workspaceWithEndpoint,
+} from "./deliveries-kit.ts";
 import { call, count, json } from "./helpers.ts";
 
 const DAY = 86_400_000;
@@ -19,28 +30,31 @@ describe("the stall sweep", () => {
     const lost = await storeEvent(workspace.id);
     const now = Date.now();
     // The row is written, then the wake-up vanishes (a crash, a message gone to the dead-letter queue).
-    await fanOut(db(), dropEverything, workspace.id, [lost.id], now);
+    await fanOut(db(), dropEverything, eventLog(workspace.id), workspace.id, [lost.id], now);
     const queue = new VirtualQueue(now + 60_000);
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, replies: 0 });
 
     queue.now = now + STALL_GRACE_MS + 1000;
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1, events: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1, replies: 0 });
     // Taken once: the next sweep does not wake it again while its wake-up is on the way.
-    expect(await resumeStalledDeliveries(env, queue.now + 1000, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now + 1000, queue)).toEqual({ deliveries: 0, replies: 0 });
+    // The event was marked fanned out when its row was written: its log's sweep leaves it alone.
+    expect(await sweepEventLog(workspace.id, queue.now, queue)).toEqual({ fannedOut: 0, purged: 0 });
     const ok = subscriber(queue, () => new Response("ok"));
     await queue.drain(ok.io);
     expect(ok.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([lost.id]);
     expect(await deliveryRow(endpoint.id, lost.id)).toMatchObject({ status: "succeeded" });
   });
 
-  it("fans out an event whose fan-out never ran", async () => {
+  it("fans out an event whose fan-out never ran, from its workspace's event log", async () => {
     const { workspace, endpoint } = await workspaceWithEndpoint();
     const orphan = await storeEvent(workspace.id, { at: Date.now() - STALL_GRACE_MS - 1000 });
     const recent = await storeEvent(workspace.id, { at: Date.now() - 1000 });
     const ancient = await storeEvent(workspace.id, { at: Date.now() - 2 * DAY });
     const queue = new VirtualQueue();
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 1, replies: 0 });
+    expect(await sweepEventLog(workspace.id, queue.now, queue)).toEqual({ fannedOut: 1, purged: 0 });
     await queue.drain(subscriber(queue, () => new Response("ok")).io);
+    expect((await storedEvent(workspace.id, orphan.id))?.fanned_out_at).toBe(queue.now);
     expect(await deliveryRow(endpoint.id, orphan.id)).toMatchObject({ status: "succeeded" });
     // Still within its own fan-out's reach, and too old to be a crash the sweep should mend.
     expect(await deliveryRow(endpoint.id, recent.id)).toBeNull();
@@ -59,7 +73,7 @@ describe("the deliveries dead-letter queue", () => {
       200,
     );
     const event = await storeEvent(workspace.id);
-    await fanOut(db(), dropEverything, workspace.id, [event.id], Date.now());
+    await fanOut(db(), dropEverything, eventLog(workspace.id), workspace.id, [event.id], Date.now());
     const body = { v: 1, kind: "event", workspaceId: workspace.id, eventId: event.id, endpointId: endpoint.id };
     const batch = createMessageBatch(env.DELIVERIES_DLQ_NAME, [{ id: "dead1", timestamp: new Date(), attempts: 1, body }]);
     const ctx = createExecutionContext();
@@ -82,7 +96,7 @@ describe("retention", () => {
     )
       .bind(endpoint, event.id, workspaceId, Date.now() - ageMs, Date.now() - ageMs)
       .run();
-    return event.id;
+    return { workspaceId, eventId: event.id };
   }
 
   async function firstEndpoint(workspaceId: string): Promise<string> {
@@ -90,8 +104,8 @@ describe("retention", () => {
     return row?.id ?? "";
   }
 
-  const left = async (eventId: string) =>
-    (await count("SELECT count(*) n FROM events WHERE id = ?", eventId)) +
+  const left = async ({ workspaceId, eventId }: { workspaceId: string; eventId: string }) =>
+    ((await storedEvent(workspaceId, eventId)) ? 1 : 0) +
     (await count("SELECT count(*) n FROM event_deliveries WHERE event_id = ?", eventId));
 
   it("purges events, delivery states and dead letters past each workspace's retention, and old inbound blobs", async () => {
@@ -120,7 +134,12 @@ describe("retention", () => {
     ]);
 
     const counts = await purgeExpired(env, Date.now());
-    expect(counts).toEqual({ events: 2, deliveries: 2, inboundBlobs: 1, deadLetters: 2 });
+    expect(counts).toEqual({ deliveries: 2, inboundBlobs: 1, deadLetters: 2 });
+    // Each workspace's events are purged by its own log, on its alarm.
+    const purgedEvents = await Promise.all(
+      [standard, long, short].map(async (w) => (await sweepEventLog(w.id, Date.now(), dropEverything)).purged),
+    );
+    expect(purgedEvents).toEqual([1, 0, 1]);
     const deadLettersLeft = await env.DB.prepare("SELECT id FROM dead_letters ORDER BY id").all<{ id: string }>();
     expect(deadLettersLeft.results.map((row) => row.id)).toEqual(["dl_long_old", "dl_orphan_young"]);
     expect(await left(standardOld)).toBe(0);
@@ -159,8 +178,8 @@ describe("retention", () => {
   it("runs every job from the one entry point the cron handler calls", async () => {
     const result = await runMaintenance(env, Date.now());
     expect(result).toEqual({
-      resumed: { deliveries: 0, events: 0, replies: 0 },
-      purged: { events: 0, deliveries: 0, inboundBlobs: 0, deadLetters: 0 },
+      resumed: { deliveries: 0, replies: 0 },
+      purged: { deliveries: 0, inboundBlobs: 0, deadLetters: 0 },
       tokens: { due: 0, failed: 0 },
     });
   });

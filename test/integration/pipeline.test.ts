@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { EventSchema, type GatewayEvent } from "../../src/events/schema.ts";
 import { tiktokFixtures } from "../fixtures/tiktok/index.ts";
 import { withMessageId } from "../helpers/tiktok.ts";
-import { attemptsOf } from "./deliveries-kit.ts";
+import { attemptsOf, storedEventCount } from "./deliveries-kit.ts";
 import {
   call,
   captureOutbound,
@@ -92,10 +92,10 @@ describe("TikTok Shop DM, end to end", () => {
     expect((await postTikTok(channel.id, tiktokFixtures["new-message-text"])).status).toBe(200);
     await vi.waitFor(() => expect(captured.length).toBeGreaterThanOrEqual(3));
     // Let the second delivery's processing finish too before counting.
-    await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM events WHERE workspace_id = ?", workspace.id)).toBe(3));
+    await vi.waitFor(async () => expect(await storedEventCount(workspace.id)).toBe(3));
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(1);
-    expect(await count("SELECT count(*) n FROM events WHERE workspace_id = ? AND type = 'message.received'", workspace.id)).toBe(1);
+    expect(await storedEventCount(workspace.id, "message.received")).toBe(1);
     expect(new Set(captured.map((c) => c.headers["webhook-id"])).size).toBe(captured.length);
     expect(captured).toHaveLength(3);
   });
@@ -159,7 +159,7 @@ describe("TikTok Shop DM, end to end", () => {
     );
     await postTikTok(channel.id, tiktokFixtures["order-status-update"]);
     // The order event proves the queue drained past both.
-    await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM events WHERE workspace_id = ?", workspace.id)).toBe(1));
+    await vi.waitFor(async () => expect(await storedEventCount(workspace.id)).toBe(1));
     expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(0);
     expect(await count("SELECT count(*) n FROM dead_letters WHERE workspace_id = ?", workspace.id)).toBe(0);
   });
@@ -181,7 +181,7 @@ describe("TikTok Shop DM, end to end", () => {
     await postTikTok(channel.id, tiktokFixtures["new-message-seller"]);
     await postTikTok(channel.id, tiktokFixtures["order-status-update"]);
     // The order event proves the queue drained past the seller message.
-    await vi.waitFor(async () => expect(await count("SELECT count(*) n FROM events WHERE workspace_id = ?", workspace.id)).toBe(1));
+    await vi.waitFor(async () => expect(await storedEventCount(workspace.id)).toBe(1));
     expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(0);
     const listed = await json<{ data: unknown[] }>(await call("GET", "/v1/dead-letters", { token: workspace.apiKey }), 200);
     expect(listed.data).toEqual([]);

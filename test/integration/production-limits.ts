@@ -95,6 +95,27 @@ export function enforceD1RowSize(): void {
   };
 }
 
+/**
+ * Durable Object SQLite: "Maximum string, BLOB or table row size: 2 MB"
+ * (https://developers.cloudflare.com/durable-objects/platform/limits/); local workerd stores
+ * larger ones. Wraps `exec` on the SqlStorage prototype of this isolate (the objects run here
+ * too, so every object's SQLite is covered): such a statement throws, as it would deployed.
+ */
+export function enforceObjectRowSize(sql: SqlStorage): void {
+  const prototype = Object.getPrototypeOf(sql) as { exec: SqlStorage["exec"]; __productionLimits?: true };
+  if (prototype.__productionLimits) return;
+  prototype.__productionLimits = true;
+  const { exec } = prototype;
+  prototype.exec = function (this: SqlStorage, query: string, ...bindings: unknown[]) {
+    try {
+      checkD1Values(query, bindings);
+    } catch (error) {
+      throw new Error(`Durable Object SQLite refuses it deployed: ${(error as Error).message.replace(/^D1_ERROR: /, "")}`);
+    }
+    return exec.call(this, query, ...(bindings as SqlStorageValue[]));
+  } as SqlStorage["exec"];
+}
+
 const faults: { match: RegExp; left: number }[] = [];
 
 function injectedFault(sql: string): Error | undefined {

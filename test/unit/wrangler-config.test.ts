@@ -61,7 +61,7 @@ describe("wrangler.toml", () => {
     it(`declares every bound Durable Object class in a migration (${env ?? "top level"})`, async () => {
       const config = await load(env);
       const bound = config.durable_objects.bindings.map((binding) => binding.class_name).sort();
-      expect(bound).toEqual(["ChannelHealthObject", "ConversationObject", "EndpointLimiterObject"]);
+      expect(bound).toEqual(["ChannelHealthObject", "ConversationObject", "EndpointLimiterObject", "EventLogObject"]);
       const declared = config.migrations.flatMap((migration) => migration.new_sqlite_classes ?? []).sort();
       expect(declared).toEqual(bound);
     }, 20_000);
