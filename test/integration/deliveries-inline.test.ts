@@ -42,7 +42,7 @@ describe("inline deliveries", () => {
     expect(await count("SELECT count(*) AS n FROM events WHERE id = ? AND fanned_out_at IS NOT NULL", event.id)).toBe(1);
     expect(queue.messages).toEqual([]);
     queue.now += STALL_GRACE_MS + 60_000;
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 0 });
 
     // The same events written again (a re-run) hand back nothing: they were delivered.
     const again = inlineSink(db(), workspace.id, await listWorkspaceEndpoints(db(), workspace.id));
@@ -95,9 +95,9 @@ describe("inline deliveries", () => {
     const queue = new VirtualQueue();
     const { events } = await writeInline(workspace.id, queue);
     // No deliverDue: the consumer died here. Before the grace, the sweep leaves the event alone.
-    expect(await resumeStalledDeliveries(env, queue.now + 60_000, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now + 60_000, queue)).toEqual({ deliveries: 0, events: 0 });
     queue.now += STALL_GRACE_MS + 60_000;
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 1, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 1 });
     const up = subscriber(queue, () => new Response("ok"));
     await queue.drain(up.io);
     expect(up.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([events[0]?.id]);

@@ -21,12 +21,12 @@ describe("the stall sweep", () => {
     // The row is written, then the wake-up vanishes (a crash, a message gone to the dead-letter queue).
     await fanOut(db(), dropEverything, workspace.id, [lost.id], now);
     const queue = new VirtualQueue(now + 60_000);
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 0 });
 
     queue.now = now + STALL_GRACE_MS + 1000;
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1, events: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1, events: 0 });
     // Taken once: the next sweep does not wake it again while its wake-up is on the way.
-    expect(await resumeStalledDeliveries(env, queue.now + 1000, queue)).toEqual({ deliveries: 0, events: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now + 1000, queue)).toEqual({ deliveries: 0, events: 0 });
     const ok = subscriber(queue, () => new Response("ok"));
     await queue.drain(ok.io);
     expect(ok.seen.map((s) => s.request.headers.get("webhook-id"))).toEqual([lost.id]);
@@ -39,7 +39,7 @@ describe("the stall sweep", () => {
     const recent = await storeEvent(workspace.id, { at: Date.now() - 1000 });
     const ancient = await storeEvent(workspace.id, { at: Date.now() - 2 * DAY });
     const queue = new VirtualQueue();
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 1, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, events: 1 });
     await queue.drain(subscriber(queue, () => new Response("ok")).io);
     expect(await deliveryRow(endpoint.id, orphan.id)).toMatchObject({ status: "succeeded" });
     // Still within its own fan-out's reach, and too old to be a crash the sweep should mend.
@@ -159,7 +159,7 @@ describe("retention", () => {
   it("runs every job from the one entry point the cron handler calls", async () => {
     const result = await runMaintenance(env, Date.now());
     expect(result).toEqual({
-      resumed: { deliveries: 0, events: 0, replies: 0 },
+      resumed: { deliveries: 0, events: 0 },
       purged: { events: 0, deliveries: 0, inboundBlobs: 0, deadLetters: 0 },
       tokens: { due: 0, failed: 0 },
     });
