@@ -136,7 +136,8 @@ export function conversationRpc(env: Env, channelId: string, platformThreadId: s
   return env.CONVERSATION.getByName(conversationObjectName(channelId, platformThreadId)) as unknown as ConversationRpc;
 }
 
-function objectHooks(env: Env, conversation: ReplyConversation): ConversationHooks {
+/** A reply's hooks from outside its conversation's object: each one call to the object. */
+function objectHooks(env: Env, conversation: Pick<ReplyConversation, "channelId" | "platformThreadId">): ConversationHooks {
   const stub = () => conversationRpc(env, conversation.channelId, conversation.platformThreadId);
   return {
     recordReply: (message) => stub().recordReply(message),
@@ -267,9 +268,12 @@ function outcomeOf(message: MessageRow): Extract<ReplyOutcome, { message: Messag
 export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeIo): Promise<void> {
   const db = openDb(env.DB);
   const now = io.now();
-  const object = conversationRpc(env, job.channelId, job.platformThreadId);
-  const hooks = objectHooks(env, { channelId: job.channelId, platformThreadId: job.platformThreadId } as ReplyConversation);
-  const message = await object.claimReply(job.messageId, job.attempt, now + SEND_CLAIM_MS);
+  const hooks = objectHooks(env, job);
+  const message = await conversationRpc(env, job.channelId, job.platformThreadId).claimReply(
+    job.messageId,
+    job.attempt,
+    now + SEND_CLAIM_MS,
+  );
   if (!message) return;
   const conversation = await getConversation(db, job.workspaceId, message.conversationId);
   const target = conversation ? await loadTarget(env, db, conversation) : { reason: "the conversation no longer exists" };
