@@ -50,10 +50,16 @@ export const ASSUMPTIONS = {
   externalCallMs: 80,
   /**
    * Conversation object's storage rows written per DM, at most: the kv state twice (admission,
-   * result), the alarm when it moves, and the de-duplication ledger's row (inserted, then
-   * marked finished). The endpoint objects' attempt rows are counted per delivery (below).
+   * result), the alarm when it moves, the de-duplication ledger's row (inserted, then marked
+   * finished), and the message with its list-order index entry. The endpoint objects' attempt
+   * rows are counted per delivery, and a reply's rows per reply (below).
    */
-  doStorageRowsWritten: 5,
+  doStorageRowsWritten: 7,
+  /**
+   * A reply's rows in the conversation object: the message and its list-order index entry,
+   * its outbox index entry while pending, and the update that settles it (leaving the outbox).
+   */
+  doStorageRowsPerReply: 5,
   /** Endpoint object's rows per delivery attempt: the attempt and its two index entries. */
   doStorageRowsPerAttempt: 3,
   /**
@@ -69,21 +75,26 @@ export const ASSUMPTIONS = {
 };
 
 /**
- * D1 round trips (one query, or one db.batch) per DM, read from the code on 2026-11-26 ~06:00 UTC:
+ * D1 round trips (one query, or one db.batch) per DM, read from the code on 2026-12-07 ~23:50 UTC
+ * (messages and the reply outbox in the conversation object's SQLite):
  * src/objects/conversation.ts `ingest`, src/actions/{event-sink,record-inbound,route-message,reply,tickets}.ts
  * and src/deliver/inline.ts. Rules, settings and channels are cached per isolate (not counted).
  * Re-derive these when that code changes: the D1 rows written are measured, these are not.
  */
 export const D1_ROUND_TRIPS = {
   /** Every DM: readForIngest (contact, conversation, endpoints in one batch); the record batch
-   * (contact, conversation, message with its routing, tags, notes, clock, events, claimed deliveries). */
+   * (contact, conversation, the message's search text, tags, notes, clock, events). The message
+   * with its routing is written in the object's own SQLite, with the ledger. */
   base: { reads: 1, writes: 1 },
   /** A new contact: nothing more (its tags are merged in SQL in the record batch). */
   newContact: { reads: 0, writes: 0 },
-  /** An automatic reply: the reply's batch (message, reply token, clock stopped, message.sent, its deliveries). */
+  /** An automatic reply: the announcement batch (reply token, search text, clock stopped, message.sent).
+   * Recording it pending and settling it are local writes in the object (they were a D1 insert and
+   * a statement of that batch). */
   reply: { reads: 0, writes: 1 },
-  /** A ticket: getTicket, recentMessages, the ticket batch (with ticket.created and its deliveries), the agent clock. */
-  ticket: { reads: 2, writes: 2 },
+  /** A ticket: getTicket, the ticket batch (with ticket.created), the agent clock. The last messages
+   * it carries are read from the object's own SQLite (they were a D1 read). */
+  ticket: { reads: 1, writes: 2 },
   /** Inline deliveries, per round of the inbound consumer: the D1 batch recording what is not a plain success
    * (a retry, a deferral, a failing endpoint); a round of successes writes none (their attempts go to the
    * endpoint's object, the events' fanned-out mark to the workspace's event log). Counted as one round per DM. */
@@ -237,10 +248,13 @@ export function costModel(flood: FloodResult): CostResult {
     ),
     line(
       "DO storage rows written",
-      ASSUMPTIONS.doStorageRowsWritten + deliveries * ASSUMPTIONS.doStorageRowsPerAttempt + eventLogRows,
+      ASSUMPTIONS.doStorageRowsWritten +
+        replies * ASSUMPTIONS.doStorageRowsPerReply +
+        deliveries * ASSUMPTIONS.doStorageRowsPerAttempt +
+        eventLogRows,
       "rows",
       PRICES.doStorageRowsWrittenPerM,
-      `conversation: kv state twice, the alarm when it moves, the ledger row and its finish (${ASSUMPTIONS.doStorageRowsWritten}, upper bound); endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries); event log: ${round(events, 2)} events, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: row + 2 index entries each, + the marks" : `× ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark, upper bound`})`,
+      `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries); event log: ${round(events, 2)} events, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: row + 2 index entries each, + the marks" : `× ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark, upper bound`})`,
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),
     line(

@@ -233,7 +233,7 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
       try {
         const [rows = []] = await d1Execute(ctx.root, ctx.snapshot.toolsConfig, stage.persistDir, {
           command:
-            "SELECT (SELECT count(*) FROM messages WHERE direction = 'inbound') AS inboundMessagesStored, (SELECT count(*) FROM event_deliveries WHERE status = 'pending') AS deliveriesPending, (SELECT count(*) FROM event_deliveries WHERE status = 'pending' AND attempts = 0) AS deliveriesNeverAttempted;",
+            "SELECT (SELECT count(*) FROM conversations) AS conversationsStored, (SELECT count(*) FROM event_deliveries WHERE status = 'pending') AS deliveriesPending, (SELECT count(*) FROM event_deliveries WHERE status = 'pending' AND attempts = 0) AS deliveriesNeverAttempted;",
         });
         where = rows[0] ?? null;
       } catch (error) {

@@ -17,9 +17,9 @@ import type { Classification } from "../route/engine.ts";
 import { secretBox } from "../secrets.ts";
 import type { AiSettings } from "../settings.ts";
 import type { Db } from "../storage/db.ts";
-import { countAiReplies, recentMessages } from "../storage/inbox.ts";
 import { allKnowledge, takeAiCall } from "../storage/knowledge.ts";
 import type { OrderLookup } from "./order-lookup.ts";
+import type { ConversationHistory } from "./reply.ts";
 
 /** The conversation's messages the model sees besides the new one. */
 const RECENT_MESSAGES = 10;
@@ -63,12 +63,14 @@ export interface AiTurnRequest {
   classification: Classification;
   now: number;
   lookupOrder(orderId: string): Promise<OrderLookup>;
+  /** The conversation's past, from its object. */
+  history: ConversationHistory;
 }
 
 /** The limits checked before any model is called; null when the AI may answer. */
-async function refusal(db: Db, ai: AiSettings | null, request: AiTurnRequest): Promise<string | null> {
+async function refusal(ai: AiSettings | null, request: AiTurnRequest): Promise<string | null> {
   if (!ai?.enabled) return "the AI tier is off (settings.ai)";
-  const replies = await countAiReplies(db, request.conversationId);
+  const replies = await request.history.countAiReplies();
   if (replies >= ai.maxRepliesPerConversation) return `the AI has answered ${replies} times in this conversation; a human takes over`;
   return null;
 }
@@ -79,7 +81,7 @@ export async function runAiTurn(env: Env, db: Db, ai: AiSettings | null, request
   const provider = ai?.url ? "openai-compatible" : "workers-ai";
   const done = (outcome: AgentOutcome): AiTurn => ({ outcome, model, provider, durationMs: Date.now() - started });
   const empty = { steps: 0, toolCalls: [], tokens: { prompt: 0, completion: 0, total: 0 } };
-  const refused = await refusal(db, ai, request);
+  const refused = await refusal(ai, request);
   if (refused || !ai) return done({ kind: "handoff", reason: refused ?? "the AI tier is off", trace: empty });
 
   const workersAi = (env as { AI?: WorkersAi }).AI;
@@ -105,7 +107,7 @@ export async function runAiTurn(env: Env, db: Db, ai: AiSettings | null, request
     const cut = text.slice(0, MAX_MESSAGE_CHARS);
     return mask ? maskPersonalData(cut, keep) : cut;
   };
-  const recent = (await recentMessages(db, request.conversationId, RECENT_MESSAGES + 1))
+  const recent = (await request.history.recentMessages(RECENT_MESSAGES + 1))
     .filter((m) => m.id !== request.messageId && m.text)
     .slice(-RECENT_MESSAGES)
     .map((m) => ({ direction: m.direction, text: outbound(m.text ?? "") }));

@@ -14,7 +14,6 @@ import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
 import { eventLogs } from "./event-log.ts";
 import { queuedSink } from "./event-sink.ts";
-import type { DeliveryProducer } from "./fan-out.ts";
 
 export type HealthSubject = Pick<ChannelRow, "id" | "workspaceId" | "platform" | "status" | "statusReason">;
 

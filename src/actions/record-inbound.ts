@@ -1,18 +1,18 @@
 /**
- * What a platform told us, as D1 rows: contact, conversation, message and the events they
- * produce. Every id is derived from the platform's ids, so writing them twice for the same
+ * What a platform told us, as D1 rows (contact, conversation, a message's search text) and the
+ * events they produce, and the message as its conversation's object stores it. Every id is derived from the platform's ids, so writing them twice for the same
  * platform message changes nothing the second time.
  */
 import type { ContactChangeItem, InboundMessage, MessageStatusItem, OrderUpdate } from "../channels/types.ts";
 import { buildEvent, type ChannelRef, isoTime } from "../events/build.ts";
 import type { GatewayEvent } from "../events/schema.ts";
 import { derivedId } from "../lib/ids.ts";
+import type { MessageRow } from "../objects/message-log.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
 import {
   contactExists,
-  insertMessageIfNewStatement,
-  listedBefore,
+  messageSearchStatement,
   upsertContactStatement,
   upsertContactStatusStatement,
   upsertConversationStatement,
@@ -63,10 +63,10 @@ export async function inboundRecord(
   recorded: RecordedMessage;
   /** The conversation as this message writes it (a reply to the message needs no read). */
   conversation: ReplyConversation;
+  /** The message as its conversation's object stores it. */
+  message: MessageRow;
   statements: Statement[];
   events: GatewayEvent[];
-  /** Tells from the statements' results whether the message row was new (false: a duplicate older than the object remembers). */
-  isNew: (results: unknown[]) => boolean;
 }> {
   const { workspaceId, channel, now, existing } = ctx;
   const { contactId, conversationId, messageId } = ctx.ids;
@@ -140,37 +140,41 @@ export async function inboundRecord(
     createdAt: now,
     updatedAt: now,
   };
-  statements.push(
-    upsertConversationStatement(db, conversationRow),
-    insertMessageIfNewStatement(db, {
-      id: messageId,
-      workspaceId,
-      channelId: channel.id,
-      conversationId,
-      contactId,
-      platformMessageId: item.platformMessageId,
-      direction: "inbound",
-      text: item.text,
-      attachments: JSON.stringify(item.attachments),
-      sentAt: item.sentAt,
-      status: "received",
-      error: null,
-      author: null,
-      routing: ctx.routing,
-      seq: ctx.seq,
-      createdAt: now,
-      ...(item.platformIndex === undefined
-        ? {}
-        : { platformIndex: item.platformIndex, listedAt: listedBefore(conversationId, item.platformIndex) }),
-    }),
-  );
-  const messageIndex = statements.length - 1;
+  const message: MessageRow = {
+    id: messageId,
+    workspaceId,
+    channelId: channel.id,
+    conversationId,
+    contactId,
+    platformMessageId: item.platformMessageId,
+    direction: "inbound",
+    text: item.text,
+    attachments: JSON.stringify(item.attachments),
+    sentAt: item.sentAt,
+    status: "received",
+    error: null,
+    author: null,
+    template: null,
+    authorAgentId: null,
+    authorName: null,
+    routing: ctx.routing,
+    seq: ctx.seq,
+    // The object places a message the platform numbers among those it came before.
+    platformIndex: item.platformIndex ?? null,
+    listedAt: null,
+    createdAt: now,
+    sendClaimedUntil: null,
+    sendAttempts: 0,
+  };
+  statements.push(upsertConversationStatement(db, conversationRow));
+  // Search reads D1: the buyer's words go there with the conversation's row.
+  if (item.text !== null) statements.push(messageSearchStatement(db, messageId, item.text, conversationId, workspaceId));
   return {
     conversation: conversationRow,
     recorded: { messageId, contactId, conversationId, newContact: !existing.contact },
+    message,
     statements,
     events,
-    isNew: (results) => ((results[messageIndex] as unknown[] | undefined)?.length ?? 0) > 0,
   };
 }
 

@@ -4,8 +4,9 @@
  * a retry never sends it twice at once. The platform's verdict decides what happens next:
  * sent → `message.sent`; refused by the platform's rules → nothing sent, the record dropped
  * and the caller answers 422; a platform error → failed; rate limit or outage → pending,
- * retried through the DELIVERIES queue with backoff. A reply whose sender vanished (a crash,
- * a lost queue message) is resumed by the maintenance sweep once its claim lapses.
+ * retried through the DELIVERIES queue with backoff. The outbox is the conversation object's
+ * (objects/message-log.ts): a reply whose sender vanished (a crash, a lost queue message) is
+ * resumed by that object's alarm once its claim lapses.
  */
 
 import { forgetChannel, type IntakeChannel, lookUpChannel } from "../channel-cache.ts";
@@ -20,22 +21,19 @@ import { authorColumns, authorOf } from "../lib/author.ts";
 import { derivedId, randomId } from "../lib/ids.ts";
 import type { TokenAnswer } from "../objects/channel-health.ts";
 import { conversationObjectName } from "../objects/conversation-name.ts";
+import type { MessagePatch, MessageRow } from "../objects/message-log.ts";
 import { secretBox } from "../secrets.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
 import {
   type ContactRow,
   type ConversationRow,
-  claimReplyAttempt,
   clearReplyTokenStatement,
-  deleteMessageStatement,
   getContact,
   getConversation,
-  getMessage,
-  insertMessageIfNewStatement,
-  type MessageRow,
-  updateMessageStatement,
+  messageSearchStatement,
 } from "../storage/inbox.ts";
+import type { Listed, Page } from "../storage/pagination.ts";
 import { eventLogs } from "./event-log.ts";
 import { type EventSink, queuedSink } from "./event-sink.ts";
 import { askForCredentials, retryWithRenewedToken } from "./fresh-token.ts";
@@ -61,13 +59,29 @@ export type { Author };
 export type AuthorType = Author["type"];
 
 /**
- * What the conversation's Durable Object must learn of a reply: its position, and that it was
- * sent (which stops SLA clocks). From the API these are calls to the object; the object,
- * replying itself, passes its own.
+ * A reply's record in its conversation's object, which keeps the conversation's messages and
+ * outbox: from the API these are calls to the object; the object, replying itself, passes
+ * its own, which write its SQLite directly.
  */
 export interface ConversationHooks {
-  reserveSeq(): Promise<number>;
-  replied(author: AuthorType): Promise<void>;
+  /**
+   * Records the reply as pending and claimed, at the conversation's next position. When a
+   * message with its id exists, nothing is written and that one is returned (`recorded: false`).
+   */
+  recordReply(message: Omit<MessageRow, "seq">): Promise<{ recorded: boolean; message: MessageRow }>;
+  getMessage(id: string): Promise<MessageRow | null>;
+  /** What the platform said; `replied` when it was sent, which stops the clocks it answers. */
+  settleReply(id: string, patch: MessagePatch, replied: AuthorType | null): Promise<void>;
+  /** The platform refused it before anything left: the reply never happened. */
+  deleteMessage(id: string): Promise<void>;
+}
+
+/** What tickets and the AI read of a conversation's past, from its object. */
+export interface ConversationHistory {
+  /** The last `limit` messages, oldest first, in the order the list shows them. */
+  recentMessages(limit: number): Promise<MessageRow[]>;
+  /** Replies the AI sent in the conversation (its per-conversation limit). */
+  countAiReplies(): Promise<number>;
 }
 
 /** What a reply needs of its conversation. */
@@ -107,21 +121,31 @@ export interface ReplyEffects {
 }
 
 /**
- * The conversation object's methods a reply calls from outside it (objects/conversation.ts
+ * The conversation object's methods called from outside it (objects/conversation.ts
  * implements them). Named here rather than imported with the object's class, which itself
  * calls the actions: the object depends on the actions, never the other way round.
  */
-export interface ConversationReplyRpc {
-  reserveSeq(): Promise<number>;
-  onReplied(author: AuthorType): Promise<void>;
+export interface ConversationRpc extends ConversationHooks {
+  /** Takes a pending reply for send attempt `attempt` (the queue's retry); null when settled or taken. */
+  claimReply(id: string, attempt: number, claimedUntil: number): Promise<MessageRow | null>;
+  /** A page of the conversation's messages, newest first as the list shows them. */
+  listMessages(page: Page): Promise<Listed<MessageRow>>;
 }
 
-function objectHooks(env: Env, conversation: ReplyConversation): ConversationHooks {
-  const stub = () =>
-    env.CONVERSATION.getByName(
-      conversationObjectName(conversation.channelId, conversation.platformThreadId),
-    ) as unknown as ConversationReplyRpc;
-  return { reserveSeq: () => stub().reserveSeq(), replied: (author) => stub().onReplied(author) };
+/** The object of the conversation on `channelId` and `platformThreadId`, as a reply sees it. */
+export function conversationRpc(env: Env, channelId: string, platformThreadId: string): ConversationRpc {
+  return env.CONVERSATION.getByName(conversationObjectName(channelId, platformThreadId)) as unknown as ConversationRpc;
+}
+
+/** A reply's hooks from outside its conversation's object: each one call to the object. */
+function objectHooks(env: Env, conversation: Pick<ReplyConversation, "channelId" | "platformThreadId">): ConversationHooks {
+  const stub = () => conversationRpc(env, conversation.channelId, conversation.platformThreadId);
+  return {
+    recordReply: (message) => stub().recordReply(message),
+    getMessage: (id) => stub().getMessage(id),
+    settleReply: (id, patch, replied) => stub().settleReply(id, patch, replied),
+    deleteMessage: (id) => stub().deleteMessage(id),
+  };
 }
 
 /** What a reply says: text, or an approved message template where the platform has them (WhatsApp). */
@@ -147,9 +171,11 @@ export async function sendReply(
   const { known } = effects;
   const conversation = known?.conversation ?? (await getConversation(db, request.workspaceId, request.conversationId));
   if (!conversation) return { kind: "not_found" };
+  const hooks = effects.hooks ?? objectHooks(env, conversation);
+  const sink = () => effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, eventLogs(env)(request.workspaceId), request.workspaceId);
   if (request.messageId && !known) {
-    const earlier = await getMessage(db, request.workspaceId, request.messageId);
-    if (earlier) return outcomeOf(earlier);
+    const earlier = await hooks.getMessage(request.messageId);
+    if (earlier) return finishEarlier(env, db, earlier, conversation, sink(), effects.statementsIfSent);
   }
   const target = await loadTarget(env, db, conversation, known?.contact);
   if ("reason" in target) return { kind: "refused", reason: target.reason };
@@ -160,8 +186,8 @@ export async function sendReply(
 
   const now = io.now();
   const id = request.messageId ?? randomId("msg");
-  const conversationHooks = effects.hooks ?? objectHooks(env, conversation);
-  const message: MessageRow = {
+  // Recorded and claimed before it is sent: a second sender with the same id finds it and sends nothing.
+  const { recorded, message } = await hooks.recordReply({
     id,
     workspaceId: request.workspaceId,
     channelId: conversation.channelId,
@@ -178,20 +204,14 @@ export async function sendReply(
     ...authorColumns(request.author),
     template: content.template ? JSON.stringify(content.template) : null,
     routing: request.routing ?? null,
-    seq: await conversationHooks.reserveSeq(),
     // A reply has no platform index: it is listed when it was written.
     platformIndex: null,
     listedAt: null,
     createdAt: now,
     sendClaimedUntil: now + SEND_CLAIM_MS,
     sendAttempts: 1,
-  };
-  // Recorded and claimed before it is sent: a second sender with the same id finds it and sends nothing.
-  const [inserted] = await insertMessageIfNewStatement(db, message);
-  if (!inserted) {
-    const earlier = await getMessage(db, request.workspaceId, id);
-    return earlier ? outcomeOf(earlier) : { kind: "not_found" };
-  }
+  });
+  if (!recorded) return outcomeOf(message);
 
   const result = await target.send(
     content,
@@ -203,13 +223,29 @@ export async function sendReply(
   );
   if (!result.ok && result.kind === "refused") {
     // Nothing left the gateway: the reply never happened.
-    await deleteMessageStatement(db, id);
+    await hooks.deleteMessage(id);
     return { kind: "refused", reason: result.reason };
   }
-  const sink = effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, eventLogs(env)(request.workspaceId), request.workspaceId);
-  const outcome = await settle(env, db, message, conversation, target, result, 1, io.now(), sink, effects.statementsIfSent);
-  if (outcome.kind === "sent") await conversationHooks.replied(request.author.type);
-  return outcome;
+  return settle(env, hooks, message, conversation, target, result, 1, io.now(), sink(), effects.statementsIfSent);
+}
+
+/**
+ * A reply recorded by an earlier run of the same request (a re-run after a crash). One
+ * recorded as sent is announced again, in case the run stopped between the two: the event
+ * is keyed by the message, so it is stored once whatever the first run managed.
+ */
+async function finishEarlier(
+  env: Env,
+  db: Db,
+  earlier: MessageRow,
+  conversation: ReplyConversation,
+  sink: EventSink,
+  statementsIfSent: Statement[] = [],
+): Promise<Extract<ReplyOutcome, { message: MessageRow }>> {
+  if (earlier.status !== "sent") return outcomeOf(earlier);
+  const target = await loadTarget(env, db, conversation);
+  if (!("reason" in target)) await announceSent(db, earlier, conversation, target, earlier.sentAt, sink, statementsIfSent);
+  return outcomeOf(earlier);
 }
 
 function contentOf(request: ReplyContent): ReplyContent {
@@ -226,37 +262,52 @@ function outcomeOf(message: MessageRow): Extract<ReplyOutcome, { message: Messag
 }
 
 /**
- * The DELIVERIES consumer's retry of a pending reply (or the sweep's resumption of an
- * abandoned one). It sends only if it claims the reply as attempt `job.attempt`: a second
- * copy of the job, or a job whose reply another sender took, sends nothing.
+ * The DELIVERIES consumer's retry of a pending reply (or the resumption of an abandoned one,
+ * enqueued by its conversation's alarm). It sends only if it claims the reply as attempt
+ * `job.attempt`: a second copy of the job, or a job whose reply another sender took, sends nothing.
  */
 export async function retryReply(env: Env, job: ReplyJob, io: ReplyIo = runtimeIo): Promise<void> {
   const db = openDb(env.DB);
   const now = io.now();
-  const message = await claimReplyAttempt(db, job.workspaceId, job.messageId, job.attempt, now + SEND_CLAIM_MS);
+  const hooks = objectHooks(env, job);
+  const message = await conversationRpc(env, job.channelId, job.platformThreadId).claimReply(
+    job.messageId,
+    job.attempt,
+    now + SEND_CLAIM_MS,
+  );
   if (!message) return;
   const conversation = await getConversation(db, job.workspaceId, message.conversationId);
   const target = conversation ? await loadTarget(env, db, conversation) : { reason: "the conversation no longer exists" };
   if (!conversation || "reason" in target) {
-    await updateMessageStatement(db, message.id, {
-      status: "failed",
-      error: "reason" in target ? target.reason : "gone",
-      sendClaimedUntil: null,
-    });
+    await hooks.settleReply(
+      message.id,
+      { status: "failed", error: "reason" in target ? target.reason : "gone", sendClaimedUntil: null },
+      null,
+    );
     return;
   }
   const author = authorOf(message)?.type ?? "bot";
   const context = replyContext(conversation, target.contact.platformUserId, now);
   const result = await target.send(storedContent(message), context, message.id, author, now, io);
   const sink = queuedSink(db, env.DELIVERIES_QUEUE, eventLogs(env)(job.workspaceId), job.workspaceId);
-  const outcome = await settle(env, db, message, conversation, target, result, job.attempt, io.now(), sink);
-  if (outcome.kind === "sent") await objectHooks(env, conversation).replied(author);
+  await settle(env, hooks, message, conversation, target, result, job.attempt, io.now(), sink);
 }
 
 /** The job that resumes `message`, an abandoned pending reply: its next attempt, or none once they are spent. */
-export function resumptionOf(message: Pick<MessageRow, "id" | "workspaceId" | "sendAttempts">): ReplyJob | null {
+export function resumptionOf(
+  message: Pick<MessageRow, "id" | "workspaceId" | "channelId" | "sendAttempts">,
+  platformThreadId: string,
+): ReplyJob | null {
   if (message.sendAttempts >= MAX_REPLY_ATTEMPTS) return null;
-  return { v: 1, kind: "reply", workspaceId: message.workspaceId, messageId: message.id, attempt: message.sendAttempts + 1 };
+  return {
+    v: 1,
+    kind: "reply",
+    workspaceId: message.workspaceId,
+    channelId: message.channelId,
+    platformThreadId,
+    messageId: message.id,
+    attempt: message.sendAttempts + 1,
+  };
 }
 
 interface Target {
@@ -366,10 +417,14 @@ function replyContext(conversation: ReplyConversation, platformUserId: string, n
   };
 }
 
-/** Records what the platform said of a recorded reply, and announces it when sent. */
+/**
+ * Records what the platform said of a recorded reply, and announces it when sent. The
+ * conversation's object records the outcome first: once it says sent, no sweep or retry
+ * sends the reply again, whatever happens to the announcement after.
+ */
 async function settle(
   env: Env,
-  db: Db,
+  hooks: ConversationHooks,
   message: MessageRow,
   conversation: ReplyConversation,
   target: Target,
@@ -380,51 +435,62 @@ async function settle(
   statementsIfSent: Statement[] = [],
 ): Promise<Extract<ReplyOutcome, { message: MessageRow }>> {
   if (result.ok) {
-    const sent: MessageRow = {
-      ...message,
+    const patch = {
       status: "sent",
       error: null,
       sentAt: now,
       platformMessageId: result.platformMessageId ?? message.platformMessageId,
       sendClaimedUntil: null,
-    };
-    const event = buildEvent("message.sent", await derivedId("evt", "message.sent", message.id), now, {
-      workspaceId: conversation.workspaceId,
-      channel: { id: conversation.channelId, platform: target.platform },
-      contact: { id: conversation.contactId, platformUserId: target.contact.platformUserId, displayName: target.contact.displayName },
-      conversation: { id: conversation.id, platformThreadId: conversation.platformThreadId },
-      message: {
-        id: sent.id,
-        platformMessageId: sent.platformMessageId,
-        direction: "outbound",
-        sentAt: isoTime(now),
-        text: sent.text,
-        attachments: [],
-        author: authorOf(sent) ?? { type: "bot" },
-      },
-    });
-    const recorded = updateMessageStatement(db, sent.id, {
-      status: "sent",
-      error: null,
-      sentAt: now,
-      platformMessageId: sent.platformMessageId,
-      sendClaimedUntil: null,
-    });
-    await sink.write([recorded, clearReplyTokenStatement(db, conversation.id), ...statementsIfSent], [event], now);
+    } as const;
+    const sent: MessageRow = { ...message, ...patch };
+    await hooks.settleReply(sent.id, patch, authorOf(sent)?.type ?? "bot");
+    await announceSent(openDb(env.DB), sent, conversation, target, now, sink, statementsIfSent);
     return { kind: "sent", message: sent };
   }
   const error = result.kind === "refused" ? result.reason : result.error;
   const giveUp = result.kind !== "retry" || attempt >= MAX_REPLY_ATTEMPTS;
   const status = giveUp ? "failed" : "pending";
   const delaySeconds = retryDelay(result, attempt);
-  // A scheduled retry owns the reply until a while after it is due; if its message is lost, the sweep takes over.
+  // A scheduled retry owns the reply until a while after it is due; if its message is lost, the object's alarm takes over.
   const sendClaimedUntil = giveUp ? null : now + delaySeconds * 1000 + SEND_CLAIM_MS;
-  await updateMessageStatement(db, message.id, { status, error, sendClaimedUntil });
+  await hooks.settleReply(message.id, { status, error, sendClaimedUntil }, null);
   if (!giveUp) {
-    const job: ReplyJob = { v: 1, kind: "reply", workspaceId: conversation.workspaceId, messageId: message.id, attempt: attempt + 1 };
-    await env.DELIVERIES_QUEUE.send(job, { contentType: "json", delaySeconds });
+    const job = resumptionOf({ ...message, sendAttempts: attempt }, conversation.platformThreadId);
+    if (job) await env.DELIVERIES_QUEUE.send(job, { contentType: "json", delaySeconds });
   }
   return { kind: status, message: { ...message, status, error, sendClaimedUntil } };
+}
+
+/**
+ * `message.sent`, in one D1 batch with what follows from it: the spent reply token, the
+ * reply's search text, and the caller's statements (the clocks the reply stops).
+ */
+async function announceSent(
+  db: Db,
+  sent: MessageRow,
+  conversation: ReplyConversation,
+  target: Target,
+  now: number,
+  sink: EventSink,
+  statementsIfSent: Statement[],
+): Promise<void> {
+  const event = buildEvent("message.sent", await derivedId("evt", "message.sent", sent.id), now, {
+    workspaceId: conversation.workspaceId,
+    channel: { id: conversation.channelId, platform: target.platform },
+    contact: { id: conversation.contactId, platformUserId: target.contact.platformUserId, displayName: target.contact.displayName },
+    conversation: { id: conversation.id, platformThreadId: conversation.platformThreadId },
+    message: {
+      id: sent.id,
+      platformMessageId: sent.platformMessageId,
+      direction: "outbound",
+      sentAt: isoTime(sent.sentAt),
+      text: sent.text,
+      attachments: [],
+      author: authorOf(sent) ?? { type: "bot" },
+    },
+  });
+  const search = sent.text === null ? [] : [messageSearchStatement(db, sent.id, sent.text, conversation.id, conversation.workspaceId)];
+  await sink.write([clearReplyTokenStatement(db, conversation.id), ...search, ...statementsIfSent], [event], now);
 }
 
 /** 2 s, 4 s, 8 s…, or longer when the platform says so (bounded by the queue's 12 h). */

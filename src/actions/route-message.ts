@@ -23,7 +23,7 @@ import { secretBox } from "../secrets.ts";
 import type { Settings } from "../settings.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
-import { getMessage, insertNoteStatement, tagAndAssignStatement } from "../storage/inbox.ts";
+import { insertNoteStatement, tagAndAssignStatement } from "../storage/inbox.ts";
 import { getRuleSet, type StoredRuleSet } from "../storage/rules.ts";
 import { getSettings } from "../storage/settings.ts";
 import type { TicketRow } from "../storage/tickets.ts";
@@ -31,7 +31,7 @@ import { aiHandoffNote, aiRouting, runAiTurn } from "./ai-reply.ts";
 import type { EventSink } from "./event-sink.ts";
 import { retryWithRenewedToken } from "./fresh-token.ts";
 import { lookUpOrder, type OrderLookup } from "./order-lookup.ts";
-import { type Author, type ReplyEffects, sendReply } from "./reply.ts";
+import { type Author, type ConversationHistory, type ConversationHooks, type ReplyEffects, sendReply } from "./reply.ts";
 import { openTicket, type Scope, type TicketFacts } from "./tickets.ts";
 
 export interface RouteRequest {
@@ -138,7 +138,7 @@ export async function actOnRoute(
   db: Db,
   request: RouteRequest,
   routed: Routed,
-  effects: ReplyEffects & { sink: EventSink },
+  effects: ReplyEffects & { sink: EventSink; hooks: ConversationHooks; history: ConversationHistory },
 ): Promise<RouteOutcome> {
   const { scope, now } = request;
   const { decision, settings, credentials } = routed;
@@ -165,7 +165,7 @@ export async function actOnRoute(
     if (outcome.ticket) return;
     // The agent wants the order's status most when the bot did not answer: look it up for the ticket.
     if (facts.orderId && facts.orderStatus === null) await orderLookup(facts.orderId);
-    outcome.ticket = await openTicket(db, scope, { causeId: request.messageId, reason, facts, now }, effects.sink);
+    outcome.ticket = await openTicket(db, scope, { causeId: request.messageId, reason, facts, now }, effects.sink, effects.history);
   };
 
   const reply = async (text: string, author: Author, key: string, routing?: string) => {
@@ -193,7 +193,7 @@ export async function actOnRoute(
     if (action.type === "ai_reply") {
       // A re-run after a crash finds the answer already recorded: the model is not asked again
       // (a second answer could differ, and each call spends the budget); sendReply settles it.
-      if (!effects.known && (await getMessage(db, scope.workspaceId, await derivedId("msg", "ai-reply", request.messageId)))) {
+      if (!effects.known && (await effects.hooks.getMessage(await derivedId("msg", "ai-reply", request.messageId)))) {
         await reply("", { type: "ai" }, "ai-reply");
         continue;
       }
@@ -206,6 +206,7 @@ export async function actOnRoute(
         text: request.item.text ?? "",
         classification,
         now,
+        history: effects.history,
         // The message's own order shares the look-up a ticket would make; another the model names is looked up apart.
         lookupOrder: (orderId) =>
           orderId === facts.orderId ? orderLookup(orderId) : lookUpOrderWithToken(env, db, scope, orderId, { settings, credentials }, now),

@@ -11,9 +11,10 @@ import type { TicketSchema } from "../events/schema.ts";
 import { derivedId } from "../lib/ids.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
-import { recentMessages, setConversationStateStatement } from "../storage/inbox.ts";
+import { setConversationStateStatement } from "../storage/inbox.ts";
 import { getTicket, insertTicketIfNewStatement, type TicketRow, updateTicketStatement } from "../storage/tickets.ts";
 import type { EventSink } from "./event-sink.ts";
+import type { ConversationHistory } from "./reply.ts";
 
 export type Ticket = z.infer<typeof TicketSchema>;
 
@@ -51,19 +52,23 @@ export function ticketView(row: TicketRow): Ticket {
   };
 }
 
-/** Opens (once) the ticket that `causeId` (a message, an SLA clock) calls for, announced through `sink`. */
+/**
+ * Opens (once) the ticket that `causeId` (a message, an SLA clock) calls for, announced
+ * through `sink`, with the conversation's last messages from `history` (its object).
+ */
 export async function openTicket(
   db: Db,
   scope: Scope,
   request: { causeId: string; reason: string; facts: TicketFacts; now: number },
   sink: EventSink,
+  history: Pick<ConversationHistory, "recentMessages">,
 ): Promise<TicketRow> {
   const id = await derivedId("tk", scope.conversation.id, request.causeId);
   // Written with its event in one batch: if it exists, so does its announcement.
   const existing = await getTicket(db, scope.workspaceId, id);
   if (existing) return existing;
 
-  const lastMessages = (await recentMessages(db, scope.conversation.id, TICKET_CONTEXT_MESSAGES)).map((m) => ({
+  const lastMessages = (await history.recentMessages(TICKET_CONTEXT_MESSAGES)).map((m) => ({
     direction: m.direction,
     text: m.text,
     sentAt: isoTime(m.sentAt),

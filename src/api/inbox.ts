@@ -1,22 +1,14 @@
 /** /v1/contacts and /v1/conversations: what the gateway knows, and an agent's reply. */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { sendReply } from "../actions/reply.ts";
+import { conversationRpc, sendReply } from "../actions/reply.ts";
 import { replyWindowOf } from "../channels/registry.ts";
 import { MessageTemplateSchema } from "../channels/types.ts";
 import { ApiError } from "../lib/errors.ts";
 import { MAX_QUERY_CHARS, MIN_QUERY_CHARS, normalizeQuery, searchPhrase } from "../lib/search-query.ts";
 import { channelPlatforms } from "../storage/channels.ts";
 import { type Db, openDb } from "../storage/db.ts";
-import {
-  type ConversationRow,
-  getContact,
-  getConversation,
-  listContacts,
-  listConversations,
-  listMessages,
-  listNotes,
-} from "../storage/inbox.ts";
+import { type ConversationRow, getContact, getConversation, listContacts, listConversations, listNotes } from "../storage/inbox.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
 import { createRouter } from "./router.ts";
 import { errors, IdParamSchema, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
@@ -59,11 +51,11 @@ async function conversationPage<R>(
   workspaceId: string,
   conversationId: string,
   query: z.output<typeof PageQuerySchema>,
-  list: (db: Db, workspaceId: string, conversationId: string, page: Page) => Promise<Listed<R>>,
+  list: (conversation: ConversationRow, page: Page) => Promise<Listed<R>>,
 ): Promise<Listed<R>> {
-  const db = openDb(env.DB);
-  if (!(await getConversation(db, workspaceId, conversationId))) throw new ApiError("not_found", "conversation not found");
-  return list(db, workspaceId, conversationId, pageOf(query));
+  const conversation = await getConversation(openDb(env.DB), workspaceId, conversationId);
+  if (!conversation) throw new ApiError("not_found", "conversation not found");
+  return list(conversation, pageOf(query));
 }
 
 /** Conversations as the API shows them, each with its platform's reply window. */
@@ -174,7 +166,10 @@ conversationRoutes.openapi(
     responses: { 200: jsonResponse(listOf(MessageSchema, "MessageList"), "A page of messages"), ...errors(400, 401, 403, 404) },
   }),
   async (c) => {
-    const page = await conversationPage(c.env, c.get("workspaceId"), c.req.valid("param").id, c.req.valid("query"), listMessages);
+    // The messages live in the conversation's object: one call to it.
+    const page = await conversationPage(c.env, c.get("workspaceId"), c.req.valid("param").id, c.req.valid("query"), (row, query) =>
+      conversationRpc(c.env, row.channelId, row.platformThreadId).listMessages(query),
+    );
     return c.json({ data: page.data.map(messageView), nextCursor: page.nextCursor }, 200);
   },
 );
@@ -190,7 +185,9 @@ conversationRoutes.openapi(
     responses: { 200: jsonResponse(listOf(NoteSchema, "NoteList"), "A page of notes"), ...errors(400, 401, 403, 404) },
   }),
   async (c) => {
-    const page = await conversationPage(c.env, c.get("workspaceId"), c.req.valid("param").id, c.req.valid("query"), listNotes);
+    const page = await conversationPage(c.env, c.get("workspaceId"), c.req.valid("param").id, c.req.valid("query"), (row, query) =>
+      listNotes(openDb(c.env.DB), row.workspaceId, row.id, query),
+    );
     return c.json({ data: page.data.map(noteView), nextCursor: page.nextCursor }, 200);
   },
 );

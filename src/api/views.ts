@@ -7,11 +7,12 @@ import { type MessageTemplate, MessageTemplateSchema, type ReplyWindow } from ".
 import type { AttemptRow } from "../deliver/attempt-row.ts";
 import { AttachmentSchema, AuthorSchema, ChannelStatusSchema, PlatformSchema } from "../events/schema.ts";
 import { authorOf } from "../lib/author.ts";
+import type { MessageRow } from "../objects/message-log.ts";
 import type { ChannelRow } from "../storage/channels.ts";
 import type { DeadLetterRow } from "../storage/dead-letters.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
 import type { DeliveryRow } from "../storage/event-deliveries.ts";
-import type { ContactRow, ConversationRow, MessageRow, NoteRow } from "../storage/inbox.ts";
+import type { ContactRow, ConversationRow, NoteRow } from "../storage/inbox.ts";
 import { iso, TimestampSchema } from "./schemas.ts";
 
 const nullableTime = TimestampSchema.nullable();

@@ -33,6 +33,9 @@ export const ReplyJobSchema = z.object({
   v: z.literal(1),
   kind: z.literal("reply"),
   workspaceId: z.string(),
+  /** The conversation's object, which keeps the reply (objects/conversation-name.ts). */
+  channelId: z.string(),
+  platformThreadId: z.string(),
   messageId: z.string(),
   attempt: z.number().int().positive(),
 });

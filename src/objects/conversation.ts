@@ -1,25 +1,37 @@
 /**
  * One Durable Object per (channel, platform thread). It serializes the conversation's work,
- * so messages are stored, routed and announced in arrival order; it de-duplicates platform
- * retries; it knows whether the bot or a human has the conversation; and its alarm runs the
- * SLA clocks and the reply-window warning. The decisions are pure (conversation-state.ts);
+ * so messages are stored, routed and announced in arrival order; it keeps the conversation's
+ * messages and reply outbox in its own SQLite (message-log.ts) and de-duplicates platform
+ * retries (seen-ledger.ts); it knows whether the bot or a human has the conversation; and its
+ * alarm runs the SLA clocks, the reply-window warning and the outbox's sweep. The decisions are pure (conversation-state.ts);
  * this shell does the I/O.
  */
 import { DurableObject } from "cloudflare:workers";
 import { eventLogs } from "../actions/event-log.ts";
 import { type DueDelivery, type InlineSink, inlineSink, queuedSink } from "../actions/event-sink.ts";
 import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
-import type { AuthorType, ConversationHooks, ConversationReplyRpc, KnownConversation } from "../actions/reply.ts";
+import {
+  type AuthorType,
+  type ConversationHistory,
+  type ConversationHooks,
+  type ConversationRpc,
+  type KnownConversation,
+  resumptionOf,
+  SEND_CLAIM_MS,
+} from "../actions/reply.ts";
 import { announceWindowClosing } from "../actions/reply-window.ts";
 import { actOnRoute, callsOut, decideRoute, type Routed, type RouteRequest, routingStatements } from "../actions/route-message.ts";
 import { announceClock, clockId, clockStartStatement, clocksStoppedStatements, recordClocksStopped } from "../actions/sla.ts";
 import { changeTicket, openTicket, type Scope, type TicketPatch } from "../actions/tickets.ts";
 import { replyWindowOf } from "../channels/registry.ts";
 import type { InboundMessage } from "../channels/types.ts";
+import type { ReplyJob } from "../consumers/messages.ts";
 import type { ChannelRef } from "../events/build.ts";
 import { responseWindowSeconds } from "../settings.ts";
+import { chunk } from "../storage/chunk.ts";
 import { type Db, openDb } from "../storage/db.ts";
 import { readForIngest } from "../storage/inbox.ts";
+import type { Listed, Page } from "../storage/pagination.ts";
 import { getSettings } from "../storage/settings.ts";
 import { getTicket, type TicketRow } from "../storage/tickets.ts";
 import { conversationObjectName } from "./conversation-name.ts";
@@ -44,6 +56,7 @@ import {
   stopClocks,
   withDefaults,
 } from "./conversation-state.ts";
+import { MessageLog, type MessagePatch, type MessageRow } from "./message-log.ts";
 import { SeenLedger } from "./seen-ledger.ts";
 
 export interface IngestInput {
@@ -84,6 +97,8 @@ export interface TicketChangeRequest {
 
 const STATE_KEY = "state";
 const SCOPE_KEY = "scope";
+/** Queues take at most 100 messages a sendBatch. */
+const QUEUE_BATCH_MESSAGES = 100;
 
 /** The stub for a conversation's object (`wrangler types` leaves the namespace untyped). */
 export function conversationStub(env: Env, channelId: string, platformThreadId: string): DurableObjectStub<ConversationObject> {
@@ -91,12 +106,14 @@ export function conversationStub(env: Env, channelId: string, platformThreadId: 
   return namespace.getByName(conversationObjectName(channelId, platformThreadId));
 }
 
-export class ConversationObject extends DurableObject<Env> implements ConversationReplyRpc {
+export class ConversationObject extends DurableObject<Env> implements ConversationRpc {
   private readonly seen: SeenLedger;
+  private readonly messages: MessageLog;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.seen = new SeenLedger(ctx.storage.sql);
+    this.messages = new MessageLog(ctx.storage.sql);
   }
 
   /** Input gates do not cover D1 or queue I/O, so the object's work is chained explicitly. */
@@ -121,7 +138,14 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
 
   private async save(state: ConversationState): Promise<void> {
     this.ctx.storage.kv.put(STATE_KEY, state);
-    const at = nextAlarm(state);
+    await this.arm(state);
+  }
+
+  /** The alarm at the state's next clock or the outbox's next lapsed claim, whichever comes first. */
+  private async arm(state: ConversationState): Promise<void> {
+    const clocks = nextAlarm(state);
+    const lapse = this.messages.nextLapse();
+    const at = clocks === null ? lapse : lapse === null ? clocks : Math.min(clocks, lapse);
     if (at === this.alarmAt) return;
     if (at === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);
@@ -158,21 +182,50 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     });
   }
 
-  /** A position in the conversation for an outbound message, in the same sequence as inbound ones. */
-  reserveSeq(): Promise<number> {
+  /** A page of the conversation's messages, newest first (GET /v1/conversations/:id/messages). */
+  listMessages(page: Page): Promise<Listed<MessageRow>> {
+    return this.serialize(async () => this.messages.list(page));
+  }
+
+  getMessage(id: string): Promise<MessageRow | null> {
+    return this.serialize(async () => this.messages.get(id));
+  }
+
+  /** An agent's reply, recorded as pending and claimed at the next position (see ConversationHooks). */
+  recordReply(message: Omit<MessageRow, "seq">): Promise<{ recorded: boolean; message: MessageRow }> {
     return this.serialize(async () => {
+      const earlier = this.messages.get(message.id);
+      if (earlier) return { recorded: false, message: earlier };
       const reserved = reserveSeq(this.load());
-      this.ctx.storage.kv.put(STATE_KEY, reserved.next);
-      return reserved.seq;
+      const row = { ...message, seq: reserved.seq };
+      this.messages.insertIfNew(row);
+      // In the same implicit transaction: if the sender dies, the alarm resumes the reply.
+      await this.save(reserved.next);
+      return { recorded: true, message: row };
     });
   }
 
-  /** A reply went out: it answers every waiting message; an agent's also answers the ticket's clock. */
-  onReplied(author: AuthorType): Promise<void> {
+  /** What the platform said of a reply. Sent, it answers every waiting message; an agent's also answers the ticket's clock. */
+  settleReply(id: string, patch: MessagePatch, replied: AuthorType | null): Promise<void> {
     return this.serialize(async () => {
-      const { next, stopped } = stopClocks(this.load(), author === "agent" ? ["first_response", "agent_response"] : ["first_response"]);
+      this.messages.update(id, patch);
+      if (replied === null) return this.arm(this.load());
+      const { next, stopped } = stopClocks(this.load(), replied === "agent" ? ["first_response", "agent_response"] : ["first_response"]);
       await recordClocksStopped(openDb(this.env.DB), stopped, Date.now());
       await this.save(cancelWindowWarning(next));
+    });
+  }
+
+  deleteMessage(id: string): Promise<void> {
+    return this.serialize(async () => this.messages.delete(id));
+  }
+
+  /** The queue's retry of a pending reply takes it for its attempt (see MessageLog.claimReply). */
+  claimReply(id: string, attempt: number, claimedUntil: number): Promise<MessageRow | null> {
+    return this.serialize(async () => {
+      const claimed = this.messages.claimReply(id, attempt, claimedUntil);
+      await this.arm(this.load());
+      return claimed;
     });
   }
 
@@ -246,6 +299,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       const due = dueClocks(this.load(), now);
       const window = dueWindowWarning(due.next, now);
       if (!scope) return this.save(window.next);
+      await this.resumeAbandonedReplies(scope, now);
       const db = openDb(this.env.DB);
       const sink = this.offPathSink(db, scope.workspaceId);
       let state = window.next;
@@ -257,6 +311,28 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       for (const clock of due.breaches) await announceClock(db, scope, clock, "sla.breached", now, sink);
       await this.save(state);
     });
+  }
+
+  /**
+   * The outbox's sweep: pending replies whose sender vanished (a crash mid-send, a lost retry
+   * message) get their next attempt enqueued, each claimed again so the next sweep leaves it
+   * to that job; those whose attempts are spent are recorded as failed.
+   */
+  private async resumeAbandonedReplies(scope: Scope, now: number): Promise<void> {
+    const jobs: ReplyJob[] = [];
+    for (const message of this.messages.takeAbandoned(now, now + SEND_CLAIM_MS)) {
+      const job = resumptionOf(message, scope.conversation.platformThreadId);
+      if (job) jobs.push(job);
+      else
+        this.messages.update(message.id, {
+          status: "failed",
+          error: "the reply's sender stopped before it was sent",
+          sendClaimedUntil: null,
+        });
+    }
+    for (const part of chunk(jobs, QUEUE_BATCH_MESSAGES))
+      await this.env.DELIVERIES_QUEUE.sendBatch(part.map((body) => ({ body, contentType: "json" })));
+    if (jobs.length > 0) console.warn(JSON.stringify({ msg: "abandoned replies resumed", replies: jobs.length }));
   }
 
   /**
@@ -278,9 +354,10 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   }
 
   /**
-   * Step 1: admit the message (the ledger), decide how to route it (no writes), record it
-   * with the decision, its clock and its events in one D1 batch. The events' deliveries are
-   * returned (`sink.due`) for the caller to attempt at once.
+   * Step 1: decide how to route the message (no writes), then admit it (the ledger) and store
+   * it with the decision in the object's SQLite, then write its catalog rows, clock and
+   * events in one D1 batch. The events' deliveries are returned (`sink.due`) for the caller
+   * to attempt at once.
    */
   private async record(input: IngestInput): Promise<Recorded> {
     const { item, workspaceId, channel } = input;
@@ -288,12 +365,6 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     const admission = admitMessage(this.load(), this.seen.find(item.platformMessageId));
     if (admission.duplicate) return { duplicate: true, due: [] };
     const { rerun } = admission;
-    // Durable before any effect leaves (output gates): a crash from here on leaves the
-    // message unfinished, and its re-run takes the careful path that reads before each effect.
-    if (!rerun) {
-      this.seen.admit(item.platformMessageId, admission.seq, now);
-      this.ctx.storage.kv.put(STATE_KEY, admission.next);
-    }
 
     const db = openDb(this.env.DB);
     const ids = await inboundIds(channel.id, item);
@@ -338,17 +409,20 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       existing: { contact: reads.contact, conversation: reads.conversationExists },
       routing: routed.routing,
     });
-    const written = await sink.write(
+    // One local transaction (no await between the writes): the ledger, the message and the
+    // state that counts it. Durable before any effect leaves (output gates): a crash from here
+    // on leaves the message unfinished, and its re-run takes the careful path that reads
+    // before each effect (the message is stored already; the D1 batch below is keyed).
+    if (!rerun) {
+      this.seen.admit(item.platformMessageId, admission.seq, now);
+      this.messages.insertIfNew(record.message);
+      this.ctx.storage.kv.put(STATE_KEY, admission.next);
+    }
+    await sink.write(
       [...record.statements, ...(await routingStatements(db, request, routed)), clockStartStatement(db, scope, clock)],
       record.events,
       now,
     );
-    if (!rerun && !record.isNew(written)) {
-      // D1 has the message though the ledger did not (the object's storage was lost):
-      // stored and acted on already.
-      this.seen.finish(item.platformMessageId);
-      return { duplicate: true, due: sink.due };
-    }
     // The buyer wrote: the platform's reply window (re)opens, and its warning is armed.
     const noted = noteInbound(startClock(this.load(), clock), item.sentAt, item.adReferral !== undefined);
     const state = armWindowWarning(
@@ -382,18 +456,32 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     const db = openDb(this.env.DB);
     const before = sink.due.length;
     let state = from;
+    // The reply's record is this object's own: written here directly, in its SQLite.
     const hooks: ConversationHooks = {
-      reserveSeq: async () => {
+      recordReply: async (message) => {
+        const earlier = this.messages.get(message.id);
+        if (earlier) return { recorded: false, message: earlier };
         const reserved = reserveSeq(state);
         state = reserved.next;
-        return reserved.seq;
+        const row = { ...message, seq: reserved.seq };
+        this.messages.insertIfNew(row);
+        // If this instance dies while sending, the alarm resumes the reply once its claim lapses.
+        await this.arm(state);
+        return { recorded: true, message: row };
       },
-      replied: async () => {},
+      getMessage: async (id) => this.messages.get(id),
+      // Sent, the clocks stop in the reply's own batch (`statementsIfSent`) and in `state` below.
+      settleReply: async (id, patch) => this.messages.update(id, patch),
+      deleteMessage: async (id) => this.messages.delete(id),
+    };
+    const history: ConversationHistory = {
+      recentMessages: async (limit) => this.messages.recent(limit),
+      countAiReplies: async () => this.messages.countAiReplies(),
     };
     // An automatic reply answers the waiting messages: their clocks stop in the reply's own batch.
     const answered = stopClocks(state, ["first_response"]);
     const statementsIfSent = clocksStoppedStatements(db, answered.stopped, now);
-    const acted = await actOnRoute(this.env, db, request, routed, { hooks, sink, known, statementsIfSent });
+    const acted = await actOnRoute(this.env, db, request, routed, { hooks, history, sink, known, statementsIfSent });
     if (acted.replied) state = cancelWindowWarning(stopClocks(state, ["first_response"]).next);
     if (acted.ticket) {
       state = escalate(state, acted.ticket.id);
@@ -427,6 +515,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       scope,
       { causeId: clock.id, reason, facts: { intent: null, sentiment: null, orderId: null, orderStatus: null }, now },
       this.offPathSink(db, scope.workspaceId),
+      { recentMessages: async (limit) => this.messages.recent(limit) },
     );
     const settings = await getSettings(db, scope.workspaceId);
     return this.startAgentClock(

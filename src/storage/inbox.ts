@@ -1,18 +1,18 @@
-/** Contacts, conversations and messages as the pipeline writes them. */
-import { and, desc, eq, inArray, lt, ne, or, type SQL, sql } from "drizzle-orm";
-import type { SQLiteInsertValue } from "drizzle-orm/sqlite-core";
-import { selectInParts } from "./chunk.ts";
+/**
+ * Contacts and conversations as the pipeline writes them, and the search text of messages
+ * (the messages themselves live in their conversation's object: objects/message-log.ts).
+ */
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "./db.ts";
 import type { EndpointRow } from "./endpoints.ts";
-import { encodeCursor, type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
-import { contacts, conversations, endpoints, messages, notes } from "./schema.ts";
+import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
+import { contacts, conversations, endpoints, notes } from "./schema.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
-export type MessageRow = typeof messages.$inferSelect;
 type NewContact = typeof contacts.$inferInsert;
 type NewConversation = typeof conversations.$inferInsert;
-type NewMessage = typeof messages.$inferInsert;
 
 export interface IngestReads {
   /** The contact as stored, when it exists: a blocked one gets no automatic reply. */
@@ -79,15 +79,6 @@ export function upsertConversationStatement(db: Db, row: NewConversation) {
     });
 }
 
-/** Returns the id when the row is new, nothing when it existed. Values may be SQL (`listedBefore`). */
-export function insertMessageIfNewStatement(db: Db, row: SQLiteInsertValue<typeof messages>) {
-  return db.insert(messages).values(row).onConflictDoNothing().returning({ id: messages.id });
-}
-
-export async function getMessagesByIds(db: Db, ids: string[]): Promise<MessageRow[]> {
-  return selectInParts(ids, (part) => db.select().from(messages).where(inArray(messages.id, part)).all());
-}
-
 /** Records a follow, unfollow or block: creates the contact if needed, sets its status. */
 export function upsertContactStatusStatement(db: Db, row: NewContact & { status: ContactRow["status"] }) {
   return db
@@ -119,14 +110,6 @@ export async function getContact(db: Db, workspaceId: string, id: string): Promi
     .get();
 }
 
-export async function getMessage(db: Db, workspaceId: string, id: string): Promise<MessageRow | undefined> {
-  return db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.id, id)))
-    .get();
-}
-
 export async function listContacts(db: Db, workspaceId: string, page: Page): Promise<Listed<ContactRow>> {
   const { after, order } = pageQuery(page, contacts.createdAt, contacts.id);
   const rows = await db
@@ -142,6 +125,46 @@ export interface ConversationFilter {
   /** An FTS5 phrase (lib/search-query.ts) matched against messages' text and contacts' names and ids. */
   match?: string | undefined;
   channelId?: string | undefined;
+}
+
+/**
+ * The FTS5 table of migrations/0010_search.sql, as far as inserts into it need: outside
+ * schema.ts, since drizzle-kit knows no virtual tables.
+ */
+const messageSearch = sqliteTable("message_search", {
+  rowid: integer("rowid"),
+  body: text(),
+  conversationId: text(),
+  workspaceId: text(),
+});
+
+/**
+ * A message's text in the search index (migrations/0010_search.sql), folded as the query is
+ * (đ → d). Keyed by a number derived from the message's id, and written only when that key
+ * is free: a re-run of the batch that recorded the message indexes it once. (Two ids sharing
+ * a key, about one in 2^53 pairs, leave the second unindexed rather than fail its batch.)
+ */
+export function messageSearchStatement(db: Db, messageId: string, text: string, conversationId: string, workspaceId: string) {
+  // Cast: a bound number past 32 bits may arrive as a real, and a rowid must be an integer.
+  const key = sql`CAST(${searchKey(messageId)} AS INTEGER)`;
+  return db.insert(messageSearch).select(
+    sql`SELECT ${key}, replace(replace(${text}, 'đ', 'd'), 'Đ', 'd'), ${conversationId}, ${workspaceId}
+      WHERE NOT EXISTS (SELECT 1 FROM message_search WHERE rowid = ${key})`,
+  );
+}
+
+/** A 53-bit integer from `id` (cyrb53): the search row's key. */
+export function searchKey(id: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < id.length; i++) {
+    const code = id.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /**
@@ -174,110 +197,6 @@ export async function listConversations(
     .orderBy(...order)
     .limit(page.limit + 1);
   return toListed(rows, page, (row) => row);
-}
-
-/** Where a message is listed: its `listedAt`, else its arrival. */
-const listedAtOrCreated = sql<number>`coalesce(${messages.listedAt}, ${messages.createdAt})`;
-/** Among messages listed at the same moment, the platform's order; messages without an index first. */
-const platformIndexOrNone = sql<string>`coalesce(${messages.platformIndex}, '')`;
-
-/**
- * The `listedAt` of an inbound message the platform puts at `platformIndex`: the place of the
- * first message already in the conversation that the platform orders after it (null: none,
- * so it is listed on arrival). Evaluated in the insert, where the conversation's object has
- * already serialized its messages: nothing is read first.
- */
-export function listedBefore(conversationId: string, platformIndex: string): SQL<number | null> {
-  return sql`(SELECT min(${listedAtOrCreated}) FROM ${messages}
-    WHERE ${messages.conversationId} = ${conversationId} AND ${messages.platformIndex} > ${platformIndex})`;
-}
-
-/**
- * A conversation's messages, newest first as they are listed: by `listedAt` (a platform's
- * late delivery placed among the messages it came before), then the platform's index, then id.
- */
-export async function listMessages(db: Db, workspaceId: string, conversationId: string, page: Page): Promise<Listed<MessageRow>> {
-  const { cursor } = page;
-  const after = cursor
-    ? or(
-        lt(listedAtOrCreated, cursor.createdAt),
-        and(
-          eq(listedAtOrCreated, cursor.createdAt),
-          or(lt(platformIndexOrNone, cursor.tie ?? ""), and(eq(platformIndexOrNone, cursor.tie ?? ""), lt(messages.id, cursor.id))),
-        ),
-      )
-    : undefined;
-  const rows = await db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.workspaceId, workspaceId), eq(messages.conversationId, conversationId), after))
-    .orderBy(desc(listedAtOrCreated), desc(platformIndexOrNone), desc(messages.id))
-    .limit(page.limit + 1);
-  const more = rows.length > page.limit;
-  const kept = more ? rows.slice(0, page.limit) : rows;
-  const last = kept.at(-1);
-  return {
-    data: kept,
-    nextCursor: more && last ? encodeCursor(last.listedAt ?? last.createdAt, last.id, last.platformIndex ?? undefined) : null,
-  };
-}
-
-export function updateMessageStatement(
-  db: Db,
-  id: string,
-  patch: Partial<Pick<MessageRow, "status" | "error" | "platformMessageId" | "sentAt" | "sendClaimedUntil">>,
-) {
-  return db.update(messages).set(patch).where(eq(messages.id, id));
-}
-
-export function deleteMessageStatement(db: Db, id: string) {
-  return db.delete(messages).where(eq(messages.id, id));
-}
-
-/**
- * Takes a pending reply for send attempt `attempt`, if the attempt before it was the last
- * one tried; returns it, or nothing when it is settled or another sender has that attempt.
- */
-export async function claimReplyAttempt(
-  db: Db,
-  workspaceId: string,
-  id: string,
-  attempt: number,
-  claimedUntil: number,
-): Promise<MessageRow | undefined> {
-  return db
-    .update(messages)
-    .set({ sendAttempts: attempt, sendClaimedUntil: claimedUntil })
-    .where(
-      and(
-        eq(messages.workspaceId, workspaceId),
-        eq(messages.id, id),
-        eq(messages.status, "pending"),
-        eq(messages.direction, "outbound"),
-        eq(messages.sendAttempts, attempt - 1),
-      ),
-    )
-    .returning()
-    .get();
-}
-
-/**
- * Up to `limit` pending replies whose sender is gone (its claim lapsed before `now`), each
- * claimed again for `graceMs` so the next sweep leaves it to the job this one enqueues.
- */
-export async function takeAbandonedReplies(db: Db, now: number, graceMs: number, limit: number): Promise<MessageRow[]> {
-  const abandoned = db
-    .select({ id: messages.id })
-    .from(messages)
-    // The literal matches the partial index messages_reply_outbox; a bound 'pending' would not.
-    .where(and(sql`${messages.status} = 'pending'`, lt(messages.sendClaimedUntil, now)))
-    .limit(limit);
-  return db
-    .update(messages)
-    .set({ sendClaimedUntil: now + graceMs })
-    .where(inArray(messages.id, abandoned))
-    .returning()
-    .all();
 }
 
 /** A reply token is single-use: forget it once a reply went out. */
@@ -317,18 +236,6 @@ export function setConversationStateStatement(db: Db, conversationId: string, st
   return db.update(conversations).set({ state, updatedAt: now }).where(eq(conversations.id, conversationId));
 }
 
-/** The conversation's last messages, oldest first, in the order the list shows them: context for tickets and the AI. */
-export async function recentMessages(db: Db, conversationId: string, limit: number): Promise<MessageRow[]> {
-  const rows = await db
-    .select()
-    .from(messages)
-    .where(eq(messages.conversationId, conversationId))
-    .orderBy(desc(listedAtOrCreated), desc(platformIndexOrNone), desc(messages.seq))
-    .limit(limit)
-    .all();
-  return rows.reverse();
-}
-
 export type NoteRow = typeof notes.$inferSelect;
 
 /** A conversation's notes (rules write them), newest first like every list. */
@@ -345,17 +252,4 @@ export async function listNotes(db: Db, workspaceId: string, conversationId: str
 
 export function insertNoteStatement(db: Db, row: typeof notes.$inferInsert) {
   return db.insert(notes).values(row).onConflictDoNothing();
-}
-
-/** Replies the AI tier sent in a conversation: its per-conversation limit counts them. */
-export function countAiReplies(db: Db, conversationId: string): Promise<number> {
-  return db.$count(
-    messages,
-    and(
-      eq(messages.conversationId, conversationId),
-      eq(messages.direction, "outbound"),
-      eq(messages.author, "ai"),
-      ne(messages.status, "failed"),
-    ),
-  );
 }

@@ -1,9 +1,3 @@
-/**
- * D1 schema (drizzle). Times are epoch milliseconds; JSON columns hold text. Rows that
- * come from a platform have derived ids (src/lib/ids.ts), so inserting them again is a
- * no-op (`onConflictDoNothing`) rather than a duplicate.
- */
-import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const workspaces = sqliteTable("workspaces", {
@@ -112,59 +106,6 @@ export const conversations = sqliteTable(
   (t) => [
     uniqueIndex("conversations_platform_thread").on(t.channelId, t.platformThreadId),
     index("conversations_workspace").on(t.workspaceId, t.lastMessageAt),
-  ],
-);
-
-export const messages = sqliteTable(
-  "messages",
-  {
-    id: text().primaryKey(),
-    workspaceId: text().notNull(),
-    channelId: text().notNull(),
-    conversationId: text().notNull(),
-    contactId: text().notNull(),
-    platformMessageId: text().notNull(),
-    direction: text({ enum: ["inbound", "outbound"] }).notNull(),
-    text: text(),
-    attachments: text().notNull().default("[]"),
-    sentAt: integer().notNull(),
-    /** Inbound: `received`. Outbound: `pending` (retrying), `sent` or `failed`. */
-    status: text({ enum: ["received", "pending", "sent", "failed"] })
-      .notNull()
-      .default("received"),
-    /** Why an outbound message failed or is being retried: the platform's own words. */
-    error: text(),
-    /** Who wrote an outbound message: `agent` (through the API), `bot` (a rule) or `ai`. */
-    author: text(),
-    /** Outbound: the WhatsApp message template sent instead of text (JSON `{name, language, components?}`). */
-    template: text(),
-    /** An agent's reply: the agent's id and name as they were when it replied. */
-    authorAgentId: text(),
-    authorName: text(),
-    /** Inbound: the classifier's reading and the routing decision (JSON), so an agent sees why. */
-    routing: text(),
-    /** Position in the conversation, assigned by its Durable Object in arrival order. */
-    seq: integer().notNull(),
-    /** Inbound: the platform's position of the message in its thread (TikTok Shop's `index`), zero-padded digits. */
-    platformIndex: text(),
-    /**
-     * Where the conversation's list places the message (epoch ms); null: at `createdAt`. A message
-     * the platform orders before ones already stored is placed with the first of them (ties go by
-     * `platformIndex`), so a late delivery is listed in the platform's order.
-     */
-    listedAt: integer(),
-    createdAt: integer().notNull(),
-    /**
-     * Outbound: until when the reply belongs to one sender (the request or queue job sending
-     * it, or the retry it scheduled); past it, a pending reply was abandoned and the sweep resumes it.
-     */
-    sendClaimedUntil: integer(),
-    /** Outbound: sends tried so far; a retry job for attempt N claims the reply only when N − 1 were tried. */
-    sendAttempts: integer().notNull().default(0),
-  },
-  (t) => [
-    index("messages_conversation").on(t.conversationId, t.seq),
-    index("messages_reply_outbox").on(t.sendClaimedUntil).where(sql`${t.status} = 'pending'`),
   ],
 );
 

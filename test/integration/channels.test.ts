@@ -10,7 +10,7 @@ import { channelKits } from "../fixtures/kits.ts";
 import { telegramKit } from "../fixtures/telegram/kit.ts";
 import { tiktokKit } from "../fixtures/tiktok/kit.ts";
 import { zaloKit } from "../fixtures/zalo/kit.ts";
-import { call, captureOutbound, count, createEndpoint, createWorkspace, disableRouting, json } from "./helpers.ts";
+import { call, captureOutbound, countStoredMessages, createEndpoint, createWorkspace, disableRouting, json } from "./helpers.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
 afterEach(() => outbound?.restore());
@@ -66,7 +66,7 @@ describe.each(endToEnd.map((kit) => [kit.adapter.platform, kit] as const))("%s e
 
     expect((await deliver(kit, channel.id, fixture)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(1);
+    expect(await countStoredMessages("workspace_id = ?", workspace.id)).toBe(1);
     expect(captured.length).toBe(1);
   });
 

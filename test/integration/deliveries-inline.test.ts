@@ -51,7 +51,7 @@ describe("inline deliveries", () => {
     expect((await storedEvent(workspace.id, event.id))?.fanned_out_at).not.toBeNull();
     expect(queue.messages).toEqual([]);
     queue.now += STALL_GRACE_MS + 60_000;
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0 });
     expect(await sweepEventLog(workspace.id, queue.now, queue)).toEqual({ fannedOut: 0, purged: 0 });
 
     // The same events written again (a re-run) hand back nothing: they were delivered.

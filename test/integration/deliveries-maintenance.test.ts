@@ -32,12 +32,12 @@ describe("the stall sweep", () => {
     // The row is written, then the wake-up vanishes (a crash, a message gone to the dead-letter queue).
     await fanOut(db(), dropEverything, eventLog(workspace.id), workspace.id, [lost.id], now);
     const queue = new VirtualQueue(now + 60_000);
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 0 });
 
     queue.now = now + STALL_GRACE_MS + 1000;
-    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now, queue)).toEqual({ deliveries: 1 });
     // Taken once: the next sweep does not wake it again while its wake-up is on the way.
-    expect(await resumeStalledDeliveries(env, queue.now + 1000, queue)).toEqual({ deliveries: 0, replies: 0 });
+    expect(await resumeStalledDeliveries(env, queue.now + 1000, queue)).toEqual({ deliveries: 0 });
     // The event was marked fanned out when its row was written: its log's sweep leaves it alone.
     expect(await sweepEventLog(workspace.id, queue.now, queue)).toEqual({ fannedOut: 0, purged: 0 });
     const ok = subscriber(queue, () => new Response("ok"));
@@ -178,7 +178,7 @@ describe("retention", () => {
   it("runs every job from the one entry point the cron handler calls", async () => {
     const result = await runMaintenance(env, Date.now());
     expect(result).toEqual({
-      resumed: { deliveries: 0, replies: 0 },
+      resumed: { deliveries: 0 },
       purged: { deliveries: 0, inboundBlobs: 0, deadLetters: 0 },
       tokens: { due: 0, failed: 0 },
     });

@@ -13,7 +13,7 @@ import { deliveryRow, eventLog, storedEvent, storedEventCount, workspaceWithEndp
 import {
   call,
   captureOutbound,
-  count,
+  countStoredMessages,
   createEndpoint,
   createTikTokChannel,
   createWorkspace,
@@ -175,13 +175,13 @@ describe("a crash between storing a DM's events and recording the DM", () => {
     outbound = captureOutbound(endpoint.url);
     const captured = outbound.captured;
     // The record batch (contact, conversation, message, clock) fails once, its events already in the log.
-    failNextD1(/^insert into "messages"/);
+    failNextD1(/^insert into "message_search"/);
     await postTikTok(channel.id, tiktokFixtures["new-message-text"]);
     await vi.waitFor(() => expect(captured).toHaveLength(3), { timeout: 30_000, interval: 200 });
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     expect(captured).toHaveLength(3);
-    expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(1);
+    expect(await countStoredMessages("workspace_id = ?", workspace.id)).toBe(1);
     expect(await storedEventCount(workspace.id)).toBe(3);
     for (const delivery of captured) {
       const stored = await storedEvent(workspace.id, delivery.headers["webhook-id"] ?? "");

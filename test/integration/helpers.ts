@@ -1,5 +1,5 @@
 // Drives the worker as a platform, a merchant and a subscriber would: through HTTP.
-import { runInDurableObject } from "cloudflare:test";
+import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
 import { conversationStub } from "../../src/objects/conversation.ts";
@@ -101,6 +101,27 @@ export async function seenLedger(channelId: string, platformThreadId: string): P
       .toArray();
     return new Map(rows.map((row) => [row.platform_message_id, { seq: row.seq, finished: row.finished === 1 }]));
   });
+}
+
+/**
+ * Rows of the conversations' own `messages` tables (src/objects/message-log.ts), across every
+ * conversation object created so far: `SELECT * FROM messages WHERE <where>` in each.
+ */
+export async function storedMessages(where = "1 = 1", ...params: unknown[]): Promise<Record<string, SqlStorageValue>[]> {
+  const namespace = env.CONVERSATION as unknown as DurableObjectNamespace;
+  const rows: Record<string, SqlStorageValue>[] = [];
+  for (const id of await listDurableObjectIds(namespace)) {
+    const found = await runInDurableObject(namespace.get(id), async (_instance, object) =>
+      object.storage.sql.exec(`SELECT * FROM messages WHERE ${where} ORDER BY seq`, ...(params as SqlStorageValue[])).toArray(),
+    );
+    rows.push(...found);
+  }
+  return rows;
+}
+
+/** How many messages `storedMessages(where, ...params)` finds. */
+export async function countStoredMessages(where: string, ...params: unknown[]): Promise<number> {
+  return (await storedMessages(where, ...params)).length;
 }
 
 /** A workspace with its owner's key (admin) and one `agent`'s key. */

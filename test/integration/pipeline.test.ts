@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { EventSchema, type GatewayEvent } from "../../src/events/schema.ts";
@@ -9,12 +8,14 @@ import {
   call,
   captureOutbound,
   count,
+  countStoredMessages,
   createEndpoint,
   createTikTokChannel,
   createWorkspace,
   disableRouting,
   json,
   postTikTok,
+  storedMessages,
 } from "./helpers.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
@@ -83,7 +84,7 @@ describe("TikTok Shop DM, end to end", () => {
       await count("SELECT count(*) n FROM contacts WHERE channel_id = ? AND platform_user_id = ?", channel.id, "7190001234567890123"),
     ).toBe(1);
     expect(await count("SELECT count(*) n FROM conversations WHERE platform_thread_id = ?", "7373009988776655443")).toBe(1);
-    expect(await count("SELECT count(*) n FROM messages WHERE platform_message_id = ? AND seq = 1", "7373009988776655501")).toBe(1);
+    expect(await countStoredMessages("platform_message_id = ? AND seq = 1", "7373009988776655501")).toBe(1);
   });
 
   it("makes one event and one message of the same delivery sent twice", async () => {
@@ -94,7 +95,7 @@ describe("TikTok Shop DM, end to end", () => {
     // Let the second delivery's processing finish too before counting.
     await vi.waitFor(async () => expect(await storedEventCount(workspace.id)).toBe(3));
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(1);
+    expect(await countStoredMessages("workspace_id = ?", workspace.id)).toBe(1);
     expect(await storedEventCount(workspace.id, "message.received")).toBe(1);
     expect(new Set(captured.map((c) => c.headers["webhook-id"])).size).toBe(captured.length);
     expect(captured).toHaveLength(3);
@@ -107,10 +108,8 @@ describe("TikTok Shop DM, end to end", () => {
     await postTikTok(channel.id, first);
     await postTikTok(channel.id, second);
     await vi.waitFor(() => expect(events(captured).filter((e) => e.type === "message.received")).toHaveLength(2));
-    const rows = await env.DB.prepare("SELECT platform_message_id p, seq FROM messages WHERE channel_id = ? ORDER BY seq")
-      .bind(channel.id)
-      .all<{ p: string; seq: number }>();
-    expect(rows.results).toEqual([
+    const rows = (await storedMessages("channel_id = ?", channel.id)).map((row) => ({ p: row.platform_message_id, seq: row.seq }));
+    expect(rows).toEqual([
       { p: "7373009988776655601", seq: 1 },
       { p: "7373009988776655602", seq: 2 },
     ]);
@@ -160,7 +159,7 @@ describe("TikTok Shop DM, end to end", () => {
     await postTikTok(channel.id, tiktokFixtures["order-status-update"]);
     // The order event proves the queue drained past both.
     await vi.waitFor(async () => expect(await storedEventCount(workspace.id)).toBe(1));
-    expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(0);
+    expect(await countStoredMessages("workspace_id = ?", workspace.id)).toBe(0);
     expect(await count("SELECT count(*) n FROM dead_letters WHERE workspace_id = ?", workspace.id)).toBe(0);
   });
 
@@ -182,7 +181,7 @@ describe("TikTok Shop DM, end to end", () => {
     await postTikTok(channel.id, tiktokFixtures["order-status-update"]);
     // The order event proves the queue drained past the seller message.
     await vi.waitFor(async () => expect(await storedEventCount(workspace.id)).toBe(1));
-    expect(await count("SELECT count(*) n FROM messages WHERE workspace_id = ?", workspace.id)).toBe(0);
+    expect(await countStoredMessages("workspace_id = ?", workspace.id)).toBe(0);
     const listed = await json<{ data: unknown[] }>(await call("GET", "/v1/dead-letters", { token: workspace.apiKey }), 200);
     expect(listed.data).toEqual([]);
   });

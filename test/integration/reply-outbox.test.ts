@@ -1,12 +1,21 @@
-// Replies as an outbox: recorded and claimed before they are sent, sent by one sender at a
-// time, and resumed by the maintenance sweep when their sender vanished.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+// Replies as an outbox in the conversation's own object: recorded and claimed before they
+// are sent, sent by one sender at a time, and resumed by the object's alarm when their
+// sender vanished.
+import {
+  createExecutionContext,
+  createMessageBatch,
+  evictDurableObject,
+  getQueueResult,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { SEND_CLAIM_MS } from "../../src/actions/reply.ts";
+import { MAX_REPLY_ATTEMPTS, SEND_CLAIM_MS } from "../../src/actions/reply.ts";
 import { consumeDeliveries } from "../../src/consumers/deliveries.ts";
-import { runMaintenance } from "../../src/maintenance/index.ts";
-import { call, captureOutbound, count, json, postTikTok, seenLedger } from "./helpers.ts";
+import { conversationStub } from "../../src/objects/conversation.ts";
+import { storedEventCount } from "./deliveries-kit.ts";
+import { call, captureOutbound, countStoredMessages, json, postTikTok, seenLedger, storedMessages } from "./helpers.ts";
 import { failNextD1 } from "./production-limits.ts";
 import { dm, merchantWorld, shop, TIKTOK_API } from "./shop.ts";
 
@@ -15,8 +24,8 @@ afterEach(() => outbound?.restore());
 
 const THREAD = "7373009988776655443";
 const ORDER = { "576700112233445566": { orderId: "576700112233445566", status: "processing" } };
-/** The statement that records what the platform said of a reply. */
-const SETTLE = /^update "messages" set .*"status" = \?/;
+/** The D1 batch that announces a sent reply (`message.sent`, the spent reply token). */
+const ANNOUNCE_SENT = /^update "conversations" set "reply_token" = \?/;
 
 async function conversationOf(apiKey: string): Promise<string> {
   return vi.waitFor(async () => {
@@ -26,17 +35,37 @@ async function conversationOf(apiKey: string): Promise<string> {
   });
 }
 
-function retryJob(workspaceId: string, messageId: string, attempt: number, id: string) {
-  return { id, timestamp: new Date(), attempts: 1, body: { v: 1, kind: "reply", workspaceId, messageId, attempt } };
+function retryJob(workspaceId: string, channelId: string, messageId: string, attempt: number, id: string) {
+  return {
+    id,
+    timestamp: new Date(),
+    attempts: 1,
+    body: { v: 1, kind: "reply", workspaceId, channelId, platformThreadId: THREAD, messageId, attempt },
+  };
+}
+
+/** Time passes for the object's outbox: every pending reply's claim lapsed a moment ago. */
+async function lapseClaims(channelId: string, patch = ""): Promise<void> {
+  await runInDurableObject(conversationStub(env, channelId, THREAD), async (_instance, object) => {
+    object.storage.sql.exec(`UPDATE messages SET send_claimed_until = ?${patch} WHERE status = 'pending'`, Date.now() - 1);
+  });
+}
+
+async function statusOf(conversationId: string, apiKey: string, id: string) {
+  const page = await json<{ data: { id: string; status: string; error: string | null }[] }>(
+    await call("GET", `/v1/conversations/${conversationId}/messages`, { token: apiKey }),
+    200,
+  );
+  return page.data.find((m) => m.id === id);
 }
 
 describe("the reply outbox", () => {
-  it("sends an automatic reply once when recording what the platform said fails", async () => {
-    const { channel } = await shop();
+  it("sends an automatic reply once when announcing it fails, and the re-run announces it", async () => {
+    const { workspace, channel } = await shop();
     const world = merchantWorld(ORDER);
     outbound = world.outbound;
-    // The platform takes the reply, then the batch recording it fails: the inbound message is retried.
-    failNextD1(SETTLE);
+    // The platform takes the reply, then the batch announcing it fails: the inbound message is retried.
+    failNextD1(ANNOUNCE_SENT);
     await postTikTok(channel.id, dm("status of order 576700112233445566 please", "7373009988776655701", THREAD));
     await vi.waitFor(() => expect(world.platformReplies()).toHaveLength(1), { timeout: 10_000 });
     // The queue's retry has run the message again, to the end.
@@ -48,8 +77,10 @@ describe("the reply outbox", () => {
       { timeout: 30_000, interval: 200 },
     );
     expect(world.platformReplies()).toHaveLength(1);
-    // The reply stays recorded, pending and claimed, until the sweep settles it.
-    expect(await count("SELECT count(*) AS n FROM messages WHERE direction = 'outbound' AND status = 'pending'")).toBe(1);
+    // The object recorded it sent before the announcement: no sweep sends it again, and the re-run announced it once.
+    expect(await countStoredMessages("direction = 'outbound' AND status = 'sent'")).toBe(1);
+    expect(await countStoredMessages("direction = 'outbound' AND status = 'pending'")).toBe(0);
+    expect(await storedEventCount(workspace.id, "message.sent")).toBe(1);
   });
 
   it("sends once when two copies of one retry job arrive together", async () => {
@@ -72,14 +103,16 @@ describe("the reply outbox", () => {
         return Response.json({ code: 0, data: { message_id: `77${sends}` } });
       },
     };
-    const batches = ["a", "b"].map((id) => createMessageBatch(env.DELIVERIES_QUEUE_NAME, [retryJob(workspace.id, pending.id, 2, id)]));
+    const batches = ["a", "b"].map((id) =>
+      createMessageBatch(env.DELIVERIES_QUEUE_NAME, [retryJob(workspace.id, channel.id, pending.id, 2, id)]),
+    );
     await Promise.all(batches.map((batch) => consumeDeliveries(batch, env, io)));
     expect(sends).toBe(1);
     for (const batch of batches) expect((await getQueueResult(batch, createExecutionContext())).explicitAcks).toHaveLength(1);
-    expect(await count("SELECT count(*) AS n FROM messages WHERE id = ? AND status = 'sent'", pending.id)).toBe(1);
+    expect(await countStoredMessages("id = ? AND status = 'sent'", pending.id)).toBe(1);
   });
 
-  it("resumes a reply whose retry message was lost, once its claim lapses", async () => {
+  it("resumes a reply whose retry message was lost, from the object's alarm once its claim lapses", async () => {
     const { workspace, channel } = await shop();
     await json(await call("PUT", "/v1/rules", { token: workspace.apiKey, json: { rules: [] } }), 200);
     await postTikTok(channel.id, dm("hello", "7373009988776655703", THREAD));
@@ -93,17 +126,64 @@ describe("the reply outbox", () => {
     outbound.restore();
     const platform = captureOutbound(TIKTOK_API, () => Response.json({ code: 0, data: { message_id: "7700" } }));
     outbound = platform;
+    const stub = conversationStub(env, channel.id, THREAD);
 
-    // Before the claim lapses the sweep leaves it to its job; after, it enqueues the next attempt.
-    expect((await runMaintenance(env, Date.now() + 60_000)).resumed.replies).toBe(0);
-    const later = Date.now() + 3600_000 + SEND_CLAIM_MS + 1000;
-    expect((await runMaintenance(env, later)).resumed.replies).toBe(1);
-    await vi.waitFor(
-      async () => expect(await count("SELECT count(*) AS n FROM messages WHERE id = ? AND status = 'sent'", pending.id)).toBe(1),
-      { timeout: 10_000 },
-    );
+    // Before the claim lapses the alarm leaves the reply to its job; after, it enqueues the next attempt.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect((await storedMessages("id = ?", pending.id))[0]).toMatchObject({ status: "pending", send_attempts: 1 });
+    await lapseClaims(channel.id);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await vi.waitFor(async () => expect((await statusOf(conversationId, workspace.apiKey, pending.id))?.status).toBe("sent"), {
+      timeout: 10_000,
+    });
     expect(platform.captured).toHaveLength(1);
-    expect((await runMaintenance(env, later)).resumed.replies).toBe(0);
+    // Settled: the outbox is empty, so nothing more to resume.
+    await runDurableObjectAlarm(stub);
+    expect(platform.captured).toHaveLength(1);
+  });
+
+  it("resumes a reply recorded before its sender died, after the object restarted", async () => {
+    const { workspace, channel } = await shop();
+    await json(await call("PUT", "/v1/rules", { token: workspace.apiKey, json: { rules: [] } }), 200);
+    await postTikTok(channel.id, dm("hello", "7373009988776655705", THREAD));
+    const conversationId = await conversationOf(workspace.apiKey);
+    const stub = conversationStub(env, channel.id, THREAD);
+    // A sender recorded the reply, pending and claimed, and died before sending it.
+    const now = Date.now();
+    const { message } = await stub.recordReply({
+      id: "msg_abandoned1",
+      workspaceId: workspace.id,
+      channelId: channel.id,
+      conversationId,
+      contactId: "ct_unused",
+      platformMessageId: "outbound:msg_abandoned1",
+      direction: "outbound",
+      text: "we are on it",
+      attachments: "[]",
+      sentAt: now,
+      status: "pending",
+      error: null,
+      author: "bot",
+      template: null,
+      authorAgentId: null,
+      authorName: null,
+      routing: null,
+      platformIndex: null,
+      listedAt: null,
+      createdAt: now,
+      sendClaimedUntil: now + SEND_CLAIM_MS,
+      sendAttempts: 1,
+    });
+    // The object restarts: what it held in memory is gone, its storage and alarm are not.
+    await evictDurableObject(stub);
+    outbound = captureOutbound(TIKTOK_API, () => Response.json({ code: 0, data: { message_id: "7702" } }));
+    await lapseClaims(channel.id);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await vi.waitFor(async () => expect((await statusOf(conversationId, workspace.apiKey, message.id))?.status).toBe("sent"), {
+      timeout: 10_000,
+    });
+    expect(outbound.captured).toHaveLength(1);
+    expect(await storedEventCount(workspace.id, "message.sent")).toBe(1);
   });
 
   it("records a resumed reply as failed once its attempts are spent", async () => {
@@ -111,15 +191,17 @@ describe("the reply outbox", () => {
     await json(await call("PUT", "/v1/rules", { token: workspace.apiKey, json: { rules: [] } }), 200);
     await postTikTok(channel.id, dm("hello", "7373009988776655704", THREAD));
     const conversationId = await conversationOf(workspace.apiKey);
-    outbound = captureOutbound(TIKTOK_API, () => Response.json({ code: 0, data: { message_id: "7701" } }));
-    // The platform took it, and the sender died before recording so.
-    failNextD1(SETTLE);
-    expect(
-      (await call("POST", `/v1/conversations/${conversationId}/messages`, { token: workspace.apiKey, json: { text: "hi" } })).status,
-    ).toBe(500);
-    await env.DB.prepare("UPDATE messages SET send_attempts = 6 WHERE direction = 'outbound'").run();
-    expect((await runMaintenance(env, Date.now() + SEND_CLAIM_MS + 1000)).resumed.replies).toBe(1);
-    const [row] = (await env.DB.prepare("SELECT status, error FROM messages WHERE direction = 'outbound'").all()).results;
-    expect(row).toMatchObject({ status: "failed", error: expect.stringMatching(/stopped before it was sent/) });
+    outbound = captureOutbound(TIKTOK_API, () => new Response("slow down", { status: 429, headers: { "retry-after": "3600" } }));
+    const pending = await json<{ id: string }>(
+      await call("POST", `/v1/conversations/${conversationId}/messages`, { token: workspace.apiKey, json: { text: "hi" } }),
+      202,
+    );
+    // Its last attempt's sender died too.
+    await lapseClaims(channel.id, `, send_attempts = ${MAX_REPLY_ATTEMPTS}`);
+    expect(await runDurableObjectAlarm(conversationStub(env, channel.id, THREAD))).toBe(true);
+    expect(await statusOf(conversationId, workspace.apiKey, pending.id)).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/stopped before it was sent/),
+    });
   });
 });

@@ -22,9 +22,12 @@ async function conversationWithBuyer(credentials: Record<string, string> = { acc
   );
   await postTikTok(channel.id, tiktokFixtures["new-message-text"]);
   const conversation = await vi.waitFor(async () => {
-    const list = await json<{ data: { id: string }[] }>(await call("GET", "/v1/conversations", { token: workspace.apiKey }), 200);
+    const list = await json<{ data: { id: string; platformThreadId: string }[] }>(
+      await call("GET", "/v1/conversations", { token: workspace.apiKey }),
+      200,
+    );
     expect(list.data).toHaveLength(1);
-    return list.data[0] as { id: string };
+    return list.data[0] as { id: string; platformThreadId: string };
   });
   return { workspace, channel, conversation };
 }
@@ -94,7 +97,7 @@ describe("agent replies", () => {
   });
 
   it("keeps a rate-limited reply pending and sends it on the retry", async () => {
-    const { workspace, conversation } = await conversationWithBuyer();
+    const { workspace, channel, conversation } = await conversationWithBuyer();
     outbound = captureOutbound(TIKTOK_API, () => new Response("slow down", { status: 429, headers: { "retry-after": "30" } }));
     const pending = await json<{ id: string; status: string; error: string }>(await reply(workspace.apiKey, conversation.id, "hello"), 202);
     expect(pending).toMatchObject({ status: "pending", error: expect.stringMatching(/HTTP 429/) });
@@ -105,7 +108,15 @@ describe("agent replies", () => {
         id: "r1",
         timestamp: new Date(),
         attempts: 1,
-        body: { v: 1, kind: "reply", workspaceId: workspace.id, messageId: pending.id, attempt: 2 },
+        body: {
+          v: 1,
+          kind: "reply",
+          workspaceId: workspace.id,
+          channelId: channel.id,
+          platformThreadId: conversation.platformThreadId,
+          messageId: pending.id,
+          attempt: 2,
+        },
       },
     ]);
     const ctx = createExecutionContext();

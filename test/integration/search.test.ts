@@ -162,15 +162,16 @@ describe("GET /v1/conversations?q=", () => {
   });
 
   it("indexes, when the migration runs, what was recorded before search existed", async () => {
-    // Back to before 0008: its tables, triggers and record gone, then one more buyer's message and a reply recorded.
+    // Back to before 0010: its tables, triggers and record gone, and D1's messages table as it
+    // was then (0015 moved messages to the conversation objects); one more buyer's message and
+    // a reply recorded in it. 0015 runs again after 0010 and drops that table.
     for (const statement of [
-      "DROP TRIGGER message_search_inbound",
-      "DROP TRIGGER message_search_sent",
       "DROP TRIGGER contact_search_created",
       "DROP TRIGGER contact_search_renamed",
       "DROP TABLE message_search",
       "DROP TABLE contact_search",
-      "DELETE FROM d1_migrations WHERE name = '0010_search.sql'",
+      "DELETE FROM d1_migrations WHERE name IN ('0010_search.sql', '0015_messages_in_conversation_objects.sql')",
+      "CREATE TABLE messages (id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, channel_id TEXT NOT NULL, conversation_id TEXT NOT NULL, contact_id TEXT NOT NULL, platform_message_id TEXT NOT NULL, direction TEXT NOT NULL, text TEXT, sent_at INTEGER NOT NULL, status TEXT NOT NULL, seq INTEGER NOT NULL, created_at INTEGER NOT NULL)",
     ])
       await env.DB.prepare(statement).run();
     const conversationId = world.threads["7373009988776600013"];
@@ -195,6 +196,23 @@ describe("GET /v1/conversations?q=", () => {
       .run();
     await insert
       .bind("msg_old2", row?.workspace_id, row?.channel_id, conversationId, row?.contact_id, "old-2", "outbound", "never sent", "failed")
+      .run();
+    // The buyers' messages now live in their conversations' objects: one is put back in the old table, as it was then.
+    const buyer = await env.DB.prepare("SELECT workspace_id, channel_id, contact_id FROM conversations WHERE id = ?")
+      .bind(world.threads["7373009988776600011"])
+      .first<{ workspace_id: string; channel_id: string; contact_id: string }>();
+    await insert
+      .bind(
+        "msg_old3",
+        buyer?.workspace_id,
+        buyer?.channel_id,
+        world.threads["7373009988776600011"],
+        buyer?.contact_id,
+        "old-3",
+        "inbound",
+        "Đơn hàng 576700112233445566",
+        "received",
+      )
       .run();
     await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
     expect(await search(`q=${encodeURIComponent("giao hang da")}`)).toEqual(["7373009988776600013"]);
