@@ -35,10 +35,10 @@ import { failUsage, readCommandLine } from "./lib/cli.ts";
 const USAGE = `usage: npm run eval:classifier -- [--set <name>]... [--all-failures] [--ai]
 
 Scores a classifier and prints Markdown: the frozen held-out sets (test/classifier/heldout.json,
-heldout-2.json, heldout-3.json, heldout-4.json), each apart, per language variant and per intent, then the older
+heldout-2.json … heldout-5.json), each apart, per language variant and per intent, then the older
 labelled set apart. Exits 1 when a held-out target is missed in any language variant of a reported set.
 
-  --set <name>     only this held-out set (heldout, heldout-2, heldout-3, heldout-4), not labelled.json; repeatable
+  --set <name>     only this held-out set (heldout, heldout-2, … heldout-5), not labelled.json; repeatable
   --all-failures   also list the failures on labelled.json's tuning items
   --ai             the AI classifier instead (AI_CLASSIFIER_URL, _API_KEY, _MODEL); exits 2 unconfigured
   --help           this text`;

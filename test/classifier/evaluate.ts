@@ -29,7 +29,7 @@ export function loadLabelledSet(): LabelledItem[] {
 export const VARIANTS = ["en", "vi", "vi-nodiac", "th", "id"] as const;
 export type Variant = (typeof VARIANTS)[number];
 
-/** The frozen held-out sets (`heldout.json` to `heldout-4.json`, see HELDOUT.md): measured only, never trained or tuned on. */
+/** The frozen held-out sets (`heldout.json` to `heldout-5.json`, see HELDOUT.md): measured only, never trained or tuned on. */
 export const HeldoutItemSchema = z.strictObject({
   language: z.enum(LANGUAGES),
   variant: z.enum(VARIANTS),
@@ -40,7 +40,7 @@ export const HeldoutItemSchema = z.strictObject({
 });
 export type HeldoutItem = z.infer<typeof HeldoutItemSchema>;
 
-export const HELDOUT_FILES = ["heldout.json", "heldout-2.json", "heldout-3.json", "heldout-4.json"] as const;
+export const HELDOUT_FILES = ["heldout.json", "heldout-2.json", "heldout-3.json", "heldout-4.json", "heldout-5.json"] as const;
 export type HeldoutFile = (typeof HELDOUT_FILES)[number];
 
 /** The held-out file a name on the command line means (`heldout-3`, `heldout-3.json`), or null. */
