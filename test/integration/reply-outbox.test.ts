@@ -83,6 +83,26 @@ describe("the reply outbox", () => {
     expect(await storedEventCount(workspace.id, "message.sent")).toBe(1);
   });
 
+  it("keeps an agent's sent reply announced when the batch announcing it fails: the event was in the log first", async () => {
+    const { workspace, channel } = await shop();
+    await json(await call("PUT", "/v1/rules", { token: workspace.apiKey, json: { rules: [] } }), 200);
+    await postTikTok(channel.id, dm("hello", "7373009988776655709", THREAD));
+    const conversationId = await conversationOf(workspace.apiKey);
+    outbound = captureOutbound(TIKTOK_API, () => Response.json({ code: 0, data: { message_id: "7709" } }));
+    failNextD1(ANNOUNCE_SENT);
+    const response = await call("POST", `/v1/conversations/${conversationId}/messages`, {
+      token: workspace.apiKey,
+      json: { text: "on its way" },
+    });
+    // The request fails as a whole (the agent is told), though the platform took the reply once
+    // and the object holds it as sent: a resend by the agent is a new message, as it was before.
+    await json(response, 500);
+    expect(outbound.captured).toHaveLength(1);
+    expect(await countStoredMessages("direction = 'outbound' AND status = 'sent'")).toBe(1);
+    // message.sent was appended to the workspace's log before the failed batch: stored once, for its sweep to fan out.
+    expect(await storedEventCount(workspace.id, "message.sent")).toBe(1);
+  });
+
   it("sends once when two copies of one retry job arrive together", async () => {
     const { workspace, channel } = await shop();
     await json(await call("PUT", "/v1/rules", { token: workspace.apiKey, json: { rules: [] } }), 200);
