@@ -1,18 +1,21 @@
 // SLA clocks live in the workspace's event log object (src/objects/clock-log.ts), carried there
 // with the calls the conversation makes anyway: none in D1, the metrics and the tickets read
 // the log object, and a reply stops its conversation's clocks even after the object restarted.
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { ClockRecord } from "../../src/objects/clock-log.ts";
 import { conversationStub } from "../../src/objects/conversation.ts";
 import { slaByChannel } from "../../src/route/sla-metrics.ts";
-import { call, type captureOutbound, count, countStoredClocks, json, postTikTok, storedClocks } from "./helpers.ts";
+import { eventLog } from "./deliveries-kit.ts";
+import { call, type captureOutbound, count, countStoredClocks, createWorkspace, json, postTikTok, storedClocks } from "./helpers.ts";
 import { dm, merchantWorld, shop } from "./shop.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
 afterEach(() => outbound?.restore());
 
 const SLOW = { timeout: 60_000, interval: 200 };
+const DAY = 86_400_000;
 const ORDER = { "576700112233445566": { orderId: "576700112233445566", status: "processing" } };
 
 interface SlaMetrics {
@@ -97,5 +100,71 @@ describe("SLA clocks in the workspace's log object", () => {
     expect(await countStoredClocks(workspace.id, "stopped_at IS NULL")).toBe(0);
     const metrics = await json<SlaMetrics>(await call("GET", "/v1/metrics/sla", { token: workspace.apiKey }), 200);
     expect(metrics.overall).toMatchObject({ inbound: 1, answered: 1, answeredInsideWindow: 1, insideWindowRate: 1 });
+  });
+});
+
+describe("the clock log (objects/clock-log.ts)", () => {
+  function clock(id: string, startedAt: number): ClockRecord {
+    return {
+      id,
+      channelId: "ch_1",
+      conversationId: "cv_1",
+      subjectId: `msg_${id}`,
+      clock: "first_response",
+      startedAt,
+      deadline: startedAt + 60_000,
+      windowSeconds: 60,
+      stoppedAt: null,
+      warnedAt: null,
+      breachedAt: null,
+    };
+  }
+
+  it("takes every fact once: a re-run starts nothing twice, and stops, warns and breaches at the first time only", async () => {
+    const workspace = await createWorkspace();
+    const log = eventLog(workspace.id);
+    const at = Date.now();
+    await log.append([], [{ change: "started", clock: clock("sla_a", at) }]);
+    await log.append([], [{ change: "started", clock: { ...clock("sla_a", at + 5), deadline: at + 1 } }]);
+    await log.recordClocks([
+      { change: "warned", id: "sla_a", at: at + 10 },
+      { change: "breached", id: "sla_a", at: at + 20 },
+      { change: "stopped", ids: ["sla_a", "sla_missing"], at: at + 30 },
+    ]);
+    await log.recordClocks([
+      { change: "warned", id: "sla_a", at: at + 11 },
+      { change: "breached", id: "sla_a", at: at + 21 },
+      { change: "stopped", ids: ["sla_a"], at: at + 31 },
+    ]);
+    expect(await log.clocks(["sla_a", "sla_missing"])).toEqual([
+      { ...clock("sla_a", at), warnedAt: at + 10, breachedAt: at + 20, stoppedAt: at + 30 },
+    ]);
+  });
+
+  it("purges clocks with the events, but keeps at least the metrics' widest range (93 days)", async () => {
+    const workspace = await createWorkspace();
+    await json(await call("PATCH", "/v1/settings", { token: workspace.apiKey, json: { deliveries: { retentionDays: 7 } } }), 200);
+    const now = Date.now();
+    const event = {
+      id: "evt_clocklog000001",
+      workspaceId: workspace.id,
+      type: "order.updated",
+      payload: "{}",
+      createdAt: now,
+      fannedOutAt: now,
+    };
+    await eventLog(workspace.id).append(
+      [event],
+      [
+        { change: "started", clock: clock("sla_old", now - 94 * DAY) },
+        { change: "started", clock: clock("sla_kept", now - 92 * DAY) },
+      ],
+    );
+
+    expect(await runDurableObjectAlarm((env.EVENT_LOG as unknown as DurableObjectNamespace).getByName(workspace.id))).toBe(true);
+    expect((await eventLog(workspace.id).clocks(["sla_old", "sla_kept"])).map((c) => c.id)).toEqual(["sla_kept"]);
+    const range = `from=${new Date(now - 93 * DAY).toISOString()}&to=${new Date(now).toISOString()}`;
+    const metrics = await json<SlaMetrics>(await call("GET", `/v1/metrics/sla?${range}`, { token: workspace.apiKey }), 200);
+    expect(metrics.overall).toMatchObject({ inbound: 1, answered: 0 });
   });
 });
