@@ -51,6 +51,8 @@ metricRoutes.openapi(
     tags: ["Metrics"],
     operationId: "getSlaMetrics",
     summary: "First-response times and the share answered inside the window, per channel and overall",
+    description:
+      "Computed from the workspace's SLA clocks started in the range. Clocks are kept as long as the events (`deliveries.retentionDays`) and at least 93 days, so a range older than that counts nothing.",
     request: { query: RangeSchema },
     responses: { 200: jsonResponse(SlaMetricsSchema, "The figures"), ...errors(400, 401, 403) },
   }),
