@@ -68,6 +68,11 @@ export const ASSUMPTIONS = {
    * the row (an event with nothing to attempt is stored marked: 3).
    */
   doStorageRowsPerEvent: 4,
+  /**
+   * The same object's rows per SLA clock (src/objects/clock-log.ts), at most: the clock (its
+   * primary key is the table) and its index entry, then its stop, or its warning and breach.
+   */
+  doStorageRowsPerClock: 4,
   /** DO storage rows read per DM: the kv state. */
   doStorageRowsRead: 1,
   /** D1 rows read per read query (indexed point look-ups; recentMessages reads 5). */
@@ -75,26 +80,29 @@ export const ASSUMPTIONS = {
 };
 
 /**
- * D1 round trips (one query, or one db.batch) per DM, read from the code on 2026-12-07 ~23:50 UTC
- * (messages and the reply outbox in the conversation object's SQLite):
+ * D1 round trips (one query, or one db.batch) per DM, read from the code on 2026-12-08 ~00:30 UTC
+ * (messages and the reply outbox in the conversation object's SQLite, SLA clocks in the
+ * workspace's event log object):
  * src/objects/conversation.ts `ingest`, src/actions/{event-sink,record-inbound,route-message,reply,tickets}.ts
  * and src/deliver/inline.ts. Rules, settings and channels are cached per isolate (not counted).
  * Re-derive these when that code changes: the D1 rows written are measured, these are not.
  */
 export const D1_ROUND_TRIPS = {
   /** Every DM: readForIngest (contact, conversation, endpoints in one batch); the record batch
-   * (contact, conversation, the message's search text, tags, notes, clock, events). The message
-   * with its routing is written in the object's own SQLite, with the ledger. */
+   * (contact, conversation, the message's search text, tags, notes). The message with its
+   * routing is written in the object's own SQLite, with the ledger; its clock rides on the
+   * events' append to the workspace's log. */
   base: { reads: 1, writes: 1 },
   /** A new contact: nothing more (its tags are merged in SQL in the record batch). */
   newContact: { reads: 0, writes: 0 },
-  /** An automatic reply: the announcement batch (reply token, search text, clock stopped, message.sent).
+  /** An automatic reply: the announcement batch (reply token, search text; the clocks it stops ride on message.sent's append).
    * Recording it pending and settling it are local writes in the object (they were a D1 insert and
    * a statement of that batch). */
   reply: { reads: 0, writes: 1 },
-  /** A ticket: getTicket, the ticket batch (with ticket.created), the agent clock. The last messages
-   * it carries are read from the object's own SQLite (they were a D1 read). */
-  ticket: { reads: 1, writes: 2 },
+  /** A ticket: getTicket, the ticket batch (with ticket.created). The last messages it carries are
+   * read from the object's own SQLite (they were a D1 read); its agent clock is a call to the
+   * workspace's log (it was a D1 insert). */
+  ticket: { reads: 1, writes: 1 },
   /** Inline deliveries, per round of the inbound consumer: the D1 batch recording what is not a plain success
    * (a retry, a deferral, a failing endpoint); a round of successes writes none (their attempts go to the
    * endpoint's object, the events' fanned-out mark to the workspace's event log). Counted as one round per DM. */
@@ -156,7 +164,11 @@ export function costModel(flood: FloodResult): CostResult {
   // Measured from the log objects' files when the run could read them; else the flood's one
   // endpoint takes every business event, each stored event delivered once, at the upper bound.
   const events = flood.eventLog ? perDmOf(flood.eventLog.events) : deliveries;
-  const eventLogRows = flood.eventLog ? perDmOf(flood.eventLog.rowsWritten) : events * ASSUMPTIONS.doStorageRowsPerEvent;
+  // Clocks: a first response per DM and an agent response per ticket.
+  const clocks = flood.eventLog ? perDmOf(flood.eventLog.clocks) : 1 + tickets;
+  const eventLogRows = flood.eventLog
+    ? perDmOf(flood.eventLog.rowsWritten)
+    : events * ASSUMPTIONS.doStorageRowsPerEvent + clocks * ASSUMPTIONS.doStorageRowsPerClock;
   const subrequests = deliveries + replies + orderLookups;
 
   const inObject = {
@@ -196,8 +208,9 @@ export function costModel(flood: FloodResult): CostResult {
   const invocations = (batch: number) => 1 + queueMessages / batch;
   // A DO alarm fires for each clock nobody answered (warning, then breach): at most 2 per unanswered DM.
   const alarms = Math.max(0, 1 - replies) * 2;
-  // The conversation object appends each sink write's events in one call; a delivery round marks them in another.
-  const eventLogCalls = 1 + replies + tickets + 1;
+  // The conversation object appends each sink write's events in one call (the clocks' facts
+  // ride on it); a delivery round marks them in another; a ticket's agent clock is a call of its own.
+  const eventLogCalls = 1 + replies + tickets + tickets + 1;
 
   const line = (item: string, perDm: number, unit: string, pricePerM: number, basis: string): CostLine => ({
     item,
@@ -237,7 +250,7 @@ export function costModel(flood: FloodResult): CostResult {
       1 + eventLogCalls + alarms,
       "requests",
       PRICES.doRequestsPerM,
-      `1 ingestMessage RPC + ${round(eventLogCalls, 2)} event log calls (an append per DM, reply and ticket; a fanned-out mark per delivery round, one a DM at most) + ≤${round(alarms, 2)} SLA alarms later`,
+      `1 ingestMessage RPC + ${round(eventLogCalls, 2)} event log calls (an append per DM, reply and ticket, the clocks riding on them; a ticket's agent clock; a fanned-out mark per delivery round, one a DM at most) + ≤${round(alarms, 2)} SLA alarms later`,
     ),
     line(
       "Durable Object duration",
@@ -254,7 +267,7 @@ export function costModel(flood: FloodResult): CostResult {
         eventLogRows,
       "rows",
       PRICES.doStorageRowsWrittenPerM,
-      `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries); event log: ${round(events, 2)} events, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: row + 2 index entries each, + the marks" : `× ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark, upper bound`})`,
+      `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries); event log: ${round(events, 2)} events and ${round(clocks, 2)} SLA clocks, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: an event's row + 2 index entries, + the marks; a clock's row + 1 index entry, + its stop, warning, breach" : `events × ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark; clocks × ${ASSUMPTIONS.doStorageRowsPerClock}, row + index entry + stop or warning and breach; upper bound`})`,
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),
     line(

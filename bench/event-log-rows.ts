@@ -4,7 +4,9 @@
  * own SQLite, read only). Durable Object storage bills every row written, index entries
  * included: an event is its row and two index entries, and a mark after it was stored
  * rewrites the row (an event stored already marked, with nothing to attempt, has
- * `fanned_out_at` equal to `created_at`; one marked in the same millisecond is missed).
+ * `fanned_out_at` equal to `created_at`; one marked in the same millisecond is missed). The
+ * workspace's SLA clocks live there too (src/objects/clock-log.ts): a clock is its row and one
+ * index entry, and its stop, warning and breach each rewrite the row.
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +14,8 @@ import { DatabaseSync } from "node:sqlite";
 
 /** Index entries per stored event: `events_newest` and `events_type` (the primary key is the table). */
 const INDEX_ENTRIES_PER_EVENT = 2;
+/** Index entries per stored clock: `sla_clocks_started` (the primary key is the table). */
+const INDEX_ENTRIES_PER_CLOCK = 1;
 
 export interface EventLogRows {
   /** Event log objects (one per workspace) that held events. */
@@ -19,7 +23,11 @@ export interface EventLogRows {
   events: number;
   /** Events marked fanned out after they were stored. */
   marked: number;
-  /** events × (1 + index entries) + marks. */
+  /** SLA clocks stored. */
+  clocks: number;
+  /** Their stops, warnings and breaches (each an update of the row). */
+  clockUpdates: number;
+  /** events × (1 + index entries) + marks + clocks × (1 + index entry) + their updates. */
   rowsWritten: number;
 }
 
@@ -32,7 +40,7 @@ function sqliteFiles(dir: string): string[] {
 }
 
 export function countEventLogRows(persistDir: string): EventLogRows {
-  const counts: EventLogRows = { objects: 0, events: 0, marked: 0, rowsWritten: 0 };
+  const counts: EventLogRows = { objects: 0, events: 0, marked: 0, clocks: 0, clockUpdates: 0, rowsWritten: 0 };
   for (const file of sqliteFiles(persistDir)) {
     const db = new DatabaseSync(file, { readOnly: true });
     try {
@@ -43,12 +51,20 @@ export function countEventLogRows(persistDir: string): EventLogRows {
       counts.objects += 1;
       counts.events += row.events;
       counts.marked += row.marked;
+      const clocks = db
+        .prepare(
+          "SELECT count(*) AS clocks, coalesce(sum((stopped_at IS NOT NULL) + (warned_at IS NOT NULL) + (breached_at IS NOT NULL)), 0) AS updates FROM sla_clocks",
+        )
+        .get() as { clocks: number; updates: number } | undefined;
+      counts.clocks += clocks?.clocks ?? 0;
+      counts.clockUpdates += clocks?.updates ?? 0;
     } catch {
       // An object that never created its table holds no events.
     } finally {
       db.close();
     }
   }
-  counts.rowsWritten = counts.events * (1 + INDEX_ENTRIES_PER_EVENT) + counts.marked;
+  counts.rowsWritten =
+    counts.events * (1 + INDEX_ENTRIES_PER_EVENT) + counts.marked + counts.clocks * (1 + INDEX_ENTRIES_PER_CLOCK) + counts.clockUpdates;
   return counts;
 }

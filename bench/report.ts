@@ -277,7 +277,7 @@ export function buildTables(results: Results): Table[] {
           "measured with triggers in the temp DB",
         ],
         [
-          "event log objects' rows written (index entries and marks included)",
+          "event log objects' rows written (events and SLA clocks, index entries and updates included)",
           p.eventLogRowsWritten,
           p.eventLogMeasured ? "measured from the objects' SQLite files (bench/event-log-rows.ts)" : "upper bound (cost.ts ASSUMPTIONS)",
         ],
@@ -320,7 +320,7 @@ export function buildTables(results: Results): Table[] {
       ],
       notes: [
         `Prices: ${cost.prices.asOf}. The constants are in bench/cost.ts (PRICES); the lead must re-check them against Cloudflare's pricing pages.`,
-        `Assumptions (bench/cost.ts ASSUMPTIONS): queue batch ${cost.assumptions.queueBatch}, D1 round trip ${cost.assumptions.d1RoundTripMs} ms, external call ${cost.assumptions.externalCallMs} ms, DO storage ${cost.assumptions.doStorageRowsWritten} rows written per DM and ${cost.assumptions.doStorageRowsPerReply} per reply in the conversation object, ${cost.assumptions.doStorageRowsPerAttempt} per delivery attempt in the endpoint object and ${cost.assumptions.doStorageRowsPerEvent} per event in the workspace's event log object.`,
+        `Assumptions (bench/cost.ts ASSUMPTIONS): queue batch ${cost.assumptions.queueBatch}, D1 round trip ${cost.assumptions.d1RoundTripMs} ms, external call ${cost.assumptions.externalCallMs} ms, DO storage ${cost.assumptions.doStorageRowsWritten} rows written per DM and ${cost.assumptions.doStorageRowsPerReply} per reply in the conversation object, ${cost.assumptions.doStorageRowsPerAttempt} per delivery attempt in the endpoint object and ${cost.assumptions.doStorageRowsPerEvent} per event and ${cost.assumptions.doStorageRowsPerClock} per SLA clock in the workspace's event log object.`,
         "Included usage (10 M requests, 30 M CPU-ms, 1 M queue operations, 1 M DO requests, 400,000 GB-s, 50 M D1 rows written per month) is not subtracted.",
       ],
     });

@@ -13,6 +13,7 @@
  *   written for what must be retried or failed. A DM then costs one log call, one D1 write
  *   round trip and no queue message per delivery; only failures go through the queue.
  */
+import type { ClockChange } from "../objects/clock-log.ts";
 import type { Db } from "../storage/db.ts";
 import type { EndpointRow } from "../storage/endpoints.ts";
 import { insertDeliveriesStatements, runAtomically, type Statement } from "../storage/event-deliveries.ts";
@@ -29,9 +30,10 @@ export interface StorableEvent {
 export interface EventSink {
   /**
    * Writes `statements` and `events` in one D1 batch (all or nothing), then sees the events
-   * delivered. Resolves to the statements' results, in order.
+   * delivered. `clocks`, the SLA clocks' facts the write implies, ride on the events' append
+   * to the workspace's log (no call of their own). Resolves to the statements' results, in order.
    */
-  write(statements: Statement[], events: StorableEvent[], now: number): Promise<unknown[]>;
+  write(statements: Statement[], events: StorableEvent[], now: number, clocks?: ClockChange[]): Promise<unknown[]>;
 }
 
 /** A delivery this sink left to its caller to attempt at once: no row until the attempt is recorded. */
@@ -43,9 +45,9 @@ export interface DueDelivery {
 
 export function queuedSink(db: Db, queue: DeliveryProducer, log: EventLogRpc, workspaceId: string): EventSink {
   return {
-    async write(statements, events, now) {
+    async write(statements, events, now, clocks = []) {
       const rows = events.map((event) => storedEventRow(workspaceId, event, now));
-      const pending = rows.length > 0 ? await log.append(rows) : [];
+      const pending = rows.length > 0 || clocks.length > 0 ? await log.append(rows, clocks) : [];
       const results = await runAtomically(db, statements);
       await fanOutStored(db, queue, (ids, at) => log.markFannedOut(ids, at), workspaceId, pending, now);
       return results;
@@ -69,7 +71,7 @@ export function inlineSink(db: Db, log: EventLogRpc, workspaceId: string, audien
   const due: DueDelivery[] = [];
   return {
     due,
-    async write(statements, events, now) {
+    async write(statements, events, now, clocks = []) {
       const built = events.map((event) => storedEventRow(workspaceId, event, now));
       const plan = planFanOut(workspaceId, built, audience, now, "inline");
       for (const refused of plan.refused) {
@@ -78,7 +80,7 @@ export function inlineSink(db: Db, log: EventLogRpc, workspaceId: string, audien
       const attempting = new Set(plan.inline.map((d) => d.event.id));
       const rows = built.map((row) => (attempting.has(row.id) ? row : { ...row, fannedOutAt: now }));
       // As stored: this run's bytes, or an earlier run's that never saw them delivered.
-      const awaiting = new Map((rows.length > 0 ? await log.append(rows) : []).map((row) => [row.id, row]));
+      const awaiting = new Map((rows.length > 0 || clocks.length > 0 ? await log.append(rows, clocks) : []).map((row) => [row.id, row]));
       const results = await runAtomically(db, [...statements, ...insertDeliveriesStatements(db, plan.rows)]);
       for (const { event, endpoint } of plan.inline) {
         const sent = awaiting.get(event.id);

@@ -20,11 +20,11 @@ import type { Author, Platform } from "../events/schema.ts";
 import { authorColumns, authorOf } from "../lib/author.ts";
 import { derivedId, randomId } from "../lib/ids.ts";
 import type { TokenAnswer } from "../objects/channel-health.ts";
+import type { ClockChange } from "../objects/clock-log.ts";
 import { conversationObjectName } from "../objects/conversation-name.ts";
 import type { MessagePatch, MessageRow } from "../objects/message-log.ts";
 import { secretBox } from "../secrets.ts";
 import { type Db, openDb } from "../storage/db.ts";
-import type { Statement } from "../storage/event-deliveries.ts";
 import {
   type ContactRow,
   type ConversationRow,
@@ -116,8 +116,8 @@ export interface ReplyEffects {
   hooks?: ConversationHooks;
   sink?: EventSink;
   known?: KnownConversation;
-  /** Written with the sent message, in its batch (the conversation's object stops its clocks so). */
-  statementsIfSent?: Statement[];
+  /** The clocks the sent message stops (the conversation's object's), carried with its `message.sent` to the log. */
+  clocksIfSent?: ClockChange[];
 }
 
 /**
@@ -175,7 +175,7 @@ export async function sendReply(
   const sink = () => effects.sink ?? queuedSink(db, env.DELIVERIES_QUEUE, eventLogs(env)(request.workspaceId), request.workspaceId);
   if (request.messageId && !known) {
     const earlier = await hooks.getMessage(request.messageId);
-    if (earlier) return finishEarlier(env, db, earlier, conversation, sink(), effects.statementsIfSent);
+    if (earlier) return finishEarlier(env, db, earlier, conversation, sink(), effects.clocksIfSent);
   }
   const target = await loadTarget(env, db, conversation, known?.contact);
   if ("reason" in target) return { kind: "refused", reason: target.reason };
@@ -226,7 +226,7 @@ export async function sendReply(
     await hooks.deleteMessage(id);
     return { kind: "refused", reason: result.reason };
   }
-  return settle(env, hooks, message, conversation, target, result, 1, io.now(), sink(), effects.statementsIfSent);
+  return settle(env, hooks, message, conversation, target, result, 1, io.now(), sink(), effects.clocksIfSent);
 }
 
 /**
@@ -240,11 +240,11 @@ async function finishEarlier(
   earlier: MessageRow,
   conversation: ReplyConversation,
   sink: EventSink,
-  statementsIfSent: Statement[] = [],
+  clocksIfSent: ClockChange[] = [],
 ): Promise<Extract<ReplyOutcome, { message: MessageRow }>> {
   if (earlier.status !== "sent") return outcomeOf(earlier);
   const target = await loadTarget(env, db, conversation);
-  if (!("reason" in target)) await announceSent(db, earlier, conversation, target, earlier.sentAt, sink, statementsIfSent);
+  if (!("reason" in target)) await announceSent(db, earlier, conversation, target, earlier.sentAt, sink, clocksIfSent);
   return outcomeOf(earlier);
 }
 
@@ -432,7 +432,7 @@ async function settle(
   attempt: number,
   now: number,
   sink: EventSink,
-  statementsIfSent: Statement[] = [],
+  clocksIfSent: ClockChange[] = [],
 ): Promise<Extract<ReplyOutcome, { message: MessageRow }>> {
   if (result.ok) {
     const patch = {
@@ -444,7 +444,7 @@ async function settle(
     } as const;
     const sent: MessageRow = { ...message, ...patch };
     await hooks.settleReply(sent.id, patch, authorOf(sent)?.type ?? "bot");
-    await announceSent(openDb(env.DB), sent, conversation, target, now, sink, statementsIfSent);
+    await announceSent(openDb(env.DB), sent, conversation, target, now, sink, clocksIfSent);
     return { kind: "sent", message: sent };
   }
   const error = result.kind === "refused" ? result.reason : result.error;
@@ -462,8 +462,8 @@ async function settle(
 }
 
 /**
- * `message.sent`, in one D1 batch with what follows from it: the spent reply token, the
- * reply's search text, and the caller's statements (the clocks the reply stops).
+ * `message.sent`, in one D1 batch with what follows from it (the spent reply token, the
+ * reply's search text); the clocks the reply stops ride on the event's append to the log.
  */
 async function announceSent(
   db: Db,
@@ -472,7 +472,7 @@ async function announceSent(
   target: Target,
   now: number,
   sink: EventSink,
-  statementsIfSent: Statement[],
+  clocksIfSent: ClockChange[],
 ): Promise<void> {
   const event = buildEvent("message.sent", await derivedId("evt", "message.sent", sent.id), now, {
     workspaceId: conversation.workspaceId,
@@ -490,7 +490,7 @@ async function announceSent(
     },
   });
   const search = sent.text === null ? [] : [messageSearchStatement(db, sent.id, sent.text, conversation.id, conversation.workspaceId)];
-  await sink.write([clearReplyTokenStatement(db, conversation.id), ...search, ...statementsIfSent], [event], now);
+  await sink.write([clearReplyTokenStatement(db, conversation.id), ...search], [event], now, clocksIfSent);
 }
 
 /** 2 s, 4 s, 8 s…, or longer when the platform says so (bounded by the queue's 12 h). */

@@ -6,10 +6,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import { eventLogs } from "../actions/event-log.ts";
 import { ApiError } from "../lib/errors.ts";
-import { slaByChannel } from "../route/sla-metrics.ts";
 import { trafficBuckets } from "../route/traffic-metrics.ts";
-import { openDb } from "../storage/db.ts";
-import { clocksStartedBetween } from "../storage/sla.ts";
 import { createRouter } from "./router.ts";
 import { errors, jsonResponse, TimestampSchema } from "./schemas.ts";
 
@@ -54,6 +51,8 @@ metricRoutes.openapi(
     tags: ["Metrics"],
     operationId: "getSlaMetrics",
     summary: "First-response times and the share answered inside the window, per channel and overall",
+    description:
+      "Computed from the workspace's SLA clocks started in the range. Clocks are kept as long as the events (`deliveries.retentionDays`) and at least 93 days, so a range older than that counts nothing.",
     request: { query: RangeSchema },
     responses: { 200: jsonResponse(SlaMetricsSchema, "The figures"), ...errors(400, 401, 403) },
   }),
@@ -66,8 +65,9 @@ metricRoutes.openapi(
       throw new ApiError("validation_failed", `the range spans at most ${MAX_RANGE_DAYS} days`, [
         { path: "from", message: `more than ${MAX_RANGE_DAYS} days before to` },
       ]);
-    const rows = await clocksStartedBetween(openDb(c.env.DB), c.get("workspaceId"), from, to);
-    return c.json({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...slaByChannel(rows) }, 200);
+    // Computed in the workspace's log object, beside its clocks: only the figures travel.
+    const figures = await eventLogs(c.env)(c.get("workspaceId")).slaMetrics(from, to);
+    return c.json({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), ...figures }, 200);
   },
 );
 

@@ -1,7 +1,7 @@
 /** /v1/tickets: escalations for the humans, newest first; PATCH assigns, resolves, reopens. */
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
-import { eventLogs } from "../actions/event-log.ts";
+import { type EventLogRpc, eventLogs } from "../actions/event-log.ts";
 import { queuedSink } from "../actions/event-sink.ts";
 import { clockId } from "../actions/sla.ts";
 import { changeTicket, type TicketPatch, ticketView } from "../actions/tickets.ts";
@@ -13,7 +13,6 @@ import { getChannel } from "../storage/channels.ts";
 import type { Db } from "../storage/db.ts";
 import { openDb } from "../storage/db.ts";
 import { getConversation } from "../storage/inbox.ts";
-import { getClocks } from "../storage/sla.ts";
 import { getTicket, listTickets, type TicketRow } from "../storage/tickets.ts";
 import { createRouter } from "./router.ts";
 import { errors, IdParamSchema, iso, jsonBody, jsonResponse, listOf, PageQuerySchema, pageOf } from "./schemas.ts";
@@ -64,10 +63,10 @@ const TicketWithSlaSchema = TicketSchema.extend({
 }).meta({ id: "TicketWithSla" });
 type TicketWithSla = z.infer<typeof TicketWithSlaSchema>;
 
-/** Tickets as the API shows them: with their agent-response clock, read in one query. */
-async function withSla(db: Db, workspaceId: string, rows: TicketRow[]): Promise<TicketWithSla[]> {
+/** Tickets as the API shows them: with their agent-response clock, read in one call to the workspace's log. */
+async function withSla(log: EventLogRpc, rows: TicketRow[]): Promise<TicketWithSla[]> {
   const ids = await Promise.all(rows.map((row) => clockId("agent_response", row.id)));
-  const clocks = new Map((await getClocks(db, workspaceId, ids)).map((clock) => [clock.subjectId, clock]));
+  const clocks = new Map((ids.length > 0 ? await log.clocks(ids) : []).map((clock) => [clock.subjectId, clock]));
   return rows.map((row) => {
     const clock = clocks.get(row.id);
     const sla = clock
@@ -110,7 +109,7 @@ ticketRoutes.openapi(
       channelId: query.channelId,
       ...(assignee !== undefined ? { assignee } : {}),
     });
-    return c.json({ data: await withSla(db, c.get("workspaceId"), listed.data), nextCursor: listed.nextCursor }, 200);
+    return c.json({ data: await withSla(eventLogs(c.env)(c.get("workspaceId")), listed.data), nextCursor: listed.nextCursor }, 200);
   },
 );
 
@@ -128,7 +127,7 @@ ticketRoutes.openapi(
     const db = openDb(c.env.DB);
     const row = await getTicket(db, c.get("workspaceId"), c.req.valid("param").id);
     if (!row) throw new ApiError("not_found", "ticket not found");
-    const [ticket] = await withSla(db, c.get("workspaceId"), [row]);
+    const [ticket] = await withSla(eventLogs(c.env)(c.get("workspaceId")), [row]);
     return c.json(ticket, 200);
   },
 );
@@ -167,7 +166,7 @@ ticketRoutes.openapi(
       ? await conversationStub(c.env, conversation.channelId, conversation.platformThreadId).changeTicket(change)
       : await changeOrphanTicket(c.env, db, row, change.channel, change.patch);
     if (!changed) throw new ApiError("not_found", "ticket not found");
-    const [ticket] = await withSla(db, workspaceId, [changed]);
+    const [ticket] = await withSla(eventLogs(c.env)(workspaceId), [changed]);
     return c.json(ticket, 200);
   },
 );

@@ -21,7 +21,7 @@ import {
 } from "../actions/reply.ts";
 import { announceWindowClosing } from "../actions/reply-window.ts";
 import { actOnRoute, callsOut, decideRoute, type Routed, type RouteRequest, routingStatements } from "../actions/route-message.ts";
-import { announceClock, clockId, clockStartStatement, clocksStoppedStatements, recordClocksStopped } from "../actions/sla.ts";
+import { announceClock, clockId, clockStarted, clocksStopped, recordClocks } from "../actions/sla.ts";
 import { changeTicket, openTicket, type Scope, type TicketPatch } from "../actions/tickets.ts";
 import { replyWindowOf } from "../channels/registry.ts";
 import type { InboundMessage } from "../channels/types.ts";
@@ -211,7 +211,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       this.messages.update(id, patch);
       if (replied === null) return this.arm(this.load());
       const { next, stopped } = stopClocks(this.load(), replied === "agent" ? ["first_response", "agent_response"] : ["first_response"]);
-      await recordClocksStopped(openDb(this.env.DB), stopped, Date.now());
+      await this.recordClocksStopped(stopped, Date.now());
       await this.save(cancelWindowWarning(next));
     });
   }
@@ -269,12 +269,12 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       if (!row) return null;
       const now = Date.now();
       const changed = await changeTicket(db, row, request.channel, request.patch, now, this.offPathSink(db, row.workspaceId));
-      if (request.patch.status) await this.followTicketStatus(db, row.id, request.patch.status, now);
+      if (request.patch.status) await this.followTicketStatus(row.id, request.patch.status, now);
       return changed;
     });
   }
 
-  private async followTicketStatus(db: Db, ticketId: string, status: TicketRow["status"], now: number): Promise<void> {
+  private async followTicketStatus(ticketId: string, status: TicketRow["status"], now: number): Promise<void> {
     const state = this.load();
     if (status !== "resolved") {
       if (state.openTicketId !== ticketId) await this.save(escalate(state, ticketId));
@@ -282,7 +282,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     }
     if (state.openTicketId !== ticketId) return;
     const { next, stopped } = stopClocks(resolveTicket(state, ticketId), ["agent_response"]);
-    await recordClocksStopped(db, stopped, now);
+    await this.recordClocksStopped(stopped, now);
     await this.save(next);
   }
 
@@ -305,10 +305,10 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       let state = window.next;
       if (window.due) await announceWindowClosing(scope, window.due, now, sink);
       for (const clock of due.warnings) {
-        await announceClock(db, scope, clock, "sla.warning", now, sink);
+        await announceClock(scope, clock, "sla.warning", now, sink);
         if (clock.kind === "first_response" && state.mode === "bot") state = await this.escalateFor(db, scope, state, clock, now);
       }
-      for (const clock of due.breaches) await announceClock(db, scope, clock, "sla.breached", now, sink);
+      for (const clock of due.breaches) await announceClock(scope, clock, "sla.breached", now, sink);
       await this.save(state);
     });
   }
@@ -418,11 +418,10 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       this.messages.insertIfNew(record.message);
       this.ctx.storage.kv.put(STATE_KEY, admission.next);
     }
-    await sink.write(
-      [...record.statements, ...(await routingStatements(db, request, routed)), clockStartStatement(db, scope, clock)],
-      record.events,
-      now,
-    );
+    // The clock's start rides on the DM's events to the workspace's log: no D1 row, no call of its own.
+    await sink.write([...record.statements, ...(await routingStatements(db, request, routed))], record.events, now, [
+      clockStarted(scope, clock),
+    ]);
     // The buyer wrote: the platform's reply window (re)opens, and its warning is armed.
     const noted = noteInbound(startClock(this.load(), clock), item.sentAt, item.adReferral !== undefined);
     const state = armWindowWarning(
@@ -470,7 +469,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
         return { recorded: true, message: row };
       },
       getMessage: async (id) => this.messages.get(id),
-      // Sent, the clocks stop in the reply's own batch (`statementsIfSent`) and in `state` below.
+      // Sent, the clocks stop with the reply's `message.sent` (`clocksIfSent`) and in `state` below.
       settleReply: async (id, patch) => this.messages.update(id, patch),
       deleteMessage: async (id) => this.messages.delete(id),
     };
@@ -478,22 +477,13 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       recentMessages: async (limit) => this.messages.recent(limit),
       countAiReplies: async () => this.messages.countAiReplies(),
     };
-    // An automatic reply answers the waiting messages: their clocks stop in the reply's own batch.
-    const answered = stopClocks(state, ["first_response"]);
-    const statementsIfSent = clocksStoppedStatements(db, answered.stopped, now);
-    const acted = await actOnRoute(this.env, db, request, routed, { hooks, history, sink, known, statementsIfSent });
+    // An automatic reply answers the waiting messages: their clocks stop with its event's append.
+    const clocksIfSent = clocksStopped(stopClocks(state, ["first_response"]).stopped, now);
+    const acted = await actOnRoute(this.env, db, request, routed, { hooks, history, sink, known, clocksIfSent });
     if (acted.replied) state = cancelWindowWarning(stopClocks(state, ["first_response"]).next);
     if (acted.ticket) {
       state = escalate(state, acted.ticket.id);
-      state = await this.startAgentClock(
-        db,
-        scope,
-        state,
-        acted.ticket.id,
-        inFlight.responseWindowSeconds,
-        routed.settings.warningRatio,
-        now,
-      );
+      state = await this.startAgentClock(scope, state, acted.ticket.id, inFlight.responseWindowSeconds, routed.settings.warningRatio, now);
     }
     // Finished only once everything above succeeded: a failure leaves the message
     // unfinished, and the queue's retry runs it again, every step keyed so nothing happens twice.
@@ -518,28 +508,19 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       { recentMessages: async (limit) => this.messages.recent(limit) },
     );
     const settings = await getSettings(db, scope.workspaceId);
-    return this.startAgentClock(
-      db,
-      scope,
-      escalate(state, ticket.id),
-      ticket.id,
-      responseWindowSeconds(settings),
-      settings.warningRatio,
-      now,
-    );
+    return this.startAgentClock(scope, escalate(state, ticket.id), ticket.id, responseWindowSeconds(settings), settings.warningRatio, now);
   }
 
-  private async startAgentClock(
-    db: Db,
-    scope: Scope,
-    state: ConversationState,
-    ticketId: string,
-    window: number,
-    ratio: number,
-    now: number,
-  ) {
+  private async startAgentClock(scope: Scope, state: ConversationState, ticketId: string, window: number, ratio: number, now: number) {
     const clock = newClock("agent_response", await clockId("agent_response", ticketId), ticketId, now, window, ratio);
-    await clockStartStatement(db, scope, clock);
+    // No event goes with it: the ticket's own was appended already, so the start is a call of its own.
+    await recordClocks(eventLogs(this.env)(scope.workspaceId), [clockStarted(scope, clock)]);
     return startClock(state, clock);
+  }
+
+  /** Stopped clocks in the workspace's log, where the metrics and the tickets read them (a clock implies a stored scope). */
+  private async recordClocksStopped(stopped: Clock[], now: number): Promise<void> {
+    const scope = this.ctx.storage.kv.get<Scope>(SCOPE_KEY);
+    if (scope) await recordClocks(eventLogs(this.env)(scope.workspaceId), clocksStopped(stopped, now));
   }
 }

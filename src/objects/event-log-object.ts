@@ -11,10 +11,12 @@ import { DurableObject } from "cloudflare:workers";
 import type { EventLogRpc } from "../actions/event-log.ts";
 import { type DeliveryProducer, fanOutStored } from "../actions/fan-out.ts";
 import { STALL_GRACE_MS } from "../deliver/policy.ts";
+import { type SlaByChannel, slaByChannel } from "../route/sla-metrics.ts";
 import { openDb } from "../storage/db.ts";
 import type { EventRow, TrafficCountRow } from "../storage/events.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
 import { getSettings } from "../storage/settings.ts";
+import { type ClockChange, ClockLog, type ClockRecord } from "./clock-log.ts";
 import { EventLog } from "./event-log.ts";
 
 const DAY_MS = 86_400_000;
@@ -29,18 +31,27 @@ const PURGE_LIMIT = 2000;
 const PURGE_AGAIN_MS = 1000;
 /** With nothing waiting for its fan-out, the alarm only purges: once a day. */
 const PURGE_EVERY_MS = DAY_MS;
+/**
+ * SLA clocks are kept at least this long whatever the events' retention: GET /v1/metrics/sla
+ * spans up to 93 days, and the last 93 days always answer whole.
+ */
+const CLOCK_RETENTION_MIN_DAYS = 93;
 
 export class EventLogObject extends DurableObject<Env> implements EventLogRpc {
   private readonly log: EventLog;
+  private readonly clockLog: ClockLog;
   /** The alarm as this instance knows it (undefined: not read yet), so an append sets it only to bring it forward. */
   private alarmAt: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.log = new EventLog(ctx.storage.sql);
+    this.clockLog = new ClockLog(ctx.storage.sql);
   }
 
-  async append(rows: EventRow[]): Promise<EventRow[]> {
+  async append(rows: EventRow[], clocks: ClockChange[] = []): Promise<EventRow[]> {
+    // One implicit transaction: the events and the clocks' facts they go with.
+    this.clockLog.apply(clocks);
     const awaiting = this.log.append(rows);
     // What awaits its fan-out is swept if not marked within a grace; the rest is only purged.
     await this.arm(Date.now() + (awaiting.length > 0 ? STALL_GRACE_MS : PURGE_EVERY_MS));
@@ -61,6 +72,18 @@ export class EventLogObject extends DurableObject<Env> implements EventLogRpc {
 
   async list(page: Page, type?: string): Promise<Listed<EventRow>> {
     return this.log.list(page, type);
+  }
+
+  async recordClocks(changes: ClockChange[]): Promise<void> {
+    this.clockLog.apply(changes);
+  }
+
+  async clocks(ids: string[]): Promise<ClockRecord[]> {
+    return this.clockLog.read(ids);
+  }
+
+  async slaMetrics(from: number, to: number): Promise<SlaByChannel> {
+    return slaByChannel(this.clockLog.startedBetween(from, to));
   }
 
   async countTraffic(from: number, to: number, bucketMs: number): Promise<TrafficCountRow[]> {
@@ -101,7 +124,9 @@ export class EventLogObject extends DurableObject<Env> implements EventLogRpc {
     this.ctx.storage.kv.put(SWEPT_UNTIL_KEY, sweptUntil);
     const { retentionDays } = (await getSettings(db, workspaceId)).deliveries;
     const purged = this.log.purge(now - retentionDays * DAY_MS, PURGE_LIMIT);
-    return { fannedOut: stalled.length, purged };
+    const clocksPurged = this.clockLog.purge(now - Math.max(retentionDays, CLOCK_RETENTION_MIN_DAYS) * DAY_MS, PURGE_LIMIT);
+    // `purged`: the larger of the two purges, so either one left full brings the alarm back for the rest.
+    return { fannedOut: stalled.length, purged: Math.max(purged, clocksPurged) };
   }
 
   /** Sets the alarm for `at` unless it is set for then or sooner already (a set alarm is a storage write). */

@@ -37,7 +37,12 @@ export function slaFigures(rows: ClockFacts[]): SlaFigures {
   };
 }
 
-export function slaByChannel(rows: ClockFacts[]): { overall: SlaFigures; channels: ({ channelId: string } & SlaFigures)[] } {
+export interface SlaByChannel {
+  overall: SlaFigures;
+  channels: ({ channelId: string } & SlaFigures)[];
+}
+
+export function slaByChannel(rows: ClockFacts[]): SlaByChannel {
   const ids = [...new Set(rows.map((r) => r.channelId))].sort();
   return {
     overall: slaFigures(rows),

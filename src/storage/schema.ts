@@ -260,27 +260,6 @@ export const notes = sqliteTable(
   (t) => [index("notes_contact").on(t.contactId), index("notes_conversation").on(t.conversationId)],
 );
 
-/** SLA clocks, one row per started clock: the metrics read them, the Durable Object runs them. */
-export const slaClocks = sqliteTable(
-  "sla_clocks",
-  {
-    id: text().primaryKey(),
-    workspaceId: text().notNull(),
-    channelId: text().notNull(),
-    conversationId: text().notNull(),
-    /** The inbound message (first_response) or the ticket (agent_response) that started it. */
-    subjectId: text().notNull(),
-    clock: text({ enum: ["first_response", "agent_response"] }).notNull(),
-    startedAt: integer().notNull(),
-    deadline: integer().notNull(),
-    windowSeconds: integer().notNull(),
-    stoppedAt: integer(),
-    warnedAt: integer(),
-    breachedAt: integer(),
-  },
-  (t) => [index("sla_clocks_workspace").on(t.workspaceId, t.startedAt), index("sla_clocks_conversation").on(t.conversationId, t.stoppedAt)],
-);
-
 /** Who did what, when: every write through the API by an agent's key (replies, assignments, admin changes). */
 export const auditLog = sqliteTable(
   "audit_log",

@@ -124,6 +124,22 @@ export async function countStoredMessages(where: string, ...params: unknown[]): 
   return (await storedMessages(where, ...params)).length;
 }
 
+/**
+ * Rows of a workspace's SLA clocks (src/objects/clock-log.ts), read in place in its event log
+ * object: `SELECT * FROM sla_clocks WHERE <where>`.
+ */
+export async function storedClocks(workspaceId: string, where = "1 = 1", ...params: unknown[]): Promise<Record<string, SqlStorageValue>[]> {
+  const namespace = env.EVENT_LOG as unknown as DurableObjectNamespace;
+  return runInDurableObject(namespace.getByName(workspaceId), async (_instance, object) =>
+    object.storage.sql.exec(`SELECT * FROM sla_clocks WHERE ${where} ORDER BY started_at, id`, ...(params as SqlStorageValue[])).toArray(),
+  );
+}
+
+/** How many clocks `storedClocks(workspaceId, where, ...params)` finds. */
+export async function countStoredClocks(workspaceId: string, where: string, ...params: unknown[]): Promise<number> {
+  return (await storedClocks(workspaceId, where, ...params)).length;
+}
+
 /** A workspace with its owner's key (admin) and one `agent`'s key. */
 export async function team(): Promise<{ admin: string; agent: string }> {
   const workspace = await createWorkspace();

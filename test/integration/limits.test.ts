@@ -7,7 +7,17 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_REPLAY_EVENT_IDS } from "../../src/deliver/replay.ts";
 import { conversationStub } from "../../src/objects/conversation.ts";
-import { call, type captureOutbound, count, countStoredMessages, createEndpoint, json, postTikTok, seenLedger } from "./helpers.ts";
+import {
+  call,
+  type captureOutbound,
+  count,
+  countStoredClocks,
+  countStoredMessages,
+  createEndpoint,
+  json,
+  postTikTok,
+  seenLedger,
+} from "./helpers.ts";
 import { asInvocation, countSubrequest, D1_QUERIES_PER_INVOCATION, peakUsage, SUBREQUESTS_PER_INVOCATION } from "./production-limits.ts";
 import { dm, merchantWorld, shop } from "./shop.ts";
 
@@ -47,19 +57,19 @@ describe("at production's sizes", () => {
     outbound = world.outbound;
     const thread = "7373009988776655443";
     await flood(channel.id, 150, (i) => `hmm ${i}`, { firstId: 7373009911000000000n, thread });
-    await vi.waitFor(async () => expect(await count("SELECT count(*) AS n FROM sla_clocks WHERE stopped_at IS NULL")).toBe(150), SLOW);
+    await vi.waitFor(async () => expect(await countStoredClocks(workspace.id, "stopped_at IS NULL")).toBe(150), SLOW);
     expect(world.platformReplies()).toEqual([]);
 
     // The bot answers an order question once, and that answer stops all 151 first-response clocks.
     await postTikTok(channel.id, dm("status of order 576700112233445566 please", "7373009911000009999", thread));
     await vi.waitFor(() => expect(world.platformReplies()).toHaveLength(1), SLOW);
-    await vi.waitFor(async () => expect(await count("SELECT count(*) AS n FROM sla_clocks WHERE stopped_at IS NULL")).toBe(0), SLOW);
+    await vi.waitFor(async () => expect(await countStoredClocks(workspace.id, "stopped_at IS NULL")).toBe(0), SLOW);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(world.platformReplies()).toHaveLength(1);
 
     // 150 more nobody answers, then an agent does: sent once, recorded, every clock stopped.
     await flood(channel.id, 150, (i) => `hmm… ${i}`, { firstId: 7373009912000000000n, thread });
-    await vi.waitFor(async () => expect(await count("SELECT count(*) AS n FROM sla_clocks WHERE stopped_at IS NULL")).toBe(150), SLOW);
+    await vi.waitFor(async () => expect(await countStoredClocks(workspace.id, "stopped_at IS NULL")).toBe(150), SLOW);
     const { data } = await json<{ data: { id: string }[] }>(await call("GET", "/v1/conversations", { token: workspace.apiKey }), 200);
     const conversationId = data[0]?.id;
     const sent = await json<{ status: string }>(
@@ -68,7 +78,7 @@ describe("at production's sizes", () => {
     );
     expect(sent.status).toBe("sent");
     expect(world.platformReplies()).toEqual([expect.stringContaining("576700112233445566"), "Sorry, here now!"]);
-    expect(await count("SELECT count(*) AS n FROM sla_clocks WHERE stopped_at IS NULL")).toBe(0);
+    expect(await countStoredClocks(workspace.id, "stopped_at IS NULL")).toBe(0);
   });
 
   it("still knows a message after 150 others and a restart of the conversation's object", { timeout: 120_000 }, async () => {
