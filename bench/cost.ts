@@ -56,9 +56,8 @@ export const ASSUMPTIONS = {
    */
   doStorageRowsWritten: 7,
   /**
-   * Of those, the kv writes (state twice, the alarm when it moves), which the bench cannot read
-   * back from the object's files (`_cf_KV` keeps only each key's last value): used with the
-   * measured table rows (bench/object-rows.ts).
+   * Of those, the kv writes (state twice, the alarm when it moves): used with the measured
+   * table rows (bench/object-rows.ts) when the objects' write-ahead logs could not be read.
    */
   doKvRowsWritten: 3,
   /**
@@ -144,6 +143,9 @@ export interface CostResult {
     conversationRowsAssumed: number;
     /** The final `_cf_KV` rows per DM: the kv writes' lower bound. */
     conversationKvRowsLowerBound: number | null;
+    /** The kv and alarm writes per DM in the cost: measured from the write-ahead logs, or the upper bound. */
+    conversationKvWrites: number;
+    conversationKvMeasured: boolean;
     endpointRowsWritten: number;
     endpointRowsAssumed: number;
     objectsMeasured: boolean;
@@ -177,9 +179,11 @@ export function costModel(flood: FloodResult): CostResult {
   // read them (the kv writes stay at their upper bound); else all at the upper bound.
   const measuredObjects = flood.objectRows ?? null;
   const conversationRowsAssumed = ASSUMPTIONS.doStorageRowsWritten + replies * ASSUMPTIONS.doStorageRowsPerReply;
-  const conversationRows = measuredObjects
-    ? perDmOf(measuredObjects.conversation.tableRowsWritten) + ASSUMPTIONS.doKvRowsWritten
-    : conversationRowsAssumed;
+  const kvMeasured = measuredObjects?.conversation.walComplete === true;
+  const kvRows = kvMeasured
+    ? perDmOf((measuredObjects?.conversation.kvWrites ?? 0) + (measuredObjects?.conversation.alarmWrites ?? 0))
+    : ASSUMPTIONS.doKvRowsWritten;
+  const conversationRows = measuredObjects ? perDmOf(measuredObjects.conversation.tableRowsWritten) + kvRows : conversationRowsAssumed;
   const endpointRowsAssumed = deliveries * ASSUMPTIONS.doStorageRowsPerAttempt;
   const endpointRows = measuredObjects ? perDmOf(measuredObjects.endpoint.rowsWritten) : endpointRowsAssumed;
 
@@ -277,7 +281,7 @@ export function costModel(flood: FloodResult): CostResult {
       PRICES.doStorageRowsWrittenPerM,
       `${
         measuredObjects
-          ? `conversation: ${round(conversationRows - ASSUMPTIONS.doKvRowsWritten, 2)} rows measured from its files (ledger, messages, index entries, rewrites) + ${ASSUMPTIONS.doKvRowsWritten} kv writes (upper bound; ${round(perDmOf(measuredObjects.conversation.kvRows), 2)} final kv rows); endpoints: ${round(endpointRows, 2)} rows measured (attempts + 2 index entries each)`
+          ? `conversation: ${round(conversationRows - kvRows, 2)} rows measured from its files (ledger, messages, index entries, rewrites) + ${round(kvRows, 2)} kv and alarm writes (${kvMeasured ? "measured from its write-ahead log" : `upper bound; ${round(perDmOf(measuredObjects.conversation.kvRows), 2)} final kv rows`}); endpoints: ${round(endpointRows, 2)} rows measured (attempts + 2 index entries each)`
           : `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries)`
       }; event log: ${round(events, 2)} events, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: row + 2 index entries each, + the marks" : `× ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark, upper bound`})`,
     ),
@@ -322,6 +326,8 @@ export function costModel(flood: FloodResult): CostResult {
       conversationRowsWritten: round(conversationRows, 3) ?? 0,
       conversationRowsAssumed: round(conversationRowsAssumed, 3) ?? 0,
       conversationKvRowsLowerBound: measuredObjects ? (round(perDmOf(measuredObjects.conversation.kvRows), 3) ?? 0) : null,
+      conversationKvWrites: round(kvRows, 3) ?? 0,
+      conversationKvMeasured: kvMeasured,
       endpointRowsWritten: round(endpointRows, 3) ?? 0,
       endpointRowsAssumed: round(endpointRowsAssumed, 3) ?? 0,
       objectsMeasured: Boolean(measuredObjects),

@@ -12,11 +12,19 @@
  *   a reply still pending counts its 3 only;
  * - `attempts`: the row and its two index entries (pruned attempts are missed: a lower bound
  *   on a run longer than the attempt retention);
- * - `_cf_KV` (the conversation's state and scope, written with `kv.put`): only the final keys
- *   can be counted, one row each, while every put rewrites its row. That figure is a lower
- *   bound; the cost model keeps the assumed upper bound for the kv writes beside it.
+ * - `_cf_KV` (the conversation's state and scope, written with `kv.put`) keeps only each key's
+ *   last value (the final rows: a lower bound), while every put rewrites its row. So its writes
+ *   are read from the object's write-ahead log instead: workerd keeps each object's SQLite in
+ *   WAL mode and, at these sizes, never restarts the log (its checkpoint sequence stays 0), so
+ *   the `-wal` file holds every committed transaction with the pages it wrote. A transaction
+ *   that wrote the kv table's root page (the state's first bytes, `nextSeq` among them, live
+ *   there) is counted as one kv row write, and one that wrote `_cf_METADATA`'s (the alarm) as one
+ *   alarm write; the transactions creating the tables (an empty page) are left out. Still a
+ *   lower bound: two puts in one transaction count once, and a put that changed only the
+ *   value's overflow pages is missed. When a log was restarted, only the final rows are
+ *   counted (`walComplete` false) and the cost model keeps its upper bound.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
@@ -30,6 +38,12 @@ export interface ConversationObjectRows {
   repliesSettled: number;
   /** Final `_cf_KV` rows: a lower bound of the kv writes. */
   kvRows: number;
+  /** Transactions that wrote the kv table, read from the write-ahead logs (see above). */
+  kvWrites: number;
+  /** Transactions that wrote the alarm (`_cf_METADATA`). */
+  alarmWrites: number;
+  /** Every object's write-ahead log held all its transactions (never restarted). */
+  walComplete: boolean;
   /** The SQL tables' rows written, index entries and inferred rewrites included (kv apart). */
   tableRowsWritten: number;
 }
@@ -52,6 +66,34 @@ function sqliteFiles(dir: string, className: string): string[] {
     if (entry.isDirectory()) return sqliteFiles(path, className);
     return entry.name.endsWith(".sqlite") && dir.endsWith(`-${className}`) ? [path] : [];
   });
+}
+
+/** The transactions in `file`'s write-ahead log that wrote each of `rootPages` with cells in it; null when the log was restarted. */
+function walWrites(file: string, rootPages: number[]): Map<number, number> | null {
+  let wal: Buffer;
+  try {
+    wal = readFileSync(`${file}-wal`);
+  } catch {
+    return null;
+  }
+  if (wal.length < 32 || wal.readUInt32BE(12) !== 0) return null;
+  const pageSize = wal.readUInt32BE(8);
+  const salts = [wal.readUInt32BE(16), wal.readUInt32BE(20)];
+  const writes = new Map(rootPages.map((page) => [page, 0]));
+  let inTransaction = new Set<number>();
+  for (let offset = 32; offset + 24 + pageSize <= wal.length; offset += 24 + pageSize) {
+    // Frames of an older generation of the log carry other salts: the log ends here.
+    if (wal.readUInt32BE(offset + 8) !== salts[0] || wal.readUInt32BE(offset + 12) !== salts[1]) break;
+    const page = wal.readUInt32BE(offset);
+    // A b-tree page's cell count is at bytes 3–4 of its header: 0 is the empty table just created.
+    if (writes.has(page) && wal.readUInt16BE(offset + 24 + 3) > 0) inTransaction.add(page);
+    // A commit frame names the database's size after it.
+    if (wal.readUInt32BE(offset + 4) !== 0) {
+      for (const written of inTransaction) writes.set(written, (writes.get(written) ?? 0) + 1);
+      inTransaction = new Set();
+    }
+  }
+  return writes;
 }
 
 /** One row of `sql`, or undefined when the object never created the table it reads. */
@@ -82,6 +124,9 @@ export function countConversationObjectRows(persistDir: string): ConversationObj
     replies: 0,
     repliesSettled: 0,
     kvRows: 0,
+    kvWrites: 0,
+    alarmWrites: 0,
+    walComplete: true,
     tableRowsWritten: 0,
   };
   for (const file of sqliteFiles(persistDir, "ConversationObject")) {
@@ -101,6 +146,12 @@ export function countConversationObjectRows(persistDir: string): ConversationObj
     counts.replies += messages?.replies ?? 0;
     counts.repliesSettled += messages?.settled ?? 0;
     counts.kvRows += readRow<{ n: number }>(file, "SELECT count(*) AS n FROM _cf_KV")?.n ?? 0;
+    const kvRoot = readRow<{ page: number }>(file, "SELECT rootpage AS page FROM sqlite_master WHERE name = '_cf_KV'")?.page ?? 0;
+    const alarmRoot = readRow<{ page: number }>(file, "SELECT rootpage AS page FROM sqlite_master WHERE name = '_cf_METADATA'")?.page ?? 0;
+    const logged = walWrites(file, [kvRoot, alarmRoot]);
+    if (!logged) counts.walComplete = false;
+    counts.kvWrites += logged?.get(kvRoot) ?? 0;
+    counts.alarmWrites += logged?.get(alarmRoot) ?? 0;
   }
   counts.tableRowsWritten =
     counts.seen +

@@ -285,7 +285,7 @@ export function buildTables(results: Results): Table[] {
           "conversation objects' rows written (measured / assumed upper bound)",
           `${p.conversationRowsWritten} / ${p.conversationRowsAssumed}`,
           p.objectsMeasured
-            ? `ledger, messages, index entries and rewrites measured from the objects' SQLite files (bench/object-rows.ts) + ${cost.assumptions.doKvRowsWritten} kv writes at their upper bound (final kv rows, a lower bound: ${p.conversationKvRowsLowerBound})`
+            ? `ledger, messages, index entries and rewrites measured from the objects' SQLite files (bench/object-rows.ts) + ${p.conversationKvWrites} kv and alarm writes ${p.conversationKvMeasured ? "counted in their write-ahead logs (a lower bound)" : "at their upper bound"} (assumed: ${cost.assumptions.doKvRowsWritten}; final kv rows: ${p.conversationKvRowsLowerBound})`
             : "upper bound (cost.ts ASSUMPTIONS)",
         ],
         [
@@ -299,7 +299,7 @@ export function buildTables(results: Results): Table[] {
           "all storage rows written (D1 with index entries + objects)",
           p.allRowsWritten,
           p.objectsMeasured
-            ? "D1 measured; objects: the DO storage rows line of 4c (measured, the conversation's kv writes at their upper bound)"
+            ? "D1 measured; objects: the DO storage rows line of 4c (measured from their files)"
             : "D1 measured; objects: the DO storage rows line of 4c (conversation and endpoints at their upper bound)",
         ],
         ["workerd CPU (ms)", p.cpuMs, "measured (upper bound: includes local D1/queue/DO emulation)"],

@@ -40,9 +40,33 @@ describe("the conversation and endpoint objects' rows read from their files", ()
       replies: 2,
       repliesSettled: 1,
       kvRows: 2,
+      // node:sqlite writes no write-ahead log here: the kv writes are not counted.
+      kvWrites: 0,
+      alarmWrites: 0,
+      walComplete: false,
       // ledger 2 + 1 finish; inbound 2 × 2; replies 2 × 3 + 1 settled × 2
       tableRowsWritten: 3 + 4 + 6 + 2,
     });
     expect(rows.endpoint).toEqual({ objects: 1, attempts: 2, rowsWritten: 6 });
+  });
+
+  it("counts the kv and alarm writes from the write-ahead log, one per transaction that wrote them", () => {
+    const dir = join(persistDir, "wal", "switchboard-ConversationObject");
+    mkdirSync(dir, { recursive: true });
+    const db = new DatabaseSync(join(dir, "w.sqlite"));
+    // As workerd keeps an object's SQLite: WAL mode, the log not checkpointed while open.
+    db.exec("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0");
+    db.exec("CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID");
+    db.exec("CREATE TABLE _cf_METADATA (key INTEGER PRIMARY KEY, value BLOB)");
+    db.exec("CREATE TABLE seen (platform_message_id TEXT PRIMARY KEY, seq INTEGER, finished INTEGER, admitted_at INTEGER)");
+    db.exec("INSERT INTO seen VALUES ('m1', 1, 1, 0)");
+    for (let seq = 1; seq <= 3; seq++) db.exec(`INSERT OR REPLACE INTO _cf_KV VALUES ('state', x'0${seq}')`);
+    db.exec("INSERT OR REPLACE INTO _cf_METADATA VALUES (1, 1000)");
+    try {
+      const rows = countObjectRows(join(persistDir, "wal"));
+      expect(rows.conversation).toMatchObject({ objects: 1, kvRows: 1, kvWrites: 3, alarmWrites: 1, walComplete: true });
+    } finally {
+      db.close();
+    }
   });
 });
