@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { conversationStub } from "../../src/objects/conversation.ts";
 import type { ConversationState } from "../../src/objects/conversation-state.ts";
+import { lineKit } from "../fixtures/line/kit.ts";
 import { call, createTikTokChannel, createWorkspace, disableRouting, json, postTikTok, seenLedger } from "./helpers.ts";
 import { dm } from "./shop.ts";
 
@@ -165,5 +166,32 @@ describe("the conversation's D1 summary", () => {
       200,
     );
     expect(filtered.data).toHaveLength(2);
+  });
+
+  it("writes a LINE reply token at once, within the interval too: an agent's reply reads it from D1", async () => {
+    const line = await json<{ id: string }>(
+      await call("POST", "/v1/channels", {
+        token: workspace.apiKey,
+        json: { platform: "line", name: "LINE", credentials: lineKit.credentials },
+      }),
+      201,
+    );
+    const user = "Uf2b1c3d4e5f60718293a4b5c6d7e8f90";
+    const lineDm = (n: number) =>
+      (lineKit.fixtures["text-message"] ?? "")
+        .replace('"520011223344556677"', `"5200112233445566${n}"`)
+        .replace("01HZX3M8Q7TB4V2N9C6D5E4F3G", `01HZX3M8Q7TB4V2N9C6D5E4F${n}`)
+        .replace("7f1b2c3d4e5f40718293a4b5c6d7e8f9", `reply-token-${n}`)
+        .replace('"timestamp": 1717401600123', `"timestamp": ${1717401600123 + n * 1000}`);
+    for (const n of [10, 11]) {
+      const signed = lineKit.sign(lineDm(n), lineKit.credentials, Date.now());
+      expect((await call("POST", `/webhooks/line/${line.id}`, { body: signed.body, headers: signed.headers })).status).toBe(200);
+      await processed(line.id, [`5200112233445566${n}`], user);
+    }
+    const row = await env.DB.prepare("SELECT reply_token AS token FROM conversations WHERE channel_id = ?")
+      .bind(line.id)
+      .first<{ token: string }>();
+    expect(row?.token).toBe("reply-token-11");
+    expect(await pendingSummary(line.id, user)).toBeNull();
   });
 });
