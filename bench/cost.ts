@@ -56,6 +56,11 @@ export const ASSUMPTIONS = {
    */
   doStorageRowsWritten: 7,
   /**
+   * Of those, the kv writes (state twice, the alarm when it moves): used with the measured
+   * table rows (bench/object-rows.ts) when the objects' write-ahead logs could not be read.
+   */
+  doKvRowsWritten: 3,
+  /**
    * A reply's rows in the conversation object: the message and its list-order index entry,
    * its outbox index entry while pending, and the update that settles it (leaving the outbox).
    */
@@ -140,6 +145,18 @@ export interface CostResult {
     /** The event log objects' rows (index entries and marks included): measured, or at the upper bound. */
     eventLogRowsWritten: number;
     eventLogMeasured: boolean;
+    /** The conversation objects' rows: measured tables + the kv writes at their upper bound, or all at the upper bound. */
+    conversationRowsWritten: number;
+    /** The same at the upper bound of ASSUMPTIONS, printed beside the measured figure. */
+    conversationRowsAssumed: number;
+    /** The final `_cf_KV` rows per DM: the kv writes' lower bound. */
+    conversationKvRowsLowerBound: number | null;
+    /** The kv and alarm writes per DM in the cost: measured from the write-ahead logs, or the upper bound. */
+    conversationKvWrites: number;
+    conversationKvMeasured: boolean;
+    endpointRowsWritten: number;
+    endpointRowsAssumed: number;
+    objectsMeasured: boolean;
     /** Every storage row written, D1 (with index entries) and objects (the "DO storage rows written" line). */
     allRowsWritten: number;
     cpuMs: number | null;
@@ -170,6 +187,17 @@ export function costModel(flood: FloodResult): CostResult {
     ? perDmOf(flood.eventLog.rowsWritten)
     : events * ASSUMPTIONS.doStorageRowsPerEvent + clocks * ASSUMPTIONS.doStorageRowsPerClock;
   const subrequests = deliveries + replies + orderLookups;
+  // The conversation and endpoint objects' rows, measured from their files when the run could
+  // read them (the kv writes stay at their upper bound); else all at the upper bound.
+  const measuredObjects = flood.objectRows ?? null;
+  const conversationRowsAssumed = ASSUMPTIONS.doStorageRowsWritten + replies * ASSUMPTIONS.doStorageRowsPerReply;
+  const kvMeasured = measuredObjects?.conversation.walComplete === true;
+  const kvRows = kvMeasured
+    ? perDmOf((measuredObjects?.conversation.kvWrites ?? 0) + (measuredObjects?.conversation.alarmWrites ?? 0))
+    : ASSUMPTIONS.doKvRowsWritten;
+  const conversationRows = measuredObjects ? perDmOf(measuredObjects.conversation.tableRowsWritten) + kvRows : conversationRowsAssumed;
+  const endpointRowsAssumed = deliveries * ASSUMPTIONS.doStorageRowsPerAttempt;
+  const endpointRows = measuredObjects ? perDmOf(measuredObjects.endpoint.rowsWritten) : endpointRowsAssumed;
 
   const inObject = {
     reads:
@@ -261,13 +289,14 @@ export function costModel(flood: FloodResult): CostResult {
     ),
     line(
       "DO storage rows written",
-      ASSUMPTIONS.doStorageRowsWritten +
-        replies * ASSUMPTIONS.doStorageRowsPerReply +
-        deliveries * ASSUMPTIONS.doStorageRowsPerAttempt +
-        eventLogRows,
+      conversationRows + endpointRows + eventLogRows,
       "rows",
       PRICES.doStorageRowsWrittenPerM,
-      `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries); event log: ${round(events, 2)} events and ${round(clocks, 2)} SLA clocks, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: an event's row + 2 index entries, + the marks; a clock's row + 1 index entry, + its stop, warning, breach" : `events × ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark; clocks × ${ASSUMPTIONS.doStorageRowsPerClock}, row + index entry + stop or warning and breach; upper bound`})`,
+      `${
+        measuredObjects
+          ? `conversation: ${round(conversationRows - kvRows, 2)} rows measured from its files (ledger, messages, index entries, rewrites) + ${round(kvRows, 2)} kv and alarm writes (${kvMeasured ? "measured from its write-ahead log" : `upper bound; ${round(perDmOf(measuredObjects.conversation.kvRows), 2)} final kv rows`}); endpoints: ${round(endpointRows, 2)} rows measured (attempts + 2 index entries each)`
+          : `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries)`
+      }; event log: ${round(events, 2)} events and ${round(clocks, 2)} SLA clocks, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: an event's row + 2 index entries, + the marks; a clock's row + 1 index entry, + its stop, warning, breach" : `events × ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark; clocks × ${ASSUMPTIONS.doStorageRowsPerClock}, row + index entry + stop or warning and breach; upper bound`})`,
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),
     line(
@@ -307,6 +336,14 @@ export function costModel(flood: FloodResult): CostResult {
       d1RowsWrittenWithIndexes: round(d1RowsWrittenWithIndexes, 3) ?? 0,
       eventLogRowsWritten: round(eventLogRows, 3) ?? 0,
       eventLogMeasured: Boolean(flood.eventLog),
+      conversationRowsWritten: round(conversationRows, 3) ?? 0,
+      conversationRowsAssumed: round(conversationRowsAssumed, 3) ?? 0,
+      conversationKvRowsLowerBound: measuredObjects ? (round(perDmOf(measuredObjects.conversation.kvRows), 3) ?? 0) : null,
+      conversationKvWrites: round(kvRows, 3) ?? 0,
+      conversationKvMeasured: kvMeasured,
+      endpointRowsWritten: round(endpointRows, 3) ?? 0,
+      endpointRowsAssumed: round(endpointRowsAssumed, 3) ?? 0,
+      objectsMeasured: Boolean(measuredObjects),
       allRowsWritten: round(d1RowsWrittenWithIndexes + (lines.find((l) => l.item === "DO storage rows written")?.perDm ?? 0), 3) ?? 0,
       cpuMs,
       doWallMs: round(doWallMs, 1) ?? 0,

@@ -10,6 +10,7 @@ import { installWriteCounters, readWriteCounts, type TableInfo, type WriteCounts
 import { d1Execute } from "./dev-server.ts";
 import { countEventLogRows, type EventLogRows } from "./event-log-rows.ts";
 import { duplicateDeliveries } from "./fakes.ts";
+import { countObjectRows, type ObjectRows } from "./object-rows.ts";
 import { groupSampler, type RssSample } from "./procs.ts";
 import { say } from "./progress.ts";
 import { expectEffects, type Routing } from "./routing.ts";
@@ -88,6 +89,8 @@ export interface FloodResult {
   d1: { tables: TableInfo[]; writes: WriteCounts | null; error: string | null };
   /** What the event log objects wrote, read from their SQLite files after the run (null: unreadable, or the floor). */
   eventLog?: EventLogRows | null;
+  /** What the conversation and endpoint objects wrote, read from their SQLite files (null: unreadable, or the floor). */
+  objectRows?: ObjectRows | null;
   timedOut: boolean;
   notes: string[];
 }
@@ -220,11 +223,19 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
       d1Error = error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
     }
     let eventLog: EventLogRows | null = null;
+    let objectRows: ObjectRows | null = null;
     if (!floor) {
       try {
         eventLog = countEventLogRows(stage.persistDir);
       } catch (error) {
         notes.push(`event log objects' rows not counted: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)}`);
+      }
+      try {
+        objectRows = countObjectRows(stage.persistDir);
+      } catch (error) {
+        notes.push(
+          `conversation and endpoint objects' rows not counted: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)}`,
+        );
       }
     }
     // Where the missing ones stopped: recorded but not delivered, or never recorded.
@@ -303,6 +314,7 @@ export async function benchFlood(ctx: RunContext, options: FloodOptions, routing
       },
       d1: { tables, writes, error: d1Error },
       eventLog,
+      objectRows,
       timedOut: !allIn,
       notes,
     };

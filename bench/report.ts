@@ -282,9 +282,25 @@ export function buildTables(results: Results): Table[] {
           p.eventLogMeasured ? "measured from the objects' SQLite files (bench/event-log-rows.ts)" : "upper bound (cost.ts ASSUMPTIONS)",
         ],
         [
+          "conversation objects' rows written (measured / assumed upper bound)",
+          `${p.conversationRowsWritten} / ${p.conversationRowsAssumed}`,
+          p.objectsMeasured
+            ? `ledger, messages, index entries and rewrites measured from the objects' SQLite files (bench/object-rows.ts) + ${p.conversationKvWrites} kv and alarm writes ${p.conversationKvMeasured ? "counted in their write-ahead logs (a lower bound)" : "at their upper bound"} (assumed: ${cost.assumptions.doKvRowsWritten}; final kv rows: ${p.conversationKvRowsLowerBound})`
+            : "upper bound (cost.ts ASSUMPTIONS)",
+        ],
+        [
+          "endpoint objects' rows written (measured / assumed upper bound)",
+          `${p.endpointRowsWritten} / ${p.endpointRowsAssumed}`,
+          p.objectsMeasured
+            ? "attempts and their 2 index entries, from the objects' SQLite files (bench/object-rows.ts)"
+            : "upper bound (cost.ts ASSUMPTIONS)",
+        ],
+        [
           "all storage rows written (D1 with index entries + objects)",
           p.allRowsWritten,
-          "D1 measured; objects: the DO storage rows line of 4c (conversation and endpoints at their upper bound)",
+          p.objectsMeasured
+            ? "D1 measured; objects: the DO storage rows line of 4c (measured from their files)"
+            : "D1 measured; objects: the DO storage rows line of 4c (conversation and endpoints at their upper bound)",
         ],
         ["workerd CPU (ms)", p.cpuMs, "measured (upper bound: includes local D1/queue/DO emulation)"],
         ["DO wall time (ms, production estimate)", p.doWallMs, "D1 round trips × RTT + external calls × latency (assumed)"],

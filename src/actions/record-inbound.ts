@@ -7,16 +7,11 @@ import type { ContactChangeItem, InboundMessage, MessageStatusItem, OrderUpdate 
 import { buildEvent, type ChannelRef, isoTime } from "../events/build.ts";
 import type { GatewayEvent } from "../events/schema.ts";
 import { derivedId } from "../lib/ids.ts";
+import type { ConversationSummary } from "../objects/conversation-state.ts";
 import type { MessageRow } from "../objects/message-log.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
-import {
-  contactExists,
-  messageSearchStatement,
-  upsertContactStatement,
-  upsertContactStatusStatement,
-  upsertConversationStatement,
-} from "../storage/inbox.ts";
+import { contactExists, messageSearchStatement, upsertContactStatement, upsertContactStatusStatement } from "../storage/inbox.ts";
 import type { EventSink } from "./event-sink.ts";
 import type { ReplyConversation } from "./reply.ts";
 
@@ -63,6 +58,8 @@ export async function inboundRecord(
   recorded: RecordedMessage;
   /** The conversation as this message writes it (a reply to the message needs no read). */
   conversation: ReplyConversation;
+  /** The conversation's D1 summary as this message leaves it: the object writes it, coalesced (not in `statements`). */
+  summary: ConversationSummary;
   /** The message as its conversation's object stores it. */
   message: MessageRow;
   statements: Statement[];
@@ -125,7 +122,7 @@ export async function inboundRecord(
         updatedAt: now,
       }),
     );
-  const conversationRow = {
+  const conversationRow: ConversationSummary = {
     id: conversationId,
     workspaceId,
     channelId: channel.id,
@@ -166,11 +163,11 @@ export async function inboundRecord(
     sendClaimedUntil: null,
     sendAttempts: 0,
   };
-  statements.push(upsertConversationStatement(db, conversationRow));
-  // Search reads D1: the buyer's words go there with the conversation's row.
+  // Search reads D1: the buyer's words go there in the record batch.
   if (item.text !== null) statements.push(messageSearchStatement(db, messageId, item.text, conversationId, workspaceId));
   return {
     conversation: conversationRow,
+    summary: conversationRow,
     recorded: { messageId, contactId, conversationId, newContact: !existing.contact },
     message,
     statements,

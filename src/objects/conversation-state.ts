@@ -41,6 +41,30 @@ export interface ConversationState {
   windowWarning: WindowWarning | null;
   /** Where the buyer last opened the chat from (a product, an order): context for routing and tickets. */
   enteredFrom: EnteredFrom | null;
+  /** The conversation's D1 summary not yet written, and when it is due (see summaryWrite). */
+  pendingSummary: PendingSummary | null;
+}
+
+/** What the conversation's D1 row says of its messages (storage/inbox.ts upsertConversationStatement). */
+export interface ConversationSummary {
+  id: string;
+  workspaceId: string;
+  channelId: string;
+  contactId: string;
+  platformThreadId: string;
+  lastMessageAt: number;
+  lastInboundAt: number | null;
+  replyToken: string | null;
+  replyTokenExpiresAt: number | null;
+  adReferralAt: number | null;
+  adId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PendingSummary {
+  summary: ConversationSummary;
+  dueAt: number;
 }
 
 export interface EnteredFrom {
@@ -57,6 +81,7 @@ export const INITIAL_STATE: ConversationState = {
   windowFacts: { lastInboundAt: null, adReferralAt: null },
   windowWarning: null,
   enteredFrom: null,
+  pendingSummary: null,
 };
 
 /** States saved before a field existed get its initial value; fields since retired are dropped. */
@@ -218,9 +243,49 @@ export function dueWindowWarning(state: ConversationState, now: number): { next:
   return { next: { ...state, windowWarning: null }, due: warning.closesAt > now ? warning : null };
 }
 
-/** When the alarm should next fire, or null when no clock runs and no window warning waits. */
+/** When the alarm should next fire, or null when no clock runs, no window warning and no summary waits. */
 export function nextAlarm(state: ConversationState): number | null {
   const times = state.clocks.filter((c) => !c.breached).map((c) => (c.warned ? c.deadline : c.warnAt));
   if (state.windowWarning) times.push(state.windowWarning.warnAt);
+  if (state.pendingSummary) times.push(state.pendingSummary.dueAt);
   return times.length > 0 ? Math.min(...times) : null;
+}
+
+/** A conversation's D1 summary is written at most once per this interval (a chatty buyer costs one row a second). */
+export const SUMMARY_INTERVAL_MS = 1000;
+
+export type SummaryWrite = { now: true } | { now: false; dueAt: number };
+
+/**
+ * Whether a message's summary goes into its own D1 batch or waits for the alarm (or a later
+ * message's batch) at `dueAt`. Written at once: a conversation not yet in D1 (tickets,
+ * contacts, lists and the API need its row), a summary that must be fresh (a LINE reply token
+ * an agent's reply may use, an ad referral that moves the reply window, a re-run), one not
+ * written in this instance yet, and one whose interval has passed.
+ */
+export function summaryWrite(input: { inD1: boolean; mustBeFresh: boolean; lastWrittenAt: number | null; now: number }): SummaryWrite {
+  const { inD1, mustBeFresh, lastWrittenAt, now } = input;
+  if (!inD1 || mustBeFresh || lastWrittenAt === null) return { now: true };
+  const dueAt = lastWrittenAt + SUMMARY_INTERVAL_MS;
+  return now >= dueAt ? { now: true } : { now: false, dueAt };
+}
+
+/**
+ * A newer message's summary folded into the one still waiting, as the D1 upsert would fold
+ * them: the latest times, the newest reply token, the latest ad referral.
+ */
+export function mergeSummary(pending: ConversationSummary | null, next: ConversationSummary): ConversationSummary {
+  if (!pending) return next;
+  const newerReferral = next.adReferralAt !== null && (pending.adReferralAt === null || next.adReferralAt > pending.adReferralAt);
+  return {
+    ...next,
+    lastMessageAt: Math.max(pending.lastMessageAt, next.lastMessageAt),
+    lastInboundAt: later(pending.lastInboundAt, next.lastInboundAt),
+    replyToken: next.replyToken ?? pending.replyToken,
+    replyTokenExpiresAt: next.replyToken !== null ? next.replyTokenExpiresAt : pending.replyTokenExpiresAt,
+    adReferralAt: newerReferral ? next.adReferralAt : pending.adReferralAt,
+    adId: newerReferral ? next.adId : pending.adId,
+    createdAt: Math.min(pending.createdAt, next.createdAt),
+    updatedAt: Math.max(pending.updatedAt, next.updatedAt),
+  };
 }

@@ -30,7 +30,7 @@ import type { ChannelRef } from "../events/build.ts";
 import { responseWindowSeconds } from "../settings.ts";
 import { chunk } from "../storage/chunk.ts";
 import { type Db, openDb } from "../storage/db.ts";
-import { readForIngest } from "../storage/inbox.ts";
+import { readForIngest, upsertConversationStatement } from "../storage/inbox.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
 import { getSettings } from "../storage/settings.ts";
 import { getTicket, type TicketRow } from "../storage/tickets.ts";
@@ -45,6 +45,7 @@ import {
   dueWindowWarning,
   type EnteredFrom,
   escalate,
+  mergeSummary,
   newClock,
   nextAlarm,
   noteAdReferral,
@@ -54,6 +55,7 @@ import {
   resolveTicket,
   startClock,
   stopClocks,
+  summaryWrite,
   withDefaults,
 } from "./conversation-state.ts";
 import { MessageLog, type MessagePatch, type MessageRow } from "./message-log.ts";
@@ -131,6 +133,8 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   private alarmAt: number | null | undefined;
   /** The scope as last stored, likewise. */
   private storedScope: string | undefined;
+  /** When this instance last wrote the conversation's D1 summary (null: not since it started, so the next one goes at once). */
+  private summaryWrittenAt: number | null = null;
 
   private load(): ConversationState {
     return withDefaults(this.ctx.storage.kv.get<ConversationState>(STATE_KEY));
@@ -296,7 +300,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     return this.serialize(async () => {
       const scope = this.ctx.storage.kv.get<Scope>(SCOPE_KEY);
       const now = Date.now();
-      const due = dueClocks(this.load(), now);
+      const due = dueClocks(await this.flushDueSummary(this.load(), now), now);
       const window = dueWindowWarning(due.next, now);
       if (!scope) return this.save(window.next);
       await this.resumeAbandonedReplies(scope, now);
@@ -311,6 +315,15 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       for (const clock of due.breaches) await announceClock(scope, clock, "sla.breached", now, sink);
       await this.save(state);
     });
+  }
+
+  /** The summary that waited for its interval, written to D1 (a crash before the state is saved writes it again: the upsert is idempotent). */
+  private async flushDueSummary(state: ConversationState, now: number): Promise<ConversationState> {
+    const pending = state.pendingSummary;
+    if (!pending || pending.dueAt > now) return state;
+    await upsertConversationStatement(openDb(this.env.DB), pending.summary);
+    this.summaryWrittenAt = now;
+    return { ...state, pendingSummary: null };
   }
 
   /**
@@ -409,6 +422,16 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       existing: { contact: reads.contact, conversation: reads.conversationExists },
       routing: routed.routing,
     });
+    // The conversation's summary goes in this batch when due; else it waits in the state (with
+    // what earlier messages left) for the alarm or a later message's batch, one write a second.
+    const summary = mergeSummary(admission.next.pendingSummary?.summary ?? null, record.summary);
+    const summaryNow = summaryWrite({
+      inD1: reads.conversationExists,
+      mustBeFresh: rerun || item.replyToken !== undefined || item.adReferral !== undefined,
+      lastWrittenAt: this.summaryWrittenAt,
+      now,
+    });
+    const admitted = summaryNow.now ? admission.next : { ...admission.next, pendingSummary: { summary, dueAt: summaryNow.dueAt } };
     // One local transaction (no await between the writes): the ledger, the message and the
     // state that counts it. Durable before any effect leaves (output gates): a crash from here
     // on leaves the message unfinished, and its re-run takes the careful path that reads
@@ -416,14 +439,26 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     if (!rerun) {
       this.seen.admit(item.platformMessageId, admission.seq, now);
       this.messages.insertIfNew(record.message);
-      this.ctx.storage.kv.put(STATE_KEY, admission.next);
+      this.ctx.storage.kv.put(STATE_KEY, admitted);
     }
+    // A summary left waiting is flushed by the alarm even if this instance stops now.
+    if (!summaryNow.now) await this.arm(admitted);
     // The clock's start rides on the DM's events to the workspace's log: no D1 row, no call of its own.
-    await sink.write([...record.statements, ...(await routingStatements(db, request, routed))], record.events, now, [
-      clockStarted(scope, clock),
-    ]);
+    await sink.write(
+      [
+        ...record.statements,
+        ...(summaryNow.now ? [upsertConversationStatement(db, summary)] : []),
+        ...(await routingStatements(db, request, routed)),
+      ],
+      record.events,
+      now,
+      [clockStarted(scope, clock)],
+    );
+    if (summaryNow.now) this.summaryWrittenAt = now;
+    const stored = this.load();
+    const written = summaryNow.now ? { ...stored, pendingSummary: null } : stored;
     // The buyer wrote: the platform's reply window (re)opens, and its warning is armed.
-    const noted = noteInbound(startClock(this.load(), clock), item.sentAt, item.adReferral !== undefined);
+    const noted = noteInbound(startClock(written, clock), item.sentAt, item.adReferral !== undefined);
     const state = armWindowWarning(
       noted,
       replyWindowOf(channel.platform, noted.windowFacts),

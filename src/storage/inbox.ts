@@ -2,7 +2,7 @@
  * Contacts and conversations as the pipeline writes them, and the search text of messages
  * (the messages themselves live in their conversation's object: objects/message-log.ts).
  */
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "./db.ts";
 import type { EndpointRow } from "./endpoints.ts";
@@ -199,9 +199,12 @@ export async function listConversations(
   return toListed(rows, page, (row) => row);
 }
 
-/** A reply token is single-use: forget it once a reply went out. */
+/** A reply token is single-use: forget it once a reply went out (a conversation without one is not rewritten). */
 export function clearReplyTokenStatement(db: Db, conversationId: string) {
-  return db.update(conversations).set({ replyToken: null, replyTokenExpiresAt: null }).where(eq(conversations.id, conversationId));
+  return db
+    .update(conversations)
+    .set({ replyToken: null, replyTokenExpiresAt: null })
+    .where(and(eq(conversations.id, conversationId), isNotNull(conversations.replyToken)));
 }
 
 /**

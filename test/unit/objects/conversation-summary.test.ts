@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import {
+  type ConversationSummary,
+  INITIAL_STATE,
+  mergeSummary,
+  nextAlarm,
+  SUMMARY_INTERVAL_MS,
+  summaryWrite,
+} from "../../../src/objects/conversation-state.ts";
+
+const t0 = Date.UTC(2026, 11, 7, 12, 0, 0);
+
+function summary(at: number, patch: Partial<ConversationSummary> = {}): ConversationSummary {
+  return {
+    id: "cv_1",
+    workspaceId: "ws_1",
+    channelId: "ch_1",
+    contactId: "ct_1",
+    platformThreadId: "thread",
+    lastMessageAt: at,
+    lastInboundAt: at,
+    replyToken: null,
+    replyTokenExpiresAt: null,
+    adReferralAt: null,
+    adId: null,
+    createdAt: at,
+    updatedAt: at,
+    ...patch,
+  };
+}
+
+describe("the conversation's D1 summary, coalesced", () => {
+  const known = { inD1: true, mustBeFresh: false };
+
+  it("is written at once for a conversation D1 does not have yet, however recent the last write", () => {
+    expect(summaryWrite({ ...known, inD1: false, lastWrittenAt: t0, now: t0 + 1 })).toEqual({ now: true });
+  });
+
+  it("is written at once when it must be fresh, or when this instance has not written one", () => {
+    expect(summaryWrite({ ...known, mustBeFresh: true, lastWrittenAt: t0, now: t0 + 1 })).toEqual({ now: true });
+    expect(summaryWrite({ ...known, lastWrittenAt: null, now: t0 })).toEqual({ now: true });
+  });
+
+  it("waits for the interval after the last write, then goes with the next message", () => {
+    expect(summaryWrite({ ...known, lastWrittenAt: t0, now: t0 + 10 })).toEqual({ now: false, dueAt: t0 + SUMMARY_INTERVAL_MS });
+    expect(summaryWrite({ ...known, lastWrittenAt: t0, now: t0 + SUMMARY_INTERVAL_MS - 1 })).toMatchObject({ now: false });
+    expect(summaryWrite({ ...known, lastWrittenAt: t0, now: t0 + SUMMARY_INTERVAL_MS })).toEqual({ now: true });
+  });
+
+  it("writes a burst at most once per interval", () => {
+    let lastWrittenAt: number | null = t0;
+    let writes = 0;
+    // 100 messages 20 ms apart: 2 s.
+    for (let now = t0 + 20; now <= t0 + 2000; now += 20) {
+      if (summaryWrite({ ...known, lastWrittenAt, now }).now) {
+        writes += 1;
+        lastWrittenAt = now;
+      }
+    }
+    expect(writes).toBe(2);
+  });
+
+  it("folds a newer message into the waiting summary as the D1 upsert would", () => {
+    const first = summary(t0, { replyToken: "tok-1", replyTokenExpiresAt: t0 + 60_000, adReferralAt: t0, adId: "ad-1" });
+    const merged = mergeSummary(first, summary(t0 + 500, { createdAt: t0 + 500, updatedAt: t0 + 500 }));
+    expect(merged).toMatchObject({
+      lastMessageAt: t0 + 500,
+      lastInboundAt: t0 + 500,
+      replyToken: "tok-1",
+      replyTokenExpiresAt: t0 + 60_000,
+      adReferralAt: t0,
+      adId: "ad-1",
+      createdAt: t0,
+      updatedAt: t0 + 500,
+    });
+    // A late message does not move the times back; a newer token and referral replace the old.
+    const late = mergeSummary(
+      merged,
+      summary(t0 - 1000, { replyToken: "tok-2", replyTokenExpiresAt: t0 + 90_000, adReferralAt: t0 + 100, adId: "ad-2" }),
+    );
+    expect(late).toMatchObject({
+      lastMessageAt: t0 + 500,
+      lastInboundAt: t0 + 500,
+      replyToken: "tok-2",
+      adReferralAt: t0 + 100,
+      adId: "ad-2",
+    });
+    expect(mergeSummary(null, first)).toBe(first);
+  });
+
+  it("arms the alarm at a waiting summary's due time", () => {
+    expect(nextAlarm({ ...INITIAL_STATE, pendingSummary: { summary: summary(t0), dueAt: t0 + 1000 } })).toBe(t0 + 1000);
+  });
+});
