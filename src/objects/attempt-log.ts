@@ -7,7 +7,7 @@
  */
 import type { AttemptRow } from "../deliver/attempt-row.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
-import { encodeCursor } from "../storage/pagination.ts";
+import { newestFirst } from "./newest-first.ts";
 
 /** Expired rows dropped per write: the log shrinks steadily without any one write growing long. */
 const PURGE_PER_WRITE = 200;
@@ -91,25 +91,7 @@ export class AttemptLog {
 
   /** Newest first by (createdAt, id), like every list of the API. */
   list(page: Page, eventId?: string): Listed<AttemptRow> {
-    const conditions: string[] = [];
-    const params: SqlStorageValue[] = [];
-    if (eventId !== undefined) {
-      conditions.push("event_id = ?");
-      params.push(eventId);
-    }
-    if (page.cursor) {
-      conditions.push("(created_at < ? OR (created_at = ? AND id < ?))");
-      params.push(page.cursor.createdAt, page.cursor.createdAt, page.cursor.id);
-    }
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
-    const rows = this.sql
-      .exec<StoredAttempt>(`SELECT * FROM attempts ${where} ORDER BY created_at DESC, id DESC LIMIT ?`, ...params, page.limit + 1)
-      .toArray()
-      .map(fromStored);
-    const more = rows.length > page.limit;
-    const kept = more ? rows.slice(0, page.limit) : rows;
-    const last = kept.at(-1);
-    return { data: kept, nextCursor: more && last ? encodeCursor(last.createdAt, last.id) : null };
+    return newestFirst(this.sql, "attempts", page, eventId === undefined ? undefined : { column: "event_id", value: eventId }, fromStored);
   }
 
   clear(): void {

@@ -8,7 +8,7 @@
 import { chunk, IDS_PER_STATEMENT } from "../storage/chunk.ts";
 import type { EventRow, TrafficCountRow } from "../storage/events.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
-import { encodeCursor } from "../storage/pagination.ts";
+import { newestFirst } from "./newest-first.ts";
 
 interface StoredEvent extends Record<string, SqlStorageValue> {
   id: string;
@@ -124,25 +124,7 @@ export class EventLog {
 
   /** Newest first by (createdAt, id), like every list of the API; `type` filters. */
   list(page: Page, type?: string): Listed<EventRow> {
-    const conditions: string[] = [];
-    const params: SqlStorageValue[] = [];
-    if (type !== undefined) {
-      conditions.push("type = ?");
-      params.push(type);
-    }
-    if (page.cursor) {
-      conditions.push("(created_at < ? OR (created_at = ? AND id < ?))");
-      params.push(page.cursor.createdAt, page.cursor.createdAt, page.cursor.id);
-    }
-    const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
-    const rows = this.sql
-      .exec<StoredEvent>(`SELECT * FROM events ${where} ORDER BY created_at DESC, id DESC LIMIT ?`, ...params, page.limit + 1)
-      .toArray()
-      .map(fromStored);
-    const more = rows.length > page.limit;
-    const kept = more ? rows.slice(0, page.limit) : rows;
-    const last = kept.at(-1);
-    return { data: kept, nextCursor: more && last ? encodeCursor(last.createdAt, last.id) : null };
+    return newestFirst(this.sql, "events", page, type === undefined ? undefined : { column: "type", value: type }, fromStored);
   }
 
   /**
