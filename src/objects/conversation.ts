@@ -45,6 +45,7 @@ import {
   dueWindowWarning,
   type EnteredFrom,
   escalate,
+  finishMessage,
   mergeSummary,
   newClock,
   nextAlarm,
@@ -375,7 +376,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   private async record(input: IngestInput): Promise<Recorded> {
     const { item, workspaceId, channel } = input;
     const now = Date.now();
-    const admission = admitMessage(this.load(), this.seen.find(item.platformMessageId));
+    const admission = admitMessage(this.load(), item.platformMessageId, this.seen.find(item.platformMessageId));
     if (admission.duplicate) return { duplicate: true, due: [] };
     const { rerun } = admission;
 
@@ -522,8 +523,9 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     }
     // Finished only once everything above succeeded: a failure leaves the message
     // unfinished, and the queue's retry runs it again, every step keyed so nothing happens twice.
-    this.seen.finish(request.item.platformMessageId);
-    await this.save(state);
+    // The finish rides on this state write (the ledger row is not written again).
+    this.seen.finishAdmittedBeforeState(request.item.platformMessageId);
+    await this.save(finishMessage(state, request.item.platformMessageId));
     return sink.due.slice(before);
   }
 
