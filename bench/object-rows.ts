@@ -6,7 +6,8 @@
  * included, and every rewrite of a row again. What the files show is the final rows; the
  * rewrites are inferred from what each row's final state says happened to it:
  *
- * - `seen`: inserted, then rewritten once when finished (`finished = 1`): 2 rows;
+ * - `seen`: inserted once (its finish is recorded in the kv state, `finished = 2`); a row admitted
+ *   before that was rewritten when finished (`finished = 1`): 2 rows;
  * - `messages`: the row and its `messages_listed` entry; a reply (outbound) also entered the
  *   partial outbox index while pending, and was rewritten when settled (leaving the index): +3;
  *   a reply still pending counts its 3 only;
@@ -132,7 +133,7 @@ export function countConversationObjectRows(persistDir: string): ConversationObj
   for (const file of sqliteFiles(persistDir, "ConversationObject")) {
     const seen = readRow<{ seen: number; finished: number }>(
       file,
-      "SELECT count(*) AS seen, coalesce(sum(finished), 0) AS finished FROM seen",
+      "SELECT count(*) AS seen, coalesce(sum(finished = 1), 0) AS finished FROM seen",
     );
     if (!seen || seen.seen === 0) continue;
     counts.objects += 1;

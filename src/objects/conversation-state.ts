@@ -43,6 +43,12 @@ export interface ConversationState {
   enteredFrom: EnteredFrom | null;
   /** The conversation's D1 summary not yet written, and when it is due (see summaryWrite). */
   pendingSummary: PendingSummary | null;
+  /**
+   * Platform message ids admitted whose routing has not finished acting (their ledger rows say
+   * `finished: null`). Finishing one rides on the state write that ends acting anyway, so the
+   * ledger row is written once; it stays listed only while it is in flight or left unfinished.
+   */
+  unfinishedMessageIds: string[];
 }
 
 /** What the conversation's D1 row says of its messages (storage/inbox.ts upsertConversationStatement). */
@@ -82,6 +88,7 @@ export const INITIAL_STATE: ConversationState = {
   windowWarning: null,
   enteredFrom: null,
   pendingSummary: null,
+  unfinishedMessageIds: [],
 };
 
 /** States saved before a field existed get its initial value; fields since retired are dropped. */
@@ -101,10 +108,17 @@ export function withDefaults(saved: Partial<ConversationState> | undefined): Con
 /**
  * What the conversation's de-duplication ledger (seen-ledger.ts) knows of a platform message
  * id: every id ever admitted, with no time window, and whether its routing finished acting.
+ * `finished: null`: the ledger leaves it to the state (`unfinishedMessageIds`); rows admitted
+ * before that say it themselves.
  */
 export interface SeenMessage {
   seq: number;
-  finished: boolean;
+  finished: boolean | null;
+}
+
+/** Whether a message the ledger saw has finished acting, from its row or else from the state. */
+export function isFinished(state: ConversationState, platformMessageId: string, seen: SeenMessage): boolean {
+  return seen.finished ?? !state.unfinishedMessageIds.includes(platformMessageId);
 }
 
 export type Admission = { duplicate: true } | { duplicate: false; rerun: boolean; seq: number; next: ConversationState };
@@ -114,10 +128,21 @@ export type Admission = { duplicate: true } | { duplicate: false; rerun: boolean
  * not finished (its last attempt failed part-way) is admitted again as a re-run, in the
  * position it was given the first time.
  */
-export function admitMessage(state: ConversationState, seen: SeenMessage | null): Admission {
-  if (seen?.finished) return { duplicate: true };
+export function admitMessage(state: ConversationState, platformMessageId: string, seen: SeenMessage | null): Admission {
+  if (seen && isFinished(state, platformMessageId, seen)) return { duplicate: true };
   if (seen) return { duplicate: false, rerun: true, seq: seen.seq, next: state };
-  return { duplicate: false, rerun: false, seq: state.nextSeq, next: { ...state, nextSeq: state.nextSeq + 1 } };
+  return {
+    duplicate: false,
+    rerun: false,
+    seq: state.nextSeq,
+    next: { ...state, nextSeq: state.nextSeq + 1, unfinishedMessageIds: [...state.unfinishedMessageIds, platformMessageId] },
+  };
+}
+
+/** The message's routing finished acting: from now on it is a duplicate. */
+export function finishMessage(state: ConversationState, platformMessageId: string): ConversationState {
+  if (!state.unfinishedMessageIds.includes(platformMessageId)) return state;
+  return { ...state, unfinishedMessageIds: state.unfinishedMessageIds.filter((id) => id !== platformMessageId) };
 }
 
 /** Takes the next position for a message that did not come from the platform (a reply). */

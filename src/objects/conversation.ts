@@ -45,6 +45,7 @@ import {
   dueWindowWarning,
   type EnteredFrom,
   escalate,
+  finishMessage,
   mergeSummary,
   newClock,
   nextAlarm,
@@ -88,7 +89,14 @@ interface MessageInFlight {
 /** What step 1 leaves: a duplicate, or the message in flight with the state to act from. */
 type Recorded =
   | { duplicate: true; due: DueDelivery[] }
-  | { duplicate: false; inFlight: MessageInFlight; state: ConversationState; outcome: RecordedMessage & { duplicate: false; seq: number } };
+  | {
+      duplicate: false;
+      inFlight: MessageInFlight;
+      state: ConversationState;
+      /** Whether the object's storage holds `state` already (else the next step must write it). */
+      stateSaved: boolean;
+      outcome: RecordedMessage & { duplicate: false; seq: number };
+    };
 
 export interface TicketChangeRequest {
   workspaceId: string;
@@ -356,12 +364,14 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   private async ingest(input: IngestInput, actNow: boolean): Promise<IngestOutcome> {
     const recorded = await this.record(input);
     if (recorded.duplicate) return recorded;
-    const { inFlight, state, outcome } = recorded;
+    const { inFlight, state, stateSaved, outcome } = recorded;
     if (actNow || !callsOut(inFlight.routed)) {
       await this.act(inFlight, state);
       return { ...outcome, due: inFlight.sink.due, act: false };
     }
-    await this.save(state);
+    // actOnMessage acts from the stored state: written here only if step 1 left it behind.
+    if (stateSaved) await this.arm(state);
+    else await this.save(state);
     this.awaitingAct.set(input.item.platformMessageId, inFlight);
     return { ...outcome, due: inFlight.sink.due, act: true };
   }
@@ -375,7 +385,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   private async record(input: IngestInput): Promise<Recorded> {
     const { item, workspaceId, channel } = input;
     const now = Date.now();
-    const admission = admitMessage(this.load(), this.seen.find(item.platformMessageId));
+    const admission = admitMessage(this.load(), item.platformMessageId, this.seen.find(item.platformMessageId));
     if (admission.duplicate) return { duplicate: true, due: [] };
     const { rerun } = admission;
 
@@ -432,17 +442,27 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       now,
     });
     const admitted = summaryNow.now ? admission.next : { ...admission.next, pendingSummary: { summary, dueAt: summaryNow.dueAt } };
+    // The buyer wrote: its clock starts, the platform's reply window (re)opens and its warning
+    // is armed. Decided before the writes, so the state is written once here, not again after the batch.
+    const noted = noteInbound(startClock(admitted, clock), item.sentAt, item.adReferral !== undefined);
+    const recordedState = armWindowWarning(
+      noted,
+      replyWindowOf(channel.platform, noted.windowFacts),
+      settings.replyWindowWarningSeconds * 1000,
+      now,
+    );
     // One local transaction (no await between the writes): the ledger, the message and the
     // state that counts it. Durable before any effect leaves (output gates): a crash from here
     // on leaves the message unfinished, and its re-run takes the careful path that reads
-    // before each effect (the message is stored already; the D1 batch below is keyed).
+    // before each effect (the message is stored already; the D1 batch below is keyed; a clock
+    // or a window warning already in the state is not started or armed twice).
     if (!rerun) {
       this.seen.admit(item.platformMessageId, admission.seq, now);
       this.messages.insertIfNew(record.message);
-      this.ctx.storage.kv.put(STATE_KEY, admitted);
+      this.ctx.storage.kv.put(STATE_KEY, recordedState);
     }
     // A summary left waiting is flushed by the alarm even if this instance stops now.
-    if (!summaryNow.now) await this.arm(admitted);
+    if (!summaryNow.now) await this.arm(recordedState);
     // The clock's start rides on the DM's events to the workspace's log: no D1 row, no call of its own.
     await sink.write(
       [
@@ -455,16 +475,8 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       [clockStarted(scope, clock)],
     );
     if (summaryNow.now) this.summaryWrittenAt = now;
-    const stored = this.load();
-    const written = summaryNow.now ? { ...stored, pendingSummary: null } : stored;
-    // The buyer wrote: the platform's reply window (re)opens, and its warning is armed.
-    const noted = noteInbound(startClock(written, clock), item.sentAt, item.adReferral !== undefined);
-    const state = armWindowWarning(
-      noted,
-      replyWindowOf(channel.platform, noted.windowFacts),
-      settings.replyWindowWarningSeconds * 1000,
-      now,
-    );
+    // A summary that waited went out with this batch: the state's next write says so (act's at the latest).
+    const state = summaryNow.now && recordedState.pendingSummary !== null ? { ...recordedState, pendingSummary: null } : recordedState;
     const known: KnownConversation | undefined = rerun
       ? undefined
       : {
@@ -476,6 +488,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       duplicate: false,
       inFlight: { request, routed, known, sink, responseWindowSeconds: window },
       state,
+      stateSaved: !rerun && state === recordedState,
       outcome: { duplicate: false, seq: admission.seq, ...record.recorded },
     };
   }
@@ -522,8 +535,9 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     }
     // Finished only once everything above succeeded: a failure leaves the message
     // unfinished, and the queue's retry runs it again, every step keyed so nothing happens twice.
-    this.seen.finish(request.item.platformMessageId);
-    await this.save(state);
+    // The finish rides on this state write (the ledger row is not written again).
+    this.seen.finishAdmittedBeforeState(request.item.platformMessageId);
+    await this.save(finishMessage(state, request.item.platformMessageId));
     return sink.due.slice(before);
   }
 

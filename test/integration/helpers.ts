@@ -3,6 +3,8 @@ import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
 import { conversationStub } from "../../src/objects/conversation.ts";
+import { type ConversationState, isFinished, withDefaults } from "../../src/objects/conversation-state.ts";
+import { SeenLedger } from "../../src/objects/seen-ledger.ts";
 import { TIKTOK_TEST_APP } from "../fixtures/tiktok/index.ts";
 import { signTikTok, withTimestamp } from "../helpers/tiktok.ts";
 import { countSubrequest } from "./production-limits.ts";
@@ -96,10 +98,15 @@ export async function count(sql: string, ...params: unknown[]): Promise<number> 
 /** A conversation object's de-duplication ledger (src/objects/seen-ledger.ts), read in place. */
 export async function seenLedger(channelId: string, platformThreadId: string): Promise<Map<string, { seq: number; finished: boolean }>> {
   return runInDurableObject(conversationStub(env, channelId, platformThreadId), async (_instance, object) => {
-    const rows = object.storage.sql
-      .exec<{ platform_message_id: string; seq: number; finished: number }>("SELECT platform_message_id, seq, finished FROM seen")
-      .toArray();
-    return new Map(rows.map((row) => [row.platform_message_id, { seq: row.seq, finished: row.finished === 1 }]));
+    // Finished as the object decides it: from the row, or else from the state's unfinished ids.
+    const ledger = new SeenLedger(object.storage.sql);
+    const state = withDefaults(object.storage.kv.get<ConversationState>("state"));
+    const ids = object.storage.sql.exec<{ platform_message_id: string }>("SELECT platform_message_id FROM seen").toArray();
+    const entries = ids.flatMap(({ platform_message_id: id }) => {
+      const seen = ledger.find(id);
+      return seen ? [[id, { seq: seen.seq, finished: isFinished(state, id, seen) }] as const] : [];
+    });
+    return new Map(entries);
   });
 }
 
