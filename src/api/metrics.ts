@@ -19,6 +19,14 @@ const MAX_RANGE_DAYS = 93;
 const MAX_RANGE_MS = MAX_RANGE_DAYS * 86_400_000;
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
+/** The query's range in epoch ms: `to` defaults to now, `from` to `defaultSpanMs` before it; 400 unless from < to. */
+function rangeOf(query: { from?: string; to?: string }, defaultSpanMs: number): { from: number; to: number } {
+  const to = query.to ? Date.parse(query.to) : Date.now();
+  const from = query.from ? Date.parse(query.from) : to - defaultSpanMs;
+  if (from >= to) throw new ApiError("validation_failed", "from must be before to", [{ path: "from", message: "not before to" }]);
+  return { from, to };
+}
+
 const count = z.number().int();
 const seconds = z.number().nullable();
 const SlaFiguresSchema = z
@@ -57,10 +65,7 @@ metricRoutes.openapi(
     responses: { 200: jsonResponse(SlaMetricsSchema, "The figures"), ...errors(400, 401, 403) },
   }),
   async (c) => {
-    const range = c.req.valid("query");
-    const to = range.to ? Date.parse(range.to) : Date.now();
-    const from = range.from ? Date.parse(range.from) : to - WEEK_MS;
-    if (from >= to) throw new ApiError("validation_failed", "from must be before to", [{ path: "from", message: "not before to" }]);
+    const { from, to } = rangeOf(c.req.valid("query"), WEEK_MS);
     if (to - from > MAX_RANGE_MS)
       throw new ApiError("validation_failed", `the range spans at most ${MAX_RANGE_DAYS} days`, [
         { path: "from", message: `more than ${MAX_RANGE_DAYS} days before to` },
@@ -121,10 +126,8 @@ metricRoutes.openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    const to = query.to ? Date.parse(query.to) : Date.now();
-    const from = query.from ? Date.parse(query.from) : to - HOUR_MS;
+    const { from, to } = rangeOf(query, HOUR_MS);
     const bucketMs = query.bucketSeconds * 1000;
-    if (from >= to) throw new ApiError("validation_failed", "from must be before to", [{ path: "from", message: "not before to" }]);
     const bucketCount = Math.ceil((to - from) / bucketMs);
     if (bucketCount > MAX_BUCKETS)
       throw new ApiError("validation_failed", `the range holds at most ${MAX_BUCKETS} buckets`, [
