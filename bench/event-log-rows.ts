@@ -8,9 +8,8 @@
  * workspace's SLA clocks live there too (src/objects/clock-log.ts): a clock is its row and one
  * index entry, and its stop, warning and breach each rewrite the row.
  */
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { sqliteFiles } from "./object-rows.ts";
 
 /** Index entries per stored event: `events_newest` and `events_type` (the primary key is the table). */
 const INDEX_ENTRIES_PER_EVENT = 2;
@@ -31,17 +30,9 @@ export interface EventLogRows {
   rowsWritten: number;
 }
 
-function sqliteFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sqliteFiles(path);
-    return entry.name.endsWith(".sqlite") && dir.includes("EventLogObject") ? [path] : [];
-  });
-}
-
 export function countEventLogRows(persistDir: string): EventLogRows {
   const counts: EventLogRows = { objects: 0, events: 0, marked: 0, clocks: 0, clockUpdates: 0, rowsWritten: 0 };
-  for (const file of sqliteFiles(persistDir)) {
+  for (const file of sqliteFiles(persistDir, "EventLogObject")) {
     const db = new DatabaseSync(file, { readOnly: true });
     try {
       const row = db.prepare("SELECT count(*) AS events, coalesce(sum(fanned_out_at > created_at), 0) AS marked FROM events").get() as

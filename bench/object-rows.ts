@@ -61,7 +61,8 @@ export interface ObjectRows {
   endpoint: EndpointObjectRows;
 }
 
-function sqliteFiles(dir: string, className: string): string[] {
+/** The SQLite files of every object of `className` under `dir` (miniflare keeps them in `<script>-<className>/`). */
+export function sqliteFiles(dir: string, className: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return sqliteFiles(path, className);
