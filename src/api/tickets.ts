@@ -59,7 +59,10 @@ const TicketSlaSchema = z
   })
   .meta({ id: "TicketSla", description: "The ticket's agent-response clock" });
 const TicketWithSlaSchema = TicketSchema.extend({
-  sla: TicketSlaSchema.nullable().meta({ description: "Null for a ticket opened before clocks were kept" }),
+  sla: TicketSlaSchema.nullable().meta({
+    description:
+      "Null for a ticket whose clock is not kept: opened before clocks were kept, or past their retention (the events' `deliveries.retentionDays`, at least 93 days)",
+  }),
 }).meta({ id: "TicketWithSla" });
 type TicketWithSla = z.infer<typeof TicketWithSlaSchema>;
 
