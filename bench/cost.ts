@@ -85,29 +85,25 @@ export const ASSUMPTIONS = {
 };
 
 /**
- * D1 round trips (one query, or one db.batch) per DM, read from the code on 2026-12-08 ~00:30 UTC
- * (messages and the reply outbox in the conversation object's SQLite, SLA clocks in the
- * workspace's event log object):
- * src/objects/conversation.ts `ingest`, src/actions/{event-sink,record-inbound,route-message,reply,tickets}.ts
- * and src/deliver/inline.ts. Rules, settings and channels are cached per isolate (not counted).
- * Re-derive these when that code changes: the D1 rows written are measured, these are not.
+ * D1 round trips (one query, or one db.batch) per DM, as the code makes them (2026-12-08:
+ * src/objects/conversation.ts `record`/`act`/`alarm`, src/actions/{event-sink,route-message,
+ * reply,tickets}.ts, src/deliver/inline.ts), over the flood's measured mix. Rules, settings,
+ * channels and the endpoints (the fan-out's audience) are cached per isolate (not counted).
+ *
+ * - Reads: a conversation's object reads the contact and whether the conversation exists
+ *   once per instance (then it knows; the contact's status is trusted for a minute, longer
+ *   than the flood): one read per conversation. A ticket reads its row once (getTicket).
+ * - Writes: every D1 write batch on a DM's path writes the conversation's row: its summary
+ *   with the search text waiting (at most once a second, or by the alarm), the tags a rule
+ *   adds, a ticket's mode (with the ticket), a spent reply token. So the row's measured inserts
+ *   and updates count them: an upper bound where one batch writes the row twice (the summary
+ *   and a rule's tags). A new contact goes in its conversation's first batch. Missed: the
+ *   alarm's write of a reply's search text alone (no message after it within 10 s).
+ * Re-derive these when that code changes.
  */
 export const D1_ROUND_TRIPS = {
-  /** Every DM: readForIngest (contact, conversation, endpoints in one batch); the record batch
-   * (contact, conversation, the message's search text, tags, notes). The message with its
-   * routing is written in the object's own SQLite, with the ledger; its clock rides on the
-   * events' append to the workspace's log. */
-  base: { reads: 1, writes: 1 },
-  /** A new contact: nothing more (its tags are merged in SQL in the record batch). */
-  newContact: { reads: 0, writes: 0 },
-  /** An automatic reply: the announcement batch (reply token, search text; the clocks it stops ride on message.sent's append).
-   * Recording it pending and settling it are local writes in the object (they were a D1 insert and
-   * a statement of that batch). */
-  reply: { reads: 0, writes: 1 },
-  /** A ticket: getTicket, the ticket batch (with ticket.created). The last messages it carries are
-   * read from the object's own SQLite (they were a D1 read); its agent clock is a call to the
-   * workspace's log (it was a D1 insert). */
-  ticket: { reads: 1, writes: 1 },
+  perConversation: { reads: 1 },
+  ticket: { reads: 1 },
   /** Inline deliveries, per round of the inbound consumer: the D1 batch recording what is not a plain success
    * (a retry, a deferral, a failing endpoint); a round of successes writes none (their attempts go to the
    * endpoint's object, the events' fanned-out mark to the workspace's event log). Counted as one round per DM. */
@@ -199,17 +195,13 @@ export function costModel(flood: FloodResult): CostResult {
   const endpointRowsAssumed = deliveries * ASSUMPTIONS.doStorageRowsPerAttempt;
   const endpointRows = measuredObjects ? perDmOf(measuredObjects.endpoint.rowsWritten) : endpointRowsAssumed;
 
+  const conversationRowWrites = flood.d1.writes?.byTable.conversations;
   const inObject = {
     reads:
-      D1_ROUND_TRIPS.base.reads +
-      newContacts * D1_ROUND_TRIPS.newContact.reads +
-      replies * D1_ROUND_TRIPS.reply.reads +
+      perDmOf(types["conversation.created"] ?? flood.conversations) * D1_ROUND_TRIPS.perConversation.reads +
       tickets * D1_ROUND_TRIPS.ticket.reads,
-    writes:
-      D1_ROUND_TRIPS.base.writes +
-      newContacts * D1_ROUND_TRIPS.newContact.writes +
-      replies * D1_ROUND_TRIPS.reply.writes +
-      tickets * D1_ROUND_TRIPS.ticket.writes,
+    // Without the measured rows: one write batch per DM.
+    writes: conversationRowWrites ? perDmOf(conversationRowWrites.insert + conversationRowWrites.update) : 1,
   };
   const d1RoundTripsInObject = inObject.reads + inObject.writes;
   const d1Reads = inObject.reads + D1_ROUND_TRIPS.deliveryRoundPerDm.reads;

@@ -269,8 +269,16 @@ export function buildTables(results: Results): Table[] {
           cost.lines.find((l) => l.item === "Durable Object requests")?.perDm,
           "1 ingest RPC + event log calls + SLA alarms (upper bound)",
         ],
-        ["D1 round trips inside the Conversation object", p.d1RoundTripsInObject, "from the code (cost.ts D1_ROUND_TRIPS) × observed mix"],
-        ["D1 round trips in total (with the deliveries consumer)", p.d1RoundTripsTotal, "from the code × observed mix"],
+        [
+          "D1 round trips inside the Conversation object",
+          p.d1RoundTripsInObject,
+          "reads from the code × observed conversations and tickets; writes: the conversation row's measured writes (cost.ts D1_ROUND_TRIPS)",
+        ],
+        [
+          "D1 round trips in total (with the deliveries consumer)",
+          p.d1RoundTripsTotal,
+          "as above, + the delivery rounds' (none for a round of successes)",
+        ],
         [
           "D1 rows written (table rows / with index entries)",
           `${p.d1RowsWritten} / ${p.d1RowsWrittenWithIndexes}`,

@@ -1,6 +1,7 @@
 /**
- * What a platform told us, as D1 rows (contact, conversation, a message's search text) and the
- * events they produce, and the message as its conversation's object stores it. Every id is derived from the platform's ids, so writing them twice for the same
+ * What a platform told us, as D1 rows (contact, conversation) and the events they produce,
+ * and the message as its conversation's object stores it (which also writes its search text,
+ * with the conversation's summary). Every id is derived from the platform's ids, so writing them twice for the same
  * platform message changes nothing the second time.
  */
 import type { ContactChangeItem, InboundMessage, MessageStatusItem, OrderUpdate } from "../channels/types.ts";
@@ -11,7 +12,7 @@ import type { ConversationSummary } from "../objects/conversation-state.ts";
 import type { MessageRow } from "../objects/message-log.ts";
 import type { Db } from "../storage/db.ts";
 import type { Statement } from "../storage/event-deliveries.ts";
-import { contactExists, messageSearchStatement, upsertContactStatement, upsertContactStatusStatement } from "../storage/inbox.ts";
+import { contactExists, upsertContactStatement, upsertContactStatusStatement } from "../storage/inbox.ts";
 import type { EventSink } from "./event-sink.ts";
 import type { ReplyConversation } from "./reply.ts";
 
@@ -163,8 +164,6 @@ export async function inboundRecord(
     sendClaimedUntil: null,
     sendAttempts: 0,
   };
-  // Search reads D1: the buyer's words go there in the record batch.
-  if (item.text !== null) statements.push(messageSearchStatement(db, messageId, item.text, conversationId, workspaceId));
   return {
     conversation: conversationRow,
     summary: conversationRow,

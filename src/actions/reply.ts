@@ -25,14 +25,7 @@ import { conversationObjectName } from "../objects/conversation-name.ts";
 import type { MessagePatch, MessageRow } from "../objects/message-log.ts";
 import { secretBox } from "../secrets.ts";
 import { type Db, openDb } from "../storage/db.ts";
-import {
-  type ContactRow,
-  type ConversationRow,
-  clearReplyTokenStatement,
-  getContact,
-  getConversation,
-  messageSearchStatement,
-} from "../storage/inbox.ts";
+import { type ContactRow, type ConversationRow, clearReplyTokenStatement, getContact, getConversation } from "../storage/inbox.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
 import { eventLogs } from "./event-log.ts";
 import { type EventSink, queuedSink } from "./event-sink.ts";
@@ -462,8 +455,9 @@ async function settle(
 }
 
 /**
- * `message.sent`, in one D1 batch with what follows from it (the spent reply token, the
- * reply's search text); the clocks the reply stops ride on the event's append to the log.
+ * `message.sent`, in one D1 batch with the spent reply token if there was one; the clocks the
+ * reply stops ride on the event's append to the log. The reply's search text is the
+ * conversation object's to write (it settled the reply: `settleReply`).
  */
 async function announceSent(
   db: Db,
@@ -489,8 +483,9 @@ async function announceSent(
       author: authorOf(sent) ?? { type: "bot" },
     },
   });
-  const search = sent.text === null ? [] : [messageSearchStatement(db, sent.id, sent.text, conversation.id, conversation.workspaceId)];
-  await sink.write([clearReplyTokenStatement(db, conversation.id), ...search], [event], now, clocksIfSent);
+  // A reply could only have used the token the conversation had (replyContext): none, nothing to clear.
+  const spentToken = conversation.replyToken === null ? [] : [clearReplyTokenStatement(db, conversation.id)];
+  await sink.write(spentToken, [event], now, clocksIfSent);
 }
 
 /** 2 s, 4 s, 8 s…, or longer when the platform says so (bounded by the queue's 12 h). */

@@ -41,7 +41,7 @@ export interface ConversationState {
   windowWarning: WindowWarning | null;
   /** Where the buyer last opened the chat from (a product, an order): context for routing and tickets. */
   enteredFrom: EnteredFrom | null;
-  /** The conversation's D1 summary not yet written, and when it is due (see summaryWrite). */
+  /** The conversation's D1 summary and search text not yet written, and when they are due (see summaryWrite). */
   pendingSummary: PendingSummary | null;
   /**
    * Platform message ids admitted whose routing has not finished acting (their ledger rows say
@@ -69,8 +69,44 @@ export interface ConversationSummary {
 }
 
 export interface PendingSummary {
-  summary: ConversationSummary;
+  /** Null when only search text waits (an automatic reply's). */
+  summary: ConversationSummary | null;
+  /** The messages' text not yet in D1's search index: written with the summary, one search row a write, not one a message. */
+  search?: SearchText | null;
   dueAt: number;
+}
+
+/** Search text waiting for its write, keyed by its first message's id: a re-run of that write adds nothing. */
+export interface SearchText {
+  key: string;
+  text: string;
+}
+
+/** Past this many characters, waiting search text goes with the write of the message that brought it there. */
+export const MAX_PENDING_SEARCH_CHARS = 16_384;
+
+/** `text` (a message's, null when it has none) added to the search text waiting. */
+export function withSearchText(search: SearchText | null | undefined, messageId: string, text: string | null): SearchText | null {
+  if (text === null || text.trim() === "") return search ?? null;
+  return search ? { key: search.key, text: `${search.text}\n${text}` } : { key: messageId, text };
+}
+
+/**
+ * An automatic reply's text waits for the conversation's next D1 write (the next message's
+ * summary) or, failing one, the alarm at most this long after: a reply then costs no D1 round
+ * trip of its own, and the alarm rarely writes one.
+ */
+export const REPLY_SEARCH_WAIT_MS = 10_000;
+
+/** A sent reply's text, left to wait with the summary (see REPLY_SEARCH_WAIT_MS). */
+export function pendReplySearch(state: ConversationState, messageId: string, text: string | null, now: number): ConversationState {
+  const pending = state.pendingSummary;
+  const search = withSearchText(pending?.search, messageId, text);
+  if (search === (pending?.search ?? null)) return state;
+  return {
+    ...state,
+    pendingSummary: { summary: pending?.summary ?? null, search, dueAt: pending?.dueAt ?? now + REPLY_SEARCH_WAIT_MS },
+  };
 }
 
 export interface EnteredFrom {

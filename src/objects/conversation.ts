@@ -9,7 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { eventLogs } from "../actions/event-log.ts";
 import { type DueDelivery, type InlineSink, inlineSink, queuedSink } from "../actions/event-sink.ts";
-import { inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
+import { type InboundIds, inboundIds, inboundRecord, type RecordedMessage } from "../actions/record-inbound.ts";
 import {
   type AuthorType,
   type ConversationHistory,
@@ -30,7 +30,8 @@ import type { ChannelRef } from "../events/build.ts";
 import { responseWindowSeconds } from "../settings.ts";
 import { chunk } from "../storage/chunk.ts";
 import { type Db, openDb } from "../storage/db.ts";
-import { readForIngest, upsertConversationStatement } from "../storage/inbox.ts";
+import { workspaceAudience } from "../storage/endpoints.ts";
+import { type IngestReads, messageSearchStatement, readForIngest, upsertConversationStatement } from "../storage/inbox.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
 import { getSettings } from "../storage/settings.ts";
 import { getTicket, type TicketRow } from "../storage/tickets.ts";
@@ -40,24 +41,30 @@ import {
   armWindowWarning,
   type Clock,
   type ConversationState,
+  type ConversationSummary,
   cancelWindowWarning,
   dueClocks,
   dueWindowWarning,
   type EnteredFrom,
   escalate,
   finishMessage,
+  MAX_PENDING_SEARCH_CHARS,
   mergeSummary,
   newClock,
   nextAlarm,
   noteAdReferral,
   noteEnteredFrom,
   noteInbound,
+  type PendingSummary,
+  pendReplySearch,
   reserveSeq,
   resolveTicket,
+  type SearchText,
   startClock,
   stopClocks,
   summaryWrite,
   withDefaults,
+  withSearchText,
 } from "./conversation-state.ts";
 import { MessageLog, type MessagePatch, type MessageRow } from "./message-log.ts";
 import { SeenLedger } from "./seen-ledger.ts";
@@ -105,10 +112,25 @@ export interface TicketChangeRequest {
   patch: TicketPatch;
 }
 
+/**
+ * How long this instance trusts the contact's status it last read (a block, an unfollow):
+ * within it a message reads nothing from D1 before routing. A block that lands meanwhile
+ * is refused by the platform itself: the automatic reply is recorded as failed.
+ */
+const CONTACT_TRUSTED_MS = 60_000;
+
 const STATE_KEY = "state";
 const SCOPE_KEY = "scope";
 /** Queues take at most 100 messages a sendBatch. */
 const QUEUE_BATCH_MESSAGES = 100;
+
+/** The D1 statements writing the conversation's `summary` (when given) and its waiting `search` text, one row for all of it. */
+function summaryStatements(db: Db, scope: Scope, summary: ConversationSummary | null, search: SearchText | null) {
+  return [
+    ...(summary ? [upsertConversationStatement(db, summary)] : []),
+    ...(search ? [messageSearchStatement(db, search.key, search.text, scope.conversation.id, scope.workspaceId)] : []),
+  ];
+}
 
 /** The stub for a conversation's object (`wrangler types` leaves the namespace untyped). */
 export function conversationStub(env: Env, channelId: string, platformThreadId: string): DurableObjectStub<ConversationObject> {
@@ -143,6 +165,12 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   private storedScope: string | undefined;
   /** When this instance last wrote the conversation's D1 summary (null: not since it started, so the next one goes at once). */
   private summaryWrittenAt: number | null = null;
+  /**
+   * What D1 holds of the conversation (its row exists) and of its contact, as this instance
+   * last read or wrote it, and when it read the contact's status (see CONTACT_TRUSTED_MS).
+   * Conversations and contacts are never deleted, so only the status can go stale.
+   */
+  private catalog: { contact: NonNullable<IngestReads["contact"]>; statusReadAt: number } | null = null;
 
   private load(): ConversationState {
     return withDefaults(this.ctx.storage.kv.get<ConversationState>(STATE_KEY));
@@ -222,10 +250,21 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     return this.serialize(async () => {
       this.messages.update(id, patch);
       if (replied === null) return this.arm(this.load());
+      const now = Date.now();
       const { next, stopped } = stopClocks(this.load(), replied === "agent" ? ["first_response", "agent_response"] : ["first_response"]);
-      await this.recordClocksStopped(stopped, Date.now());
-      await this.save(cancelWindowWarning(next));
+      await this.recordClocksStopped(stopped, now);
+      const searched = pendReplySearch(cancelWindowWarning(next), id, this.messages.get(id)?.text ?? null, now);
+      // An agent's reply is searchable at once (agents look for what they wrote); an automatic one's waits.
+      await this.save(replied === "agent" ? { ...searched, pendingSummary: await this.flushSearch(searched.pendingSummary) } : searched);
     });
+  }
+
+  /** Writes the search text waiting in `pending` now; what is left waits as before. */
+  private async flushSearch(pending: PendingSummary | null): Promise<PendingSummary | null> {
+    const scope = this.ctx.storage.kv.get<Scope>(SCOPE_KEY);
+    if (!pending?.search || !scope) return pending;
+    await messageSearchStatement(openDb(this.env.DB), pending.search.key, pending.search.text, scope.conversation.id, scope.workspaceId);
+    return pending.summary ? { ...pending, search: null } : null;
   }
 
   deleteMessage(id: string): Promise<void> {
@@ -329,8 +368,13 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   private async flushDueSummary(state: ConversationState, now: number): Promise<ConversationState> {
     const pending = state.pendingSummary;
     if (!pending || pending.dueAt > now) return state;
-    await upsertConversationStatement(openDb(this.env.DB), pending.summary);
-    this.summaryWrittenAt = now;
+    // Waiting text implies a recorded message, hence a stored scope.
+    const scope = this.ctx.storage.kv.get<Scope>(SCOPE_KEY);
+    if (!scope) return { ...state, pendingSummary: null };
+    const db = openDb(this.env.DB);
+    const [first, ...rest] = summaryStatements(db, scope, pending.summary, pending.search ?? null);
+    if (first) await db.batch([first, ...rest]);
+    if (pending.summary) this.summaryWrittenAt = now;
     return { ...state, pendingSummary: null };
   }
 
@@ -391,8 +435,8 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
 
     const db = openDb(this.env.DB);
     const ids = await inboundIds(channel.id, item);
-    const reads = await readForIngest(db, workspaceId, ids.contactId, ids.conversationId);
-    const sink = inlineSink(db, eventLogs(this.env)(workspaceId), workspaceId, reads.audience);
+    const [reads, audience] = await Promise.all([this.readCatalog(db, ids, rerun, now), workspaceAudience(db, workspaceId)]);
+    const sink = inlineSink(db, eventLogs(this.env)(workspaceId), workspaceId, audience);
     const scope: Scope = {
       workspaceId,
       channel,
@@ -435,13 +479,16 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     // The conversation's summary goes in this batch when due; else it waits in the state (with
     // what earlier messages left) for the alarm or a later message's batch, one write a second.
     const summary = mergeSummary(admission.next.pendingSummary?.summary ?? null, record.summary);
+    // The message's text for search waits with the summary: one search row a write, not one a message.
+    const search = withSearchText(admission.next.pendingSummary?.search, ids.messageId, item.text);
     const summaryNow = summaryWrite({
       inD1: reads.conversationExists,
-      mustBeFresh: rerun || item.replyToken !== undefined || item.adReferral !== undefined,
+      mustBeFresh:
+        rerun || item.replyToken !== undefined || item.adReferral !== undefined || (search?.text.length ?? 0) > MAX_PENDING_SEARCH_CHARS,
       lastWrittenAt: this.summaryWrittenAt,
       now,
     });
-    const admitted = summaryNow.now ? admission.next : { ...admission.next, pendingSummary: { summary, dueAt: summaryNow.dueAt } };
+    const admitted = summaryNow.now ? admission.next : { ...admission.next, pendingSummary: { summary, search, dueAt: summaryNow.dueAt } };
     // The buyer wrote: its clock starts, the platform's reply window (re)opens and its warning
     // is armed. Decided before the writes, so the state is written once here, not again after the batch.
     const noted = noteInbound(startClock(admitted, clock), item.sentAt, item.adReferral !== undefined);
@@ -467,7 +514,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     await sink.write(
       [
         ...record.statements,
-        ...(summaryNow.now ? [upsertConversationStatement(db, summary)] : []),
+        ...(summaryNow.now ? summaryStatements(db, scope, summary, search) : []),
         ...(await routingStatements(db, request, routed)),
       ],
       record.events,
@@ -475,6 +522,11 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       [clockStarted(scope, clock)],
     );
     if (summaryNow.now) this.summaryWrittenAt = now;
+    // What D1 holds now: the conversation's row (a new one went in this batch) and the contact as this message left it.
+    this.catalog = {
+      contact: { status: reads.contact?.status ?? "active", displayName: item.sender.displayName ?? reads.contact?.displayName ?? null },
+      statusReadAt: reads.readAt,
+    };
     // A summary that waited went out with this batch: the state's next write says so (act's at the latest).
     const state = summaryNow.now && recordedState.pendingSummary !== null ? { ...recordedState, pendingSummary: null } : recordedState;
     const known: KnownConversation | undefined = rerun
@@ -491,6 +543,17 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       stateSaved: !rerun && state === recordedState,
       outcome: { duplicate: false, seq: admission.seq, ...record.recorded },
     };
+  }
+
+  /**
+   * The contact and whether the conversation's row exists: from this instance's memory while
+   * the contact's status is trusted (CONTACT_TRUSTED_MS), else one D1 batch. A re-run reads.
+   */
+  private async readCatalog(db: Db, ids: InboundIds, rerun: boolean, now: number): Promise<IngestReads & { readAt: number }> {
+    const known = this.catalog;
+    if (!rerun && known && now - known.statusReadAt < CONTACT_TRUSTED_MS)
+      return { contact: known.contact, conversationExists: true, readAt: known.statusReadAt };
+    return { ...(await readForIngest(db, ids.contactId, ids.conversationId)), readAt: now };
   }
 
   /**
@@ -517,8 +580,12 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
         return { recorded: true, message: row };
       },
       getMessage: async (id) => this.messages.get(id),
-      // Sent, the clocks stop with the reply's `message.sent` (`clocksIfSent`) and in `state` below.
-      settleReply: async (id, patch) => this.messages.update(id, patch),
+      // Sent, the clocks stop with the reply's `message.sent` (`clocksIfSent`) and in `state` below;
+      // its text waits for the conversation's next D1 write, for search.
+      settleReply: async (id, patch) => {
+        this.messages.update(id, patch);
+        if (patch.status === "sent") state = pendReplySearch(state, id, this.messages.get(id)?.text ?? null, Date.now());
+      },
       deleteMessage: async (id) => this.messages.delete(id),
     };
     const history: ConversationHistory = {

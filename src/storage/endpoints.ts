@@ -1,5 +1,6 @@
 /** Subscriber endpoints: their settings, health and secrets (which stay sealed here). */
 import { and, eq, isNotNull, sql } from "drizzle-orm";
+import { TtlCache } from "../lib/ttl-cache.ts";
 import type { Db } from "./db.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
 import { endpoints } from "./schema.ts";
@@ -22,8 +23,28 @@ export type EndpointPatch = Partial<
   >
 > & { updatedAt: number };
 
+/**
+ * The fan-out's audience is read for every DM but changes rarely: kept per isolate for a few
+ * seconds, like settings and rules. A change made through this module is seen at once in its
+ * own isolate; other isolates see it within the TTL (a health mark, written by statement
+ * builders without the workspace, also within it).
+ */
+const AUDIENCE_TTL_MS = 5_000;
+const audiences = new TtlCache<EndpointRow[]>(AUDIENCE_TTL_MS);
+
+/** Every endpoint of a workspace, disabled ones too (they hold events): the fan-out's audience, cached as above. */
+export function workspaceAudience(db: Db, workspaceId: string): Promise<EndpointRow[]> {
+  return audiences.get(workspaceId, Date.now(), () => listWorkspaceEndpoints(db, workspaceId));
+}
+
+/** Drops this isolate's cached audience of `workspaceId` (every write below does). */
+export function forgetAudience(workspaceId: string): void {
+  audiences.forget(workspaceId);
+}
+
 export async function insertEndpoint(db: Db, row: NewEndpointRow): Promise<EndpointRow> {
   const inserted = await db.insert(endpoints).values(row).returning().get();
+  forgetAudience(row.workspaceId);
   if (!inserted) throw new Error("endpoint insert returned nothing");
   return inserted;
 }
@@ -57,12 +78,14 @@ export async function listWorkspaceEndpoints(db: Db, workspaceId: string): Promi
 }
 
 export async function updateEndpoint(db: Db, workspaceId: string, id: string, patch: EndpointPatch): Promise<EndpointRow | undefined> {
-  return db
+  const updated = await db
     .update(endpoints)
     .set(patch)
     .where(and(eq(endpoints.workspaceId, workspaceId), eq(endpoints.id, id)))
     .returning()
     .get();
+  forgetAudience(workspaceId);
+  return updated;
 }
 
 /** A new secret; the current one becomes the previous one, signing alongside until `previousExpiresAt`. */
@@ -74,12 +97,14 @@ export async function rotateEndpointSecret(
   previousExpiresAt: number,
   now: number,
 ): Promise<EndpointRow | undefined> {
-  return db
+  const rotated = await db
     .update(endpoints)
     .set({ previousSecretSealed: sql`${endpoints.secretSealed}`, previousSecretExpiresAt: previousExpiresAt, secretSealed, updatedAt: now })
     .where(and(eq(endpoints.workspaceId, workspaceId), eq(endpoints.id, id)))
     .returning()
     .get();
+  forgetAudience(workspaceId);
+  return rotated;
 }
 
 /** Health after a success: no longer failing (written only when it was). */
@@ -105,5 +130,6 @@ export async function deleteEndpoint(db: Db, workspaceId: string, id: string): P
     .delete(endpoints)
     .where(and(eq(endpoints.workspaceId, workspaceId), eq(endpoints.id, id)))
     .returning({ id: endpoints.id });
+  forgetAudience(workspaceId);
   return deleted.length > 0;
 }

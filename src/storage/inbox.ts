@@ -5,9 +5,8 @@
 import { and, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import type { Db } from "./db.ts";
-import type { EndpointRow } from "./endpoints.ts";
 import { type Listed, type Page, pageQuery, toListed } from "./pagination.ts";
-import { contacts, conversations, endpoints, notes } from "./schema.ts";
+import { contacts, conversations, notes } from "./schema.ts";
 
 export type ContactRow = typeof contacts.$inferSelect;
 export type ConversationRow = typeof conversations.$inferSelect;
@@ -18,18 +17,15 @@ export interface IngestReads {
   /** The contact as stored, when it exists: a blocked one gets no automatic reply. */
   contact: Pick<ContactRow, "status" | "displayName"> | null;
   conversationExists: boolean;
-  /** The workspace's endpoints, disabled ones too: the fan-out's audience. */
-  audience: EndpointRow[];
 }
 
-/** What ingesting a message must know before it writes, in one round trip. */
-export async function readForIngest(db: Db, workspaceId: string, contactId: string, conversationId: string): Promise<IngestReads> {
-  const [contactRows, conversationRows, audience] = await db.batch([
+/** What ingesting a message must know of the catalog before it writes, in one round trip. */
+export async function readForIngest(db: Db, contactId: string, conversationId: string): Promise<IngestReads> {
+  const [contactRows, conversationRows] = await db.batch([
     db.select({ status: contacts.status, displayName: contacts.displayName }).from(contacts).where(eq(contacts.id, contactId)),
     db.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversationId)),
-    db.select().from(endpoints).where(eq(endpoints.workspaceId, workspaceId)),
   ]);
-  return { contact: contactRows[0] ?? null, conversationExists: conversationRows.length > 0, audience };
+  return { contact: contactRows[0] ?? null, conversationExists: conversationRows.length > 0 };
 }
 
 export async function contactExists(db: Db, contactId: string): Promise<boolean> {

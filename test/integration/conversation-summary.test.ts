@@ -8,6 +8,7 @@ import { conversationStub } from "../../src/objects/conversation.ts";
 import type { ConversationState } from "../../src/objects/conversation-state.ts";
 import { lineKit } from "../fixtures/line/kit.ts";
 import { call, createTikTokChannel, createWorkspace, disableRouting, json, postTikTok, seenLedger } from "./helpers.ts";
+import { watchD1 } from "./production-limits.ts";
 import { dm } from "./shop.ts";
 
 const THREAD = "7373009988776655443";
@@ -127,7 +128,7 @@ describe("the conversation's D1 summary", () => {
     // Both messages within a second: the second's summary waits (on a slower run it may have gone at once).
     if (Date.now() - started < 1000) expect(pending).not.toBeNull();
     if (pending) {
-      expect(pending.summary.lastMessageAt).toBe((SENT_AT + 5) * 1000);
+      expect(pending.summary?.lastMessageAt).toBe((SENT_AT + 5) * 1000);
       // The object stops (its memory of the last write goes with it); its alarm stays.
       await evictDurableObject(conversationStub(env, channel.id, THREAD));
       await vi.waitFor(
@@ -140,6 +141,54 @@ describe("the conversation's D1 summary", () => {
     }
     expect(await lastMessageAt(conversation.id)).toBe((SENT_AT + 5) * 1000);
     expect((await conversationIds(workspace.apiKey))[0]?.lastMessageAt).toBe(new Date((SENT_AT + 5) * 1000).toISOString());
+  });
+
+  it("writes the messages' search text with the summary, one search row a write, and finds every message once the last write lands", async () => {
+    const started = Date.now();
+    const words = ["apricot", "blueberry", "cherimoya", "durian", "elderberry", "feijoa"];
+    const ids = words.map((_, i) => `758500000000000050${i}`);
+    for (const [i, id] of ids.entries()) await postTikTok(channel.id, dm(`do you sell ${words[i]}?`, id, THREAD));
+    await processed(channel.id, ids);
+    await vi.waitFor(
+      async () => {
+        await runDurableObjectAlarm(conversationStub(env, channel.id, THREAD));
+        expect(await pendingSummary(channel.id)).toBeNull();
+      },
+      { timeout: 5_000, interval: 200 },
+    );
+    const elapsedSeconds = (Date.now() - started) / 1000;
+    const [conversation] = await conversationIds(workspace.apiKey);
+    for (const word of words) {
+      const found = await json<{ data: { id: string }[] }>(
+        await call("GET", `/v1/conversations?q=${word}`, { token: workspace.apiKey }),
+        200,
+      );
+      expect(
+        found.data.map((c) => c.id),
+        word,
+      ).toEqual([conversation?.id]);
+    }
+    const rows = await env.DB.prepare("SELECT count(*) AS n FROM message_search WHERE conversation_id = ?")
+      .bind(conversation?.id)
+      .first<{ n: number }>();
+    // The first message's row, then at most one a second with the summary (or the alarm's).
+    expect(rows?.n).toBeGreaterThanOrEqual(1);
+    expect(rows?.n).toBeLessThanOrEqual(Math.min(words.length, 1 + Math.ceil(elapsedSeconds)));
+  });
+
+  it("reads the contact and the conversation from D1 once per instance, not once per message", async () => {
+    const reads = watchD1(/^select "status", "display_name" from "contacts"/);
+    const ids = ["7585000000000000600", "7585000000000000601", "7585000000000000602"];
+    for (const id of ids) {
+      await postTikTok(channel.id, dm("hello again", id, THREAD));
+      await processed(channel.id, [id]);
+    }
+    expect(reads()).toBe(1);
+    // A new instance knows nothing yet: its first message reads once more.
+    await evictDurableObject(conversationStub(env, channel.id, THREAD));
+    await postTikTok(channel.id, dm("still there?", "7585000000000000603", THREAD));
+    await processed(channel.id, ["7585000000000000603"]);
+    expect(reads()).toBe(2);
   });
 
   it("leaves the list's order and filters as they were: newest conversation first, each with its last message's time", async () => {

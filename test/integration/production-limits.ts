@@ -63,7 +63,11 @@ export function enforceD1RowSize(): void {
 
   const sqlOf = new WeakMap<object, string>();
   const tooBig = new WeakMap<object, Error>();
-  const refusal = (prepared: object): Error | undefined => tooBig.get(prepared) ?? injectedFault(sqlOf.get(prepared) ?? "");
+  const refusal = (prepared: object): Error | undefined => {
+    const sql = sqlOf.get(prepared) ?? "";
+    for (const watch of watches) if (watch.match.test(sql)) watch.count += 1;
+    return tooBig.get(prepared) ?? injectedFault(sql);
+  };
   const { prepare, batch } = database;
   database.prepare = function (this: unknown, sql: string) {
     const made = prepare.call(this, sql);
@@ -107,6 +111,8 @@ export function enforceObjectRowSize(sql: SqlStorage): void {
   prototype.__productionLimits = true;
   const { exec } = prototype;
   prototype.exec = function (this: SqlStorage, query: string, ...bindings: unknown[]) {
+    const fault = injectedObjectFault(query, bindings);
+    if (fault) throw fault;
     try {
       checkD1Values(query, bindings);
     } catch (error) {
@@ -117,6 +123,14 @@ export function enforceObjectRowSize(sql: SqlStorage): void {
 }
 
 const faults: { match: RegExp; left: number }[] = [];
+const watches: { match: RegExp; count: number }[] = [];
+
+/** Counts, from now on, the D1 statements run (alone or in a batch) whose SQL matches `match`. */
+export function watchD1(match: RegExp): () => number {
+  const watch = { match, count: 0 };
+  watches.push(watch);
+  return () => watch.count;
+}
 
 function injectedFault(sql: string): Error | undefined {
   const fault = faults.find((f) => f.left > 0 && f.match.test(sql));
@@ -135,6 +149,25 @@ export function failNextD1(match: RegExp, times = 1): void {
 
 export function clearD1Faults(): void {
   faults.length = 0;
+  watches.length = 0;
+  objectFaults.length = 0;
+}
+
+const objectFaults: { match: RegExp; binding: unknown; left: number }[] = [];
+
+function injectedObjectFault(sql: string, bindings: unknown[]): Error | undefined {
+  const fault = objectFaults.find((f) => f.left > 0 && f.match.test(sql) && bindings.includes(f.binding));
+  if (!fault) return undefined;
+  fault.left -= 1;
+  return new Error(`injected fault for a test: ${sql.slice(0, 60)}`);
+}
+
+/**
+ * The next statement in any object's SQLite (setup.ts wraps them all) whose SQL matches
+ * `match` and which binds `binding` fails, as a crash of that object at that point would.
+ */
+export function failNextObjectSql(match: RegExp, binding: unknown): void {
+  objectFaults.push({ match, binding, left: 1 });
 }
 
 /**

@@ -16,7 +16,7 @@ import { consumeDeliveries } from "../../src/consumers/deliveries.ts";
 import { conversationStub } from "../../src/objects/conversation.ts";
 import { storedEventCount } from "./deliveries-kit.ts";
 import { call, captureOutbound, countStoredMessages, json, postTikTok, seenLedger, storedMessages } from "./helpers.ts";
-import { failNextD1 } from "./production-limits.ts";
+import { failNextObjectSql } from "./production-limits.ts";
 import { dm, merchantWorld, shop, TIKTOK_API } from "./shop.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
@@ -24,8 +24,9 @@ afterEach(() => outbound?.restore());
 
 const THREAD = "7373009988776655443";
 const ORDER = { "576700112233445566": { orderId: "576700112233445566", status: "processing" } };
-/** The D1 batch that announces a sent reply (`message.sent`, the spent reply token). */
-const ANNOUNCE_SENT = /^update "conversations" set "reply_token" = \?/;
+/** Announcing a sent reply: `message.sent` into the workspace's event log (TikTok has no reply token, so no D1 batch goes with it). */
+const ANNOUNCE_SENT = /^INSERT INTO events /;
+const failAnnouncingSent = () => failNextObjectSql(ANNOUNCE_SENT, "message.sent");
 
 async function conversationOf(apiKey: string): Promise<string> {
   return vi.waitFor(async () => {
@@ -64,8 +65,8 @@ describe("the reply outbox", () => {
     const { workspace, channel } = await shop();
     const world = merchantWorld(ORDER);
     outbound = world.outbound;
-    // The platform takes the reply, then the batch announcing it fails: the inbound message is retried.
-    failNextD1(ANNOUNCE_SENT);
+    // The platform takes the reply, then announcing it fails: the inbound message is retried.
+    failAnnouncingSent();
     await postTikTok(channel.id, dm("status of order 576700112233445566 please", "7373009988776655701", THREAD));
     await vi.waitFor(() => expect(world.platformReplies()).toHaveLength(1), { timeout: 10_000 });
     // The queue's retry has run the message again, to the end.
@@ -83,13 +84,13 @@ describe("the reply outbox", () => {
     expect(await storedEventCount(workspace.id, "message.sent")).toBe(1);
   });
 
-  it("keeps an agent's sent reply announced when the batch announcing it fails: the event was in the log first", async () => {
+  it("keeps an agent's reply sent, and sends it once, when announcing it fails", async () => {
     const { workspace, channel } = await shop();
     await json(await call("PUT", "/v1/rules", { token: workspace.apiKey, json: { rules: [] } }), 200);
     await postTikTok(channel.id, dm("hello", "7373009988776655709", THREAD));
     const conversationId = await conversationOf(workspace.apiKey);
     outbound = captureOutbound(TIKTOK_API, () => Response.json({ code: 0, data: { message_id: "7709" } }));
-    failNextD1(ANNOUNCE_SENT);
+    failAnnouncingSent();
     const response = await call("POST", `/v1/conversations/${conversationId}/messages`, {
       token: workspace.apiKey,
       json: { text: "on its way" },
@@ -99,8 +100,8 @@ describe("the reply outbox", () => {
     await json(response, 500);
     expect(outbound.captured).toHaveLength(1);
     expect(await countStoredMessages("direction = 'outbound' AND status = 'sent'")).toBe(1);
-    // message.sent was appended to the workspace's log before the failed batch: stored once, for its sweep to fan out.
-    expect(await storedEventCount(workspace.id, "message.sent")).toBe(1);
+    // Not announced: the append is what failed, and the agent was told (a TikTok reply has no D1 batch after it).
+    expect(await storedEventCount(workspace.id, "message.sent")).toBe(0);
   });
 
   it("sends once when two copies of one retry job arrive together", async () => {

@@ -4,8 +4,11 @@ import {
   INITIAL_STATE,
   mergeSummary,
   nextAlarm,
+  pendReplySearch,
+  REPLY_SEARCH_WAIT_MS,
   SUMMARY_INTERVAL_MS,
   summaryWrite,
+  withSearchText,
 } from "../../../src/objects/conversation-state.ts";
 
 const t0 = Date.UTC(2026, 11, 7, 12, 0, 0);
@@ -90,5 +93,28 @@ describe("the conversation's D1 summary, coalesced", () => {
 
   it("arms the alarm at a waiting summary's due time", () => {
     expect(nextAlarm({ ...INITIAL_STATE, pendingSummary: { summary: summary(t0), dueAt: t0 + 1000 } })).toBe(t0 + 1000);
+  });
+
+  it("gathers messages' text for search under the first one's key, skipping messages without text", () => {
+    const first = withSearchText(null, "msg_1", "where is my order");
+    expect(first).toEqual({ key: "msg_1", text: "where is my order" });
+    expect(withSearchText(first, "msg_2", null)).toBe(first);
+    expect(withSearchText(first, "msg_2", "  ")).toBe(first);
+    expect(withSearchText(first, "msg_3", "đơn hàng 5767")).toEqual({ key: "msg_1", text: "where is my order\nđơn hàng 5767" });
+    expect(withSearchText(undefined, "msg_4", null)).toBeNull();
+  });
+
+  it("lets a sent reply's text wait with the summary, or alone until REPLY_SEARCH_WAIT_MS", () => {
+    const alone = pendReplySearch(INITIAL_STATE, "msg_r1", "it ships today", t0);
+    expect(alone.pendingSummary).toEqual({
+      summary: null,
+      search: { key: "msg_r1", text: "it ships today" },
+      dueAt: t0 + REPLY_SEARCH_WAIT_MS,
+    });
+    const waiting = { ...INITIAL_STATE, pendingSummary: { summary: summary(t0), search: null, dueAt: t0 + 1000 } };
+    const joined = pendReplySearch(waiting, "msg_r2", "it ships today", t0 + 10);
+    expect(joined.pendingSummary).toEqual({ summary: summary(t0), search: { key: "msg_r2", text: "it ships today" }, dueAt: t0 + 1000 });
+    expect(pendReplySearch(waiting, "msg_r3", null, t0)).toBe(waiting);
+    expect(nextAlarm(alone)).toBe(t0 + REPLY_SEARCH_WAIT_MS);
   });
 });
