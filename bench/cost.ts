@@ -69,10 +69,10 @@ export const ASSUMPTIONS = {
   doStorageRowsPerAttempt: 3,
   /**
    * Event log object's rows per event (src/objects/event-log.ts), at most: the event (its
-   * primary key is the table) and its two index entries, then the fanned-out mark rewriting
-   * the row (an event with nothing to attempt is stored marked: 3).
+   * primary key is the table) and its index entry (`events_newest`), then the fanned-out mark
+   * rewriting the row (an event with nothing to attempt is stored marked: 2).
    */
-  doStorageRowsPerEvent: 4,
+  doStorageRowsPerEvent: 3,
   /**
    * The same object's rows per SLA clock (src/objects/clock-log.ts), at most: the clock (its
    * primary key is the table) and its index entry, then its stop, or its warning and breach.
@@ -296,7 +296,7 @@ export function costModel(flood: FloodResult): CostResult {
         measuredObjects
           ? `conversation: ${round(conversationRows - kvRows, 2)} rows measured from its files (ledger, messages, index entries, rewrites) + ${round(kvRows, 2)} kv and alarm writes (${kvMeasured ? "measured from its write-ahead log" : `upper bound; ${round(perDmOf(measuredObjects.conversation.kvRows), 2)} final kv rows`}); endpoints: ${round(endpointRows, 2)} rows measured (attempts + 2 index entries each)`
           : `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries)`
-      }; event log: ${round(events, 2)} events and ${round(clocks, 2)} SLA clocks, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: an event's row + 2 index entries, + the marks; a clock's row + 1 index entry, + its stop, warning, breach" : `events × ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark; clocks × ${ASSUMPTIONS.doStorageRowsPerClock}, row + index entry + stop or warning and breach; upper bound`})`,
+      }; event log: ${round(events, 2)} events and ${round(clocks, 2)} SLA clocks, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: an event's row + 1 index entry, + the marks; a clock's row + 1 index entry, + its stop, warning, breach" : `events × ${ASSUMPTIONS.doStorageRowsPerEvent}, row + index entry + the fanned-out mark; clocks × ${ASSUMPTIONS.doStorageRowsPerClock}, row + index entry + stop or warning and breach; upper bound`})`,
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),
     line(

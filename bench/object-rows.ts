@@ -70,6 +70,17 @@ export function sqliteFiles(dir: string, className: string): string[] {
   });
 }
 
+/**
+ * The indexes every row of `table` writes an entry in, as the file declares them: a rowid
+ * table's `TEXT PRIMARY KEY` keeps a hidden `sqlite_autoindex_*` that `sqlite_master` lists
+ * too, while a `WITHOUT ROWID` table's primary key is the table itself and is not listed.
+ * For tables without partial indexes (a partial one takes only the rows it matches).
+ */
+export function indexesOn(db: DatabaseSync, table: string): number {
+  const row = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").get(table) as { n: number };
+  return row.n;
+}
+
 /** The transactions in `file`'s write-ahead log that wrote each of `rootPages` with cells in it; null when the log was restarted. */
 function walWrites(file: string, rootPages: number[]): Map<number, number> | null {
   let wal: Buffer;
