@@ -65,8 +65,11 @@ export const ASSUMPTIONS = {
    * its outbox index entry while pending, and the update that settles it (leaving the outbox).
    */
   doStorageRowsPerReply: 5,
-  /** Endpoint object's rows per delivery attempt: the attempt and its two index entries. */
-  doStorageRowsPerAttempt: 3,
+  /**
+   * Endpoint object's rows per delivery attempt (src/objects/attempt-log.ts): the attempt (its
+   * primary key is the table) and its `attempt_history_event` index entry.
+   */
+  doStorageRowsPerAttempt: 2,
   /**
    * Event log object's rows per event (src/objects/event-log.ts), at most: the event (its
    * primary key is the table) and its index entry (`events_newest`), then the fanned-out mark
@@ -294,8 +297,8 @@ export function costModel(flood: FloodResult): CostResult {
       PRICES.doStorageRowsWrittenPerM,
       `${
         measuredObjects
-          ? `conversation: ${round(conversationRows - kvRows, 2)} rows measured from its files (ledger, messages, index entries, rewrites) + ${round(kvRows, 2)} kv and alarm writes (${kvMeasured ? "measured from its write-ahead log" : `upper bound; ${round(perDmOf(measuredObjects.conversation.kvRows), 2)} final kv rows`}); endpoints: ${round(endpointRows, 2)} rows measured (attempts + 2 index entries each)`
-          : `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries)`
+          ? `conversation: ${round(conversationRows - kvRows, 2)} rows measured from its files (ledger, messages, index entries, rewrites) + ${round(kvRows, 2)} kv and alarm writes (${kvMeasured ? "measured from its write-ahead log" : `upper bound; ${round(perDmOf(measuredObjects.conversation.kvRows), 2)} final kv rows`}); endpoints: ${round(endpointRows, 2)} rows measured (attempts + their index entries)`
+          : `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + index entry)`
       }; event log: ${round(events, 2)} events and ${round(clocks, 2)} SLA clocks, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: an event's row + 1 index entry, + the marks; a clock's row + 1 index entry, + its stop, warning, breach" : `events × ${ASSUMPTIONS.doStorageRowsPerEvent}, row + index entry + the fanned-out mark; clocks × ${ASSUMPTIONS.doStorageRowsPerClock}, row + index entry + stop or warning and breach; upper bound`})`,
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),

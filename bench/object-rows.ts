@@ -11,8 +11,9 @@
  * - `messages`: the row and its `messages_listed` entry; a reply (outbound) also entered the
  *   partial outbox index while pending, and was rewritten when settled (leaving the index): +3;
  *   a reply still pending counts its 3 only;
- * - `attempts`: the row and its two index entries (pruned attempts are missed: a lower bound
- *   on a run longer than the attempt retention);
+ * - `attempt_history`: the row and its index entries, as many as the file declares indexes
+ *   on it (see `indexesOn`; one, its primary key being the table) (pruned attempts are
+ *   missed: a lower bound on a run longer than the attempt retention);
  * - `_cf_KV` (the conversation's state and scope, written with `kv.put`) keeps only each key's
  *   last value (the final rows: a lower bound), while every put rewrites its row. So its writes
  *   are read from the object's write-ahead log instead: workerd keeps each object's SQLite in
@@ -52,7 +53,7 @@ export interface ConversationObjectRows {
 export interface EndpointObjectRows {
   objects: number;
   attempts: number;
-  /** attempts × (row + 2 index entries). */
+  /** attempts × (row + its index entries, read from the file: `attempt_history_event`; the key is the table). */
   rowsWritten: number;
 }
 
@@ -125,8 +126,6 @@ function readRow<T>(file: string, sql: string): T | undefined {
 const ROWS_PER_INBOUND = 2;
 const ROWS_PER_PENDING_REPLY = 3;
 const ROWS_PER_SETTLING = 2;
-/** `attempts_newest` and `attempts_event`. */
-const INDEX_ENTRIES_PER_ATTEMPT = 2;
 
 export function countConversationObjectRows(persistDir: string): ConversationObjectRows {
   const counts: ConversationObjectRows = {
@@ -178,12 +177,15 @@ export function countConversationObjectRows(persistDir: string): ConversationObj
 export function countEndpointObjectRows(persistDir: string): EndpointObjectRows {
   const counts: EndpointObjectRows = { objects: 0, attempts: 0, rowsWritten: 0 };
   for (const file of sqliteFiles(persistDir, "EndpointLimiterObject")) {
-    const attempts = readRow<{ n: number }>(file, "SELECT count(*) AS n FROM attempts")?.n ?? 0;
-    if (attempts === 0) continue;
+    const attempts = readRow<{ n: number; indexes: number }>(
+      file,
+      "SELECT count(*) AS n, (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attempt_history') AS indexes FROM attempt_history",
+    );
+    if (!attempts || attempts.n === 0) continue;
     counts.objects += 1;
-    counts.attempts += attempts;
+    counts.attempts += attempts.n;
+    counts.rowsWritten += attempts.n * (1 + attempts.indexes);
   }
-  counts.rowsWritten = counts.attempts * (1 + INDEX_ENTRIES_PER_ATTEMPT);
   return counts;
 }
 

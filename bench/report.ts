@@ -292,7 +292,7 @@ export function buildTables(results: Results): Table[] {
           "endpoint objects' rows written (measured / assumed upper bound)",
           `${p.endpointRowsWritten} / ${p.endpointRowsAssumed}`,
           p.objectsMeasured
-            ? "attempts and their 2 index entries, from the objects' SQLite files (bench/object-rows.ts)"
+            ? "attempts and their index entries, from the objects' SQLite files (bench/object-rows.ts)"
             : "upper bound (cost.ts ASSUMPTIONS)",
         ],
         [

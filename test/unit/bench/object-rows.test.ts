@@ -30,7 +30,22 @@ describe("the conversation and endpoint objects' rows read from their files", ()
     );
     // An object that never admitted a message is not counted.
     objectFile("ConversationObject", "b", "CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB);");
-    objectFile("EndpointLimiterObject", "e", "CREATE TABLE attempts (id TEXT PRIMARY KEY); INSERT INTO attempts VALUES ('a'), ('b');");
+    // As attempt-log.ts keeps it: keyed without a rowid, and one index.
+    objectFile(
+      "EndpointLimiterObject",
+      "e",
+      `CREATE TABLE attempt_history (id TEXT NOT NULL, event_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (created_at, id)) WITHOUT ROWID;
+       CREATE INDEX attempt_history_event ON attempt_history (event_id, created_at, id);
+       INSERT INTO attempt_history VALUES ('a', 'e1', 1), ('b', 'e1', 2);`,
+    );
+    // A rowid table keyed by text writes its primary key's hidden autoindex too: counted.
+    objectFile(
+      "EndpointLimiterObject",
+      "f",
+      `CREATE TABLE attempt_history (id TEXT PRIMARY KEY, event_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+       CREATE INDEX attempt_history_event ON attempt_history (event_id, created_at, id);
+       INSERT INTO attempt_history VALUES ('c', 'e1', 1);`,
+    );
     const rows = countObjectRows(persistDir);
     expect(rows.conversation).toEqual({
       objects: 1,
@@ -47,7 +62,8 @@ describe("the conversation and endpoint objects' rows read from their files", ()
       // ledger 2 + 1 finish; inbound 2 × 2; replies 2 × 3 + 1 settled × 2
       tableRowsWritten: 3 + 4 + 6 + 2,
     });
-    expect(rows.endpoint).toEqual({ objects: 1, attempts: 2, rowsWritten: 6 });
+    // 2 × (row + index entry) + 1 × (row + autoindex entry + index entry)
+    expect(rows.endpoint).toEqual({ objects: 2, attempts: 3, rowsWritten: 4 + 3 });
   });
 
   it("counts the kv and alarm writes from the write-ahead log, one per transaction that wrote them", () => {
