@@ -50,11 +50,11 @@ export const ASSUMPTIONS = {
   externalCallMs: 80,
   /**
    * Conversation object's storage rows written per DM, at most: the kv state twice (admission,
-   * result), the alarm when it moves, the de-duplication ledger's row (inserted, then marked
-   * finished), and the message with its list-order index entry. The endpoint objects' attempt
-   * rows are counted per delivery, and a reply's rows per reply (below).
+   * result), the alarm when it moves, and the message (which is also its de-duplication) with
+   * its list-order index entry. The endpoint objects' attempt rows are counted per delivery,
+   * and a reply's rows per reply (below).
    */
-  doStorageRowsWritten: 7,
+  doStorageRowsWritten: 5,
   /**
    * Of those, the kv writes (state twice, the alarm when it moves): used with the measured
    * table rows (bench/object-rows.ts) when the objects' write-ahead logs could not be read.
@@ -98,7 +98,7 @@ export const ASSUMPTIONS = {
 export const D1_ROUND_TRIPS = {
   /** Every DM: readForIngest (contact, conversation, endpoints in one batch); the record batch
    * (contact, conversation, the message's search text, tags, notes). The message with its
-   * routing is written in the object's own SQLite, with the ledger; its clock rides on the
+   * routing is written in the object's own SQLite, with its state; its clock rides on the
    * events' append to the workspace's log. */
   base: { reads: 1, writes: 1 },
   /** A new contact: nothing more (its tags are merged in SQL in the record batch). */
@@ -297,8 +297,8 @@ export function costModel(flood: FloodResult): CostResult {
       PRICES.doStorageRowsWrittenPerM,
       `${
         measuredObjects
-          ? `conversation: ${round(conversationRows - kvRows, 2)} rows measured from its files (ledger, messages, index entries, rewrites) + ${round(kvRows, 2)} kv and alarm writes (${kvMeasured ? "measured from its write-ahead log" : `upper bound; ${round(perDmOf(measuredObjects.conversation.kvRows), 2)} final kv rows`}); endpoints: ${round(endpointRows, 2)} rows measured (attempts + their index entries)`
-          : `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + index entry)`
+          ? `conversation: ${round(conversationRows - kvRows, 2)} rows measured from its files (messages, index entries, rewrites) + ${round(kvRows, 2)} kv and alarm writes (${kvMeasured ? "measured from its write-ahead log" : `upper bound; ${round(perDmOf(measuredObjects.conversation.kvRows), 2)} final kv rows`}); endpoints: ${round(endpointRows, 2)} rows measured (attempts + their index entries)`
+          : `conversation: kv state twice, the alarm when it moves, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + index entry)`
       }; event log: ${round(events, 2)} events and ${round(clocks, 2)} SLA clocks, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: an event's row + 1 index entry, + the marks; a clock's row + 1 index entry, + its stop, warning, breach" : `events × ${ASSUMPTIONS.doStorageRowsPerEvent}, row + index entry + the fanned-out mark; clocks × ${ASSUMPTIONS.doStorageRowsPerClock}, row + index entry + stop or warning and breach; upper bound`})`,
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),

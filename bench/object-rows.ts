@@ -1,14 +1,13 @@
 /**
- * Counts what the conversation objects (seen-ledger.ts, message-log.ts, their `ctx.storage.kv`)
+ * Counts what the conversation objects (message-log.ts, their `ctx.storage.kv`)
  * and the endpoint objects (attempt-log.ts) wrote, read from their SQLite files in the run's
  * --persist-to directory once wrangler has stopped (Node's own SQLite, read only), as
  * event-log-rows.ts does for the event log. Storage bills every row written, index entries
  * included, and every rewrite of a row again. What the files show is the final rows; the
  * rewrites are inferred from what each row's final state says happened to it:
  *
- * - `seen`: inserted once (its finish is recorded in the kv state, `finished = 2`); a row admitted
- *   before that was rewritten when finished (`finished = 1`): 2 rows;
- * - `messages`: the row and its `messages_listed` entry; a reply (outbound) also entered the
+ * - `messages` (an inbound one is also the conversation's de-duplication, and its finish is in
+ *   the kv state): the row and its `messages_listed` entry; a reply (outbound) also entered the
  *   partial outbox index while pending, and was rewritten when settled (leaving the index): +3;
  *   a reply still pending counts its 3 only;
  * - `attempt_history`: the row and its index entries, as many as the file declares indexes
@@ -31,10 +30,8 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
 export interface ConversationObjectRows {
-  /** Conversation objects that admitted a message. */
+  /** Conversation objects that hold a message. */
   objects: number;
-  seen: number;
-  seenFinished: number;
   inbound: number;
   replies: number;
   repliesSettled: number;
@@ -130,8 +127,6 @@ const ROWS_PER_SETTLING = 2;
 export function countConversationObjectRows(persistDir: string): ConversationObjectRows {
   const counts: ConversationObjectRows = {
     objects: 0,
-    seen: 0,
-    seenFinished: 0,
     inbound: 0,
     replies: 0,
     repliesSettled: 0,
@@ -142,21 +137,15 @@ export function countConversationObjectRows(persistDir: string): ConversationObj
     tableRowsWritten: 0,
   };
   for (const file of sqliteFiles(persistDir, "ConversationObject")) {
-    const seen = readRow<{ seen: number; finished: number }>(
-      file,
-      "SELECT count(*) AS seen, coalesce(sum(finished = 1), 0) AS finished FROM seen",
-    );
-    if (!seen || seen.seen === 0) continue;
-    counts.objects += 1;
-    counts.seen += seen.seen;
-    counts.seenFinished += seen.finished;
     const messages = readRow<{ inbound: number; replies: number; settled: number }>(
       file,
       "SELECT coalesce(sum(direction = 'inbound'), 0) AS inbound, coalesce(sum(direction = 'outbound'), 0) AS replies, coalesce(sum(direction = 'outbound' AND status <> 'pending'), 0) AS settled FROM messages",
     );
-    counts.inbound += messages?.inbound ?? 0;
-    counts.replies += messages?.replies ?? 0;
-    counts.repliesSettled += messages?.settled ?? 0;
+    if (!messages || messages.inbound + messages.replies === 0) continue;
+    counts.objects += 1;
+    counts.inbound += messages.inbound;
+    counts.replies += messages.replies;
+    counts.repliesSettled += messages.settled;
     counts.kvRows += readRow<{ n: number }>(file, "SELECT count(*) AS n FROM _cf_KV")?.n ?? 0;
     const kvRoot = readRow<{ page: number }>(file, "SELECT rootpage AS page FROM sqlite_master WHERE name = '_cf_KV'")?.page ?? 0;
     const alarmRoot = readRow<{ page: number }>(file, "SELECT rootpage AS page FROM sqlite_master WHERE name = '_cf_METADATA'")?.page ?? 0;
@@ -166,11 +155,7 @@ export function countConversationObjectRows(persistDir: string): ConversationObj
     counts.alarmWrites += logged?.get(alarmRoot) ?? 0;
   }
   counts.tableRowsWritten =
-    counts.seen +
-    counts.seenFinished +
-    counts.inbound * ROWS_PER_INBOUND +
-    counts.replies * ROWS_PER_PENDING_REPLY +
-    counts.repliesSettled * ROWS_PER_SETTLING;
+    counts.inbound * ROWS_PER_INBOUND + counts.replies * ROWS_PER_PENDING_REPLY + counts.repliesSettled * ROWS_PER_SETTLING;
   return counts;
 }
 

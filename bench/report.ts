@@ -285,7 +285,7 @@ export function buildTables(results: Results): Table[] {
           "conversation objects' rows written (measured / assumed upper bound)",
           `${p.conversationRowsWritten} / ${p.conversationRowsAssumed}`,
           p.objectsMeasured
-            ? `ledger, messages, index entries and rewrites measured from the objects' SQLite files (bench/object-rows.ts) + ${p.conversationKvWrites} kv and alarm writes ${p.conversationKvMeasured ? "counted in their write-ahead logs (a lower bound)" : "at their upper bound"} (assumed: ${cost.assumptions.doKvRowsWritten}; final kv rows: ${p.conversationKvRowsLowerBound})`
+            ? `messages, index entries and rewrites measured from the objects' SQLite files (bench/object-rows.ts) + ${p.conversationKvWrites} kv and alarm writes ${p.conversationKvMeasured ? "counted in their write-ahead logs (a lower bound)" : "at their upper bound"} (assumed: ${cost.assumptions.doKvRowsWritten}; final kv rows: ${p.conversationKvRowsLowerBound})`
             : "upper bound (cost.ts ASSUMPTIONS)",
         ],
         [
