@@ -50,11 +50,11 @@ export const ASSUMPTIONS = {
   externalCallMs: 80,
   /**
    * Conversation object's storage rows written per DM, at most: the kv state twice (admission,
-   * result), the alarm when it moves, the de-duplication ledger's row (inserted, then marked
-   * finished), and the message with its list-order index entry. The endpoint objects' attempt
-   * rows are counted per delivery, and a reply's rows per reply (below).
+   * result), the alarm when it moves, and the message (which is also its de-duplication) with
+   * its list-order index entry. The endpoint objects' attempt rows are counted per delivery,
+   * and a reply's rows per reply (below).
    */
-  doStorageRowsWritten: 7,
+  doStorageRowsWritten: 5,
   /**
    * Of those, the kv writes (state twice, the alarm when it moves): used with the measured
    * table rows (bench/object-rows.ts) when the objects' write-ahead logs could not be read.
@@ -65,14 +65,17 @@ export const ASSUMPTIONS = {
    * its outbox index entry while pending, and the update that settles it (leaving the outbox).
    */
   doStorageRowsPerReply: 5,
-  /** Endpoint object's rows per delivery attempt: the attempt and its two index entries. */
-  doStorageRowsPerAttempt: 3,
+  /**
+   * Endpoint object's rows per delivery attempt (src/objects/attempt-log.ts): the attempt (its
+   * primary key is the table) and its `attempt_history_event` index entry.
+   */
+  doStorageRowsPerAttempt: 2,
   /**
    * Event log object's rows per event (src/objects/event-log.ts), at most: the event (its
-   * primary key is the table) and its two index entries, then the fanned-out mark rewriting
-   * the row (an event with nothing to attempt is stored marked: 3).
+   * primary key is the table) and its index entry (`events_newest`), then the fanned-out mark
+   * rewriting the row (an event with nothing to attempt is stored marked: 2).
    */
-  doStorageRowsPerEvent: 4,
+  doStorageRowsPerEvent: 3,
   /**
    * The same object's rows per SLA clock (src/objects/clock-log.ts), at most: the clock (its
    * primary key is the table) and its index entry, then its stop, or its warning and breach.
@@ -286,9 +289,9 @@ export function costModel(flood: FloodResult): CostResult {
       PRICES.doStorageRowsWrittenPerM,
       `${
         measuredObjects
-          ? `conversation: ${round(conversationRows - kvRows, 2)} rows measured from its files (ledger, messages, index entries, rewrites) + ${round(kvRows, 2)} kv and alarm writes (${kvMeasured ? "measured from its write-ahead log" : `upper bound; ${round(perDmOf(measuredObjects.conversation.kvRows), 2)} final kv rows`}); endpoints: ${round(endpointRows, 2)} rows measured (attempts + 2 index entries each)`
-          : `conversation: kv state twice, the alarm when it moves, the ledger row and its finish, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + 2 index entries)`
-      }; event log: ${round(events, 2)} events and ${round(clocks, 2)} SLA clocks, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: an event's row + 2 index entries, + the marks; a clock's row + 1 index entry, + its stop, warning, breach" : `events × ${ASSUMPTIONS.doStorageRowsPerEvent}, row + 2 index entries + the fanned-out mark; clocks × ${ASSUMPTIONS.doStorageRowsPerClock}, row + index entry + stop or warning and breach; upper bound`})`,
+          ? `conversation: ${round(conversationRows - kvRows, 2)} rows measured from its files (messages, index entries, rewrites) + ${round(kvRows, 2)} kv and alarm writes (${kvMeasured ? "measured from its write-ahead log" : `upper bound; ${round(perDmOf(measuredObjects.conversation.kvRows), 2)} final kv rows`}); endpoints: ${round(endpointRows, 2)} rows measured (attempts + their index entries)`
+          : `conversation: kv state twice, the alarm when it moves, the message and its index entry (${ASSUMPTIONS.doStorageRowsWritten}, upper bound), ${round(replies, 2)} replies × ${ASSUMPTIONS.doStorageRowsPerReply}; endpoints: ${round(deliveries, 2)} attempts × ${ASSUMPTIONS.doStorageRowsPerAttempt} (row + index entry)`
+      }; event log: ${round(events, 2)} events and ${round(clocks, 2)} SLA clocks, ${round(eventLogRows, 2)} rows (${flood.eventLog ? "measured from its files: an event's row + 1 index entry, + the marks; a clock's row + 1 index entry, + its stop, warning, breach" : `events × ${ASSUMPTIONS.doStorageRowsPerEvent}, row + index entry + the fanned-out mark; clocks × ${ASSUMPTIONS.doStorageRowsPerClock}, row + index entry + stop or warning and breach; upper bound`})`,
     ),
     line("DO storage rows read", ASSUMPTIONS.doStorageRowsRead, "rows", PRICES.doStorageRowsReadPerM, "kv state"),
     line(

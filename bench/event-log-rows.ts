@@ -2,19 +2,15 @@
  * Counts what the workspaces' event log objects (src/objects/event-log.ts) wrote, read from
  * their SQLite files in the run's --persist-to directory once wrangler has stopped (Node's
  * own SQLite, read only). Durable Object storage bills every row written, index entries
- * included: an event is its row and two index entries, and a mark after it was stored
+ * included (each file's indexes are read from it, see `indexesOn`): an event is its row and
+ * one index entry (`events_newest`), and a mark after it was stored
  * rewrites the row (an event stored already marked, with nothing to attempt, has
  * `fanned_out_at` equal to `created_at`; one marked in the same millisecond is missed). The
  * workspace's SLA clocks live there too (src/objects/clock-log.ts): a clock is its row and one
- * index entry, and its stop, warning and breach each rewrite the row.
+ * index entry (`sla_clocks_started`), and its stop, warning and breach each rewrite the row.
  */
 import { DatabaseSync } from "node:sqlite";
-import { sqliteFiles } from "./object-rows.ts";
-
-/** Index entries per stored event: `events_newest` and `events_type` (the primary key is the table). */
-const INDEX_ENTRIES_PER_EVENT = 2;
-/** Index entries per stored clock: `sla_clocks_started` (the primary key is the table). */
-const INDEX_ENTRIES_PER_CLOCK = 1;
+import { indexesOn, sqliteFiles } from "./object-rows.ts";
 
 export interface EventLogRows {
   /** Event log objects (one per workspace) that held events. */
@@ -26,7 +22,7 @@ export interface EventLogRows {
   clocks: number;
   /** Their stops, warnings and breaches (each an update of the row). */
   clockUpdates: number;
-  /** events × (1 + index entries) + marks + clocks × (1 + index entry) + their updates. */
+  /** events × (1 + index entries) + marks + clocks × (1 + index entries) + their updates, each file's indexes read from it. */
   rowsWritten: number;
 }
 
@@ -42,6 +38,7 @@ export function countEventLogRows(persistDir: string): EventLogRows {
       counts.objects += 1;
       counts.events += row.events;
       counts.marked += row.marked;
+      counts.rowsWritten += row.events * (1 + indexesOn(db, "events")) + row.marked;
       const clocks = db
         .prepare(
           "SELECT count(*) AS clocks, coalesce(sum((stopped_at IS NOT NULL) + (warned_at IS NOT NULL) + (breached_at IS NOT NULL)), 0) AS updates FROM sla_clocks",
@@ -49,13 +46,12 @@ export function countEventLogRows(persistDir: string): EventLogRows {
         .get() as { clocks: number; updates: number } | undefined;
       counts.clocks += clocks?.clocks ?? 0;
       counts.clockUpdates += clocks?.updates ?? 0;
+      counts.rowsWritten += (clocks?.clocks ?? 0) * (1 + indexesOn(db, "sla_clocks")) + (clocks?.updates ?? 0);
     } catch {
       // An object that never created its table holds no events.
     } finally {
       db.close();
     }
   }
-  counts.rowsWritten =
-    counts.events * (1 + INDEX_ENTRIES_PER_EVENT) + counts.marked + counts.clocks * (1 + INDEX_ENTRIES_PER_CLOCK) + counts.clockUpdates;
   return counts;
 }

@@ -1,18 +1,18 @@
 /**
- * Counts what the conversation objects (seen-ledger.ts, message-log.ts, their `ctx.storage.kv`)
+ * Counts what the conversation objects (message-log.ts, their `ctx.storage.kv`)
  * and the endpoint objects (attempt-log.ts) wrote, read from their SQLite files in the run's
  * --persist-to directory once wrangler has stopped (Node's own SQLite, read only), as
  * event-log-rows.ts does for the event log. Storage bills every row written, index entries
  * included, and every rewrite of a row again. What the files show is the final rows; the
  * rewrites are inferred from what each row's final state says happened to it:
  *
- * - `seen`: inserted once (its finish is recorded in the kv state, `finished = 2`); a row admitted
- *   before that was rewritten when finished (`finished = 1`): 2 rows;
- * - `messages`: the row and its `messages_listed` entry; a reply (outbound) also entered the
+ * - `messages` (an inbound one is also the conversation's de-duplication, and its finish is in
+ *   the kv state): the row and its `messages_listed` entry; a reply (outbound) also entered the
  *   partial outbox index while pending, and was rewritten when settled (leaving the index): +3;
  *   a reply still pending counts its 3 only;
- * - `attempts`: the row and its two index entries (pruned attempts are missed: a lower bound
- *   on a run longer than the attempt retention);
+ * - `attempt_history`: the row and its index entries, as many as the file declares indexes
+ *   on it (see `indexesOn`; one, its primary key being the table) (pruned attempts are
+ *   missed: a lower bound on a run longer than the attempt retention);
  * - `_cf_KV` (the conversation's state and scope, written with `kv.put`) keeps only each key's
  *   last value (the final rows: a lower bound), while every put rewrites its row. So its writes
  *   are read from the object's write-ahead log instead: workerd keeps each object's SQLite in
@@ -30,10 +30,8 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
 export interface ConversationObjectRows {
-  /** Conversation objects that admitted a message. */
+  /** Conversation objects that hold a message. */
   objects: number;
-  seen: number;
-  seenFinished: number;
   inbound: number;
   replies: number;
   repliesSettled: number;
@@ -52,7 +50,7 @@ export interface ConversationObjectRows {
 export interface EndpointObjectRows {
   objects: number;
   attempts: number;
-  /** attempts × (row + 2 index entries). */
+  /** attempts × (row + its index entries, read from the file: `attempt_history_event`; the key is the table). */
   rowsWritten: number;
 }
 
@@ -68,6 +66,17 @@ export function sqliteFiles(dir: string, className: string): string[] {
     if (entry.isDirectory()) return sqliteFiles(path, className);
     return entry.name.endsWith(".sqlite") && dir.endsWith(`-${className}`) ? [path] : [];
   });
+}
+
+/**
+ * The indexes every row of `table` writes an entry in, as the file declares them: a rowid
+ * table's `TEXT PRIMARY KEY` keeps a hidden `sqlite_autoindex_*` that `sqlite_master` lists
+ * too, while a `WITHOUT ROWID` table's primary key is the table itself and is not listed.
+ * For tables without partial indexes (a partial one takes only the rows it matches).
+ */
+export function indexesOn(db: DatabaseSync, table: string): number {
+  const row = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").get(table) as { n: number };
+  return row.n;
 }
 
 /** The transactions in `file`'s write-ahead log that wrote each of `rootPages` with cells in it; null when the log was restarted. */
@@ -114,14 +123,10 @@ function readRow<T>(file: string, sql: string): T | undefined {
 const ROWS_PER_INBOUND = 2;
 const ROWS_PER_PENDING_REPLY = 3;
 const ROWS_PER_SETTLING = 2;
-/** `attempts_newest` and `attempts_event`. */
-const INDEX_ENTRIES_PER_ATTEMPT = 2;
 
 export function countConversationObjectRows(persistDir: string): ConversationObjectRows {
   const counts: ConversationObjectRows = {
     objects: 0,
-    seen: 0,
-    seenFinished: 0,
     inbound: 0,
     replies: 0,
     repliesSettled: 0,
@@ -132,21 +137,15 @@ export function countConversationObjectRows(persistDir: string): ConversationObj
     tableRowsWritten: 0,
   };
   for (const file of sqliteFiles(persistDir, "ConversationObject")) {
-    const seen = readRow<{ seen: number; finished: number }>(
-      file,
-      "SELECT count(*) AS seen, coalesce(sum(finished = 1), 0) AS finished FROM seen",
-    );
-    if (!seen || seen.seen === 0) continue;
-    counts.objects += 1;
-    counts.seen += seen.seen;
-    counts.seenFinished += seen.finished;
     const messages = readRow<{ inbound: number; replies: number; settled: number }>(
       file,
       "SELECT coalesce(sum(direction = 'inbound'), 0) AS inbound, coalesce(sum(direction = 'outbound'), 0) AS replies, coalesce(sum(direction = 'outbound' AND status <> 'pending'), 0) AS settled FROM messages",
     );
-    counts.inbound += messages?.inbound ?? 0;
-    counts.replies += messages?.replies ?? 0;
-    counts.repliesSettled += messages?.settled ?? 0;
+    if (!messages || messages.inbound + messages.replies === 0) continue;
+    counts.objects += 1;
+    counts.inbound += messages.inbound;
+    counts.replies += messages.replies;
+    counts.repliesSettled += messages.settled;
     counts.kvRows += readRow<{ n: number }>(file, "SELECT count(*) AS n FROM _cf_KV")?.n ?? 0;
     const kvRoot = readRow<{ page: number }>(file, "SELECT rootpage AS page FROM sqlite_master WHERE name = '_cf_KV'")?.page ?? 0;
     const alarmRoot = readRow<{ page: number }>(file, "SELECT rootpage AS page FROM sqlite_master WHERE name = '_cf_METADATA'")?.page ?? 0;
@@ -156,23 +155,22 @@ export function countConversationObjectRows(persistDir: string): ConversationObj
     counts.alarmWrites += logged?.get(alarmRoot) ?? 0;
   }
   counts.tableRowsWritten =
-    counts.seen +
-    counts.seenFinished +
-    counts.inbound * ROWS_PER_INBOUND +
-    counts.replies * ROWS_PER_PENDING_REPLY +
-    counts.repliesSettled * ROWS_PER_SETTLING;
+    counts.inbound * ROWS_PER_INBOUND + counts.replies * ROWS_PER_PENDING_REPLY + counts.repliesSettled * ROWS_PER_SETTLING;
   return counts;
 }
 
 export function countEndpointObjectRows(persistDir: string): EndpointObjectRows {
   const counts: EndpointObjectRows = { objects: 0, attempts: 0, rowsWritten: 0 };
   for (const file of sqliteFiles(persistDir, "EndpointLimiterObject")) {
-    const attempts = readRow<{ n: number }>(file, "SELECT count(*) AS n FROM attempts")?.n ?? 0;
-    if (attempts === 0) continue;
+    const attempts = readRow<{ n: number; indexes: number }>(
+      file,
+      "SELECT count(*) AS n, (SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'attempt_history') AS indexes FROM attempt_history",
+    );
+    if (!attempts || attempts.n === 0) continue;
     counts.objects += 1;
-    counts.attempts += attempts;
+    counts.attempts += attempts.n;
+    counts.rowsWritten += attempts.n * (1 + attempts.indexes);
   }
-  counts.rowsWritten = counts.attempts * (1 + INDEX_ENTRIES_PER_ATTEMPT);
   return counts;
 }
 

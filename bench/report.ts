@@ -293,14 +293,14 @@ export function buildTables(results: Results): Table[] {
           "conversation objects' rows written (measured / assumed upper bound)",
           `${p.conversationRowsWritten} / ${p.conversationRowsAssumed}`,
           p.objectsMeasured
-            ? `ledger, messages, index entries and rewrites measured from the objects' SQLite files (bench/object-rows.ts) + ${p.conversationKvWrites} kv and alarm writes ${p.conversationKvMeasured ? "counted in their write-ahead logs (a lower bound)" : "at their upper bound"} (assumed: ${cost.assumptions.doKvRowsWritten}; final kv rows: ${p.conversationKvRowsLowerBound})`
+            ? `messages, index entries and rewrites measured from the objects' SQLite files (bench/object-rows.ts) + ${p.conversationKvWrites} kv and alarm writes ${p.conversationKvMeasured ? "counted in their write-ahead logs (a lower bound)" : "at their upper bound"} (assumed: ${cost.assumptions.doKvRowsWritten}; final kv rows: ${p.conversationKvRowsLowerBound})`
             : "upper bound (cost.ts ASSUMPTIONS)",
         ],
         [
           "endpoint objects' rows written (measured / assumed upper bound)",
           `${p.endpointRowsWritten} / ${p.endpointRowsAssumed}`,
           p.objectsMeasured
-            ? "attempts and their 2 index entries, from the objects' SQLite files (bench/object-rows.ts)"
+            ? "attempts and their index entries, from the objects' SQLite files (bench/object-rows.ts)"
             : "upper bound (cost.ts ASSUMPTIONS)",
         ],
         [

@@ -4,6 +4,12 @@
  * GET /v1/endpoints/:id/attempts. Written by the same call that frees the attempts' slots in
  * the endpoint's limiter, so recording them costs no round trip and no D1 row; each write
  * also drops the rows older than the workspace's retention, a bounded number at a time.
+ *
+ * Storage bills every row written, index entries included, so an attempt writes two: the
+ * table is keyed by (created_at, id) without a rowid, so the key is the table and serves the
+ * newest-first list and the purge by age, and `attempt_history_event` serves the list of one
+ * event's attempts. An attempt's id is random and its `created_at` fixed when it is made, so a
+ * retried write of it carries the same key and is left as it is.
  */
 import type { AttemptRow } from "../deliver/attempt-row.ts";
 import type { Listed, Page } from "../storage/pagination.ts";
@@ -44,9 +50,12 @@ function fromStored(row: StoredAttempt): AttemptRow {
 
 export class AttemptLog {
   constructor(private readonly sql: SqlStorage) {
+    // Objects of earlier versions kept a rowid table `attempts` (4 entries an attempt, its
+    // primary key's autoindex included); no deployment holds data, so it goes.
+    sql.exec("DROP TABLE IF EXISTS attempts");
     sql.exec(
-      `CREATE TABLE IF NOT EXISTS attempts (
-        id TEXT PRIMARY KEY,
+      `CREATE TABLE IF NOT EXISTS attempt_history (
+        id TEXT NOT NULL,
         workspace_id TEXT NOT NULL,
         endpoint_id TEXT NOT NULL,
         event_id TEXT NOT NULL,
@@ -56,19 +65,19 @@ export class AttemptLog {
         duration_ms INTEGER NOT NULL,
         error TEXT,
         response_body TEXT,
-        created_at INTEGER NOT NULL
-      )`,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (created_at, id)
+      ) WITHOUT ROWID`,
     );
-    sql.exec("CREATE INDEX IF NOT EXISTS attempts_newest ON attempts (created_at, id)");
-    sql.exec("CREATE INDEX IF NOT EXISTS attempts_event ON attempts (event_id, created_at, id)");
+    sql.exec("CREATE INDEX IF NOT EXISTS attempt_history_event ON attempt_history (event_id, created_at, id)");
   }
 
-  /** Adds `rows` (an id already present is left as it is) and drops some of those older than `keepSince`. */
+  /** Adds `rows` (an attempt already present is left as it is) and drops some of those older than `keepSince`. */
   record(rows: AttemptRow[], keepSince: number): void {
     for (const row of rows) {
       this.sql.exec(
-        `INSERT INTO attempts (id, workspace_id, endpoint_id, event_id, attempt, status, response_status, duration_ms, error, response_body, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO attempt_history (id, workspace_id, endpoint_id, event_id, attempt, status, response_status, duration_ms, error, response_body, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (created_at, id) DO NOTHING`,
         row.id,
         row.workspaceId,
         row.endpointId,
@@ -83,7 +92,7 @@ export class AttemptLog {
       );
     }
     this.sql.exec(
-      "DELETE FROM attempts WHERE rowid IN (SELECT rowid FROM attempts WHERE created_at < ? LIMIT ?)",
+      "DELETE FROM attempt_history WHERE (created_at, id) IN (SELECT created_at, id FROM attempt_history WHERE created_at < ? ORDER BY created_at LIMIT ?)",
       keepSince,
       PURGE_PER_WRITE,
     );
@@ -91,10 +100,16 @@ export class AttemptLog {
 
   /** Newest first by (createdAt, id), like every list of the API. */
   list(page: Page, eventId?: string): Listed<AttemptRow> {
-    return newestFirst(this.sql, "attempts", page, eventId === undefined ? undefined : { column: "event_id", value: eventId }, fromStored);
+    return newestFirst(
+      this.sql,
+      "attempt_history",
+      page,
+      eventId === undefined ? undefined : { column: "event_id", value: eventId },
+      fromStored,
+    );
   }
 
   clear(): void {
-    this.sql.exec("DELETE FROM attempts");
+    this.sql.exec("DELETE FROM attempt_history");
   }
 }

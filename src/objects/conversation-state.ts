@@ -44,9 +44,9 @@ export interface ConversationState {
   /** The conversation's D1 summary and search text not yet written, and when they are due (see summaryWrite). */
   pendingSummary: PendingSummary | null;
   /**
-   * Platform message ids admitted whose routing has not finished acting (their ledger rows say
-   * `finished: null`). Finishing one rides on the state write that ends acting anyway, so the
-   * ledger row is written once; it stays listed only while it is in flight or left unfinished.
+   * Platform message ids admitted whose routing has not finished acting. Finishing one rides
+   * on the state write that ends acting anyway, so the stored message is written once; it
+   * stays listed only while it is in flight or left unfinished.
    */
   unfinishedMessageIds: string[];
 }
@@ -129,7 +129,7 @@ export const INITIAL_STATE: ConversationState = {
 
 /** States saved before a field existed get its initial value; fields since retired are dropped. */
 export function withDefaults(saved: Partial<ConversationState> | undefined): ConversationState {
-  // The de-duplication window and the unfinished list moved to the ledger (seen-ledger.ts).
+  // The de-duplication window moved to the stored messages (message-log.ts), the unfinished list to `unfinishedMessageIds`.
   const {
     recentMessageIds: _window,
     unfinished: _unfinished,
@@ -142,19 +142,16 @@ export function withDefaults(saved: Partial<ConversationState> | undefined): Con
 }
 
 /**
- * What the conversation's de-duplication ledger (seen-ledger.ts) knows of a platform message
- * id: every id ever admitted, with no time window, and whether its routing finished acting.
- * `finished: null`: the ledger leaves it to the state (`unfinishedMessageIds`); rows admitted
- * before that say it themselves.
+ * A platform message the conversation admitted before, as its stored message says
+ * (message-log.ts `admitted`; every one ever admitted, with no time window): its position.
  */
 export interface SeenMessage {
   seq: number;
-  finished: boolean | null;
 }
 
-/** Whether a message the ledger saw has finished acting, from its row or else from the state. */
-export function isFinished(state: ConversationState, platformMessageId: string, seen: SeenMessage): boolean {
-  return seen.finished ?? !state.unfinishedMessageIds.includes(platformMessageId);
+/** Whether an admitted message has finished acting: the state lists those that have not. */
+export function isFinished(state: ConversationState, platformMessageId: string): boolean {
+  return !state.unfinishedMessageIds.includes(platformMessageId);
 }
 
 export type Admission = { duplicate: true } | { duplicate: false; rerun: boolean; seq: number; next: ConversationState };
@@ -165,7 +162,7 @@ export type Admission = { duplicate: true } | { duplicate: false; rerun: boolean
  * position it was given the first time.
  */
 export function admitMessage(state: ConversationState, platformMessageId: string, seen: SeenMessage | null): Admission {
-  if (seen && isFinished(state, platformMessageId, seen)) return { duplicate: true };
+  if (seen && isFinished(state, platformMessageId)) return { duplicate: true };
   if (seen) return { duplicate: false, rerun: true, seq: seen.seq, next: state };
   return {
     duplicate: false,

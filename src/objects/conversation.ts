@@ -2,9 +2,10 @@
  * One Durable Object per (channel, platform thread). It serializes the conversation's work,
  * so messages are stored, routed and announced in arrival order; it keeps the conversation's
  * messages and reply outbox in its own SQLite (message-log.ts) and de-duplicates platform
- * retries (seen-ledger.ts); it knows whether the bot or a human has the conversation; and its
- * alarm runs the SLA clocks, the reply-window warning and the outbox's sweep. The decisions are pure (conversation-state.ts);
- * this shell does the I/O.
+ * retries against them (a message's id derives from the platform's); it knows whether the
+ * bot or a human has the conversation; and its alarm runs the SLA clocks, the reply-window
+ * warning, the outbox's sweep and the D1 summary (with search text) that waited. The
+ * decisions are pure (conversation-state.ts); this shell does the I/O.
  */
 import { DurableObject } from "cloudflare:workers";
 import { eventLogs } from "../actions/event-log.ts";
@@ -67,7 +68,6 @@ import {
   withSearchText,
 } from "./conversation-state.ts";
 import { MessageLog, type MessagePatch, type MessageRow } from "./message-log.ts";
-import { SeenLedger } from "./seen-ledger.ts";
 
 export interface IngestInput {
   workspaceId: string;
@@ -139,12 +139,12 @@ export function conversationStub(env: Env, channelId: string, platformThreadId: 
 }
 
 export class ConversationObject extends DurableObject<Env> implements ConversationRpc {
-  private readonly seen: SeenLedger;
   private readonly messages: MessageLog;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.seen = new SeenLedger(ctx.storage.sql);
+    // Earlier versions' de-duplication ledger: the stored messages are it now (see record).
+    ctx.storage.sql.exec("DROP TABLE IF EXISTS seen");
     this.messages = new MessageLog(ctx.storage.sql);
   }
 
@@ -421,7 +421,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   }
 
   /**
-   * Step 1: decide how to route the message (no writes), then admit it (the ledger) and store
+   * Step 1: decide how to route the message (no writes), then admit it (the state) and store
    * it with the decision in the object's SQLite, then write its catalog rows, clock and
    * events in one D1 batch. The events' deliveries are returned (`sink.due`) for the caller
    * to attempt at once.
@@ -429,12 +429,13 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
   private async record(input: IngestInput): Promise<Recorded> {
     const { item, workspaceId, channel } = input;
     const now = Date.now();
-    const admission = admitMessage(this.load(), item.platformMessageId, this.seen.find(item.platformMessageId));
+    // The message's id derives from the platform's: a message stored under it was admitted before.
+    const ids = await inboundIds(channel.id, item);
+    const admission = admitMessage(this.load(), item.platformMessageId, this.messages.admitted(ids.messageId));
     if (admission.duplicate) return { duplicate: true, due: [] };
     const { rerun } = admission;
 
     const db = openDb(this.env.DB);
-    const ids = await inboundIds(channel.id, item);
     const [reads, audience] = await Promise.all([this.readCatalog(db, ids, rerun, now), workspaceAudience(db, workspaceId)]);
     const sink = inlineSink(db, eventLogs(this.env)(workspaceId), workspaceId, audience);
     const scope: Scope = {
@@ -498,13 +499,12 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       settings.replyWindowWarningSeconds * 1000,
       now,
     );
-    // One local transaction (no await between the writes): the ledger, the message and the
-    // state that counts it. Durable before any effect leaves (output gates): a crash from here
+    // One local transaction (no await between the writes): the message (which de-duplicates
+    // its redeliveries) and the state that counts it. Durable before any effect leaves (output gates): a crash from here
     // on leaves the message unfinished, and its re-run takes the careful path that reads
     // before each effect (the message is stored already; the D1 batch below is keyed; a clock
     // or a window warning already in the state is not started or armed twice).
     if (!rerun) {
-      this.seen.admit(item.platformMessageId, admission.seq, now);
       this.messages.insertIfNew(record.message);
       this.ctx.storage.kv.put(STATE_KEY, recordedState);
     }
@@ -602,8 +602,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
     }
     // Finished only once everything above succeeded: a failure leaves the message
     // unfinished, and the queue's retry runs it again, every step keyed so nothing happens twice.
-    // The finish rides on this state write (the ledger row is not written again).
-    this.seen.finishAdmittedBeforeState(request.item.platformMessageId);
+    // The finish rides on this state write (the message row is not written again).
     await this.save(finishMessage(state, request.item.platformMessageId));
     return sink.due.slice(before);
   }

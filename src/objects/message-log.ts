@@ -1,12 +1,14 @@
 /**
  * A conversation's messages, in its object's own SQLite: every inbound message with its
  * routing decision, every reply with its outbox fields (pending, claimed, attempts). Writes
- * join the object's implicit transaction, so the ledger row, the message and the state a
- * DM changes commit together, with no D1 round trip. The object is the only reader and
+ * join the object's implicit transaction, so the message and the state a DM changes commit
+ * together, with no D1 round trip. Never purged, the inbound messages are the conversation's
+ * de-duplication too (`admitted`): no time window. The object is the only reader and
  * writer; the API reads through its RPC methods.
  */
 import type { Page } from "../storage/pagination.ts";
 import { encodeCursor, type Listed } from "../storage/pagination.ts";
+import type { SeenMessage } from "./conversation-state.ts";
 
 export interface MessageRow {
   id: string;
@@ -137,6 +139,16 @@ export class MessageLog {
       ...values,
     );
     return cursor.rowsWritten > 0;
+  }
+
+  /**
+   * The inbound message stored under `id` (derived from the platform's message id, so a
+   * redelivery, days later or after a restart, finds it), as admission reads it; null: never
+   * admitted. Whether it finished acting is the state's (`unfinishedMessageIds`).
+   */
+  admitted(id: string): SeenMessage | null {
+    const row = this.sql.exec<{ seq: number }>("SELECT seq FROM messages WHERE id = ? AND direction = 'inbound'", id).toArray()[0];
+    return row ? { seq: row.seq } : null;
   }
 
   get(id: string): MessageRow | null {

@@ -19,8 +19,9 @@ export function newestFirst<Stored extends Record<string, SqlStorageValue>, Row 
     params.push(filter.value);
   }
   if (page.cursor) {
-    conditions.push("(created_at < ? OR (created_at = ? AND id < ?))");
-    params.push(page.cursor.createdAt, page.cursor.createdAt, page.cursor.id);
+    // As a row value, so the page starts at the cursor in the index rather than reading every newer row.
+    conditions.push("(created_at, id) < (?, ?)");
+    params.push(page.cursor.createdAt, page.cursor.id);
   }
   const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
   const rows = sql

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call, captureOutbound, json, postTikTok, seenLedger } from "./helpers.ts";
+import { admittedMessages, call, captureOutbound, json, postTikTok } from "./helpers.ts";
 import { failNextD1 } from "./production-limits.ts";
 import { dm, ORDERS, shop, TIKTOK_API } from "./shop.ts";
 
@@ -304,7 +304,7 @@ describe("the AI tier", () => {
     await vi.waitFor(() => expect(world.platformReplies()).toHaveLength(1), { timeout: 10_000 });
     await vi.waitFor(
       async () => {
-        const seen = await seenLedger(world.channel.id, thread);
+        const seen = await admittedMessages(world.channel.id, thread);
         expect(seen.get("7373009988776656013")?.finished).toBe(true);
       },
       { timeout: 30_000, interval: 200 },

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { conversationStub } from "../../src/objects/conversation.ts";
 import type { ConversationState } from "../../src/objects/conversation-state.ts";
 import { lineKit } from "../fixtures/line/kit.ts";
-import { call, createTikTokChannel, createWorkspace, disableRouting, json, postTikTok, seenLedger } from "./helpers.ts";
+import { admittedMessages, call, createTikTokChannel, createWorkspace, disableRouting, json, postTikTok } from "./helpers.ts";
 import { watchD1 } from "./production-limits.ts";
 import { dm } from "./shop.ts";
 
@@ -65,7 +65,7 @@ async function conversationIds(apiKey: string): Promise<{ id: string; lastMessag
 async function processed(channelId: string, ids: string[], thread = THREAD): Promise<void> {
   await vi.waitFor(
     async () => {
-      const seen = await seenLedger(channelId, thread);
+      const seen = await admittedMessages(channelId, thread);
       for (const id of ids) expect(seen.get(id)?.finished, id).toBe(true);
     },
     { timeout: 15_000, interval: 50 },

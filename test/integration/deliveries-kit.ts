@@ -202,7 +202,7 @@ export async function attemptsOf(endpointId: string, eventId?: string) {
   return runInDurableObject(endpointObject(env, endpointId), async (_instance, state) =>
     state.storage.sql
       .exec<{ attempt: number; status: string; response_status: number | null; error: string | null; response_body: string | null }>(
-        `SELECT attempt, status, response_status, error, response_body FROM attempts ${eventId === undefined ? "" : "WHERE event_id = ?"} ORDER BY attempt, created_at`,
+        `SELECT attempt, status, response_status, error, response_body FROM attempt_history ${eventId === undefined ? "" : "WHERE event_id = ?"} ORDER BY attempt, created_at`,
         ...(eventId === undefined ? [] : [eventId]),
       )
       .toArray(),

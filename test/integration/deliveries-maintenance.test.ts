@@ -1,12 +1,14 @@
 // The scheduled jobs (stall sweep, retention purge) and the deliveries dead-letter queue.
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fanOut } from "../../src/actions/fan-out.ts";
 import worker from "../../src/index.ts";
 import { purgeExpired, resumeStalledDeliveries, runMaintenance } from "../../src/maintenance/index.ts";
 import { STALL_GRACE_MS } from "../../src/maintenance/resume-stalled.ts";
+import { AttemptLog } from "../../src/objects/attempt-log.ts";
 import { endpointObject } from "../../src/objects/endpoint-limiter.ts";
+import { decodeCursor } from "../../src/storage/pagination.ts";
 import {
   db,
   deliveryRow,
@@ -173,6 +175,52 @@ describe("retention", () => {
     // Deleting the endpoint deletes its history.
     await history.forget();
     expect((await history.listAttempts({ limit: 10, cursor: null })).data).toEqual([]);
+  });
+
+  it("keeps each attempt once however often its write is retried, and pages the history and one event's attempts newest first", async () => {
+    const endpointId = "ep_historypaging0001";
+    const base = Date.now() - 60_000;
+    // Three attempts per event over two events, two in the same millisecond (ties broken by id).
+    const rows = Array.from({ length: 6 }, (_, i) => ({
+      id: `att_page${i}`,
+      workspaceId: "ws_history",
+      endpointId,
+      eventId: i % 2 === 0 ? "evt_even" : "evt_odd",
+      attempt: Math.floor(i / 2) + 1,
+      status: "failed" as const,
+      responseStatus: 500,
+      durationMs: 5,
+      error: null,
+      responseBody: null,
+      createdAt: base + Math.min(i, 4) * 1000,
+    }));
+    const history = endpointObject(env, endpointId);
+    await history.finish([], rows, 0);
+    // A retried call carries the same rows: nothing is added.
+    await history.finish([], rows.slice(2), 0);
+    const walk = async (eventId?: string) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await history.listAttempts({ limit: 1, cursor: cursor ? decodeCursor(cursor) : null }, eventId);
+        ids.push(...page.data.map((attempt) => attempt.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return ids;
+    };
+    expect(await walk()).toEqual(["att_page5", "att_page4", "att_page3", "att_page2", "att_page1", "att_page0"]);
+    expect(await walk("evt_even")).toEqual(["att_page4", "att_page2", "att_page0"]);
+    expect(await walk("evt_none")).toEqual([]);
+    // An object of an earlier version had a rowid table of attempts: it gives way to the keyed one.
+    const tables = await runInDurableObject(history, async (_instance, state) => {
+      state.storage.sql.exec("CREATE TABLE IF NOT EXISTS attempts (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL)");
+      new AttemptLog(state.storage.sql);
+      return state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE name LIKE 'attempt%' ORDER BY name")
+        .toArray()
+        .map((table) => table.name);
+    });
+    expect(tables).toEqual(["attempt_history", "attempt_history_event"]);
   });
 
   it("runs every job from the one entry point the cron handler calls", async () => {

@@ -59,26 +59,25 @@ describe("the event log object", () => {
     expect(await log.read([first.id, quiet.id, "evt_missing"])).toHaveLength(2);
   });
 
-  it("pages GET /v1/events newest first past 200 events, with the type filter, each workspace apart", async () => {
+  it("pages GET /v1/events newest first past 200 events, with the type filter however rare the type, each workspace apart", async () => {
     const workspace = await createWorkspace();
     const other = await createWorkspace();
     const base = Date.now() - 10 * 60_000;
-    // 450 events, two per millisecond (ties broken by id), every third an order status.
-    const rows = Array.from({ length: 450 }, (_, i) =>
-      row(workspace.id, { createdAt: base + Math.floor(i / 2), type: i % 3 === 0 ? "message.status" : "order.updated" }),
-    );
+    // 450 events, two per millisecond (ties broken by id), every third an order status, five tickets far apart.
+    const typeOf = (i: number) => (i % 90 === 44 ? "ticket.created" : i % 3 === 0 ? "message.status" : "order.updated");
+    const rows = Array.from({ length: 450 }, (_, i) => row(workspace.id, { createdAt: base + Math.floor(i / 2), type: typeOf(i) }));
     for (let i = 0; i < rows.length; i += 100) await eventLog(workspace.id).append(rows.slice(i, i + 100));
     await eventLog(other.id).append([row(other.id)]);
 
-    const walk = async (query: string) => {
+    const walk = async (query: string, limit = 200) => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
         const page: { data: { id: string; type: string }[]; nextCursor: string | null } = await json(
-          await call("GET", `/v1/events?limit=200${query}${cursor ? `&cursor=${cursor}` : ""}`, { token: workspace.apiKey }),
+          await call("GET", `/v1/events?limit=${limit}${query}${cursor ? `&cursor=${cursor}` : ""}`, { token: workspace.apiKey }),
           200,
         );
-        expect(page.data.length).toBeLessThanOrEqual(200);
+        expect(page.data.length).toBeLessThanOrEqual(limit);
         seen.push(...page.data.map((event) => event.id));
         cursor = page.nextCursor;
       } while (cursor);
@@ -87,9 +86,27 @@ describe("the event log object", () => {
     const newestFirst = [...rows].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
     expect(await walk("")).toEqual(newestFirst.map((r) => r.id));
     expect(await walk("&type=message.status")).toEqual(newestFirst.filter((r) => r.type === "message.status").map((r) => r.id));
+    // A rare type (no index of its own: read through the newest-first one), two a page across the log.
+    const tickets = newestFirst.filter((r) => r.type === "ticket.created").map((r) => r.id);
+    expect(tickets).toHaveLength(5);
+    expect(await walk("&type=ticket.created", 2)).toEqual(tickets);
+    expect(await walk("&type=sla.breached", 2)).toEqual([]);
     // The bodies are the stored payloads, as delivered.
     const page = await json<{ data: unknown[] }>(await call("GET", "/v1/events?limit=1", { token: workspace.apiKey }), 200);
     expect(page.data).toEqual([JSON.parse(newestFirst[0]?.payload ?? "")]);
+  });
+
+  it("keeps one index on its events: a log created with the type index loses it", async () => {
+    const workspace = await createWorkspace();
+    const indexes = await runInDurableObject(logObject(workspace.id), async (_instance, state) => {
+      state.storage.sql.exec("CREATE INDEX IF NOT EXISTS events_type ON events (type, created_at, id)");
+      new EventLog(state.storage.sql);
+      return state.storage.sql
+        .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")
+        .toArray()
+        .map((index) => index.name);
+    });
+    expect(indexes).toEqual(["events_newest"]);
   });
 
   it("fans out from its alarm an event stored by a run that crashed before its fan-out", async () => {

@@ -4,7 +4,6 @@ import { env, exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
 import { conversationStub } from "../../src/objects/conversation.ts";
 import { type ConversationState, isFinished, withDefaults } from "../../src/objects/conversation-state.ts";
-import { SeenLedger } from "../../src/objects/seen-ledger.ts";
 import { TIKTOK_TEST_APP } from "../fixtures/tiktok/index.ts";
 import { signTikTok, withTimestamp } from "../helpers/tiktok.ts";
 import { countSubrequest } from "./production-limits.ts";
@@ -95,18 +94,21 @@ export async function count(sql: string, ...params: unknown[]): Promise<number> 
   return row?.n ?? 0;
 }
 
-/** A conversation object's de-duplication ledger (src/objects/seen-ledger.ts), read in place. */
-export async function seenLedger(channelId: string, platformThreadId: string): Promise<Map<string, { seq: number; finished: boolean }>> {
+/**
+ * The platform messages a conversation object admitted, by platform message id, read in place
+ * as it de-duplicates: its stored inbound messages (src/objects/message-log.ts), finished unless
+ * its state lists them unfinished.
+ */
+export async function admittedMessages(
+  channelId: string,
+  platformThreadId: string,
+): Promise<Map<string, { seq: number; finished: boolean }>> {
   return runInDurableObject(conversationStub(env, channelId, platformThreadId), async (_instance, object) => {
-    // Finished as the object decides it: from the row, or else from the state's unfinished ids.
-    const ledger = new SeenLedger(object.storage.sql);
     const state = withDefaults(object.storage.kv.get<ConversationState>("state"));
-    const ids = object.storage.sql.exec<{ platform_message_id: string }>("SELECT platform_message_id FROM seen").toArray();
-    const entries = ids.flatMap(({ platform_message_id: id }) => {
-      const seen = ledger.find(id);
-      return seen ? [[id, { seq: seen.seq, finished: isFinished(state, id, seen) }] as const] : [];
-    });
-    return new Map(entries);
+    const rows = object.storage.sql
+      .exec<{ platform_message_id: string; seq: number }>("SELECT platform_message_id, seq FROM messages WHERE direction = 'inbound'")
+      .toArray();
+    return new Map(rows.map(({ platform_message_id: id, seq }) => [id, { seq, finished: isFinished(state, id) }] as const));
   });
 }
 

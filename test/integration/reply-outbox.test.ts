@@ -15,7 +15,7 @@ import { MAX_REPLY_ATTEMPTS, SEND_CLAIM_MS } from "../../src/actions/reply.ts";
 import { consumeDeliveries } from "../../src/consumers/deliveries.ts";
 import { conversationStub } from "../../src/objects/conversation.ts";
 import { storedEventCount } from "./deliveries-kit.ts";
-import { call, captureOutbound, countStoredMessages, json, postTikTok, seenLedger, storedMessages } from "./helpers.ts";
+import { admittedMessages, call, captureOutbound, countStoredMessages, json, postTikTok, storedMessages } from "./helpers.ts";
 import { failNextObjectSql } from "./production-limits.ts";
 import { dm, merchantWorld, shop, TIKTOK_API } from "./shop.ts";
 
@@ -72,7 +72,7 @@ describe("the reply outbox", () => {
     // The queue's retry has run the message again, to the end.
     await vi.waitFor(
       async () => {
-        const seen = await seenLedger(channel.id, THREAD);
+        const seen = await admittedMessages(channel.id, THREAD);
         expect(seen.get("7373009988776655701")?.finished).toBe(true);
       },
       { timeout: 30_000, interval: 200 },

@@ -8,7 +8,7 @@ import type { ChannelTestKit } from "../contracts/kit.ts";
 import { lineKit } from "../fixtures/line/kit.ts";
 import { telegramKit } from "../fixtures/telegram/kit.ts";
 import { whatsappKit } from "../fixtures/whatsapp/kit.ts";
-import { call, captureOutbound, count, createEndpoint, createWorkspace, json, postTikTok, seenLedger } from "./helpers.ts";
+import { admittedMessages, call, captureOutbound, count, createEndpoint, createWorkspace, json, postTikTok } from "./helpers.ts";
 import { dm, merchantWorld, ORDERS, shop, TIKTOK_API } from "./shop.ts";
 
 let outbound: ReturnType<typeof captureOutbound> | undefined;
@@ -142,20 +142,21 @@ describe("default rules, end to end", () => {
     expect((await call("GET", `/v1/conversations/${conversationId}/notes`, { token: other.apiKey })).status).toBe(404);
   });
 
-  it("acts on nothing again for a redelivery the object's ledger lost, as D1 still holds the message", async () => {
+  it("acts on nothing again for a redelivery whose stored message the object lost, as its keyed records still hold it", async () => {
     const { workspace, channel, platformReplies } = await merchant({
       "576700112233445566": { orderId: "576700112233445566", status: "processing" },
     });
     const body = dm("status of order 576700112233445566 please", "7373009988776655613");
     await postTikTok(channel.id, body);
     await vi.waitFor(() => expect(platformReplies()).toHaveLength(1), { timeout: 5000 });
-    // As if the object's storage were lost: only D1's derived message id still knows it.
+    // As if the object had lost the inbound message (its de-duplication): only the records
+    // keyed by its derived id (the reply, D1's rows, the events) still know it.
     await runInDurableObject(conversationStub(env, channel.id, "7373009988776655443"), async (_instance, state) => {
-      state.storage.sql.exec("DELETE FROM seen");
+      state.storage.sql.exec("DELETE FROM messages WHERE direction = 'inbound'");
     });
     await postTikTok(channel.id, body);
     await vi.waitFor(
-      async () => expect((await seenLedger(channel.id, "7373009988776655443")).get("7373009988776655613")?.finished).toBe(true),
+      async () => expect((await admittedMessages(channel.id, "7373009988776655443")).get("7373009988776655613")?.finished).toBe(true),
       { timeout: 5000 },
     );
     expect(platformReplies()).toHaveLength(1);

@@ -17,25 +17,40 @@ function objectFile(className: string, name: string, sql: string): void {
 }
 
 describe("the conversation and endpoint objects' rows read from their files", () => {
-  it("counts the ledger, messages and attempts with their index entries and rewrites; kv keys as a lower bound", () => {
+  it("counts the messages and attempts with their index entries and rewrites; kv keys as a lower bound", () => {
     objectFile(
       "ConversationObject",
       "a",
-      `CREATE TABLE seen (platform_message_id TEXT PRIMARY KEY, seq INTEGER, finished INTEGER, admitted_at INTEGER);
-       INSERT INTO seen VALUES ('m1', 1, 1, 0), ('m2', 2, 0, 0);
-       CREATE TABLE messages (id TEXT PRIMARY KEY, direction TEXT, status TEXT);
+      `CREATE TABLE messages (id TEXT PRIMARY KEY, direction TEXT, status TEXT);
        INSERT INTO messages VALUES ('1', 'inbound', 'received'), ('2', 'inbound', 'received'), ('3', 'outbound', 'sent'), ('4', 'outbound', 'pending');
        CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB);
        INSERT INTO _cf_KV VALUES ('state', x'00'), ('scope', x'00');`,
     );
     // An object that never admitted a message is not counted.
-    objectFile("ConversationObject", "b", "CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB);");
-    objectFile("EndpointLimiterObject", "e", "CREATE TABLE attempts (id TEXT PRIMARY KEY); INSERT INTO attempts VALUES ('a'), ('b');");
+    objectFile(
+      "ConversationObject",
+      "b",
+      "CREATE TABLE messages (id TEXT PRIMARY KEY, direction TEXT, status TEXT); CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB);",
+    );
+    // As attempt-log.ts keeps it: keyed without a rowid, and one index.
+    objectFile(
+      "EndpointLimiterObject",
+      "e",
+      `CREATE TABLE attempt_history (id TEXT NOT NULL, event_id TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (created_at, id)) WITHOUT ROWID;
+       CREATE INDEX attempt_history_event ON attempt_history (event_id, created_at, id);
+       INSERT INTO attempt_history VALUES ('a', 'e1', 1), ('b', 'e1', 2);`,
+    );
+    // A rowid table keyed by text writes its primary key's hidden autoindex too: counted.
+    objectFile(
+      "EndpointLimiterObject",
+      "f",
+      `CREATE TABLE attempt_history (id TEXT PRIMARY KEY, event_id TEXT NOT NULL, created_at INTEGER NOT NULL);
+       CREATE INDEX attempt_history_event ON attempt_history (event_id, created_at, id);
+       INSERT INTO attempt_history VALUES ('c', 'e1', 1);`,
+    );
     const rows = countObjectRows(persistDir);
     expect(rows.conversation).toEqual({
       objects: 1,
-      seen: 2,
-      seenFinished: 1,
       inbound: 2,
       replies: 2,
       repliesSettled: 1,
@@ -44,10 +59,11 @@ describe("the conversation and endpoint objects' rows read from their files", ()
       kvWrites: 0,
       alarmWrites: 0,
       walComplete: false,
-      // ledger 2 + 1 finish; inbound 2 × 2; replies 2 × 3 + 1 settled × 2
-      tableRowsWritten: 3 + 4 + 6 + 2,
+      // inbound 2 × 2; replies 2 × 3 + 1 settled × 2
+      tableRowsWritten: 4 + 6 + 2,
     });
-    expect(rows.endpoint).toEqual({ objects: 1, attempts: 2, rowsWritten: 6 });
+    // 2 × (row + index entry) + 1 × (row + autoindex entry + index entry)
+    expect(rows.endpoint).toEqual({ objects: 2, attempts: 3, rowsWritten: 4 + 3 });
   });
 
   it("counts the kv and alarm writes from the write-ahead log, one per transaction that wrote them", () => {
@@ -58,8 +74,8 @@ describe("the conversation and endpoint objects' rows read from their files", ()
     db.exec("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0");
     db.exec("CREATE TABLE _cf_KV (key TEXT PRIMARY KEY, value BLOB) WITHOUT ROWID");
     db.exec("CREATE TABLE _cf_METADATA (key INTEGER PRIMARY KEY, value BLOB)");
-    db.exec("CREATE TABLE seen (platform_message_id TEXT PRIMARY KEY, seq INTEGER, finished INTEGER, admitted_at INTEGER)");
-    db.exec("INSERT INTO seen VALUES ('m1', 1, 1, 0)");
+    db.exec("CREATE TABLE messages (id TEXT PRIMARY KEY, direction TEXT, status TEXT) WITHOUT ROWID");
+    db.exec("INSERT INTO messages VALUES ('1', 'inbound', 'received')");
     for (let seq = 1; seq <= 3; seq++) db.exec(`INSERT OR REPLACE INTO _cf_KV VALUES ('state', x'0${seq}')`);
     db.exec("INSERT OR REPLACE INTO _cf_METADATA VALUES (1, 1000)");
     try {

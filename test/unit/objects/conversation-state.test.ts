@@ -30,34 +30,28 @@ describe("conversation state", () => {
     expect(admitMessage(reply.next, "m2", null)).toMatchObject({ duplicate: false, seq: 3, next: { nextSeq: 4 } });
   });
 
-  it("refuses a message the ledger saw finish, however long ago", () => {
-    expect(admitMessage({ ...INITIAL_STATE, nextSeq: 5000 }, "m1", { seq: 1, finished: true })).toEqual({ duplicate: true });
+  it("refuses a message stored before and finished, however long ago", () => {
+    expect(admitMessage({ ...INITIAL_STATE, nextSeq: 5000 }, "m1", { seq: 1 })).toEqual({ duplicate: true });
   });
 
   it("lists an admitted message as unfinished in the state, and finishing it there makes it a duplicate", () => {
     const admitted = admitMessage(INITIAL_STATE, "m1", null);
     if (admitted.duplicate) throw new Error("unreachable");
     expect(admitted.next.unfinishedMessageIds).toEqual(["m1"]);
-    // Its ledger row leaves the finish to the state: still listed, it is re-run in its first position.
-    const row = { seq: 1, finished: null };
+    // Its stored message says it was admitted; still listed, it is re-run in its first position.
+    const row = { seq: 1 };
     expect(admitMessage(admitted.next, "m1", row)).toEqual({ duplicate: false, rerun: true, seq: 1, next: admitted.next });
     const finished = finishMessage(admitted.next, "m1");
     expect(finished.unfinishedMessageIds).toEqual([]);
-    expect(isFinished(finished, "m1", row)).toBe(true);
+    expect(isFinished(finished, "m1")).toBe(true);
     expect(admitMessage(finished, "m1", row)).toEqual({ duplicate: true });
-    // Finishing what is not listed (a row that says it itself) leaves the state as it is.
+    // Finishing what is not listed leaves the state as it is.
     expect(finishMessage(finished, "m1")).toBe(finished);
   });
 
-  it("trusts a row that says whether it finished over the state (rows admitted before the state recorded it)", () => {
-    const listed = { ...INITIAL_STATE, unfinishedMessageIds: ["m1"] };
-    expect(isFinished(listed, "m1", { seq: 1, finished: true })).toBe(true);
-    expect(isFinished(INITIAL_STATE, "m1", { seq: 1, finished: false })).toBe(false);
-  });
-
   it("admits an unfinished message again as a re-run, in its first position, taking no new one", () => {
-    const state = { ...INITIAL_STATE, nextSeq: 9 };
-    expect(admitMessage(state, "m4", { seq: 4, finished: false })).toEqual({ duplicate: false, rerun: true, seq: 4, next: state });
+    const state = { ...INITIAL_STATE, nextSeq: 9, unfinishedMessageIds: ["m4"] };
+    expect(admitMessage(state, "m4", { seq: 4 })).toEqual({ duplicate: false, rerun: true, seq: 4, next: state });
   });
 
   it("fills fields added since a state was saved and drops the retired de-duplication window", () => {
