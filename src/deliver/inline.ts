@@ -3,8 +3,8 @@
  * events were made, instead of through one DELIVERIES queue message each. A round of
  * deliveries (attempt-round.ts, the path every attempt takes) shares one limiter call per
  * endpoint (taking slots, then freeing them with the attempts for its history), one D1 round
- * trip recording what is not a plain success (none for a round of successes), and one call
- * per workspace to its event log marking the events fanned out. A success writes no delivery
+ * trip recording what is not a plain success (none for a round of successes); the events'
+ * fanned-out marks wait for the queue batch's last round, one call per workspace for all. A success writes no delivery
  * row (the endpoint's history keeps the attempt); what is not settled here (a retry, an attempt the limiter turned away) gets a pending row and a
  * DELIVERIES wake-up, where wakeDelivery (attempt.ts) takes over as for any delivery. If the
  * round itself fails, every delivery is handed to the queue; if even that fails, the events,
@@ -30,11 +30,46 @@ function wakeUpFor(due: Pick<DueDelivery, "workspaceId" | "event" | "endpoint">,
   return { body: wakeUp(due.workspaceId, due.event.id, due.endpoint.id), delaySeconds };
 }
 
-/** Never throws: a failure hands every delivery to the queue, after a posted attempt's time to answer. */
+/** Event ids whose deliveries are settled (attempted, or recorded to be), by workspace: to be marked fanned out. */
+type Settled = Map<string, Set<string>>;
+
+/** One round, its events marked fanned out at its end. Never throws (see attemptDue). */
 export async function deliverDue(deps: DeliveryDeps, queue: DeliveryProducer, due: DueDelivery[]): Promise<void> {
+  const settled: Settled = new Map();
+  await attemptDue(deps, queue, due, settled);
+  await markSettled(deps, settled);
+}
+
+/**
+ * Marks the settled events fanned out in their logs, one call per workspace. Never throws: an
+ * event left unmarked is its log's stall sweep's, which fans it out again (at least once).
+ */
+async function markSettled(deps: DeliveryDeps, settled: Settled): Promise<void> {
+  const now = deps.io.now();
+  await Promise.all(
+    [...settled].map(([workspaceId, ids]) =>
+      deps
+        .logs(workspaceId)
+        .markFannedOut([...ids], now)
+        .catch((error) => {
+          console.error(
+            JSON.stringify({ msg: "fanned-out mark failed; the stall sweep resumes", workspaceId, error: errorMessage(error) }),
+          );
+        }),
+    ),
+  );
+}
+
+/** Never throws: a failure hands every delivery to the queue, after a posted attempt's time to answer. */
+async function attemptDue(deps: DeliveryDeps, queue: DeliveryProducer, due: DueDelivery[], settled: Settled): Promise<void> {
   if (due.length === 0) return;
   try {
     await attemptAll(deps, queue, due);
+    for (const d of due) {
+      const ids = settled.get(d.workspaceId) ?? new Set<string>();
+      ids.add(d.event.id);
+      settled.set(d.workspaceId, ids);
+    }
   } catch (error) {
     console.error(
       JSON.stringify({ msg: "inline delivery failed; handed to the queue", deliveries: due.length, error: errorMessage(error) }),
@@ -59,6 +94,8 @@ export async function deliverDue(deps: DeliveryDeps, queue: DeliveryProducer, du
 export class InlineDeliveries {
   private waiting: DueDelivery[] = [];
   private running: Promise<void> | null = null;
+  /** The rounds' events to mark fanned out once the batch's rounds are done. */
+  private settledEvents: Settled = new Map();
 
   constructor(
     private readonly deps: DeliveryDeps,
@@ -71,9 +108,12 @@ export class InlineDeliveries {
     this.running ??= this.rounds();
   }
 
-  /** Resolves once everything added so far has been attempted or handed to the queue. */
+  /** Resolves once everything added so far has been attempted or handed to the queue, and its events marked. */
   async settled(): Promise<void> {
     while (this.running) await this.running;
+    const marks = this.settledEvents;
+    this.settledEvents = new Map();
+    await markSettled(this.deps, marks);
   }
 
   private async rounds(): Promise<void> {
@@ -82,7 +122,7 @@ export class InlineDeliveries {
     while (this.waiting.length > 0) {
       const round = this.waiting;
       this.waiting = [];
-      await deliverDue(this.deps, this.queue, round);
+      await attemptDue(this.deps, this.queue, round, this.settledEvents);
     }
     this.running = null;
   }
@@ -112,13 +152,8 @@ async function attemptAll(deps: DeliveryDeps, queue: DeliveryProducer, due: DueD
     await runAtomically(db, i === 0 ? [...waiting, ...part] : part);
   }
   if (attempted.length === 0) await runAtomically(db, waiting);
-  // Marked once every record is written: a pending row whose wake-up then never leaves is
-  // the stall sweep's to wake, like any other; an event never marked is its log's to fan out.
-  await Promise.all(
-    [...Map.groupBy(due, (d) => d.workspaceId)].map(([workspaceId, deliveries]) =>
-      deps.logs(workspaceId).markFannedOut([...new Set(deliveries.map((d) => d.event.id))], now),
-    ),
-  );
+  // The caller marks the events once every record is written: a pending row whose wake-up then
+  // never leaves is the stall sweep's to wake, like any other; an event never marked is its log's to fan out.
   await enqueueWakeUps(queue, wakeUps);
 
   const finished = io.now();

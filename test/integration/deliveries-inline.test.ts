@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { inlineSink } from "../../src/actions/event-sink.ts";
 import { deliveryDeps } from "../../src/consumers/deliveries.ts";
-import { deliverDue } from "../../src/deliver/inline.ts";
+import { deliverDue, InlineDeliveries } from "../../src/deliver/inline.ts";
 import { resumeStalledDeliveries, STALL_GRACE_MS } from "../../src/maintenance/resume-stalled.ts";
 import { listWorkspaceEndpoints } from "../../src/storage/endpoints.ts";
 import {
@@ -18,6 +18,7 @@ import {
   VirtualQueue,
   workspaceWithEndpoint,
 } from "./deliveries-kit.ts";
+import { watchObjectSql } from "./production-limits.ts";
 
 function orderEvent(workspaceId: string, at: number) {
   const id = `evt_inline${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
@@ -58,6 +59,27 @@ describe("inline deliveries", () => {
     const again = inlineSink(db(), eventLog(workspace.id), workspace.id, await listWorkspaceEndpoints(db(), workspace.id));
     await again.write([], events, queue.now);
     expect(again.due).toEqual([]);
+  });
+
+  it("marks a queue batch's events fanned out in one call to the workspace's log, after its last round", async () => {
+    const { workspace } = await workspaceWithEndpoint();
+    const queue = new VirtualQueue();
+    const up = subscriber(queue, () => new Response("ok"));
+    const deliveries = new InlineDeliveries(deliveryDeps(env, db(), { ...up.io, now: () => queue.now }), queue);
+    const marks = watchObjectSql(/^UPDATE events SET fanned_out_at/);
+    const written = [];
+    // Three conversations finishing one after another: three rounds.
+    for (let i = 0; i < 3; i++) {
+      const { sink, events } = await writeInline(workspace.id, queue);
+      written.push(...events);
+      deliveries.add(sink.due);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    expect(up.seen.length).toBeGreaterThan(0);
+    await deliveries.settled();
+    expect(up.seen.map((s) => s.request.headers.get("webhook-id")).sort()).toEqual(written.map((e) => e.id).sort());
+    expect(marks()).toBe(1);
+    for (const event of written) expect((await storedEvent(workspace.id, event.id))?.fanned_out_at).not.toBeNull();
   });
 
   it("hands a failed attempt to the queue on the retry schedule, where the next attempt succeeds", async () => {

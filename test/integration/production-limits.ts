@@ -111,6 +111,7 @@ export function enforceObjectRowSize(sql: SqlStorage): void {
   prototype.__productionLimits = true;
   const { exec } = prototype;
   prototype.exec = function (this: SqlStorage, query: string, ...bindings: unknown[]) {
+    for (const watch of objectWatches) if (watch.match.test(query)) watch.count += 1;
     const fault = injectedObjectFault(query, bindings);
     if (fault) throw fault;
     try {
@@ -151,9 +152,18 @@ export function clearD1Faults(): void {
   faults.length = 0;
   watches.length = 0;
   objectFaults.length = 0;
+  objectWatches.length = 0;
 }
 
 const objectFaults: { match: RegExp; binding: unknown; left: number }[] = [];
+const objectWatches: { match: RegExp; count: number }[] = [];
+
+/** Counts, from now on, the statements run in any object's SQLite whose SQL matches `match`. */
+export function watchObjectSql(match: RegExp): () => number {
+  const watch = { match, count: 0 };
+  objectWatches.push(watch);
+  return () => watch.count;
+}
 
 function injectedObjectFault(sql: string, bindings: unknown[]): Error | undefined {
   const fault = objectFaults.find((f) => f.left > 0 && f.match.test(sql) && bindings.includes(f.binding));
