@@ -233,7 +233,8 @@ export function costModel(flood: FloodResult): CostResult {
   const alarms = Math.max(0, 1 - replies) * 2;
   // The conversation object appends each sink write's events in one call (the clocks' facts
   // ride on it); a delivery round marks them in another; a ticket's agent clock is a call of its own.
-  const eventLogCalls = 1 + replies + tickets + tickets + 1;
+  // An append per DM, reply and ticket; a ticket's agent clock; the fanned-out marks, one call per queue batch and workspace.
+  const eventLogCalls = 1 + replies + tickets + tickets + 1 / ASSUMPTIONS.queueBatch;
 
   const line = (item: string, perDm: number, unit: string, pricePerM: number, basis: string): CostLine => ({
     item,
@@ -273,7 +274,7 @@ export function costModel(flood: FloodResult): CostResult {
       1 + eventLogCalls + alarms,
       "requests",
       PRICES.doRequestsPerM,
-      `1 ingestMessage RPC + ${round(eventLogCalls, 2)} event log calls (an append per DM, reply and ticket, the clocks riding on them; a ticket's agent clock; a fanned-out mark per delivery round, one a DM at most) + ≤${round(alarms, 2)} SLA alarms later`,
+      `1 ingestMessage RPC + ${round(eventLogCalls, 2)} event log calls (an append per DM, reply and ticket, the clocks riding on them; a ticket's agent clock; the fanned-out marks, one call per queue batch of ${ASSUMPTIONS.queueBatch}) + ≤${round(alarms, 2)} SLA alarms later`,
     ),
     line(
       "Durable Object duration",
