@@ -309,8 +309,12 @@ export function nextAlarm(state: ConversationState): number | null {
   return times.length > 0 ? Math.min(...times) : null;
 }
 
-/** A conversation's D1 summary is written at most once per this interval (a chatty buyer costs one row a second). */
-export const SUMMARY_INTERVAL_MS = 1000;
+/**
+ * A conversation's D1 summary (with its messages' search text) is written at most once per
+ * this interval: a chatty buyer costs one write per interval, not one per message. The agent
+ * console polls every 3 s, so a list it shows is at most one poll behind the conversation.
+ */
+export const SUMMARY_INTERVAL_MS = 3000;
 
 export type SummaryWrite = { now: true } | { now: false; dueAt: number };
 

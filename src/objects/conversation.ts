@@ -478,7 +478,7 @@ export class ConversationObject extends DurableObject<Env> implements Conversati
       routing: routed.routing,
     });
     // The conversation's summary goes in this batch when due; else it waits in the state (with
-    // what earlier messages left) for the alarm or a later message's batch, one write a second.
+    // what earlier messages left) for the alarm or a later message's batch, one write per SUMMARY_INTERVAL_MS.
     const summary = mergeSummary(admission.next.pendingSummary?.summary ?? null, record.summary);
     // The message's text for search waits with the summary: one search row a write, not one a message.
     const search = withSearchText(admission.next.pendingSummary?.search, ids.messageId, item.text);

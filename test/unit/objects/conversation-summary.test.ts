@@ -53,8 +53,8 @@ describe("the conversation's D1 summary, coalesced", () => {
   it("writes a burst at most once per interval", () => {
     let lastWrittenAt: number | null = t0;
     let writes = 0;
-    // 100 messages 20 ms apart: 2 s.
-    for (let now = t0 + 20; now <= t0 + 2000; now += 20) {
+    // A message every 20 ms for two intervals.
+    for (let now = t0 + 20; now <= t0 + 2 * SUMMARY_INTERVAL_MS; now += 20) {
       if (summaryWrite({ ...known, lastWrittenAt, now }).now) {
         writes += 1;
         lastWrittenAt = now;
