@@ -10,8 +10,9 @@
  * - `inlineSink` plans the fan-out against endpoints read beforehand and hands the
  *   deliveries back (`due`) for the caller to attempt at once (deliver/inline.ts), with no
  *   delivery row: a success is recorded in the endpoint's history only, and a row is
- *   written for what must be retried or failed. A DM then costs one log call, one D1 write
- *   round trip and no queue message per delivery; only failures go through the queue.
+ *   written for what must be retried or failed. A DM then costs one log call, a D1 write
+ *   round trip only when it has statements (none when its summary waits), and no queue
+ *   message per delivery; only failures go through the queue.
  */
 import type { ClockChange } from "../objects/clock-log.ts";
 import type { Db } from "../storage/db.ts";

@@ -115,7 +115,7 @@ conversationRoutes.openapi(
     tags,
     operationId: "listConversations",
     summary: "List conversations",
-    description: `\`q\` finds conversations by the contact's display name or platform user id, or by any text of their messages (order numbers included), as a substring of ${MIN_QUERY_CHARS} characters or more: case-insensitive, Vietnamese with or without diacritics, Thai without spaces. Replies are searchable once sent.`,
+    description: `\`q\` finds conversations by the contact's display name or platform user id, or by any text of their messages (order numbers included), as a substring of ${MIN_QUERY_CHARS} characters or more: case-insensitive, Vietnamese with or without diacritics, Thai without spaces. A conversation's text reaches search with its summary, at most 3 s after its message; an automatic reply's within 10 s (sooner with the buyer's next message), an agent's reply once sent.`,
     request: { query: ConversationQuerySchema },
     responses: {
       200: jsonResponse(listOf(ConversationSchema, "ConversationList"), "A page of conversations, newest first"),

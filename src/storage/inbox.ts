@@ -1,6 +1,7 @@
 /**
- * Contacts and conversations as the pipeline writes them, and the search text of messages
- * (the messages themselves live in their conversation's object: objects/message-log.ts).
+ * Contacts and conversations as the pipeline writes them, and the search text of messages,
+ * written by their conversation's object with its summary (the messages themselves live in
+ * that object: objects/message-log.ts).
  */
 import { and, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
@@ -135,14 +136,15 @@ const messageSearch = sqliteTable("message_search", {
 });
 
 /**
- * A message's text in the search index (migrations/0010_search.sql), folded as the query is
- * (đ → d). Keyed by a number derived from the message's id, and written only when that key
- * is free: a re-run of the batch that recorded the message indexes it once. (Two ids sharing
+ * Messages' text in the search index (migrations/0010_search.sql), folded as the query is
+ * (đ → d): one document for the text that waited with a conversation's summary. Keyed by a
+ * number derived from its first message's id, and written only when that key is free: a
+ * re-run of the write indexes it once. (Two ids sharing
  * a key, about one in 2^53 pairs, leave the second unindexed rather than fail its batch.)
  */
-export function messageSearchStatement(db: Db, messageId: string, text: string, conversationId: string, workspaceId: string) {
+export function messageSearchStatement(db: Db, firstMessageId: string, text: string, conversationId: string, workspaceId: string) {
   // Cast: a bound number past 32 bits may arrive as a real, and a rowid must be an integer.
-  const key = sql`CAST(${searchKey(messageId)} AS INTEGER)`;
+  const key = sql`CAST(${searchKey(firstMessageId)} AS INTEGER)`;
   return db.insert(messageSearch).select(
     sql`SELECT ${key}, replace(replace(${text}, 'đ', 'd'), 'Đ', 'd'), ${conversationId}, ${workspaceId}
       WHERE NOT EXISTS (SELECT 1 FROM message_search WHERE rowid = ${key})`,
