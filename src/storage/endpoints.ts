@@ -38,7 +38,7 @@ export function workspaceAudience(db: Db, workspaceId: string): Promise<Endpoint
 }
 
 /** Drops this isolate's cached audience of `workspaceId` (every write below does). */
-export function forgetAudience(workspaceId: string): void {
+function forgetAudience(workspaceId: string): void {
   audiences.forget(workspaceId);
 }
 
